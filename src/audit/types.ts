@@ -1,0 +1,46 @@
+import type { Dialect, SchemaModel } from '../model/types.js';
+import type { Finding, Severity } from '../rules/types.js';
+
+/** What was audited; never contains credentials. */
+export interface TargetInfo {
+  /** `postgres` for a live server, `sql-file` for a schema file, `demo` for the built-in demo. */
+  readonly kind: 'postgres' | 'sql-file' | 'demo';
+  readonly dialect: Dialect;
+  /** A display name: a URL without password, a file path, or `demo`. */
+  readonly name: string;
+  readonly database: string | null;
+  readonly serverVersion: string;
+  readonly schemas: readonly string[];
+}
+
+/** Overall state, in the seed's words. */
+export type AuditStatus = 'HEALTHY' | 'NEEDS REFINEMENT' | 'AT RISK';
+
+/** Totals over the whole audit. */
+export interface AuditSummary {
+  readonly status: AuditStatus;
+  readonly riskLevel: 'none' | 'low' | 'medium' | 'high';
+  /** Why the risk level is what it is, one sentence. */
+  readonly riskReason: string;
+  readonly findings: number;
+  readonly bySeverity: { readonly [S in Severity]: number };
+  readonly byRule: { readonly [rule: string]: number };
+  readonly tables: number;
+  readonly indexes: number;
+  readonly foreignKeys: number;
+  /** Bytes freed by dropping every index the findings say to drop. */
+  readonly reclaimableBytes: number;
+  /** Things the audit could not see (privileges, missing statistics). */
+  readonly limitations: readonly string[];
+  readonly durationMs: number;
+}
+
+/** The result of an audit: the JSON report is exactly `{ version, target, summary, findings }`. */
+export interface AuditResult {
+  readonly version: 1;
+  readonly target: TargetInfo;
+  readonly summary: AuditSummary;
+  readonly findings: readonly Finding[];
+  /** The model the rules saw; not part of the JSON report. */
+  readonly model: SchemaModel;
+}

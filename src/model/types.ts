@@ -1,0 +1,218 @@
+/**
+ * The dialect-neutral schema model. Every introspector and source reader produces a
+ * {@link SchemaModel}; every rule reads one. Everything here is readonly data: no methods,
+ * no database handles, so a model can be serialised, cached and compared.
+ */
+
+/** A schema-qualified name. */
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** The database product a model was read from. */
+export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+
+/** What can be known about a database, so rules can say when they could not look. */
+export interface Capabilities {
+  /** Cumulative usage statistics (scans, writes) were readable. */
+  readonly usageStatistics: boolean;
+  /** Relation sizes were readable. */
+  readonly sizes: boolean;
+  /** Indexes on foreign-key columns are created automatically (InnoDB), so none can be missing. */
+  readonly foreignKeysAutoIndexed: boolean;
+  /** Indexes can be built and dropped without blocking writes (`CONCURRENTLY`). */
+  readonly concurrentIndexBuild: boolean;
+  /** Partial indexes (`WHERE` predicate) exist. */
+  readonly partialIndexes: boolean;
+}
+
+/** Table kinds, partitioning included. */
+export type TableKind = 'table' | 'partitioned' | 'partition';
+
+/** Cumulative statistics of a table since `statsResetAt` (PostgreSQL: pg_stat_user_tables). */
+export interface TableUsage {
+  readonly seqScans: number;
+  readonly seqTuplesRead: number;
+  readonly indexScans: number;
+  readonly indexTuplesFetched: number;
+  readonly inserts: number;
+  readonly updates: number;
+  readonly hotUpdates: number;
+  readonly deletes: number;
+  readonly liveTuples: number;
+  readonly deadTuples: number;
+  readonly lastVacuum: string | null;
+  readonly lastAutovacuum: string | null;
+  readonly lastAnalyze: string | null;
+  readonly lastAutoanalyze: string | null;
+}
+
+/** A column of a table. */
+export interface Column {
+  readonly name: string;
+  /** 1-based position in the table (PostgreSQL attnum). */
+  readonly position: number;
+  /** The type as the database prints it, e.g. `character varying(255)`. */
+  readonly type: string;
+  readonly notNull: boolean;
+  /** Collation name when it differs from the type's default, else null. */
+  readonly collation: string | null;
+}
+
+/** A table, partitioned table or partition. */
+export interface Table extends QualifiedName {
+  readonly kind: TableKind;
+  /** For a partition: the partitioned table it is attached to. */
+  readonly parent: QualifiedName | null;
+  readonly columns: readonly Column[];
+  /** Planner row estimate (reltuples); null when the table was never analyzed. */
+  readonly rowEstimate: number | null;
+  /** Heap size in bytes (without indexes and TOAST), null when unknown. */
+  readonly sizeBytes: number | null;
+  /** Total size of its indexes in bytes, null when unknown. */
+  readonly indexesSizeBytes: number | null;
+  /** Usage statistics, null when they could not be read. */
+  readonly usage: TableUsage | null;
+  /** Name of the index used as REPLICA IDENTITY, if one is. */
+  readonly replicaIdentityIndex: string | null;
+  readonly comment: string | null;
+}
+
+/** Sort direction and NULLS placement of one btree key. */
+export interface KeyOrdering {
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** One key of an index: a plain column or an expression. */
+export interface IndexKey {
+  readonly kind: 'column' | 'expression';
+  /** Column name for a column key; null for an expression. */
+  readonly column: string | null;
+  /** Deparsed expression for an expression key, and the quoted column name for a column key. */
+  readonly expression: string;
+  /** Columns the key reads (an expression may read several). */
+  readonly referencedColumns: readonly string[];
+  /** Operator class, schema-qualified (`pg_catalog.text_pattern_ops`). */
+  readonly opclass: string | null;
+  /** True when the operator class is the default for the key's type and access method. */
+  readonly opclassIsDefault: boolean;
+  /** Operator family of the operator class, schema-qualified; decides which operators can use the key. */
+  readonly opfamily: string | null;
+  /** Collation, schema-qualified, or null for a non-collatable key. */
+  readonly collation: string | null;
+  /** True when the collation is the one the column (or expression) has anyway. */
+  readonly collationIsDefault: boolean;
+  /** Sort order, only for access methods that order (btree); null otherwise. */
+  readonly ordering: KeyOrdering | null;
+}
+
+/** The constraint an index backs. */
+export interface BackedConstraint {
+  readonly name: string;
+  readonly type: 'primary' | 'unique' | 'exclusion';
+  /** False for DEFERRABLE constraints: they do not enforce at statement end. */
+  readonly immediate: boolean;
+  /** Definition as the database prints it, e.g. `UNIQUE (user_id, event_type)`. */
+  readonly definition: string;
+}
+
+/** Usage statistics of an index (PostgreSQL: pg_stat_user_indexes). */
+export interface IndexUsage {
+  readonly scans: number;
+  readonly tuplesRead: number;
+  readonly tuplesFetched: number;
+  /** Last scan time where the server tracks it (PostgreSQL 16+), else null. */
+  readonly lastScanAt: string | null;
+}
+
+/** An index with everything that decides what it can do. */
+export interface Index extends QualifiedName {
+  /** The table it is on (same schema as the index in PostgreSQL). */
+  readonly table: string;
+  /** Access method: btree, hash, gist, gin, spgist, brin, … */
+  readonly method: string;
+  readonly keys: readonly IndexKey[];
+  /** INCLUDE (non-key) columns, in declaration order. */
+  readonly include: readonly string[];
+  /** Deparsed predicate of a partial index, or null. */
+  readonly predicate: string | null;
+  readonly unique: boolean;
+  readonly primary: boolean;
+  /** UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+). */
+  readonly nullsNotDistinct: boolean;
+  /** The constraint this index implements, if any. */
+  readonly constraint: BackedConstraint | null;
+  /** Usable by queries (false after a failed CREATE INDEX CONCURRENTLY, or a partitioned index missing partitions). */
+  readonly valid: boolean;
+  /** Maintained on writes (indisready). */
+  readonly ready: boolean;
+  /** Index on a partitioned table (it has no storage of its own). */
+  readonly partitioned: boolean;
+  /** For a partition's index: the partitioned index it is attached to. */
+  readonly parentIndex: QualifiedName | null;
+  /** Foreign-key constraints that depend on this index (they reference the table through it). */
+  readonly referencedByForeignKeys: readonly QualifiedName[];
+  /** This index is the table's REPLICA IDENTITY. */
+  readonly replicaIdentity: boolean;
+  /** Size in bytes, null when unknown. */
+  readonly sizeBytes: number | null;
+  /** The exact definition (`pg_get_indexdef`). */
+  readonly definition: string;
+  readonly tablespace: string | null;
+  /** Storage parameters (`fillfactor=70`). */
+  readonly storageParameters: readonly string[];
+  readonly comment: string | null;
+  readonly usage: IndexUsage | null;
+}
+
+/** One column pair of a foreign key. */
+export interface ForeignKeyColumn {
+  readonly column: string;
+  readonly referencedColumn: string;
+  /**
+   * Operator families that contain the equality operator the referential checks use for this
+   * column; an index key serves the check only if its operator family is one of them.
+   */
+  readonly equalityOpfamilies: readonly string[];
+  /** Collation the referential check compares with (the referencing column's). */
+  readonly collation: string | null;
+}
+
+/** A foreign-key constraint. */
+export interface ForeignKey extends QualifiedName {
+  readonly table: string;
+  readonly columns: readonly ForeignKeyColumn[];
+  readonly referencedTable: QualifiedName;
+  readonly onDelete: string;
+  readonly onUpdate: string;
+  /** False while NOT VALID. */
+  readonly validated: boolean;
+  readonly definition: string;
+}
+
+/** Database-wide facts that frame the statistics. */
+export interface DatabaseInfo {
+  readonly name: string | null;
+  readonly serverVersion: string;
+  /** Numeric version, e.g. 150004. */
+  readonly serverVersionNum: number;
+  /** When cumulative statistics were last reset, null if never or unknown. */
+  readonly statsResetAt: string | null;
+  /** When the database was read. */
+  readonly readAt: string;
+}
+
+/** A whole database (or schema file) as the rules see it. */
+export interface SchemaModel {
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  readonly database: DatabaseInfo;
+  readonly schemas: readonly string[];
+  readonly tables: readonly Table[];
+  readonly indexes: readonly Index[];
+  readonly foreignKeys: readonly ForeignKey[];
+  /** What could not be read, in words a user understands (missing privileges, …). */
+  readonly limitations: readonly string[];
+}
