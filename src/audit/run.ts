@@ -1,0 +1,65 @@
+import { buildLookup } from '../model/lookup.js';
+import type { SchemaModel } from '../model/types.js';
+import { introspectPostgres } from '../introspect/postgres/index.js';
+import type { Queryable } from '../introspect/types.js';
+import { allRules } from '../rules/index.js';
+import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
+import { summarize } from './summary.js';
+import type { AuditResult, TargetInfo } from './types.js';
+
+/** How to audit. */
+export interface AuditOptions {
+  /** Schemas to audit; all user schemas when empty. */
+  readonly schemas?: readonly string[];
+  /** Rules to run; all when absent. */
+  readonly rules?: readonly Rule[];
+  readonly ruleOptions?: Partial<RuleOptions>;
+}
+
+/** Findings in report order: most severe first, then by table and index. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.schema.localeCompare(b.schema) ||
+    a.table.localeCompare(b.table) ||
+    a.rule.localeCompare(b.rule) ||
+    (a.index ?? a.constraint ?? '').localeCompare(b.index ?? b.constraint ?? '')
+  );
+}
+
+/** Runs the rules over a model that was already read. */
+export function auditModel(
+  model: SchemaModel,
+  target: Omit<TargetInfo, 'serverVersion' | 'schemas' | 'dialect' | 'database'>,
+  options: AuditOptions = {},
+  startedAt: number = performance.now(),
+): AuditResult {
+  const lookup = buildLookup(model);
+  const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options.ruleOptions };
+  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions }));
+  findings.sort(compareFindings);
+  return {
+    version: 1,
+    target: {
+      ...target,
+      dialect: model.dialect,
+      database: model.database.name,
+      serverVersion: model.database.serverVersion,
+      schemas: model.schemas,
+    },
+    summary: summarize(findings, model, performance.now() - startedAt),
+    findings,
+    model,
+  };
+}
+
+/** Reads a PostgreSQL database (a server or PGlite) and audits it. */
+export async function auditPostgres(
+  db: Queryable,
+  target: Omit<TargetInfo, 'serverVersion' | 'schemas' | 'dialect' | 'database'>,
+  options: AuditOptions = {},
+): Promise<AuditResult> {
+  const startedAt = performance.now();
+  const model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
+  return auditModel(model, target, options, startedAt);
+}

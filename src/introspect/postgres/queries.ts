@@ -1,0 +1,219 @@
+/**
+ * Catalog queries: one per kind of object, each over every table in scope at once, so the
+ * cost of an audit grows with the number of objects, not with round trips. Nothing here takes a
+ * lock a writer waits for: catalog reads take none, and pg_relation_size holds an
+ * ACCESS SHARE lock only while it measures.
+ *
+ * `$1` is always the list of schemas in scope (`text[]`), or NULL for every user schema.
+ */
+
+/** Features that differ across the supported PostgreSQL versions (12 to 18). */
+export interface PostgresFeatures {
+  /** pg_index.indnullsnotdistinct (15+). */
+  readonly nullsNotDistinct: boolean;
+  /** pg_stat_user_indexes.last_idx_scan (16+). */
+  readonly lastIndexScan: boolean;
+}
+
+/** Feature flags for a server version number (`server_version_num`). */
+export function featuresFor(versionNum: number): PostgresFeatures {
+  return { nullsNotDistinct: versionNum >= 150000, lastIndexScan: versionNum >= 160000 };
+}
+
+/** Schemas that are never the user's. */
+const SYSTEM_SCHEMA_FILTER = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`;
+
+/** Tables in scope: user schemas, permanent or unlogged, not owned by an extension. */
+const TABLE_SCOPE = `c.relkind IN ('r', 'p')
+  AND c.relpersistence <> 't'
+  AND ${SYSTEM_SCHEMA_FILTER}
+  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_depend d
+    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
+
+export const DATABASE_QUERY = `
+SELECT current_database() AS name,
+       current_setting('server_version') AS server_version,
+       current_setting('server_version_num')::int AS server_version_num,
+       (SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database())::text AS stats_reset,
+       now()::text AS read_at`;
+
+export const SCHEMAS_QUERY = `
+SELECT n.nspname AS name
+FROM pg_catalog.pg_namespace n
+WHERE ${SYSTEM_SCHEMA_FILTER}
+  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_depend d
+    WHERE d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+ORDER BY 1`;
+
+export const TABLES_QUERY = `
+SELECT c.oid::int8::text AS oid,
+       n.nspname AS schema,
+       c.relname AS name,
+       c.relkind AS relkind,
+       c.relispartition AS is_partition,
+       pn.nspname AS parent_schema,
+       pc.relname AS parent_name,
+       CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS row_estimate,
+       pg_catalog.pg_relation_size(c.oid)::float8 AS size_bytes,
+       pg_catalog.pg_indexes_size(c.oid)::float8 AS indexes_size_bytes,
+       c.relreplident AS replica_identity,
+       ri.relname AS replica_identity_index,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
+LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+LEFT JOIN pg_catalog.pg_index rix ON rix.indrelid = c.oid AND rix.indisreplident
+LEFT JOIN pg_catalog.pg_class ri ON ri.oid = rix.indexrelid
+WHERE ${TABLE_SCOPE}
+ORDER BY n.nspname, c.relname`;
+
+export const COLUMNS_QUERY = `
+SELECT n.nspname AS schema,
+       c.relname AS table_name,
+       a.attname AS name,
+       a.attnum::int AS position,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
+            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+WHERE a.attnum > 0 AND NOT a.attisdropped AND ${TABLE_SCOPE}
+ORDER BY n.nspname, c.relname, a.attnum`;
+
+/** Per-key details come back as one JSON array per index so that nested data parses the same in every client. */
+export function indexesQuery(features: PostgresFeatures): string {
+  const nullsNotDistinct = features.nullsNotDistinct ? 'x.indnullsnotdistinct' : 'false';
+  return `
+SELECT n.nspname AS schema,
+       i.relname AS name,
+       c.relname AS table_name,
+       am.amname AS method,
+       x.indisunique AS is_unique,
+       x.indisprimary AS is_primary,
+       ${nullsNotDistinct} AS nulls_not_distinct,
+       x.indisvalid AS is_valid,
+       x.indisready AS is_ready,
+       x.indisreplident AS is_replica_identity,
+       x.indnkeyatts::int AS key_count,
+       i.relkind = 'I' AS is_partitioned,
+       pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
+       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition,
+       pg_catalog.pg_relation_size(x.indexrelid)::float8 AS size_bytes,
+       ts.spcname AS tablespace,
+       i.reloptions AS storage_parameters,
+       pg_catalog.obj_description(i.oid, 'pg_class') AS comment,
+       con.conname AS constraint_name,
+       con.contype AS constraint_type,
+       con.condeferrable AS constraint_deferrable,
+       CASE WHEN con.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS constraint_definition,
+       pin.nspname AS parent_index_schema,
+       pi.relname AS parent_index_name,
+       (SELECT json_agg(json_build_object('schema', fn.nspname, 'name', f.conname) ORDER BY fn.nspname, f.conname)
+          FROM pg_catalog.pg_constraint f
+          JOIN pg_catalog.pg_namespace fn ON fn.oid = f.connamespace
+         WHERE f.contype = 'f' AND f.conindid = x.indexrelid) AS referencing_fks,
+       (SELECT json_agg(json_build_object(
+                 'attnum', k.attnum,
+                 'column', a.attname,
+                 'expression', pg_catalog.pg_get_indexdef(x.indexrelid, k.pos::int, true),
+                 'opclass', quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname),
+                 'opclass_default', oc.opcdefault,
+                 'opfamily', quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname),
+                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
+                 'collation_default', coalesce(x.indcollation[k.pos - 1] = coalesce(a.attcollation, 0), true)
+                                      OR (a.attname IS NULL AND x.indcollation[k.pos - 1] IN (0, 100)),
+                 'option', x.indoption[k.pos - 1]::int)
+               ORDER BY k.pos)
+          FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos)
+          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+          LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.pos - 1]
+          LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+          LEFT JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
+          LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
+          LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = x.indcollation[k.pos - 1]
+          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace) AS keys
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = i.relam
+LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = i.reltablespace
+LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x')
+LEFT JOIN pg_catalog.pg_inherits pinh ON i.relispartition AND pinh.inhrelid = i.oid
+LEFT JOIN pg_catalog.pg_class pi ON pi.oid = pinh.inhparent
+LEFT JOIN pg_catalog.pg_namespace pin ON pin.oid = pi.relnamespace
+WHERE ${TABLE_SCOPE}
+ORDER BY n.nspname, c.relname, i.relname`;
+}
+
+/**
+ * Foreign keys with, per column, the operator families that contain the equality operator the
+ * referential action's lookup (`WHERE $1 = fkcol`) uses: only an index in one of them serves it.
+ */
+export const FOREIGN_KEYS_QUERY = `
+SELECT n.nspname AS schema,
+       f.conname AS name,
+       c.relname AS table_name,
+       rn.nspname AS referenced_schema,
+       r.relname AS referenced_table,
+       f.confdeltype AS on_delete,
+       f.confupdtype AS on_update,
+       f.convalidated AS validated,
+       pg_catalog.pg_get_constraintdef(f.oid, true) AS definition,
+       (SELECT json_agg(json_build_object(
+                 'column', a.attname,
+                 'referenced_column', ra.attname,
+                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
+                 'opfamilies', (SELECT coalesce(json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)), '[]'::json)
+                                  FROM pg_catalog.pg_amop ao
+                                  JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
+                                  JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
+                                 WHERE ao.amopopr = f.conpfeqop[k.pos]))
+               ORDER BY k.pos)
+          FROM unnest(f.conkey) WITH ORDINALITY AS k(attnum, pos)
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum
+          JOIN pg_catalog.pg_attribute ra ON ra.attrelid = f.confrelid AND ra.attnum = f.confkey[k.pos]
+          LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
+          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace) AS columns
+FROM pg_catalog.pg_constraint f
+JOIN pg_catalog.pg_class c ON c.oid = f.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class r ON r.oid = f.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+WHERE f.contype = 'f' AND ${TABLE_SCOPE}
+  -- A partition inherits its parent's foreign key; the parent's constraint is the one to act on.
+  AND f.conparentid = 0
+ORDER BY n.nspname, c.relname, f.conname`;
+
+export const TABLE_USAGE_QUERY = `
+SELECT s.schemaname AS schema, s.relname AS table_name,
+       s.seq_scan::float8 AS seq_scan, s.seq_tup_read::float8 AS seq_tup_read,
+       coalesce(s.idx_scan, 0)::float8 AS idx_scan, coalesce(s.idx_tup_fetch, 0)::float8 AS idx_tup_fetch,
+       s.n_tup_ins::float8 AS n_tup_ins, s.n_tup_upd::float8 AS n_tup_upd, s.n_tup_hot_upd::float8 AS n_tup_hot_upd,
+       s.n_tup_del::float8 AS n_tup_del, s.n_live_tup::float8 AS n_live_tup, s.n_dead_tup::float8 AS n_dead_tup,
+       s.last_vacuum::text AS last_vacuum, s.last_autovacuum::text AS last_autovacuum,
+       s.last_analyze::text AS last_analyze, s.last_autoanalyze::text AS last_autoanalyze
+FROM pg_catalog.pg_stat_user_tables s
+WHERE $1::text[] IS NULL OR s.schemaname = ANY ($1::text[])`;
+
+export function indexUsageQuery(features: PostgresFeatures): string {
+  const lastScan = features.lastIndexScan ? 's.last_idx_scan::text' : 'NULL::text';
+  return `
+SELECT s.schemaname AS schema, s.indexrelname AS name,
+       s.idx_scan::float8 AS idx_scan, s.idx_tup_read::float8 AS idx_tup_read, s.idx_tup_fetch::float8 AS idx_tup_fetch,
+       ${lastScan} AS last_idx_scan
+FROM pg_catalog.pg_stat_user_indexes s
+WHERE $1::text[] IS NULL OR s.schemaname = ANY ($1::text[])`;
+}

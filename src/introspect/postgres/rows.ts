@@ -1,0 +1,124 @@
+/** Raw catalog rows as the queries in queries.ts return them. Private to this folder. */
+
+export interface DatabaseRow {
+  name: string;
+  server_version: string;
+  server_version_num: number;
+  stats_reset: string | null;
+  read_at: string;
+}
+
+export interface TableRow {
+  oid: string;
+  schema: string;
+  name: string;
+  relkind: 'r' | 'p';
+  is_partition: boolean;
+  parent_schema: string | null;
+  parent_name: string | null;
+  row_estimate: number | null;
+  size_bytes: number | null;
+  indexes_size_bytes: number | null;
+  replica_identity: string;
+  replica_identity_index: string | null;
+  comment: string | null;
+}
+
+export interface ColumnRow {
+  schema: string;
+  table_name: string;
+  name: string;
+  position: number;
+  type: string;
+  not_null: boolean;
+  collation: string | null;
+}
+
+export interface IndexKeyJson {
+  attnum: number;
+  column: string | null;
+  expression: string;
+  opclass: string | null;
+  opclass_default: boolean | null;
+  opfamily: string | null;
+  collation: string | null;
+  collation_default: boolean;
+  option: number | null;
+}
+
+export interface IndexRow {
+  schema: string;
+  name: string;
+  table_name: string;
+  method: string;
+  is_unique: boolean;
+  is_primary: boolean;
+  nulls_not_distinct: boolean;
+  is_valid: boolean;
+  is_ready: boolean;
+  is_replica_identity: boolean;
+  key_count: number;
+  is_partitioned: boolean;
+  predicate: string | null;
+  definition: string;
+  size_bytes: number | null;
+  tablespace: string | null;
+  storage_parameters: string[] | string | null;
+  comment: string | null;
+  constraint_name: string | null;
+  constraint_type: 'p' | 'u' | 'x' | null;
+  constraint_deferrable: boolean | null;
+  constraint_definition: string | null;
+  parent_index_schema: string | null;
+  parent_index_name: string | null;
+  referencing_fks: { schema: string; name: string }[] | null;
+  keys: IndexKeyJson[] | null;
+}
+
+export interface ForeignKeyColumnJson {
+  column: string;
+  referenced_column: string;
+  collation: string | null;
+  opfamilies: string[];
+}
+
+export interface ForeignKeyRow {
+  schema: string;
+  name: string;
+  table_name: string;
+  referenced_schema: string;
+  referenced_table: string;
+  on_delete: string;
+  on_update: string;
+  validated: boolean;
+  definition: string;
+  columns: ForeignKeyColumnJson[] | null;
+}
+
+export interface TableUsageRow {
+  schema: string;
+  table_name: string;
+  seq_scan: number | null;
+  seq_tup_read: number | null;
+  idx_scan: number | null;
+  idx_tup_fetch: number | null;
+  n_tup_ins: number | null;
+  n_tup_upd: number | null;
+  n_tup_hot_upd: number | null;
+  n_tup_del: number | null;
+  n_live_tup: number | null;
+  n_dead_tup: number | null;
+  last_vacuum: string | null;
+  last_autovacuum: string | null;
+  last_analyze: string | null;
+  last_autoanalyze: string | null;
+}
+
+export interface IndexUsageRow {
+  schema: string;
+  name: string;
+  idx_scan: number | null;
+  idx_tup_read: number | null;
+  idx_tup_fetch: number | null;
+  last_idx_scan: string | null;
+}

@@ -1,0 +1,16 @@
+import type { Rule } from './types.js';
+import { duplicateIndex } from './duplicate-index.js';
+import { redundantIndex } from './redundant-index.js';
+import { unindexedForeignKey } from './unindexed-foreign-key.js';
+import { invalidIndex } from './invalid-index.js';
+
+/** Every rule, in the order reports list them. */
+export const allRules: readonly Rule[] = [duplicateIndex, redundantIndex, unindexedForeignKey, invalidIndex];
+
+/** Finds a rule by id. */
+export function ruleById(id: string): Rule | undefined {
+  return allRules.find((r) => r.id === id);
+}
+
+export { defineRule } from './define-rule.js';
+export * from './types.js';
