@@ -165,6 +165,8 @@ export interface Index extends QualifiedName {
   readonly storageParameters: readonly string[];
   readonly comment: string | null;
   readonly usage: IndexUsage | null;
+  /** Increases with creation time where the database tells (PostgreSQL: the OID), else null. */
+  readonly creationOrder: number | null;
 }
 
 /** One column pair of a foreign key. */

@@ -162,6 +162,7 @@ export function mapIndex(row: IndexRow, table: Table | undefined, usage: IndexUs
     storageParameters: parseTextArray(row.storage_parameters),
     comment: row.comment,
     usage,
+    creationOrder: num(row.oid),
   };
 }
 

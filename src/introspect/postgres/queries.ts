@@ -98,6 +98,7 @@ export function indexesQuery(features: PostgresFeatures): string {
   return `
 SELECT n.nspname AS schema,
        i.relname AS name,
+       i.oid::int8::float8 AS oid,
        c.relname AS table_name,
        am.amname AS method,
        x.indisunique AS is_unique,

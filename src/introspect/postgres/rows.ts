@@ -49,6 +49,7 @@ export interface IndexKeyJson {
 export interface IndexRow {
   schema: string;
   name: string;
+  oid: number;
   table_name: string;
   method: string;
   is_unique: boolean;

@@ -1,0 +1,62 @@
+/**
+ * Sorting out groups of interchangeable indexes: which one to keep, which ones to report.
+ * duplicate-index reports the result; redundant-index uses it to avoid naming an index that
+ * is itself about to be dropped as the one that covers another.
+ */
+import type { Index } from '../model/types.js';
+import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+
+/** An index that another, interchangeable one makes unnecessary. */
+export interface DuplicatePair {
+  readonly duplicate: Index;
+  readonly keep: Index;
+}
+
+/** Names that look like leftovers or copies: `_ccnew`/`_ccold` from REINDEX CONCURRENTLY, numbered or temporary copies. */
+const LEFTOVER_NAME = /(_ccnew\d*|_ccold\d*|\d+|_(tmp|temp|copy|old|new|bak|backup))$/i;
+
+function constraintRank(index: Index): number {
+  if (index.primary) return 3;
+  if (index.constraint?.type === 'unique') return 2;
+  if (index.constraint) return 1;
+  return 0;
+}
+
+/**
+ * Orders candidates to keep: first those that cannot be dropped by themselves, then the one
+ * backing a constraint, then unique ones (strictest first), then a better name, then the older.
+ */
+export function keepPreference(a: Index, b: Index): number {
+  return (
+    Number(whyNotDroppable(b) !== null) - Number(whyNotDroppable(a) !== null) ||
+    constraintRank(b) - constraintRank(a) ||
+    Number(b.unique) - Number(a.unique) ||
+    Number(b.nullsNotDistinct) - Number(a.nullsNotDistinct) ||
+    Number(b.constraint?.immediate ?? true) - Number(a.constraint?.immediate ?? true) ||
+    Number(LEFTOVER_NAME.test(a.name)) - Number(LEFTOVER_NAME.test(b.name)) ||
+    (a.creationOrder ?? 0) - (b.creationOrder ?? 0) ||
+    a.name.localeCompare(b.name)
+  );
+}
+
+/** Every removable duplicate in the model, each with the index to keep instead. */
+export function findDuplicatePairs(indexes: readonly Index[]): DuplicatePair[] {
+  const pairs: DuplicatePair[] = [];
+  for (const tableIndexes of usableIndexesByTable(indexes).values()) {
+    const seen = new Set<Index>();
+    for (const index of tableIndexes) {
+      if (seen.has(index)) continue;
+      const group = tableIndexes.filter((other) => other === index || sameShape(index, other));
+      group.forEach((g) => seen.add(g));
+      if (group.length < 2) continue;
+      group.sort(keepPreference);
+      const kept: Index[] = [];
+      for (const candidate of group) {
+        const keeper = whyNotDroppable(candidate) === null ? kept.find((k) => covers(k, candidate)) : undefined;
+        if (keeper) pairs.push({ duplicate: candidate, keep: keeper });
+        else kept.push(candidate);
+      }
+    }
+  }
+  return pairs;
+}

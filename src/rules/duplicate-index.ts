@@ -1,0 +1,47 @@
+import { dropIndexFix } from '../fix/index-statements.js';
+import { defineRule } from './define-rule.js';
+import { findDuplicatePairs } from './_duplicates.js';
+import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
+
+/**
+ * Two indexes on the same table that serve exactly the same queries: same access method, keys,
+ * operator classes, collations, sort order (or all reversed), INCLUDE columns and predicate.
+ * The one whose constraints the other enforces too is reported; the one backing a constraint,
+ * else the unique one, else the better-named or older one is kept.
+ */
+export const duplicateIndex = defineRule({
+  id: 'duplicate-index',
+  severity: 'critical',
+  docs: { description: 'Indexes that are interchangeable with another index on the same table for every query and constraint.' },
+  check({ model, lookup }) {
+    return findDuplicatePairs(model.indexes).map(({ duplicate, keep }) => {
+      const table = lookup.table(duplicate.schema, duplicate.table);
+      const why = keep.constraint
+        ? `it backs the ${keep.constraint.type === 'primary' ? 'primary key' : `${keep.constraint.type} constraint`} ${keep.constraint.name}`
+        : keep.unique && !duplicate.unique
+          ? 'it also enforces uniqueness'
+          : 'it is the better-named or older of the two';
+      return {
+        rule: 'duplicate-index',
+        severity: 'critical' as const,
+        schema: duplicate.schema,
+        table: duplicate.table,
+        index: duplicate.name,
+        ...(duplicate.constraint ? { constraint: duplicate.constraint.name } : {}),
+        columns: keyList(duplicate),
+        coveredBy: keep.name,
+        message: `Index ${duplicate.name} duplicates ${keep.name} on ${duplicate.schema}.${duplicate.table}: both index (${keyList(duplicate).join(', ')}) the same way, so every write maintains both for no query benefit.`,
+        help: duplicate.constraint
+          ? `Drop the constraint ${duplicate.constraint.name} (its index goes with it) and keep ${keep.name}, because ${why}.`
+          : `Drop ${duplicate.name} and keep ${keep.name}, because ${why}.`,
+        evidence: {
+          index: indexEvidence(duplicate),
+          coveredBy: indexEvidence(keep),
+          table: tableEvidence(table),
+          writesSinceStatsReset: writesOf(table?.usage ?? null),
+        },
+        fix: dropIndexFix(duplicate),
+      };
+    });
+  },
+});

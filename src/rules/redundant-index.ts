@@ -1,0 +1,80 @@
+import type { Index } from '../model/types.js';
+import { dropIndexFix } from '../fix/index-statements.js';
+import { defineRule } from './define-rule.js';
+import { findDuplicatePairs, keepPreference } from './_duplicates.js';
+import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
+import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+
+/** Why `b` serves everything `a` does, in words. */
+function reasonFor(a: Index, b: Index): string {
+  const parts: string[] = [];
+  if (b.keys.length > a.keys.length) {
+    parts.push(`(${keyList(a).join(', ')}) is a left prefix of ${b.name}'s keys (${keyList(b).join(', ')})`);
+  } else {
+    parts.push(`${b.name} has the same keys (${keyList(b).join(', ')})`);
+  }
+  if (a.include.length > 0) parts.push(`its INCLUDE columns (${a.include.join(', ')}) are stored in ${b.name} too`);
+  if (a.unique) parts.push(`${b.name} enforces the same uniqueness`);
+  if (a.predicate !== null) parts.push('both have the same predicate');
+  return parts.join('; ');
+}
+
+/**
+ * An index whose every use another index on the same table serves too: its keys are a left
+ * prefix of the other's (btree), with the same operator classes, collations, sort order (or
+ * all reversed), predicate, and INCLUDE columns the other stores. An index that enforces
+ * uniqueness is only redundant to one that enforces the same uniqueness. Indexes that cannot
+ * be dropped by themselves are never reported; exact duplicates are duplicate-index's.
+ */
+export const redundantIndex = defineRule({
+  id: 'redundant-index',
+  severity: 'medium',
+  docs: { description: 'Indexes whose every use another index on the same table serves too (left prefix, INCLUDE columns).' },
+  check({ model, lookup }) {
+    const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
+    const candidates = new Map<Index, Index[]>();
+    for (const tableIndexes of usableIndexesByTable(model.indexes).values()) {
+      for (const index of tableIndexes) {
+        if (duplicates.has(index) || whyNotDroppable(index) !== null) continue;
+        const coveredBy = tableIndexes.filter(
+          (other) => !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
+        );
+        if (coveredBy.length > 0) candidates.set(index, coveredBy);
+      }
+    }
+    const findings = [];
+    for (const [index, coveredBy] of candidates) {
+      // Name an index that stays: one neither redundant nor a duplicate itself, the narrowest such.
+      const best = [...coveredBy].sort(
+        (x, y) =>
+          Number(candidates.has(x) || duplicates.has(x)) - Number(candidates.has(y) || duplicates.has(y)) ||
+          x.keys.length - y.keys.length ||
+          keepPreference(x, y),
+      )[0]!;
+      const table = lookup.table(index.schema, index.table);
+      findings.push({
+        rule: 'redundant-index',
+        severity: 'medium' as const,
+        schema: index.schema,
+        table: index.table,
+        index: index.name,
+        ...(index.constraint ? { constraint: index.constraint.name } : {}),
+        columns: keyList(index),
+        coveredBy: best.name,
+        message: `Index ${index.name} on ${index.schema}.${index.table} is redundant: ${reasonFor(index, best)}, so ${best.name} serves every query it serves.`,
+        help: index.constraint
+          ? `Drop the constraint ${index.constraint.name} (its index goes with it); ${best.name} keeps enforcing it.`
+          : `Drop ${index.name}; queries on (${keyList(index).join(', ')}) use ${best.name}.`,
+        evidence: {
+          index: indexEvidence(index),
+          coveredBy: indexEvidence(best),
+          alsoCoveredBy: coveredBy.filter((c) => c !== best).map((c) => c.name),
+          table: tableEvidence(table),
+          writesSinceStatsReset: writesOf(table?.usage ?? null),
+        },
+        fix: dropIndexFix(index),
+      });
+    }
+    return findings;
+  },
+});
