@@ -1,0 +1,68 @@
+import { writeFile } from 'node:fs/promises';
+import { auditPostgres } from '../audit/run.js';
+import type { AuditResult } from '../audit/types.js';
+import { openTarget, type OpenTarget } from '../connect/index.js';
+import { createDemoDatabase } from '../demo/index.js';
+import { UserError } from '../errors.js';
+import { getReporter, reporters } from '../report/index.js';
+import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
+
+/** Options of `dbdoctor audit`, as commander hands them over. */
+export interface AuditCommandOptions {
+  readonly demo?: boolean;
+  readonly format?: string;
+  readonly output?: string;
+  readonly schema?: string[];
+  readonly failOn: FailOn;
+}
+
+/** Where the process writes; injectable for tests. */
+export interface CommandIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+async function openDemo(): Promise<OpenTarget> {
+  const lite = await createDemoDatabase();
+  return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
+}
+
+/** Resolves the target: the argument, else $DATABASE_URL; --demo needs neither. */
+function targetOf(argument: string | undefined, options: AuditCommandOptions, env: NodeJS.ProcessEnv): string | null {
+  if (options.demo) {
+    if (argument) throw new UserError('give either a target or --demo, not both');
+    return null;
+  }
+  const target = argument ?? env.DATABASE_URL;
+  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
+  return target;
+}
+
+/** Runs an audit and prints or writes the report; returns the exit code. */
+export async function runAuditCommand(argument: string | undefined, options: AuditCommandOptions, io: CommandIo): Promise<number> {
+  const formatName = options.format ?? 'text';
+  const reporter = getReporter(formatName);
+  if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
+  const target = targetOf(argument, options, io.env);
+  const open = target === null ? await openDemo() : await openTarget(target);
+  let result: AuditResult;
+  try {
+    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [] });
+  } finally {
+    await open.close().catch(() => undefined);
+  }
+  const toTerminal = options.output === undefined && io.stdout.isTTY === true;
+  const color = toTerminal && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  const report = reporter.render(result, { color });
+  if (options.output !== undefined) {
+    try {
+      await writeFile(options.output, report);
+    } catch (error) {
+      throw new UserError(`cannot write ${options.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  } else {
+    io.stdout.write(report);
+  }
+  // The demo is a showcase, not a gate.
+  return options.demo ? EXIT_CLEAN : exitCodeFor(result.findings, options.failOn);
+}

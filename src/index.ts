@@ -1,0 +1,15 @@
+/**
+ * dbdoctor as a library: read a database into the model, run the rules, render a report.
+ * The CLI is a thin layer over these calls.
+ */
+export { auditModel, auditPostgres, type AuditOptions } from './audit/run.js';
+export type { AuditResult, AuditSummary, AuditStatus, TargetInfo } from './audit/types.js';
+export { introspectPostgres, type PostgresIntrospectOptions } from './introspect/postgres/index.js';
+export type { Queryable } from './introspect/types.js';
+export { openTarget, type OpenTarget } from './connect/index.js';
+export { allRules, ruleById, defineRule } from './rules/index.js';
+export type { Finding, Fix, Rule, RuleContext, RuleOptions, Severity, EvidenceValue } from './rules/types.js';
+export { reporters, getReporter, type Reporter, type ReporterName } from './report/index.js';
+export { createDemoDatabase } from './demo/index.js';
+export { UserError } from './errors.js';
+export type * from './model/types.js';
