@@ -124,7 +124,7 @@ SELECT n.nspname AS schema,
        (SELECT json_agg(json_build_object('schema', fn.nspname, 'name', f.conname) ORDER BY fn.nspname, f.conname)
           FROM pg_catalog.pg_constraint f
           JOIN pg_catalog.pg_namespace fn ON fn.oid = f.connamespace
-         WHERE f.contype = 'f' AND f.conindid = x.indexrelid) AS referencing_fks,
+         WHERE f.contype = 'f' AND f.conindid = x.indexrelid AND f.conparentid = 0) AS referencing_fks,
        (SELECT json_agg(json_build_object(
                  'attnum', k.attnum,
                  'column', a.attname,

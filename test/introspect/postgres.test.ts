@@ -1,0 +1,179 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { introspectPostgres } from '../../src/introspect/postgres/index.js';
+import type { Queryable } from '../../src/introspect/types.js';
+import type { Index, SchemaModel } from '../../src/model/types.js';
+import { ENGINES, createServerDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const SCHEMA = `
+  CREATE SCHEMA shop;
+  CREATE TABLE shop.users (id bigint PRIMARY KEY, email text COLLATE "C" NOT NULL, name text, deleted_at timestamptz);
+  CREATE UNIQUE INDEX users_email_lower ON shop.users (lower(email)) WHERE deleted_at IS NULL;
+  CREATE INDEX users_name_desc ON shop.users (name DESC NULLS LAST, id) INCLUDE (email) WITH (fillfactor = 70);
+  CREATE INDEX users_name_pattern ON shop.users (name text_pattern_ops);
+  ALTER TABLE shop.users ADD CONSTRAINT users_email_key UNIQUE (email) DEFERRABLE INITIALLY DEFERRED;
+  CREATE TABLE shop.orders (id bigint, user_id bigint, placed date NOT NULL, PRIMARY KEY (id, placed)) PARTITION BY RANGE (placed);
+  CREATE TABLE shop.orders_2024 PARTITION OF shop.orders FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+  CREATE INDEX orders_user ON shop.orders (user_id);
+  ALTER TABLE shop.orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES shop.users (id) ON DELETE CASCADE;
+  CREATE TABLE shop.codes (code text NOT NULL);
+  CREATE UNIQUE INDEX codes_code ON shop.codes (code);
+  ALTER TABLE shop.codes REPLICA IDENTITY USING INDEX codes_code;
+  COMMENT ON INDEX shop.codes_code IS 'natural key';
+`;
+
+function index(model: SchemaModel, name: string): Index {
+  const found = model.indexes.find((i) => i.name === name);
+  if (!found) throw new Error(`index ${name} not in model: ${model.indexes.map((i) => i.name).join(', ')}`);
+  return found;
+}
+
+for (const engine of ENGINES) {
+  describe(`introspection on ${engine.name}`, () => {
+    let database: TestDatabase;
+    let model: SchemaModel;
+    beforeAll(async () => {
+      database = await engine.create();
+      await database.exec(SCHEMA);
+      await database.exec('CREATE TEMP TABLE scratch (id int PRIMARY KEY)');
+      model = await introspectPostgres(database.db);
+    });
+    afterAll(async () => database.close());
+
+    test('tables, partitions and their parents', () => {
+      const names = model.tables.map((t) => `${t.schema}.${t.name}:${t.kind}`);
+      expect(names).toEqual(['shop.codes:table', 'shop.orders:partitioned', 'shop.orders_2024:partition', 'shop.users:table']);
+      expect(model.tables.find((t) => t.name === 'orders_2024')?.parent).toEqual({ schema: 'shop', name: 'orders' });
+      expect(model.schemas).toContain('shop');
+    });
+
+    test('expression key, unique, predicate', () => {
+      const i = index(model, 'users_email_lower');
+      expect(i.unique).toBe(true);
+      expect(i.keys).toHaveLength(1);
+      expect(i.keys[0]).toMatchObject({ kind: 'expression', column: null, expression: 'lower(email)', referencedColumns: ['email'] });
+      expect(i.predicate).toBe('deleted_at IS NULL');
+    });
+
+    test('ordering, INCLUDE, storage parameters, opclass', () => {
+      const i = index(model, 'users_name_desc');
+      expect(i.keys.map((k) => [k.column, k.ordering])).toEqual([
+        ['name', { descending: true, nullsFirst: false }],
+        ['id', { descending: false, nullsFirst: false }],
+      ]);
+      expect(i.include).toEqual(['email']);
+      expect(i.storageParameters).toEqual(['fillfactor=70']);
+      const p = index(model, 'users_name_pattern');
+      expect(p.keys[0]).toMatchObject({ opclass: 'pg_catalog.text_pattern_ops', opclassIsDefault: false, opfamily: 'pg_catalog.text_pattern_ops' });
+      expect(i.keys[0]).toMatchObject({ opclass: 'pg_catalog.text_ops', opclassIsDefault: true });
+    });
+
+    test('collation of a column key', () => {
+      const i = index(model, 'users_email_key');
+      expect(i.keys[0]?.collation).toBe('pg_catalog."C"');
+      expect(i.keys[0]?.collationIsDefault).toBe(true);
+      expect(model.tables.find((t) => t.name === 'users')?.columns.find((c) => c.name === 'email')?.collation).toBe('pg_catalog."C"');
+    });
+
+    test('constraints: deferrable unique, primary key', () => {
+      expect(index(model, 'users_email_key').constraint).toMatchObject({ name: 'users_email_key', type: 'unique', immediate: false });
+      expect(index(model, 'users_pkey')).toMatchObject({ primary: true, unique: true, constraint: { type: 'primary', immediate: true } });
+      expect(index(model, 'users_pkey').referencedByForeignKeys).toEqual([{ schema: 'shop', name: 'orders_user_fk' }]);
+    });
+
+    test('partitioned index and the partition index attached to it', () => {
+      expect(index(model, 'orders_user')).toMatchObject({ partitioned: true, parentIndex: null });
+      const child = model.indexes.find((i) => i.table === 'orders_2024' && i.keys[0]?.column === 'user_id');
+      expect(child).toMatchObject({ partitioned: false, parentIndex: { schema: 'shop', name: 'orders_user' } });
+    });
+
+    test('replica identity and comment', () => {
+      expect(index(model, 'codes_code')).toMatchObject({ replicaIdentity: true, comment: 'natural key' });
+      expect(model.tables.find((t) => t.name === 'codes')?.replicaIdentityIndex).toBe('codes_code');
+    });
+
+    test('foreign keys: columns, opfamilies, actions; the parent constraint only', () => {
+      expect(model.foreignKeys).toHaveLength(1);
+      const fk = model.foreignKeys[0]!;
+      expect(fk).toMatchObject({ name: 'orders_user_fk', table: 'orders', referencedTable: { schema: 'shop', name: 'users' }, onDelete: 'CASCADE' });
+      expect(fk.columns.map((c) => [c.column, c.referencedColumn])).toEqual([['user_id', 'id']]);
+      expect(fk.columns[0]?.equalityOpfamilies).toContain('pg_catalog.integer_ops');
+    });
+
+    test('temporary tables are left out', () => {
+      expect(model.tables.some((t) => t.name === 'scratch')).toBe(false);
+    });
+
+    test('schema filter', async () => {
+      const none = await introspectPostgres(database.db, { schemas: ['public'] });
+      expect(none.tables).toEqual([]);
+    });
+  });
+}
+
+describe('session safety on the server', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createServerDatabase();
+    await database.exec(SCHEMA);
+  });
+  afterAll(async () => database.close());
+
+  test('runs in a READ ONLY transaction with statement and lock timeouts', async () => {
+    const statements: string[] = [];
+    const spy: Queryable = {
+      query: async (text, params) => {
+        statements.push(text.trim());
+        return database.db.query(text, params);
+      },
+    };
+    await introspectPostgres(spy);
+    expect(statements[0]).toMatch(/^BEGIN .*READ ONLY/);
+    expect(statements.slice(1, 3).join(';')).toMatch(/statement_timeout.*lock_timeout/);
+    expect(statements.at(-1)).toBe('ROLLBACK');
+    expect(statements.some((s) => /^(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|LOCK)\b/i.test(s))).toBe(false);
+  });
+
+  test('takes no lock a writer waits for: a concurrent insert is not blocked', async () => {
+    const writer = new pg.Client({ connectionString: database.url! });
+    await writer.connect();
+    try {
+      const [, insert] = await Promise.all([
+        introspectPostgres(database.db),
+        (async () => {
+          const start = Date.now();
+          await writer.query('SET lock_timeout = 2000');
+          await writer.query("INSERT INTO shop.users VALUES (1, 'a@example.com', 'a', NULL)");
+          return Date.now() - start;
+        })(),
+      ]);
+      expect(insert).toBeLessThan(2000);
+    } finally {
+      await writer.end();
+    }
+  });
+
+  test('works for a role with only pg_monitor, and says what a lesser role could not see', async () => {
+    const role = `dbdoctor_monitor_${process.pid}`;
+    await database.exec(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN; GRANT pg_monitor TO ${role}`);
+    const url = new URL(database.url!);
+    url.username = role;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const model = await introspectPostgres(client);
+      expect(model.indexes.length).toBeGreaterThan(3);
+      expect(model.limitations).toEqual([]);
+      // Take the statistics views away from everyone in this database.
+      await database.exec(`REVOKE ALL ON pg_catalog.pg_stat_user_indexes FROM PUBLIC; REVOKE pg_monitor FROM ${role}`);
+      const limited = await introspectPostgres(client);
+      expect(limited.indexes.length).toBe(model.indexes.length);
+      expect(limited.indexes.every((i) => i.usage === null)).toBe(true);
+      expect(limited.limitations.join(' ')).toMatch(/pg_stat_user_indexes/);
+      expect(limited.capabilities.usageStatistics).toBe(false);
+    } finally {
+      await client.end();
+      await database.exec(`GRANT SELECT ON pg_catalog.pg_stat_user_indexes TO PUBLIC; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
+});
