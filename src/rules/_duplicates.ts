@@ -50,11 +50,18 @@ export function findDuplicatePairs(indexes: readonly Index[]): DuplicatePair[] {
       group.forEach((g) => seen.add(g));
       if (group.length < 2) continue;
       group.sort(keepPreference);
-      const kept: Index[] = [];
-      for (const candidate of group) {
-        const keeper = whyNotDroppable(candidate) === null ? kept.find((k) => covers(k, candidate)) : undefined;
-        if (keeper) pairs.push({ duplicate: candidate, keep: keeper });
-        else kept.push(candidate);
+      // Least preferred first: each one goes if another member that stays covers it. Covering is
+      // transitive, so whatever covered a dropped index is itself dropped only for one that covers both.
+      const dropped = new Map<Index, Index>();
+      for (const candidate of [...group].reverse()) {
+        if (whyNotDroppable(candidate) !== null) continue;
+        const keeper = group.find((k) => k !== candidate && !dropped.has(k) && covers(k, candidate));
+        if (keeper) dropped.set(candidate, keeper);
+      }
+      for (const [duplicate, keeper] of dropped) {
+        let keep = keeper;
+        while (dropped.has(keep)) keep = dropped.get(keep)!;
+        pairs.push({ duplicate, keep });
       }
     }
   }

@@ -26,46 +26,60 @@ function closingParen(s: string, open: number): number {
   return -1;
 }
 
-/** Splits a predicate into its top-level AND-ed parts; null if it has a top-level OR. */
-export function conjuncts(predicate: string): string[] | null {
-  const s = stripOuterParens(predicate);
+/** Splits text at a top-level keyword (` AND `, ` OR `), skipping parentheses and quoted text. */
+function splitTopLevel(text: string, keyword: string): string[] | null {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (ch === "'" || ch === '"') {
-      const end = s.indexOf(ch, i + 1);
+      const end = text.indexOf(ch, i + 1);
       if (end < 0) return null;
       i = end;
     } else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && s.startsWith(' AND ', i)) {
-      parts.push(s.slice(start, i));
-      start = i + 5;
-    } else if (depth === 0 && s.startsWith(' OR ', i)) return null;
+    else if (depth === 0 && text.startsWith(keyword, i)) {
+      parts.push(text.slice(start, i));
+      start = i + keyword.length;
+    }
   }
-  parts.push(s.slice(start));
+  parts.push(text.slice(start));
   return parts.map(stripOuterParens);
+}
+
+/** Splits a predicate into its top-level AND-ed parts; null if it has a top-level OR. */
+export function conjuncts(predicate: string): string[] | null {
+  const s = stripOuterParens(predicate);
+  const ors = splitTopLevel(s, ' OR ');
+  if (ors === null || ors.length > 1) return null;
+  return splitTopLevel(s, ' AND ');
 }
 
 const IS_NOT_NULL = /^("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*) IS NOT NULL$/;
 
-/** The column a `col IS NOT NULL` conjunct tests, or null for any other conjunct. */
-function notNullColumn(conjunct: string): string | null {
-  const match = IS_NOT_NULL.exec(conjunct);
+/** The column a `col IS NOT NULL` test reads, or null for any other expression. */
+function notNullColumn(expression: string): string | null {
+  const match = IS_NOT_NULL.exec(expression);
   if (!match?.[1]) return null;
   const ident = match[1];
   return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident;
 }
 
-/** True when `col1 = $1 AND col2 = $2 …` over `columns` implies the predicate. */
+/** True when the equalities on `columns` prove the expression: AND needs every part, OR any part. */
+function proves(expression: string, columns: readonly string[]): boolean {
+  const s = stripOuterParens(expression);
+  const ors = splitTopLevel(s, ' OR ');
+  if (ors === null) return false;
+  if (ors.length > 1) return ors.some((part) => proves(part, columns));
+  const ands = splitTopLevel(s, ' AND ');
+  if (ands === null) return false;
+  if (ands.length > 1) return ands.every((part) => proves(part, columns));
+  const column = notNullColumn(s);
+  return column !== null && columns.includes(column);
+}
+
+/** True when `col1 = $1 AND col2 = $2 …` over `columns` implies the predicate (null: no predicate). */
 export function impliedByEqualityOn(predicate: string | null, columns: readonly string[]): boolean {
-  if (predicate === null) return true;
-  const parts = conjuncts(predicate);
-  if (parts === null) return false;
-  return parts.every((part) => {
-    const column = notNullColumn(part);
-    return column !== null && columns.includes(column);
-  });
+  return predicate === null || proves(predicate, columns);
 }
