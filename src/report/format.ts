@@ -1,0 +1,243 @@
+/**
+ * Wording and arithmetic every reporter shares, so the text and markdown reports say the same
+ * thing in the same words.
+ */
+import type { AuditResult, TargetInfo } from '../audit/types.js';
+import type { Dialect, Index, SchemaModel } from '../model/types.js';
+import { SEVERITIES, type EvidenceValue, type Finding, type Severity } from '../rules/types.js';
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/**
+ * Bytes for people, in powers of 1024 with one decimal (`8.0 kB`, `1.2 MB`) — the units
+ * PostgreSQL's own size functions use, so numbers match what a DBA sees in psql.
+ */
+export function humanBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(Number.isFinite(bytes) ? bytes : 0))} B`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  // 1023.96 kB would print as "1024.0 kB": move it up a unit instead.
+  if (Number(value.toFixed(1)) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+// A fixed locale: reports must read the same on every machine and in CI snapshots.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** A count with thousands separators (`12,345`). */
+export function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
+
+/** The plural of an English noun, enough for rule names and report nouns. */
+export function pluralize(word: string): string {
+  if (/(?:s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  return `${word}s`;
+}
+
+/** `1 table`, `12 tables`. */
+export function countOf(n: number, singular: string, plural: string = pluralize(singular)): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function joinWords(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]!}`;
+}
+
+/** Findings of one severity. */
+export interface SeverityGroup {
+  readonly severity: Severity;
+  readonly findings: readonly Finding[];
+}
+
+/** Findings grouped by severity, most urgent first; severities without findings are left out. */
+export function groupBySeverity(findings: readonly Finding[]): SeverityGroup[] {
+  return SEVERITIES.map((severity) => ({ severity, findings: findings.filter((f) => f.severity === severity) })).filter(
+    (group) => group.findings.length > 0,
+  );
+}
+
+/** Findings in the order the reports list them: grouped by severity, stable within a group. */
+export function inSeverityOrder(findings: readonly Finding[]): Finding[] {
+  return groupBySeverity(findings).flatMap((group) => group.findings);
+}
+
+/** Findings of one table. */
+export interface TableGroup {
+  readonly schema: string;
+  readonly table: string;
+  readonly findings: readonly Finding[];
+}
+
+/** Findings grouped by table, tables in the order their most urgent finding comes. */
+export function groupByTable(findings: readonly Finding[]): TableGroup[] {
+  const groups = new Map<string, { schema: string; table: string; findings: Finding[] }>();
+  for (const f of inSeverityOrder(findings)) {
+    const key = `${f.schema}\u0000${f.table}`;
+    const group = groups.get(key);
+    if (group) group.findings.push(f);
+    else groups.set(key, { schema: f.schema, table: f.table, findings: [f] });
+  }
+  return [...groups.values()];
+}
+
+/** `schema.table`. */
+export function tableName(f: Pick<Finding, 'schema' | 'table'>): string {
+  return `${f.schema}.${f.table}`;
+}
+
+/** The object a finding is about within its table: the index, else the constraint. */
+export function findingObject(f: Finding): string | null {
+  return f.index ?? f.constraint ?? null;
+}
+
+/** `schema.table.index` (or `.constraint`), naming a finding in SQL comments. */
+export function findingPath(f: Finding): string {
+  const object = findingObject(f);
+  return object === null ? tableName(f) : `${tableName(f)}.${object}`;
+}
+
+/** A statement ready to paste: terminated by exactly one semicolon. */
+export function sqlStatement(statement: string): string {
+  const trimmed = statement.trim();
+  return trimmed.endsWith(';') ? trimmed : `${trimmed};`;
+}
+
+/** Severity as the seed audit writes it: `CRITICAL`. */
+export function severityLabel(severity: Severity): string {
+  return severity.toUpperCase();
+}
+
+const DIALECT_NAMES: { readonly [D in Dialect]: string } = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' };
+
+/** `demo (PostgreSQL 16.4)`. */
+export function describeTarget(target: TargetInfo): string {
+  return `${target.name} (${DIALECT_NAMES[target.dialect]} ${target.serverVersion})`;
+}
+
+/** `3 critical, 5 medium, 2 low`, or `no findings`. */
+export function severityCounts(result: AuditResult): string {
+  if (result.findings.length === 0) return 'no findings';
+  return SEVERITIES.map((s) => `${formatCount(result.summary.bySeverity[s])} ${s}`).join(', ');
+}
+
+/** `12 tables, 40 indexes, 1.2 MB reclaimable` (the last part only when something is). */
+export function scopeCounts(result: AuditResult): string {
+  const parts = [countOf(result.summary.tables, 'table'), countOf(result.summary.indexes, 'index')];
+  if (result.summary.reclaimableBytes > 0) parts.push(`${humanBytes(result.summary.reclaimableBytes)} reclaimable`);
+  return parts.join(', ');
+}
+
+/** The one-line summary both terminal and document reports end with. */
+export function summaryLine(result: AuditResult): string {
+  return `${severityCounts(result)} — ${scopeCounts(result)}`;
+}
+
+/** `2 duplicate indexes and 1 unindexed foreign key`: rule ids in words, most urgent rule first. */
+export function issuesInWords(result: AuditResult): string {
+  const order: string[] = [];
+  for (const f of inSeverityOrder(result.findings)) if (!order.includes(f.rule)) order.push(f.rule);
+  for (const rule of Object.keys(result.summary.byRule)) if (!order.includes(rule)) order.push(rule);
+  return joinWords(
+    order.map((rule) => {
+      const count = result.summary.byRule[rule] ?? result.findings.filter((f) => f.rule === rule).length;
+      const words = rule.split(/[-_]+/).filter((w) => w !== '');
+      const last = words.pop() ?? rule;
+      return countOf(count, [...words, last].join(' '), [...words, pluralize(last)].join(' '));
+    }),
+  );
+}
+
+/** What a finding's fix does to its table. */
+export type FixAction = 'drop' | 'create' | 'change' | 'review';
+
+const DROPS = /^\s*(?:DROP\s+INDEX|ALTER\s+TABLE\s[\s\S]*\sDROP\s+CONSTRAINT)\b/i;
+const CREATES = /^\s*CREATE\s/i;
+
+/** Classifies a fix by its statements; a finding without a fix needs a person to look. */
+export function fixAction(f: Finding): FixAction {
+  if (!f.fix || f.fix.up.length === 0) return 'review';
+  const drops = f.fix.up.some((s) => DROPS.test(s));
+  const creates = f.fix.up.some((s) => CREATES.test(s));
+  if (drops && !creates) return 'drop';
+  if (creates && !drops) return 'create';
+  return 'change';
+}
+
+function isRecord(value: EvidenceValue | undefined): value is { readonly [key: string]: EvidenceValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value deep inside a finding's evidence, if it is there. */
+export function evidenceAt(evidence: Finding['evidence'], path: readonly string[]): EvidenceValue | undefined {
+  let value: EvidenceValue | undefined = evidence;
+  for (const key of path) {
+    if (!isRecord(value)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+function evidenceNumber(evidence: Finding['evidence'], path: readonly string[]): number | null {
+  const value = evidenceAt(evidence, path);
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The numbers a DBA weighs a finding by; null when unknown. */
+export interface FindingFacts {
+  /** Size of the index the finding acts on. */
+  readonly sizeBytes: number | null;
+  /** Scans of that index since the statistics reset. */
+  readonly scans: number | null;
+  /** Writes to the table since the statistics reset (each one maintains every index). */
+  readonly writes: number | null;
+  readonly tableRows: number | null;
+  readonly tableSizeBytes: number | null;
+}
+
+/**
+ * Reads facts from a finding's evidence, falling back to the model for the index it names,
+ * so rules that record less evidence still show size and scans.
+ */
+export function factReader(model: SchemaModel): (f: Finding) => FindingFacts {
+  const indexes = new Map<string, Index>();
+  for (const i of model.indexes) indexes.set(`${i.schema}\u0000${i.name}`, i);
+  return (f) => {
+    const index = f.index === undefined ? undefined : indexes.get(`${f.schema}\u0000${f.index}`);
+    return {
+      sizeBytes: evidenceNumber(f.evidence, ['index', 'sizeBytes']) ?? index?.sizeBytes ?? null,
+      scans: evidenceNumber(f.evidence, ['index', 'scans']) ?? index?.usage?.scans ?? null,
+      writes: evidenceNumber(f.evidence, ['writesSinceStatsReset']),
+      tableRows: evidenceNumber(f.evidence, ['table', 'rowEstimate']),
+      tableSizeBytes: evidenceNumber(f.evidence, ['table', 'sizeBytes']),
+    };
+  };
+}
+
+/** Known facts as short phrases: `8.0 kB`, `0 scans`, `1,234 writes`, `table ~10,000 rows, 1.2 MB`. */
+export function describeFacts(facts: FindingFacts): string[] {
+  const parts: string[] = [];
+  if (facts.sizeBytes !== null) parts.push(`index ${humanBytes(facts.sizeBytes)}`);
+  if (facts.scans !== null) parts.push(countOf(facts.scans, 'scan'));
+  if (facts.writes !== null) parts.push(`${countOf(facts.writes, 'write')} to the table`);
+  const table: string[] = [];
+  if (facts.tableRows !== null) table.push(`~${countOf(facts.tableRows, 'row')}`);
+  if (facts.tableSizeBytes !== null) table.push(humanBytes(facts.tableSizeBytes));
+  if (table.length > 0) parts.push(`table ${table.join(', ')}`);
+  return parts;
+}
+
+/** Key columns and expressions of an index as a person reads them. */
+export function indexKeys(index: Index): string {
+  return index.keys.map((k) => k.column ?? k.expression).join(', ');
+}

@@ -1,0 +1,23 @@
+/** Reporters keyed by the name users choose them by (`--format`). */
+import { jsonReporter } from './json.js';
+import { markdownReporter } from './markdown.js';
+import { textReporter } from './text.js';
+import type { Reporter } from './types.js';
+
+export type { RenderOptions, Reporter } from './types.js';
+export { humanBytes } from './format.js';
+
+/** Every reporter, by name. */
+export const reporters = {
+  text: textReporter,
+  json: jsonReporter,
+  markdown: markdownReporter,
+} as const satisfies Record<string, Reporter>;
+
+/** The name of a built-in reporter. */
+export type ReporterName = keyof typeof reporters;
+
+/** The reporter with this name, or undefined; names inherited from Object (`toString`) are not reporters. */
+export function getReporter(name: string): Reporter | undefined {
+  return Object.hasOwn(reporters, name) ? reporters[name as ReporterName] : undefined;
+}

@@ -1,0 +1,160 @@
+/** A small, hand-built audit result for reporter tests: no database needed. */
+import { summarize } from '../../src/audit/summary.js';
+import type { AuditResult } from '../../src/audit/types.js';
+import type { Index, IndexKey, SchemaModel, Table } from '../../src/model/types.js';
+import type { Finding } from '../../src/rules/types.js';
+
+function key(column: string): IndexKey {
+  return {
+    kind: 'column',
+    column,
+    expression: column,
+    referencedColumns: [column],
+    opclass: null,
+    opclassIsDefault: true,
+    opfamily: null,
+    collation: null,
+    collationIsDefault: true,
+    ordering: { descending: false, nullsFirst: false },
+  };
+}
+
+/** A plain btree index on `public.<table>`; override what a test needs. */
+export function makeIndex(table: string, name: string, columns: readonly string[], extra: Partial<Index> = {}): Index {
+  return {
+    schema: 'public',
+    name,
+    table,
+    method: 'btree',
+    keys: columns.map(key),
+    include: [],
+    predicate: null,
+    unique: false,
+    primary: false,
+    nullsNotDistinct: false,
+    constraint: null,
+    valid: true,
+    ready: true,
+    partitioned: false,
+    parentIndex: null,
+    referencedByForeignKeys: [],
+    replicaIdentity: false,
+    sizeBytes: 8192,
+    definition: `CREATE INDEX ${name} ON public.${table} USING btree (${columns.join(', ')})`,
+    tablespace: null,
+    storageParameters: [],
+    comment: null,
+    usage: { scans: 0, tuplesRead: 0, tuplesFetched: 0, lastScanAt: null },
+    creationOrder: null,
+    ...extra,
+  };
+}
+
+/** A table in `public` with no columns listed (reporters never read them). */
+export function makeTable(name: string, extra: Partial<Table> = {}): Table {
+  return {
+    schema: 'public',
+    name,
+    kind: 'table',
+    parent: null,
+    columns: [],
+    rowEstimate: 10_000,
+    sizeBytes: 1_258_291,
+    indexesSizeBytes: null,
+    usage: null,
+    replicaIdentityIndex: null,
+    comment: null,
+    ...extra,
+  };
+}
+
+/** The model behind the findings below. */
+export function makeModel(limitations: readonly string[] = []): SchemaModel {
+  return {
+    dialect: 'postgres',
+    capabilities: { usageStatistics: true, sizes: true, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },
+    database: { name: 'app', serverVersion: '16.4', serverVersionNum: 160004, statsResetAt: null, readAt: '2025-01-01T00:00:00Z' },
+    schemas: ['public'],
+    tables: [makeTable('users'), makeTable('orders')],
+    indexes: [
+      makeIndex('users', 'users_pkey', ['id'], { unique: true, primary: true, constraint: { name: 'users_pkey', type: 'primary', immediate: true, definition: 'PRIMARY KEY (id)' } }),
+      makeIndex('users', 'users_email_key', ['email'], { unique: true, constraint: { name: 'users_email_key', type: 'unique', immediate: true, definition: 'UNIQUE (email)' } }),
+      makeIndex('users', 'idx_users_email', ['email'], { sizeBytes: 1_258_291 }),
+      makeIndex('orders', 'orders_pkey', ['id'], { unique: true, primary: true }),
+      makeIndex('orders', 'orders_user_id_idx', ['user_id']),
+      makeIndex('orders', 'orders_user_id_created_at_idx', ['user_id', 'created_at']),
+    ],
+    foreignKeys: [],
+    limitations,
+  };
+}
+
+/** One finding of each severity, deliberately listed out of severity order. */
+export function makeFindings(): Finding[] {
+  return [
+    {
+      rule: 'unindexed-foreign-key',
+      severity: 'low',
+      schema: 'public',
+      table: 'orders',
+      constraint: 'orders_product_id_fkey',
+      columns: ['product_id'],
+      message: 'Foreign key orders_product_id_fkey on public.orders (product_id) has no index.',
+      help: 'Create an index on public.orders (product_id) concurrently.',
+      evidence: { table: { rowEstimate: 10_000, sizeBytes: 1_258_291 }, proposedIndex: 'orders_product_id_idx' },
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_idx ON public.orders (product_id)'],
+        down: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_product_id_idx'],
+        transactional: false,
+      },
+    },
+    {
+      rule: 'duplicate-index',
+      severity: 'critical',
+      schema: 'public',
+      table: 'users',
+      index: 'idx_users_email',
+      columns: ['email'],
+      coveredBy: 'users_email_key',
+      message: 'Index idx_users_email duplicates users_email_key | both index (email).',
+      help: 'Drop idx_users_email and keep users_email_key, because it backs the unique constraint users_email_key.',
+      evidence: { index: { sizeBytes: 1_258_291, scans: 0 }, writesSinceStatsReset: 1234 },
+      fix: {
+        up: ['DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email'],
+        down: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON public.users USING btree (email)'],
+        transactional: false,
+      },
+    },
+    {
+      rule: 'redundant-index',
+      severity: 'medium',
+      schema: 'public',
+      table: 'orders',
+      index: 'orders_user_id_idx',
+      columns: ['user_id'],
+      coveredBy: 'orders_user_id_created_at_idx',
+      message: 'Index orders_user_id_idx on public.orders is redundant.',
+      help: 'Drop orders_user_id_idx; queries on (user_id) use orders_user_id_created_at_idx.',
+      // No index evidence: the reporter must fall back to the model for size and scans.
+      evidence: {},
+      fix: {
+        up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx'],
+        down: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON public.orders USING btree (user_id)'],
+        transactional: false,
+      },
+    },
+  ];
+}
+
+/** An audit result over {@link makeModel}; `findings` defaults to {@link makeFindings}. */
+export function makeResult(options: { findings?: readonly Finding[]; limitations?: readonly string[] } = {}): AuditResult {
+  const model = makeModel(options.limitations ?? []);
+  const findings = options.findings ?? makeFindings();
+  return {
+    version: 1,
+    target: { kind: 'demo', dialect: 'postgres', name: 'demo', database: 'app', serverVersion: '16.4', schemas: ['public'] },
+    summary: summarize(findings, model, 12),
+    findings,
+    model,
+  };
+}

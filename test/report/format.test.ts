@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { groupBySeverity, humanBytes, issuesInWords, pluralize, summaryLine } from '../../src/report/format.js';
+import { makeFindings, makeResult } from './fixture.js';
+
+describe('format helpers', () => {
+  test('humanBytes', () => {
+    expect(humanBytes(0)).toBe('0 B');
+    expect(humanBytes(1023)).toBe('1023 B');
+    expect(humanBytes(8192)).toBe('8.0 kB');
+    expect(humanBytes(1_258_291)).toBe('1.2 MB');
+    expect(humanBytes(1024 * 1024 - 1)).toBe('1.0 MB');
+    expect(humanBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+  });
+
+  test('pluralize rule nouns', () => {
+    expect(pluralize('index')).toBe('indexes');
+    expect(pluralize('key')).toBe('keys');
+    expect(pluralize('entry')).toBe('entries');
+  });
+
+  test('groupBySeverity orders groups and omits empty ones', () => {
+    const findings = makeFindings().filter((f) => f.severity !== 'medium');
+    expect(groupBySeverity(findings).map((g) => g.severity)).toEqual(['critical', 'low']);
+  });
+
+  test('issues in words, most urgent rule first', () => {
+    expect(issuesInWords(makeResult())).toBe('1 duplicate index, 1 redundant index and 1 unindexed foreign key');
+  });
+
+  test('summary line', () => {
+    expect(summaryLine(makeResult())).toBe('1 critical, 1 medium, 1 low — 2 tables, 6 indexes, 1.2 MB reclaimable');
+    expect(summaryLine(makeResult({ findings: [] }))).toBe('no findings — 2 tables, 6 indexes');
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest';
+import { reporters } from '../../src/report/index.js';
+import { makeFindings, makeResult } from './fixture.js';
+
+const ESC = '\u001b';
+
+describe('text reporter', () => {
+  const result = makeResult({ limitations: ['Could not read pg_stat_user_indexes: scans are unknown.'] });
+  const plain = reporters.text.render(result, { color: false });
+
+  test('no escape characters without color, some with it', () => {
+    expect(plain).not.toContain(ESC);
+    const colored = reporters.text.render(result, { color: true });
+    expect(colored).toContain(`${ESC}[31m`);
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  test('header names the target, version and counts', () => {
+    expect(plain.split('\n')[0]).toBe('dbdoctor · demo (PostgreSQL 16.4) · 2 tables, 6 indexes, 0 foreign keys');
+  });
+
+  test('severity groups in order critical, medium, low', () => {
+    const positions = ['● CRITICAL', '● MEDIUM', '● LOW'].map((h) => plain.indexOf(h));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  test('empty groups are omitted', () => {
+    const out = reporters.text.render(makeResult({ findings: makeFindings().filter((f) => f.severity !== 'medium') }), { color: false });
+    expect(out).toContain('● CRITICAL');
+    expect(out).not.toContain('● MEDIUM');
+    expect(out).toContain('● LOW');
+  });
+
+  test('a finding block has rule, location, message, help, facts, fix and undo', () => {
+    const block = plain.slice(plain.indexOf('duplicate-index'), plain.indexOf('● MEDIUM'));
+    expect(block).toContain('duplicate-index  public.users › idx_users_email');
+    expect(block).toContain('duplicates users_email_key | both index (email).');
+    expect(block).toContain('help:  Drop idx_users_email');
+    expect(block).toContain('facts: index 1.2 MB · 0 scans · 1,234 writes to the table\n');
+    expect(block).toContain('fix:   DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;');
+    expect(block).toContain('undo:  CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email');
+  });
+
+  test('facts fall back to the model when the evidence lacks them', () => {
+    const block = plain.slice(plain.indexOf('redundant-index'), plain.indexOf('● LOW'));
+    expect(block).toContain('facts: index 8.0 kB · 0 scans');
+  });
+
+  test('limitations, then the one-line summary last', () => {
+    expect(plain).toContain('Limitations\n  - Could not read pg_stat_user_indexes');
+    expect(plain.endsWith('\n1 critical, 1 medium, 1 low — 2 tables, 6 indexes, 1.2 MB reclaimable\n')).toBe(true);
+  });
+
+  test('no findings says so', () => {
+    const out = reporters.text.render(makeResult({ findings: [] }), { color: false });
+    expect(out).toContain('No findings');
+    expect(out).not.toContain('●');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('no findings — 2 tables, 6 indexes');
+  });
+});
