@@ -22,24 +22,36 @@ export function reclaimableBytes(findings: readonly Finding[], model: SchemaMode
   return total;
 }
 
-/** Status and risk in the seed's terms, from the most severe finding. */
-function statusOf(bySeverity: Record<Severity, number>): Pick<AuditSummary, 'status' | 'riskLevel' | 'riskReason'> {
-  if (bySeverity.critical > 0) {
-    return {
-      status: 'AT RISK' satisfies AuditStatus,
-      riskLevel: 'high',
-      riskReason: `${bySeverity.critical} critical finding(s): every write maintains indexes that no query needs, or data integrity work is left undone.`,
-    };
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+/** Critical findings from this many on put the whole database at risk rather than needing refinement. */
+const MANY_CRITICAL = 10;
+
+/**
+ * Status and risk in the seed's terms. Duplicate and redundant indexes waste resources but do
+ * not break anything, so they make a database NEEDS REFINEMENT; an invalid index (a uniqueness
+ * or speed that is not there) or a large number of critical findings make it AT RISK.
+ */
+function statusOf(findings: readonly Finding[], bySeverity: Record<Severity, number>): Pick<AuditSummary, 'status' | 'riskLevel' | 'riskReason'> {
+  const invalid = findings.filter((f) => f.rule === 'invalid-index').length;
+  if (invalid > 0 || bySeverity.critical >= MANY_CRITICAL) {
+    const reasons = [
+      ...(invalid > 0 ? [`${plural(invalid, 'invalid index', 'invalid indexes')} that no query can use`] : []),
+      ...(bySeverity.critical > 0 ? [plural(bySeverity.critical, 'critical finding')] : []),
+    ];
+    return { status: 'AT RISK', riskLevel: 'high', riskReason: `${reasons.join(' and ')}: the indexes do not give the speed or guarantees they appear to.` };
   }
-  if (bySeverity.medium > 0) {
+  if (bySeverity.critical > 0 || bySeverity.medium > 0) {
     return {
       status: 'NEEDS REFINEMENT',
       riskLevel: 'medium',
-      riskReason: `${bySeverity.medium} medium finding(s): they waste resources or slow down writes and deletes, but do not break functionality.`,
+      riskReason: `${plural(bySeverity.critical + bySeverity.medium, 'finding')} at critical or medium severity: duplicate and redundant indexes waste space and write time, and unindexed foreign keys slow down deletes, but nothing is broken.`,
     };
   }
   if (bySeverity.low > 0) {
-    return { status: 'HEALTHY', riskLevel: 'low', riskReason: `Only ${bySeverity.low} low-severity hint(s).` };
+    return { status: 'HEALTHY', riskLevel: 'low', riskReason: `Only ${plural(bySeverity.low, 'low-severity hint')}.` };
   }
   return { status: 'HEALTHY', riskLevel: 'none', riskReason: 'No index problems were found.' };
 }
@@ -49,7 +61,7 @@ export function summarize(findings: readonly Finding[], model: SchemaModel, dura
   const bySeverity: Record<Severity, number> = { critical: 0, medium: 0, low: 0 };
   for (const f of findings) bySeverity[f.severity] += 1;
   return {
-    ...statusOf(bySeverity),
+    ...statusOf(findings, bySeverity),
     findings: findings.length,
     bySeverity,
     byRule: countBy(findings, (f) => f.rule),

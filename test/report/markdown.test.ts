@@ -16,9 +16,9 @@ describe('markdown reporter', () => {
   test('executive summary with status, issues and risk', () => {
     expect(md.startsWith('# Database Performance Analysis\n')).toBe(true);
     expect(md).toContain('## Executive Summary');
-    expect(md).toContain('**Status**: 🔴 AT RISK');
+    expect(md).toContain('**Status**: ⚠️ NEEDS REFINEMENT');
     expect(md).toContain('**Issues Found**: 1 duplicate index, 1 redundant index and 1 unindexed foreign key');
-    expect(md).toContain(`**Risk Level**: High — ${result.summary.riskReason}`);
+    expect(md).toContain(`**Risk Level**: Medium — ${result.summary.riskReason}`);
     expect(md).not.toContain('\u001b');
   });
 
