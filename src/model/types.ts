@@ -27,8 +27,8 @@ export interface Capabilities {
   readonly partialIndexes: boolean;
 }
 
-/** Table kinds, partitioning included. */
-export type TableKind = 'table' | 'partitioned' | 'partition';
+/** Table kinds, partitioning included; materialized views are indexed like tables. */
+export type TableKind = 'table' | 'partitioned' | 'partition' | 'materialized-view';
 
 /** Cumulative statistics of a table since `statsResetAt` (PostgreSQL: pg_stat_user_tables). */
 export interface TableUsage {

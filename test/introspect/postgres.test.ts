@@ -20,6 +20,8 @@ const SCHEMA = `
   CREATE UNIQUE INDEX codes_code ON shop.codes (code);
   ALTER TABLE shop.codes REPLICA IDENTITY USING INDEX codes_code;
   COMMENT ON INDEX shop.codes_code IS 'natural key';
+  CREATE MATERIALIZED VIEW shop.user_names AS SELECT id, name FROM shop.users;
+  CREATE INDEX user_names_name ON shop.user_names (name);
 `;
 
 function index(model: SchemaModel, name: string): Index {
@@ -42,7 +44,14 @@ for (const engine of ENGINES) {
 
     test('tables, partitions and their parents', () => {
       const names = model.tables.map((t) => `${t.schema}.${t.name}:${t.kind}`);
-      expect(names).toEqual(['shop.codes:table', 'shop.orders:partitioned', 'shop.orders_2024:partition', 'shop.users:table']);
+      expect(names).toEqual([
+        'shop.codes:table',
+        'shop.orders:partitioned',
+        'shop.orders_2024:partition',
+        'shop.user_names:materialized-view',
+        'shop.users:table',
+      ]);
+      expect(index(model, 'user_names_name').table).toBe('user_names');
       expect(model.tables.find((t) => t.name === 'orders_2024')?.parent).toEqual({ schema: 'shop', name: 'orders' });
       expect(model.schemas).toContain('shop');
     });

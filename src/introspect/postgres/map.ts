@@ -52,7 +52,7 @@ export function mapTable(row: TableRow, columns: readonly Column[], usage: Table
   return {
     schema: row.schema,
     name: row.name,
-    kind: row.relkind === 'p' ? 'partitioned' : row.is_partition ? 'partition' : 'table',
+    kind: row.relkind === 'p' ? 'partitioned' : row.relkind === 'm' ? 'materialized-view' : row.is_partition ? 'partition' : 'table',
     parent: row.parent_schema !== null && row.parent_name !== null ? { schema: row.parent_schema, name: row.parent_name } : null,
     columns,
     rowEstimate: row.row_estimate === null ? null : num(row.row_estimate),

@@ -25,7 +25,7 @@ const SYSTEM_SCHEMA_FILTER = `n.nspname NOT IN ('pg_catalog', 'information_schem
   AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`;
 
 /** Tables in scope: user schemas, permanent or unlogged, not owned by an extension. */
-const TABLE_SCOPE = `c.relkind IN ('r', 'p')
+const TABLE_SCOPE = `c.relkind IN ('r', 'p', 'm')
   AND c.relpersistence <> 't'
   AND ${SYSTEM_SCHEMA_FILTER}
   AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))

@@ -12,7 +12,7 @@ export interface TableRow {
   oid: string;
   schema: string;
   name: string;
-  relkind: 'r' | 'p';
+  relkind: 'r' | 'p' | 'm';
   is_partition: boolean;
   parent_schema: string | null;
   parent_name: string | null;
