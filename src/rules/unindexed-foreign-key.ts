@@ -40,15 +40,18 @@ function hasServingIndex(table: Table | undefined, fk: ForeignKey, lookup: Model
   return partitions.length > 0 && partitions.every((p) => hasServingIndex(p, { ...fk, schema: p.schema, table: p.name }, lookup));
 }
 
-/** A name for the new index that no relation in the schema has yet. */
-function newIndexName(fk: ForeignKey, taken: Set<string>): string {
-  const base = truncateIdentifier(`${fk.table}_${fk.columns.map((c) => c.column).join('_')}_idx`);
+/** A name for a new index on `table` that no relation in `schema` has yet; the name is then taken. */
+function newIndexName(schema: string, table: string, fk: ForeignKey, takenBySchema: Map<string, Set<string>>): string {
+  const taken = takenBySchema.get(schema) ?? new Set<string>();
+  takenBySchema.set(schema, taken);
+  const base = truncateIdentifier(`${table}_${fk.columns.map((c) => c.column).join('_')}_idx`);
   let name = base;
   for (let n = 1; taken.has(name); n++) name = truncateIdentifier(base, 63 - String(n).length) + n;
+  taken.add(name);
   return name;
 }
 
-function createFix(fk: ForeignKey, table: Table | undefined, name: string, lookup: ModelLookup): Fix {
+function createFix(fk: ForeignKey, table: Table | undefined, name: string, lookup: ModelLookup, takenBySchema: Map<string, Set<string>>): Fix {
   const columns = fk.columns.map((c) => quoteIdent(c.column)).join(', ');
   const target = quoteQualified(fk.schema, fk.table);
   const qualifiedName = quoteQualified(fk.schema, name);
@@ -64,7 +67,7 @@ function createFix(fk: ForeignKey, table: Table | undefined, name: string, looku
   const partitions = lookup.model.tables.filter((t) => t.parent?.schema === table.schema && t.parent.name === table.name);
   const up = [`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ONLY ${target} (${columns})`];
   for (const p of partitions) {
-    const partIndex = truncateIdentifier(`${p.name}_${fk.columns.map((c) => c.column).join('_')}_idx`);
+    const partIndex = newIndexName(p.schema, p.name, fk, takenBySchema);
     const concurrently = p.kind === 'partitioned' ? '' : 'CONCURRENTLY ';
     up.push(`CREATE INDEX ${concurrently}IF NOT EXISTS ${quoteIdent(partIndex)} ON ${quoteQualified(p.schema, p.name)} (${columns})`);
     up.push(`ALTER INDEX ${qualifiedName} ATTACH PARTITION ${quoteQualified(p.schema, partIndex)}`);
@@ -99,10 +102,7 @@ export const unindexedForeignKey = defineRule({
       const table = lookup.table(fk.schema, fk.table);
       if (hasServingIndex(table, fk, lookup)) continue;
       const referenced = lookup.table(fk.referencedTable.schema, fk.referencedTable.name);
-      const schemaTaken = takenBySchema.get(fk.schema) ?? new Set<string>();
-      const name = newIndexName(fk, schemaTaken);
-      schemaTaken.add(name);
-      takenBySchema.set(fk.schema, schemaTaken);
+      const name = newIndexName(fk.schema, fk.table, fk, takenBySchema);
       const columns = fk.columns.map((c) => c.column);
       const ref = `${fk.referencedTable.schema}.${fk.referencedTable.name}`;
       findings.push({
@@ -122,7 +122,7 @@ export const unindexedForeignKey = defineRule({
           referencedTable: { name: ref, ...tableEvidence(referenced) },
           proposedIndex: name,
         },
-        fix: createFix(fk, table, name, lookup),
+        fix: createFix(fk, table, name, lookup, takenBySchema),
       });
     }
     return findings;

@@ -1,0 +1,289 @@
+/**
+ * An ESLint-style, strict tester for one rule: every case runs on every engine (the local
+ * PostgreSQL server and PGlite), each in a fresh schema of its own, audited with only that rule.
+ *
+ * - valid cases: the rule reports nothing;
+ * - invalid cases: the rule reports exactly the expected findings (any order, no extras).
+ *
+ * Every finding is also checked for shape (message, help, severity, evidence, fix), and on the
+ * server the fix of every finding is applied: `fix.up` must make the finding go away, and
+ * `fix.down` must give back the catalog exactly as it was (index definitions, constraints and
+ * index comments of the audited schemas).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { auditPostgres } from '../../src/audit/run.js';
+import type { Queryable } from '../../src/introspect/types.js';
+import { SEVERITIES, type Finding, type Fix, type Rule, type RuleOptions } from '../../src/rules/types.js';
+import { ENGINES, type TestDatabase } from './databases.js';
+
+export type EngineKind = TestDatabase['kind'];
+
+/** One step of a case's setup: SQL run as one batch, or a statement that must fail with the given error. */
+export type Step = string | { readonly sql: string; readonly error: RegExp };
+
+/**
+ * The SQL of a case, run with `search_path` set to the case's schema. One string is run as a
+ * single batch (in an implicit transaction); use an array to run statements that cannot run in
+ * a transaction block (`CREATE INDEX CONCURRENTLY`) on their own.
+ */
+export type CaseSql = string | readonly Step[];
+
+export interface Case {
+  readonly name: string;
+  /** DDL (and data) for the case; a function receives the case's schema name. */
+  readonly sql: CaseSql | ((schema: string) => CaseSql);
+  /** Run only on these engines, and why. */
+  readonly engines?: { readonly only: readonly EngineKind[]; readonly reason: string };
+  /** Schemas to audit; the case's own schema when absent. */
+  readonly schemas?: (schema: string) => readonly string[];
+  readonly ruleOptions?: Partial<RuleOptions>;
+}
+
+export type ValidCase = Case;
+
+/**
+ * What one finding must contain (`toMatchObject`); `rule` is implied. Asymmetric matchers
+ * (`expect.stringMatching`) work anywhere; a field given as `undefined` must be absent.
+ */
+export type ExpectedFinding = Partial<Finding>;
+
+export interface InvalidCase extends Case {
+  readonly expected: readonly ExpectedFinding[] | ((schema: string) => readonly ExpectedFinding[]);
+  /** Skip applying the fixes on the server, and why. */
+  readonly skipFixCheck?: string;
+}
+
+export interface RuleTests {
+  readonly valid: readonly ValidCase[];
+  readonly invalid: readonly InvalidCase[];
+}
+
+/** ENGINES entries by the kind of database they create. */
+const ENGINE_KIND: Record<(typeof ENGINES)[number]['name'], EngineKind> = {
+  'postgres server': 'server',
+  pglite: 'pglite',
+};
+
+const TARGET = { kind: 'postgres', name: 'rule-tester' } as const;
+
+/** Registers the tests of one rule: a describe per engine, a test per case. */
+export function ruleTester(rule: Rule, tests: RuleTests): void {
+  for (const engine of ENGINES) {
+    const kind = ENGINE_KIND[engine.name];
+    describe(`${rule.id} on ${engine.name}`, () => {
+      let database: TestDatabase;
+      let counter = 0;
+      beforeAll(async () => {
+        database = await engine.create();
+      });
+      afterAll(async () => {
+        await database?.close();
+      });
+
+      const register = (c: Case, run: (schema: string) => Promise<void>): void => {
+        const skipped = c.engines !== undefined && !c.engines.only.includes(kind);
+        const title = skipped ? `${c.name} (skipped: ${c.engines?.reason ?? ''})` : c.name;
+        test.skipIf(skipped)(title, async () => {
+          const schema = `case_${++counter}`;
+          await setUp(database, schema, c);
+          await run(schema);
+        });
+      };
+
+      if (tests.valid.length > 0) {
+        describe('valid', () => {
+          for (const c of tests.valid) {
+            register(c, async (schema) => {
+              const findings = await audit(database.db, rule, c, schema);
+              if (findings.length > 0) {
+                expect.fail(`expected no findings, got ${findings.length}:\n${describeFindings(findings)}`);
+              }
+            });
+          }
+        });
+      }
+
+      if (tests.invalid.length > 0) {
+        describe('invalid', () => {
+          for (const c of tests.invalid) {
+            register(c, async (schema) => {
+              const findings = await audit(database.db, rule, c, schema);
+              const expected = (typeof c.expected === 'function' ? c.expected(schema) : c.expected).map((e) => ({ rule: rule.id, ...e }));
+              for (const f of findings) checkShape(f, rule, auditedSchemas(c, schema));
+              assertMatches(findings, expected);
+              // Fixes are applied on the server only: it is the engine users run them on.
+              if (database.kind === 'server' && c.skipFixCheck === undefined) {
+                for (const f of findings) await checkFix(database.db, rule, c, schema, f);
+              }
+            });
+          }
+        });
+      }
+    });
+  }
+}
+
+function auditedSchemas(c: Case, schema: string): readonly string[] {
+  return c.schemas ? c.schemas(schema) : [schema];
+}
+
+async function setUp(database: TestDatabase, schema: string, c: Case): Promise<void> {
+  await database.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+  const sql = typeof c.sql === 'function' ? c.sql(schema) : c.sql;
+  try {
+    for (const step of typeof sql === 'string' ? [sql] : sql) {
+      if (typeof step === 'string') {
+        await database.exec(step);
+      } else {
+        const error = await database.exec(step.sql).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (error === null) expect.fail(`expected this statement to fail with ${String(step.error)}: ${step.sql}`);
+        expect(error instanceof Error ? error.message : String(error)).toMatch(step.error);
+      }
+    }
+  } finally {
+    // Audit the way a user does, without the case's schema on the search path.
+    await database.exec('RESET search_path');
+  }
+}
+
+async function audit(db: Queryable, rule: Rule, c: Case, schema: string): Promise<readonly Finding[]> {
+  const result = await auditPostgres(db, TARGET, {
+    schemas: auditedSchemas(c, schema),
+    rules: [rule],
+    ...(c.ruleOptions ? { ruleOptions: c.ruleOptions } : {}),
+  });
+  return result.findings;
+}
+
+/** What identifies a finding across audits. */
+function findingKey(f: Finding): string {
+  return [f.rule, f.schema, f.table, f.index ?? '', f.constraint ?? ''].join('|');
+}
+
+function summary(f: Finding): Record<string, unknown> {
+  const { rule, severity, schema, table, index, constraint, columns, coveredBy } = f;
+  return { rule, severity, schema, table, index, constraint, columns, coveredBy };
+}
+
+function describeFindings(findings: readonly Finding[], full = false): string {
+  return findings.map((f) => `  ${JSON.stringify(full ? { ...summary(f), evidence: f.evidence, fix: f.fix } : summary(f))}`).join('\n');
+}
+
+/** toMatchObject, except that a field expected as `undefined` must be absent (or undefined). */
+function matches(actual: Finding, expected: ExpectedFinding): boolean {
+  const present = Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== undefined));
+  const absent = Object.keys(expected).filter((k) => !(k in present));
+  if (absent.some((k) => (actual as unknown as Record<string, unknown>)[k] !== undefined)) return false;
+  try {
+    expect(actual).toMatchObject(present);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pairs every expected finding with a distinct actual one (backtracking: expectations may overlap). */
+function assign(actual: readonly Finding[], expected: readonly ExpectedFinding[], used: boolean[], i: number): boolean {
+  if (i === expected.length) return true;
+  for (let j = 0; j < actual.length; j++) {
+    if (used[j] || !matches(actual[j]!, expected[i]!)) continue;
+    used[j] = true;
+    if (assign(actual, expected, used, i + 1)) return true;
+    used[j] = false;
+  }
+  return false;
+}
+
+function assertMatches(actual: readonly Finding[], expected: readonly ExpectedFinding[]): void {
+  const ok = actual.length === expected.length && assign(actual, expected, actual.map(() => false), 0);
+  if (ok) return;
+  const unmatched = expected.filter((e) => !actual.some((a) => matches(a, e)));
+  expect.fail(
+    `expected ${expected.length} finding(s), got ${actual.length}.\n` +
+      `actual:\n${describeFindings(actual, true) || '  (none)'}\n` +
+      `expected:\n${expected.map((e) => `  ${JSON.stringify(e)}`).join('\n')}` +
+      (unmatched.length > 0 ? `\nmatched by no finding:\n${unmatched.map((e) => `  ${JSON.stringify(e)}`).join('\n')}` : ''),
+  );
+}
+
+/** Checks what every finding of every rule must satisfy. */
+function checkShape(f: Finding, rule: Rule, schemas: readonly string[]): void {
+  const where = `${rule.id} finding ${JSON.stringify(summary(f))}`;
+  expect(f.rule, where).toBe(rule.id);
+  expect(SEVERITIES, where).toContain(f.severity);
+  expect(schemas, where).toContain(f.schema);
+  expect(f.table, where).toMatch(/\S/);
+  expect(typeof f.message === 'string' && f.message.trim().length > 0, `${where}: message`).toBe(true);
+  expect(typeof f.help === 'string' && f.help.trim().length > 0, `${where}: help`).toBe(true);
+  expect(f.evidence !== null && typeof f.evidence === 'object' && !Array.isArray(f.evidence), `${where}: evidence`).toBe(true);
+  expect(JSON.parse(JSON.stringify(f.evidence)), `${where}: evidence is JSON`).toEqual(f.evidence);
+  if (f.columns !== undefined) expect(Array.isArray(f.columns), `${where}: columns`).toBe(true);
+  if (f.fix === undefined) return;
+  const { up, down } = f.fix;
+  for (const [label, list] of [['up', up], ['down', down]] as const) {
+    expect(Array.isArray(list), `${where}: fix.${label} is an array`).toBe(true);
+    for (const s of list) expect(typeof s === 'string' && s.trim().length > 0, `${where}: fix.${label} statements are non-empty strings`).toBe(true);
+  }
+  expect(up.length, `${where}: fix.up is not empty`).toBeGreaterThan(0);
+  if ([...up, ...down].some((s) => /\bCONCURRENTLY\b/i.test(s))) {
+    expect(f.fix.transactional, `${where}: CONCURRENTLY needs transactional: false`).toBe(false);
+  }
+}
+
+/** Runs statements the way the fix says: outside a transaction one by one, or in one transaction. */
+async function apply(db: Queryable, fix: Fix, statements: readonly string[], label: string): Promise<void> {
+  const run = async (s: string): Promise<void> => {
+    try {
+      await db.query(s);
+    } catch (error) {
+      throw new Error(`fix.${label} statement failed: ${s}\n${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  if (fix.transactional === false) {
+    for (const s of statements) await run(s);
+    return;
+  }
+  await db.query('BEGIN');
+  try {
+    for (const s of statements) await run(s);
+    await db.query('COMMIT');
+  } catch (error) {
+    await db.query('ROLLBACK');
+    throw error;
+  }
+}
+
+const CATALOG_QUERY = `
+SELECT 'index ' || pg_catalog.pg_get_indexdef(x.indexrelid)
+       || coalesce(' COMMENT ' || pg_catalog.obj_description(x.indexrelid, 'pg_class'), '') AS item
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = ANY ($1::text[])
+UNION ALL
+SELECT 'constraint ' || con.conrelid::regclass::text || ' ' || con.conname || ' ' || pg_catalog.pg_get_constraintdef(con.oid)
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_namespace n ON n.oid = con.connamespace
+ WHERE n.nspname = ANY ($1::text[])
+ORDER BY 1`;
+
+async function catalog(db: Queryable, schemas: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query(CATALOG_QUERY, [[...schemas]]);
+  return (rows as { item: string }[]).map((r) => r.item);
+}
+
+/** Applies a finding's fix and its way back: up removes the finding, down restores the catalog. */
+async function checkFix(db: Queryable, rule: Rule, c: Case, schema: string, finding: Finding): Promise<void> {
+  if (finding.fix === undefined) return;
+  const schemas = auditedSchemas(c, schema);
+  const key = findingKey(finding);
+  const before = await catalog(db, schemas);
+  await apply(db, finding.fix, finding.fix.up, 'up');
+  const after = await audit(db, rule, c, schema);
+  expect(after.map(findingKey), `after fix.up of ${key}`).not.toContain(key);
+  await apply(db, finding.fix, finding.fix.down, 'down');
+  expect(await catalog(db, schemas), `catalog after fix.down of ${key}`).toEqual(before);
+}
