@@ -34,7 +34,7 @@ function plainFinding(index: Index, table: Finding['evidence']): Finding {
     table: index.table,
     index: index.name,
     columns: keyList(index),
-    message: `Index ${index.name} on ${index.schema}.${index.table} is INVALID: no query can use it${index.ready ? ', yet every write still updates it' : ''}${index.unique ? ', and as a unique index it still rejects duplicate inserts' : ''}.`,
+    message: `Index ${index.name} on ${index.schema}.${index.table} is INVALID: no query can use it${index.ready ? ', yet every write still updates it' : ''}${index.unique && index.ready ? ', and as a unique index it still rejects duplicate inserts' : ''}.`,
     help: leftover
       ? `Drop ${index.name}: it is a leftover of an interrupted REINDEX CONCURRENTLY.`
       : `Drop ${index.name}, find why the build failed (for a unique index: duplicate values), then build it again with CREATE INDEX CONCURRENTLY if it is still wanted.`,
