@@ -33,6 +33,14 @@ const TABLE_SCOPE = `c.relkind IN ('r', 'p', 'm')
     SELECT 1 FROM pg_catalog.pg_depend d
     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
+/**
+ * Joins the comment of a relation: what obj_description(oid, 'pg_class') returns (pg_description
+ * is unique on objoid, classoid, objsubid), without running that SQL function once per row.
+ */
+function commentOf(oid: string, alias: string): string {
+  return `${alias}.objoid = ${oid} AND ${alias}.classoid = 'pg_catalog.pg_class'::regclass AND ${alias}.objsubid = 0`;
+}
+
 export const DATABASE_QUERY = `
 SELECT current_database() AS name,
        current_setting('server_version') AS server_version,
@@ -63,7 +71,7 @@ SELECT c.oid::int8::text AS oid,
        pg_catalog.pg_indexes_size(c.oid)::float8 AS indexes_size_bytes,
        c.relreplident AS replica_identity,
        ri.relname AS replica_identity_index,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       tdesc.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
@@ -71,6 +79,7 @@ LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
 LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_catalog.pg_index rix ON rix.indrelid = c.oid AND rix.indisreplident
 LEFT JOIN pg_catalog.pg_class ri ON ri.oid = rix.indexrelid
+LEFT JOIN pg_catalog.pg_description tdesc ON ${commentOf('c.oid', 'tdesc')}
 WHERE ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname`;
 
@@ -92,7 +101,14 @@ LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, a.attnum`;
 
-/** Per-key details come back as one JSON array per index so that nested data parses the same in every client. */
+/**
+ * Per-key details come back as one JSON array per index so that nested data parses the same in every client.
+ *
+ * The keys and the referencing foreign keys are each computed for all indexes in scope at once
+ * (a grouped derived table joined by index oid), not in a subquery per index: pg_constraint has
+ * no index on conindid, so a per-index subquery scanned it once per index (quadratic), and the
+ * per-key joins were planned as hash joins that scanned pg_collation and pg_opclass once per index.
+ */
 export function indexesQuery(features: PostgresFeatures): string {
   const nullsNotDistinct = features.nullsNotDistinct ? 'x.indnullsnotdistinct' : 'false';
   return `
@@ -114,47 +130,63 @@ SELECT n.nspname AS schema,
        pg_catalog.pg_relation_size(x.indexrelid)::float8 AS size_bytes,
        ts.spcname AS tablespace,
        i.reloptions AS storage_parameters,
-       pg_catalog.obj_description(i.oid, 'pg_class') AS comment,
+       idesc.description AS comment,
        con.conname AS constraint_name,
        con.contype AS constraint_type,
        con.condeferrable AS constraint_deferrable,
        CASE WHEN con.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS constraint_definition,
        pin.nspname AS parent_index_schema,
        pi.relname AS parent_index_name,
-       (SELECT json_agg(json_build_object('schema', fn.nspname, 'name', f.conname) ORDER BY fn.nspname, f.conname)
-          FROM pg_catalog.pg_constraint f
-          JOIN pg_catalog.pg_namespace fn ON fn.oid = f.connamespace
-         WHERE f.contype = 'f' AND f.conindid = x.indexrelid AND f.conparentid = 0) AS referencing_fks,
-       (SELECT json_agg(json_build_object(
-                 'attnum', k.attnum,
-                 'column', a.attname,
-                 'expression', pg_catalog.pg_get_indexdef(x.indexrelid, k.pos::int, true),
-                 'opclass', quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname),
-                 'opclass_default', oc.opcdefault,
-                 'opfamily', quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname),
-                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
-                 'collation_default', coalesce(x.indcollation[k.pos - 1] = coalesce(a.attcollation, 0), true)
-                                      OR (a.attname IS NULL AND x.indcollation[k.pos - 1] IN (0, 100)),
-                 'option', x.indoption[k.pos - 1]::int)
-               ORDER BY k.pos)
-          FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos)
-          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
-          LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = x.indclass[k.pos - 1]
-          LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-          LEFT JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
-          LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
-          LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = x.indcollation[k.pos - 1]
-          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace) AS keys
+       rfk.fks AS referencing_fks,
+       ik.keys AS keys
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_am am ON am.oid = i.relam
 LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = i.reltablespace
+LEFT JOIN pg_catalog.pg_description idesc ON ${commentOf('i.oid', 'idesc')}
 LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_catalog.pg_inherits pinh ON i.relispartition AND pinh.inhrelid = i.oid
 LEFT JOIN pg_catalog.pg_class pi ON pi.oid = pinh.inhparent
 LEFT JOIN pg_catalog.pg_namespace pin ON pin.oid = pi.relnamespace
+LEFT JOIN (
+  SELECT f.conindid,
+         json_agg(json_build_object('schema', fn.nspname, 'name', f.conname) ORDER BY fn.nspname, f.conname) AS fks
+    FROM pg_catalog.pg_constraint f
+    JOIN pg_catalog.pg_namespace fn ON fn.oid = f.connamespace
+   WHERE f.contype = 'f' AND f.conparentid = 0
+   GROUP BY f.conindid) rfk ON rfk.conindid = x.indexrelid
+LEFT JOIN (
+  SELECT kx.indexrelid,
+         json_agg(json_build_object(
+                 'attnum', k.attnum,
+                 'column', a.attname,
+                 -- For a column key pg_get_indexdef(index, pos, true) prints quote_ident(attname): read it directly.
+                 'expression', CASE WHEN a.attname IS NOT NULL THEN quote_ident(a.attname)
+                                    ELSE pg_catalog.pg_get_indexdef(kx.indexrelid, k.pos::int, true) END,
+                 'opclass', quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname),
+                 'opclass_default', oc.opcdefault,
+                 'opfamily', quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname),
+                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
+                 'collation_default', coalesce(kx.indcollation[k.pos - 1] = coalesce(a.attcollation, 0), true)
+                                      OR (a.attname IS NULL AND kx.indcollation[k.pos - 1] IN (0, 100)),
+                 'option', kx.indoption[k.pos - 1]::int)
+               ORDER BY k.pos) AS keys
+    FROM pg_catalog.pg_index kx
+    -- Only indexes of tables in scope (the outer query keeps no others), restricted first.
+    JOIN pg_catalog.pg_class c ON c.oid = kx.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL unnest(kx.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = kx.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+    LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = kx.indclass[k.pos - 1]
+    LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+    LEFT JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
+    LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
+    LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = kx.indcollation[k.pos - 1]
+    LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
+   WHERE ${TABLE_SCOPE}
+   GROUP BY kx.indexrelid) ik ON ik.indexrelid = x.indexrelid
 WHERE ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, i.relname`;
 }
