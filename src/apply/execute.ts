@@ -1,0 +1,181 @@
+/**
+ * Running one statement of a migration on a live database without hurting it: under a lock
+ * timeout (a statement that waits for a lock gives up instead of queueing every writer behind
+ * it), retried with backoff when it gave up, made safe to run twice, and cleaned up after a
+ * failed concurrent index build (which leaves an INVALID index that every write still updates).
+ */
+import type { Queryable } from '../introspect/types.js';
+import { quoteQualified } from '../fix/quote.js';
+import { parseStatement, type ParsedStatement } from '../fix/sql-parse.js';
+
+/** How statements run. */
+export interface ExecutionPolicy {
+  /** `lock_timeout` of the session: the longest any statement (and so any writer queued behind it) waits for a lock. */
+  readonly lockTimeoutMs: number;
+  /** `statement_timeout` of the session; 0 for none. */
+  readonly statementTimeoutMs: number;
+  /** Retries of a statement that hit the lock timeout (or a deadlock). */
+  readonly retries: number;
+  /** First wait before a retry; doubles each time, up to `maxRetryDelayMs`. */
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /**
+   * Lock timeout while dropping what a failed concurrent build left: DROP INDEX CONCURRENTLY
+   * never blocks writers, so it may wait longer than the statements that do.
+   */
+  readonly cleanupLockTimeoutMs: number;
+}
+
+export const DEFAULT_EXECUTION_POLICY: ExecutionPolicy = {
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 0,
+  retries: 5,
+  retryDelayMs: 1_000,
+  maxRetryDelayMs: 30_000,
+  cleanupLockTimeoutMs: 60_000,
+};
+
+/** lock_not_available (lock_timeout), deadlock_detected: the statement did nothing and may succeed later. */
+const RETRYABLE = new Set(['55P03', '40P01']);
+
+export type Log = (line: string) => void;
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A statement that failed for good. */
+export class StatementError extends Error {
+  override readonly name = 'StatementError';
+  constructor(
+    readonly sql: string,
+    readonly code: string | undefined,
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+export const ms = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
+
+/** Sets the session's timeouts. */
+export async function applySessionSettings(db: Queryable, policy: Pick<ExecutionPolicy, 'lockTimeoutMs' | 'statementTimeoutMs'>): Promise<void> {
+  await db.query(`SET lock_timeout = ${Math.max(0, Math.floor(policy.lockTimeoutMs))}`);
+  await db.query(`SET statement_timeout = ${Math.max(0, Math.floor(policy.statementTimeoutMs))}`);
+}
+
+async function one<T>(db: Queryable, sql: string, params: unknown[]): Promise<T | undefined> {
+  const { rows } = await db.query(sql, params);
+  return rows[0] as T | undefined;
+}
+
+/** Why running the statement again would be wrong because its effect is already there, or null. */
+async function alreadyDone(db: Queryable, parsed: ParsedStatement): Promise<string | null> {
+  if (parsed.kind === 'add-constraint' && parsed.constraint !== null) {
+    const row = await one(
+      db,
+      `SELECT 1 FROM pg_catalog.pg_constraint con
+         JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND con.conname = $3`,
+      [parsed.table.schema, parsed.table.name, parsed.constraint],
+    );
+    return row ? `constraint ${parsed.constraint} is already on ${parsed.table.name}` : null;
+  }
+  if (parsed.kind === 'attach-index') {
+    const row = await one(
+      db,
+      `SELECT 1 FROM pg_catalog.pg_inherits i
+         JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+        WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND pn.nspname = coalesce($3, current_schema()) AND p.relname = $4`,
+      [parsed.child.schema, parsed.child.name, parsed.parent.schema, parsed.parent.name],
+    );
+    return row ? `${parsed.child.name} is already attached to ${parsed.parent.name}` : null;
+  }
+  return null;
+}
+
+/** Drops the INVALID index a failed `CREATE INDEX CONCURRENTLY` left, if there is one; says what it did. */
+async function dropInvalidIndex(db: Queryable, parsed: ParsedStatement & { kind: 'create-index' }, policy: ExecutionPolicy, log: Log, sleep: Sleep, why: string): Promise<void> {
+  if (parsed.name === null) return;
+  const row = await one<{ schema: string; name: string }>(
+    db,
+    `SELECT n.nspname AS schema, c.relname AS name
+       FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid
+      WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND NOT x.indisvalid`,
+    [parsed.schema, parsed.name],
+  );
+  if (!row) return;
+  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(row.schema, row.name)}`;
+  await db.query(`SET lock_timeout = ${policy.cleanupLockTimeoutMs}`);
+  try {
+    await runWithRetries(db, drop, { ...policy, lockTimeoutMs: policy.cleanupLockTimeoutMs }, log, sleep);
+    log(`  dropped the INVALID index ${row.schema}.${row.name} ${why}`);
+  } catch (error) {
+    log(`  could not drop the INVALID index ${row.schema}.${row.name} ${why} (${errorMessage(error)}); drop it with: ${drop}`);
+  } finally {
+    await db.query(`SET lock_timeout = ${policy.lockTimeoutMs}`);
+  }
+}
+
+async function runWithRetries(db: Queryable, sql: string, policy: ExecutionPolicy, log: Log, sleep: Sleep, onFailedTry?: () => Promise<void>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(sql);
+      return attempt;
+    } catch (error) {
+      const code = errorCode(error);
+      const retry = code !== undefined && RETRYABLE.has(code) && attempt <= policy.retries;
+      if (retry) {
+        const what = code === '55P03' ? `gave up waiting for a lock after ${ms(policy.lockTimeoutMs)}` : 'deadlock';
+        log(`  ${what} (attempt ${attempt} of ${policy.retries + 1})`);
+      }
+      if (onFailedTry) await onFailedTry();
+      if (retry) {
+        const delay = Math.min(policy.maxRetryDelayMs, policy.retryDelayMs * 2 ** (attempt - 1));
+        log(`  retrying in ${ms(delay)}`);
+        await sleep(delay);
+        continue;
+      }
+      throw new StatementError(sql, code, errorMessage(error), attempt);
+    }
+  }
+}
+
+/** What became of a statement. */
+export interface StatementOutcome {
+  readonly result: 'done' | 'already-done';
+  readonly attempts: number;
+  readonly ms: number;
+}
+
+/**
+ * Runs one statement: skips it when its effect is already there, drops an INVALID leftover
+ * of the same name before a concurrent build (IF NOT EXISTS would keep the useless index),
+ * retries lock timeouts and deadlocks with backoff, and after a failed concurrent build drops
+ * the INVALID index it left. Throws {@link StatementError} when it fails for good.
+ */
+export async function runStatement(db: Queryable, sql: string, policy: ExecutionPolicy, log: Log, sleep: Sleep = realSleep): Promise<StatementOutcome> {
+  const started = performance.now();
+  const parsed = await parseStatement(sql);
+  const done = await alreadyDone(db, parsed);
+  if (done !== null) {
+    log(`  skipped, ${done}`);
+    return { result: 'already-done', attempts: 0, ms: performance.now() - started };
+  }
+  const concurrentBuild = parsed.kind === 'create-index' && parsed.concurrently ? parsed : null;
+  if (concurrentBuild) await dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
+  const attempts = await runWithRetries(db, sql, policy, log, sleep, concurrentBuild ? () => dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that the failed build left') : undefined);
+  return { result: 'done', attempts, ms: performance.now() - started };
+}

@@ -1,0 +1,173 @@
+import { createInterface } from 'node:readline/promises';
+import { auditPostgres } from '../audit/run.js';
+import type { AuditResult } from '../audit/types.js';
+import { diffFindings, renderDiff } from '../apply/diff.js';
+import { applySteps, resumeLatest, rollbackLatest, stepsToResume, stepsToRollBack, type EngineOptions } from '../apply/engine.js';
+import type { ExecutionPolicy } from '../apply/execute.js';
+import type { JournalEntry } from '../apply/journal.js';
+import { openTarget, type OpenTarget } from '../connect/index.js';
+import { UserError } from '../errors.js';
+import { filtersOf, hasFilters, parseCount, parseDuration, targetOf, type FilterOptions } from '../fix/cli-options.js';
+import { readMigration } from '../fix/plan-file.js';
+import { DEFAULT_MIGRATION_SETTINGS, planMigration, selectFindings, type MigrationPlan } from '../fix/steps.js';
+import { formatDuration, sessionSettings } from '../fix/writers/common.js';
+import type { CommandIo } from './audit-command.js';
+import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
+import { renderPlan } from './fix-command.js';
+
+/** Options of `dbdoctor apply`, as commander hands them over. */
+export interface ApplyCommandOptions extends FilterOptions {
+  readonly from?: string;
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
+  readonly rollback?: boolean;
+  readonly resume?: boolean;
+  readonly schema?: string[];
+  readonly lockTimeout?: string;
+  readonly statementTimeout?: string;
+  readonly retries?: string;
+  readonly retryDelay?: string;
+}
+
+/** The CLI's io, plus how to ask for confirmation (a terminal prompt unless a test injects one). */
+export interface ApplyIo extends CommandIo {
+  readonly confirm?: (question: string) => Promise<boolean>;
+  /** Replaces the waits between retries (tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+async function terminalConfirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new UserError('not applying without confirmation: standard input is not a terminal; pass --yes to apply without asking');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function mode(options: ApplyCommandOptions): 'apply' | 'resume' | 'rollback' {
+  const chosen = [options.rollback && '--rollback', options.resume && '--resume', options.from !== undefined && '--from'].filter(Boolean);
+  if (chosen.length > 1) throw new UserError(`${chosen.join(' and ')} cannot be combined`);
+  if ((options.rollback || options.resume || options.from !== undefined) && (hasFilters(options) || options.schema !== undefined)) {
+    throw new UserError('--rule, --min-severity, --table and --schema choose findings for a new plan; they cannot be combined with --from, --resume or --rollback');
+  }
+  return options.rollback ? 'rollback' : options.resume ? 'resume' : 'apply';
+}
+
+function policyOf(options: ApplyCommandOptions, plan: MigrationPlan | null): Partial<ExecutionPolicy> {
+  const settings = plan?.settings ?? DEFAULT_MIGRATION_SETTINGS;
+  return {
+    lockTimeoutMs: options.lockTimeout !== undefined ? parseDuration(options.lockTimeout, '--lock-timeout') : settings.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeout !== undefined ? parseDuration(options.statementTimeout, '--statement-timeout') : settings.statementTimeoutMs,
+    ...(options.retries !== undefined ? { retries: parseCount(options.retries, '--retries') } : {}),
+    ...(options.retryDelay !== undefined ? { retryDelayMs: parseDuration(options.retryDelay, '--retry-delay') } : {}),
+  };
+}
+
+function entriesLines(entries: readonly JournalEntry[], direction: 'up' | 'down'): string[] {
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`  ${e.position}/${e.total}. ${direction === 'down' ? 'undo: ' : ''}${e.step.summary} [${e.status}]`);
+    const statements = direction === 'up' ? e.step.up.slice(e.upDone) : e.step.down.slice(e.status === 'rolling-back' ? e.downDone : 0);
+    if (statements.length === 0 && direction === 'down') lines.push('       (cannot be undone)');
+    for (const sql of statements) lines.push(`       ${sql}`);
+  }
+  return lines.map((l) => l.replace(/[\r\n]+/g, ' '));
+}
+
+async function openServer(target: string): Promise<OpenTarget> {
+  if (!/^postgres(ql)?:\/\//i.test(target)) {
+    throw new UserError('dbdoctor apply changes a live PostgreSQL server: give a postgres:// URL (use dbdoctor fix for a .sql file)');
+  }
+  const open = await openTarget(target);
+  if (open.info.kind !== 'postgres') {
+    await open.close().catch(() => undefined);
+    throw new UserError('dbdoctor apply changes a live PostgreSQL server: give a postgres:// URL (use dbdoctor fix for a .sql file)');
+  }
+  return open;
+}
+
+/** Applies a plan (new, from a folder, resumed) or rolls back the last run; returns the exit code. */
+export async function runApplyCommand(argument: string | undefined, options: ApplyCommandOptions, io: ApplyIo): Promise<number> {
+  const which = mode(options);
+  const filters = filtersOf(options);
+  const out = (lines: readonly string[]): void => void io.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  const confirm = io.confirm ?? terminalConfirm;
+  const fromPlan = options.from !== undefined ? await readMigration(options.from) : null;
+  const policy = policyOf(options, fromPlan);
+  const settingsLine = `Session: lock_timeout ${formatDuration(policy.lockTimeoutMs!)}, statement_timeout ${formatDuration(policy.statementTimeoutMs!)}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
+
+  // A dry run of a plan folder needs no database at all.
+  if (fromPlan && options.dryRun) {
+    out([`Plan from ${options.from}: ${fromPlan.steps.length} step${fromPlan.steps.length === 1 ? '' : 's'} (made for ${fromPlan.target.name})`, ...renderPlan(fromPlan, true), settingsLine, 'Dry run: nothing was executed.']);
+    return EXIT_CLEAN;
+  }
+
+  const open = await openServer(targetOf(argument, io.env));
+  const engine: EngineOptions = { policy, log: (line) => out([line.replace(/[\r\n]+/g, ' ')]), ...(io.sleep ? { sleep: io.sleep } : {}) };
+  try {
+    const audit = (schemas: readonly string[]): Promise<AuditResult> => auditPostgres(open.db, open.info, { schemas });
+    let before: AuditResult;
+    let scope: readonly string[];
+
+    if (which === 'apply') {
+      let plan: MigrationPlan;
+      if (fromPlan) {
+        plan = fromPlan;
+        scope = plan.schemas;
+        before = await audit(scope);
+        if (plan.target.database !== null && before.target.database !== plan.target.database) {
+          out([`Note: the plan was made for database ${plan.target.database}; this is ${before.target.database}. Each drop is checked against the index the plan was made for before it runs.`]);
+        }
+      } else {
+        scope = options.schema ?? [];
+        before = await audit(scope);
+        plan = await planMigration(selectFindings(before.findings, filters), before.model, {
+          target: { name: before.target.name, database: before.target.database, serverVersion: before.target.serverVersion },
+          schemas: scope,
+          settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
+        });
+      }
+      out([`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${open.info.name}`, ...renderPlan(plan, true), settingsLine]);
+      if (plan.steps.length === 0) {
+        out(['Nothing to apply.']);
+        return EXIT_CLEAN;
+      }
+      if (options.dryRun) {
+        out(['Statements, in order:', ...sessionSettings({ ...plan, settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! } }).map((s) => `  ${s};`), ...plan.steps.flatMap((s) => s.up.map((sql) => `  ${sql};`)), 'Dry run: nothing was executed.']);
+        return EXIT_CLEAN;
+      }
+      if (!options.yes && !(await confirm(`Apply these ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${open.info.name}? [y/N] `))) {
+        out(['Not applied.']);
+        return EXIT_FINDINGS;
+      }
+      await applySteps(open.db, plan.steps, { source: options.from ?? `audit of ${open.info.name}`, target: open.info.name }, engine);
+    } else {
+      scope = [];
+      const entries = which === 'resume' ? await stepsToResume(open.db) : await stepsToRollBack(open.db);
+      const verb = which === 'resume' ? 'Resume' : 'Roll back';
+      out([`${verb} run ${entries[0]?.runId ?? ''}: ${entries.length} step${entries.length === 1 ? '' : 's'}`, ...entriesLines(entries, which === 'resume' ? 'up' : 'down'), settingsLine]);
+      if (options.dryRun) {
+        out(['Dry run: nothing was executed.']);
+        return EXIT_CLEAN;
+      }
+      before = await audit(scope);
+      if (entries.length > 0 && !options.yes && !(await confirm(`${verb} these ${entries.length} step${entries.length === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))) {
+        out(['Nothing done.']);
+        return EXIT_FINDINGS;
+      }
+      const outcome = which === 'resume' ? await resumeLatest(open.db, engine) : await rollbackLatest(open.db, engine);
+      if (outcome.irreversible > 0) out([`${outcome.irreversible} step${outcome.irreversible === 1 ? '' : 's'} could not be undone (see above).`]);
+    }
+
+    const after = await audit(scope);
+    const diff = diffFindings(before.findings, after.findings);
+    out([which === 'rollback' ? 'Rolled back.' : 'Applied.', ...renderDiff(diff, which === 'rollback' ? 'rollback' : 'apply')]);
+    return which !== 'rollback' && diff.appeared.some((f) => f.severity === 'critical') ? EXIT_FINDINGS : EXIT_CLEAN;
+  } finally {
+    await open.close().catch(() => undefined);
+  }
+}

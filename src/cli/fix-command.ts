@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { auditPostgres } from '../audit/run.js';
+import type { AuditResult } from '../audit/types.js';
+import { openTarget } from '../connect/index.js';
+import { UserError } from '../errors.js';
+import { filtersOf, parseDuration, targetOf, type FilterOptions } from '../fix/cli-options.js';
+import { writeMigration } from '../fix/plan-file.js';
+import { planMigration, selectFindings, type MigrationPlan } from '../fix/steps.js';
+import { isValidRevisionId } from '../fix/writers/alembic.js';
+import { getWriter, writers } from '../fix/writers/index.js';
+import type { CommandIo } from './audit-command.js';
+import { EXIT_CLEAN } from './exit.js';
+
+/** Options of `dbdoctor fix`, as commander hands them over. */
+export interface FixCommandOptions extends FilterOptions {
+  readonly format?: string;
+  readonly output?: string;
+  readonly schema?: string[];
+  readonly revision?: string;
+  readonly downRevision?: string;
+  readonly lockTimeout?: string;
+  readonly statementTimeout?: string;
+}
+
+export const DEFAULT_MIGRATION_DIR = './dbdoctor-migration';
+
+/** Lines describing a plan: its steps with their statements, and what it leaves out. */
+export function renderPlan(plan: MigrationPlan, withStatements: boolean): string[] {
+  const lines: string[] = [];
+  plan.steps.forEach((step, i) => {
+    lines.push(`  ${i + 1}. ${step.summary} — ${step.finding.rule} (${step.finding.severity})`);
+    if (withStatements) for (const sql of step.up) lines.push(`       ${sql}`);
+  });
+  if (plan.skipped.length > 0) {
+    lines.push(`Not fixed (${plan.skipped.length}):`);
+    for (const s of plan.skipped) lines.push(`  - ${s.finding.rule} on ${s.finding.schema}.${s.finding.index ?? s.finding.constraint ?? s.finding.table}: ${s.reason}`);
+  }
+  return lines.map((l) => l.replace(/[\r\n]+/g, ' '));
+}
+
+/** Audits the target and writes a migration for the findings that have a fix; returns the exit code. */
+export async function runFixCommand(argument: string | undefined, options: FixCommandOptions, io: CommandIo): Promise<number> {
+  const formatName = options.format ?? 'sql';
+  const writer = getWriter(formatName);
+  if (!writer) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(writers).join(', ')})`);
+  const filters = filtersOf(options);
+  const settings = {
+    lockTimeoutMs: parseDuration(options.lockTimeout ?? '5s', '--lock-timeout'),
+    statementTimeoutMs: parseDuration(options.statementTimeout ?? '0', '--statement-timeout'),
+  };
+  for (const [flag, id] of [['--revision', options.revision], ['--down-revision', options.downRevision]] as const) {
+    if (id !== undefined && !isValidRevisionId(id)) throw new UserError(`${flag}: "${id}" is not an Alembic revision id (letters, digits and _)`);
+  }
+  if (formatName !== 'alembic' && (options.revision !== undefined || options.downRevision !== undefined)) {
+    throw new UserError('--revision and --down-revision are for --format alembic');
+  }
+  const target = targetOf(argument, io.env);
+  const open = await openTarget(target);
+  let result: AuditResult;
+  try {
+    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [] });
+  } finally {
+    await open.close().catch(() => undefined);
+  }
+  const findings = selectFindings(result.findings, filters);
+  const plan = await planMigration(findings, result.model, {
+    target: { name: result.target.name, database: result.target.database, serverVersion: result.target.serverVersion },
+    schemas: options.schema ?? [],
+    settings,
+  });
+  if (plan.steps.length === 0) {
+    io.stdout.write(
+      [`Nothing to fix: ${findings.length} finding${findings.length === 1 ? '' : 's'} selected, none with a fix to apply; nothing written.`, ...renderPlan(plan, false), ''].join('\n'),
+    );
+    return EXIT_CLEAN;
+  }
+  const dir = options.output ?? DEFAULT_MIGRATION_DIR;
+  const written = await writeMigration(dir, plan, writer, {
+    ...(options.revision !== undefined ? { revision: options.revision } : {}),
+    ...(options.downRevision !== undefined ? { downRevision: options.downRevision } : {}),
+  });
+  io.stdout.write(
+    [
+      `Wrote a ${writer.name} migration with ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${resolve(dir)}:`,
+      ...written.map((p) => `  ${p}`),
+      'Steps:',
+      ...renderPlan(plan, false),
+      `Review it, then run it with dbdoctor apply --from ${dir} (or your migration tool).`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT_CLEAN;
+}
