@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, redactSecrets } from '../errors.js';
 import { runAuditCommand, type CommandIo } from './audit-command.js';
+import { runApplyCommand } from './apply-command.js';
+import { runFixCommand } from './fix-command.js';
+import { runPoolCommand } from './pool-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../version.js';
 
@@ -30,6 +33,75 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
       setExitCode(await runAuditCommand(target, options, io));
+    });
+  program
+    .command('fix')
+    .description('write a migration (SQL, Alembic or Knex) that fixes the findings that have a fix, with the exact way back')
+    .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
+    .addOption(new Option('-f, --format <format>', 'migration format').choices(['sql', 'alembic', 'knex']).default('sql'))
+    .option('-o, --output <dir>', 'folder to write the migration to', './dbdoctor-migration')
+    .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
+    .option('-r, --rule <id>', 'only findings of this rule (repeatable)', collect)
+    .option('--min-severity <severity>', 'only findings at this severity or above: critical, medium or low')
+    .option('-t, --table <name>', 'only findings on this table, as table or schema.table (repeatable)', collect)
+    .option('--lock-timeout <duration>', 'lock_timeout the migration sets (e.g. 500ms, 5s)', '5s')
+    .option('--statement-timeout <duration>', 'statement_timeout the migration sets; 0 for none', '0')
+    .option('--revision <id>', 'Alembic revision id (default: random)')
+    .option('--down-revision <id>', 'Alembic revision this one follows')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action(async (target: string | undefined, options) => {
+      setExitCode(await runFixCommand(target, options, io));
+    });
+  program
+    .command('apply')
+    .description('apply the fixes (or a migration folder from dbdoctor fix) to a live database one statement at a time, journaled; or resume or roll back the last run')
+    .argument('[target]', 'postgres:// URL; defaults to $DATABASE_URL')
+    .option('--from <dir>', 'apply the migration folder dbdoctor fix wrote, instead of auditing now')
+    .option('-y, --yes', 'apply without asking')
+    .option('--dry-run', 'print the plan and the statements, execute nothing')
+    .option('--resume', 'continue the last run where it stopped')
+    .option('--rollback', 'undo the last run, last step first')
+    .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
+    .option('-r, --rule <id>', 'only findings of this rule (repeatable)', collect)
+    .option('--min-severity <severity>', 'only findings at this severity or above: critical, medium or low')
+    .option('-t, --table <name>', 'only findings on this table, as table or schema.table (repeatable)', collect)
+    .option('--lock-timeout <duration>', 'longest a statement waits for a lock before it gives up and is retried (default: the plan\'s, else 5s)')
+    .option('--statement-timeout <duration>', 'statement_timeout; 0 for none (default: the plan\'s, else 0)')
+    .option('--retries <n>', 'retries of a statement that hit the lock timeout (default 5)')
+    .option('--retry-delay <duration>', 'first wait before a retry, doubled each time (default 1s)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action(async (target: string | undefined, options) => {
+      setExitCode(await runApplyCommand(target, options, io));
+    });
+  program
+    .command('pool')
+    .description('size a connection pool from the load, the deployment and the server\'s limits, and check its settings')
+    .argument('[target]', 'postgres:// or mysql:// URL to read max_connections and current connections from (optional)')
+    .option('--from <file>', 'read the pool settings from application code: a Python create_engine(...) call, or a node-postgres / mysql2 options object (JSON, JS, TS)')
+    .option('--config <file>', 'a JSON config file with a "pool" section (flags override it)')
+    .addOption(new Option('--driver <driver>', 'the pool the recommendations are written for').choices(['sqlalchemy', 'node-postgres', 'mysql2']))
+    .option('--set <key=value>', 'a pool setting by its driver name, e.g. pool_size=50 (repeatable; overrides --from)', collect)
+    .option('--instances <n>', 'application instances, or MIN-MAX when autoscaled (default 1)')
+    .option('--processes <n>', 'processes (workers) per instance, each with its own pool (default 1)')
+    .option('--other-connections <n>', 'connections other clients hold (default 0)')
+    .option('--concurrency <n>', 'queries in flight on average across the deployment: N, or N×FRACTION such as 26x60%')
+    .option('--rps <n>', 'requests per second across the deployment (with --query-ms: Little\'s law)')
+    .option('--queries-per-request <n>', 'queries per request (default 1)')
+    .option('--query-ms <n>', 'milliseconds a query holds its connection')
+    .option('--max-connections <n>', 'the server\'s max_connections, when no target is given')
+    .option('--reserved-connections <n>', 'connections the server reserves (superuser and reserved), when no target is given')
+    .option('--cores <n>', 'the database server\'s CPU cores')
+    .option('--application-name <name>', 'the application\'s application_name, to count other clients\' connections on the server')
+    .option('--dialect <dialect>', 'postgresql or mysql, when neither the target nor the code says')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action(async (target: string | undefined, options) => {
+      setExitCode(await runPoolCommand(target, options, io));
     });
   return program;
 }

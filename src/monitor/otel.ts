@@ -1,0 +1,78 @@
+import { createRequire } from 'node:module';
+import { VERSION } from '../version.js';
+import type { LiveSink, Recorder } from './recorder.js';
+import { DEFAULT_BUCKETS } from './tally.js';
+
+type Attributes = Record<string, string>;
+
+/** The part of an OpenTelemetry `Meter` the monitor uses; `@opentelemetry/api`'s Meter fits it. */
+export interface MeterLike {
+  createHistogram(name: string, options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } }): { record(value: number, attributes?: Attributes): void };
+  createCounter(name: string, options?: { description?: string; unit?: string }): { add(value: number, attributes?: Attributes): void };
+  createObservableUpDownCounter(name: string, options?: { description?: string; unit?: string }): object;
+  addBatchObservableCallback(callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void, observables: object[]): void;
+  removeBatchObservableCallback(callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void, observables: object[]): void;
+}
+
+/** The global meter of `@opentelemetry/api`, when the application has it installed; else null. */
+export function globalMeter(): MeterLike | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const api = require('@opentelemetry/api') as { metrics: { getMeter(name: string, version?: string): MeterLike } };
+    return api.metrics.getMeter('dbdoctor-monitor', VERSION);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records the monitor's figures as OpenTelemetry metrics under the database-client semantic
+ * conventions. Durations are recorded as they happen (the SDK aggregates); pool state is observed
+ * at collection time. Returns the function that detaches it.
+ */
+export function exportToOpenTelemetry(meter: MeterLike, recorder: Recorder, buckets: readonly number[] = DEFAULT_BUCKETS): () => void {
+  const advice = { explicitBucketBoundaries: [...buckets] };
+  const duration = meter.createHistogram('db.client.operation.duration', { description: 'Duration of database client operations.', unit: 's', advice });
+  const wait = meter.createHistogram('db.client.connection.wait_time', { description: 'The time it took to obtain an open connection from the pool.', unit: 's', advice });
+  const use = meter.createHistogram('db.client.connection.use_time', { description: 'The time between borrowing a connection and returning it to the pool.', unit: 's', advice });
+  const timeouts = meter.createCounter('db.client.connection.timeouts', { description: 'The number of connection timeouts that have occurred trying to obtain a connection from the pool.', unit: '{timeout}' });
+  const count = meter.createObservableUpDownCounter('db.client.connection.count', { description: 'The number of connections that are currently in state described by the state attribute.', unit: '{connection}' });
+  const max = meter.createObservableUpDownCounter('db.client.connection.max', { description: 'The maximum number of open connections allowed.', unit: '{connection}' });
+  const pending = meter.createObservableUpDownCounter('db.client.connection.pending_requests', { description: 'The number of current pending requests for an open connection.', unit: '{request}' });
+
+  const pool: Attributes = { 'db.client.connection.pool.name': recorder.name };
+  const idle: Attributes = { ...pool, 'db.client.connection.state': 'idle' };
+  const used: Attributes = { ...pool, 'db.client.connection.state': 'used' };
+  // One attributes object per operation and error: no allocation per query.
+  const attributes = new Map<string, Attributes>();
+  const attributesOf = (operation: string, errorType: string | null): Attributes => {
+    const key = errorType === null ? operation : `${operation}\u0000${errorType}`;
+    let found = attributes.get(key);
+    if (!found) {
+      found = { 'db.system.name': recorder.system, 'db.operation.name': operation, 'db.client.connection.pool.name': recorder.name };
+      if (errorType !== null) found['error.type'] = errorType;
+      attributes.set(key, found);
+    }
+    return found;
+  };
+  const sink: LiveSink = {
+    operation: (seconds, operation, errorType) => duration.record(seconds, attributesOf(operation, errorType)),
+    wait: (seconds) => wait.record(seconds, pool),
+    use: (seconds) => use.record(seconds, pool),
+    timeout: () => timeouts.add(1, pool),
+  };
+  const observe = (result: { observe(observable: object, value: number, attributes?: Attributes): void }): void => {
+    const state = recorder.state();
+    result.observe(count, state.idle, idle);
+    result.observe(count, state.used, used);
+    if (Number.isFinite(state.max)) result.observe(max, state.max, pool);
+    result.observe(pending, state.pending, pool);
+  };
+  recorder.sinks.push(sink);
+  meter.addBatchObservableCallback(observe, [count, max, pending]);
+  return () => {
+    meter.removeBatchObservableCallback(observe, [count, max, pending]);
+    const at = recorder.sinks.indexOf(sink);
+    if (at >= 0) recorder.sinks.splice(at, 1);
+  };
+}
