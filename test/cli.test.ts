@@ -79,7 +79,7 @@ describe('schema files', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { version: number; target: { kind: string }; findings: { rule: string; index?: string }[] };
-    expect(Object.keys(report).sort()).toEqual(['findings', 'summary', 'target', 'version']);
+    expect(Object.keys(report).sort()).toEqual(['findings', 'summary', 'tables', 'target', 'version']);
     expect(report.target.kind).toBe('sql-file');
     expect(report.findings.map((f) => [f.rule, f.index])).toContainEqual(['duplicate-index', 'idx_users_email']);
   });

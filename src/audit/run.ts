@@ -5,6 +5,8 @@ import type { Queryable } from '../introspect/types.js';
 import { allRules } from '../rules/index.js';
 import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
 import { summarize } from './summary.js';
+import { classifyTables } from '../classify/index.js';
+import type { Workload } from '../workload/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
 
 /** How to audit. */
@@ -14,6 +16,8 @@ export interface AuditOptions {
   /** Rules to run; all when absent. */
   readonly rules?: readonly Rule[];
   readonly ruleOptions?: Partial<RuleOptions>;
+  /** The queries the database runs, when known. */
+  readonly workload?: Workload | null;
 }
 
 /** Findings in report order: most severe first, then by table and index. */
@@ -36,7 +40,9 @@ export function auditModel(
 ): AuditResult {
   const lookup = buildLookup(model);
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options.ruleOptions };
-  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions }));
+  const tableTypes = classifyTables(model, lookup);
+  const workload = options.workload ?? null;
+  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload }));
   findings.sort(compareFindings);
   return {
     version: 1,
@@ -49,7 +55,9 @@ export function auditModel(
     },
     summary: summarize(findings, model, performance.now() - startedAt),
     findings,
+    tables: tableTypes.all,
     model,
+    workload,
   };
 }
 

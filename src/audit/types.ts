@@ -1,5 +1,7 @@
 import type { Dialect, SchemaModel } from '../model/types.js';
 import type { Finding, Severity } from '../rules/types.js';
+import type { TableClassification } from '../classify/types.js';
+import type { Workload } from '../workload/types.js';
 
 /** What was audited; never contains credentials. */
 export interface TargetInfo {
@@ -35,12 +37,16 @@ export interface AuditSummary {
   readonly durationMs: number;
 }
 
-/** The result of an audit: the JSON report is exactly `{ version, target, summary, findings }`. */
+/** The result of an audit: the JSON report is `{ version, target, summary, findings, tables }`. */
 export interface AuditResult {
   readonly version: 1;
   readonly target: TargetInfo;
   readonly summary: AuditSummary;
   readonly findings: readonly Finding[];
+  /** The type of every table audited, with evidence and confidence. */
+  readonly tables: readonly TableClassification[];
   /** The model the rules saw; not part of the JSON report. */
   readonly model: SchemaModel;
+  /** The workload the rules saw, when one was read; not part of the JSON report. */
+  readonly workload: Workload | null;
 }

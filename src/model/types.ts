@@ -58,6 +58,53 @@ export interface Column {
   readonly notNull: boolean;
   /** Collation name when it differs from the type's default, else null. */
   readonly collation: string | null;
+  /**
+   * Broad kind of the type, for rules that reason about values rather than type names
+   * (PostgreSQL: pg_type.typcategory mapped to words; domains resolved to their base type).
+   */
+  readonly typeCategory: TypeCategory;
+  /** Planner statistics of the column (PostgreSQL: pg_stats), null when never analyzed or not readable. */
+  readonly statistics: ColumnStatistics | null;
+}
+
+/** What kind of values a column holds. */
+export type TypeCategory =
+  | 'boolean'
+  | 'enum'
+  | 'numeric'
+  | 'string'
+  | 'datetime'
+  | 'timespan'
+  | 'uuid'
+  | 'json'
+  | 'array'
+  | 'network'
+  | 'geometric'
+  | 'range'
+  | 'bitstring'
+  | 'other';
+
+/** Planner statistics of one column, as ANALYZE last sampled them. */
+export interface ColumnStatistics {
+  /** Fraction of rows that are NULL (0..1). */
+  readonly nullFraction: number;
+  /**
+   * Distinct values as the planner stores them: a positive count, or a negative fraction of
+   * the rows (-1: every value distinct), as in pg_stats.n_distinct.
+   */
+  readonly rawDistinct: number;
+  /** Distinct non-null values estimated from `rawDistinct` and the table's row estimate; null if unknown. */
+  readonly distinctValues: number | null;
+  /** Frequencies of the most common values, most common first (empty when none stand out). */
+  readonly mostCommonFrequencies: readonly number[];
+  /** The most common values as text, parallel to `mostCommonFrequencies` (empty when unreadable). */
+  readonly mostCommonValues: readonly string[];
+  /** Correlation of physical order with value order (-1..1), null when not computed. */
+  readonly correlation: number | null;
+  /** Average width in bytes. */
+  readonly averageWidth: number;
+  /** Inherited statistics (of a partitioned table over its partitions). */
+  readonly inherited: boolean;
 }
 
 /** A table, partitioned table or partition. */
@@ -204,6 +251,17 @@ export interface DatabaseInfo {
   readonly statsResetAt: string | null;
   /** When the database was read. */
   readonly readAt: string;
+  /**
+   * Server settings that matter to an audit (track_counts, track_io_timing,
+   * log_min_duration_statement, shared_preload_libraries, max_connections, …), by name, as
+   * pg_settings.setting holds them (in the setting's base unit: ms for log_min_duration_statement);
+   * a setting the server does not have is absent.
+   */
+  readonly settings: { readonly [name: string]: string };
+  /** Extensions installed in this database, with their versions. */
+  readonly extensions: readonly { readonly name: string; readonly version: string; readonly schema: string }[];
+  /** Whether the server is a standby (pg_is_in_recovery()). */
+  readonly inRecovery: boolean;
 }
 
 /** A whole database (or schema file) as the rules see it. */

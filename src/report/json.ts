@@ -44,6 +44,7 @@ export const jsonReporter: Reporter = {
       target: result.target,
       summary: result.summary,
       findings: result.findings.map(findingJson),
+      tables: result.tables,
     };
     // JSON.stringify drops undefined properties, which is what "omit undefined fields" means.
     return `${JSON.stringify(report, null, 2)}\n`;

@@ -1,5 +1,7 @@
 import type { ModelLookup } from '../model/lookup.js';
 import type { SchemaModel } from '../model/types.js';
+import type { TableTypes } from '../classify/types.js';
+import type { Workload } from '../workload/types.js';
 
 /** How urgent a finding is, in the seed audit's three levels. */
 export type Severity = 'critical' | 'medium' | 'low';
@@ -66,6 +68,10 @@ export interface RuleContext {
   readonly model: SchemaModel;
   readonly lookup: ModelLookup;
   readonly options: RuleOptions;
+  /** The type of every table (transaction, log, junction), with evidence. */
+  readonly tableTypes: TableTypes;
+  /** The queries the database runs, when a source of them was given or found; null otherwise. */
+  readonly workload: Workload | null;
 }
 
 /** Documentation of a rule, shown in reports and linked from SARIF. */

@@ -109,6 +109,35 @@ for (const engine of ENGINES) {
       expect(fk.columns[0]?.equalityOpfamilies).toContain('pg_catalog.integer_ops');
     });
 
+    test('column statistics from pg_stats, type categories, settings and extensions', async () => {
+      await database.exec(`
+        CREATE TYPE shop.mood AS ENUM ('sad', 'ok', 'happy');
+        CREATE DOMAIN shop.flag AS boolean;
+        CREATE TABLE shop.stats_probe (id int PRIMARY KEY, active shop.flag, mood shop.mood, ref uuid, doc jsonb, tags text[], at timestamptz);
+        INSERT INTO shop.stats_probe SELECT g, g % 10 = 0, (ARRAY['sad','ok','happy'])[1 + g % 3]::shop.mood, NULL, '{}', ARRAY['a'], now()
+        FROM generate_series(1, 2000) g;
+        ANALYZE shop.stats_probe;`);
+      const fresh = await introspectPostgres(database.db, { schemas: ['shop'] });
+      const table = fresh.tables.find((t) => t.name === 'stats_probe');
+      const column = (name: string) => table?.columns.find((c) => c.name === name);
+      expect(column('active')?.typeCategory).toBe('boolean');
+      expect(column('mood')?.typeCategory).toBe('enum');
+      expect(column('ref')?.typeCategory).toBe('uuid');
+      expect(column('doc')?.typeCategory).toBe('json');
+      expect(column('tags')?.typeCategory).toBe('array');
+      expect(column('at')?.typeCategory).toBe('datetime');
+      expect(column('id')?.statistics?.distinctValues).toBe(2000);
+      expect(column('active')?.statistics?.distinctValues).toBe(2);
+      expect(column('active')?.statistics?.mostCommonFrequencies[0]).toBeCloseTo(0.9, 2);
+      expect(column('active')?.statistics?.mostCommonValues[0]).toBe('f');
+      expect(column('mood')?.statistics?.distinctValues).toBe(3);
+      expect(column('ref')?.statistics?.nullFraction).toBe(1);
+      expect(fresh.database.settings.track_counts).toBe('on');
+      expect(fresh.database.settings.log_min_duration_statement).toMatch(/^-?\d+$/);
+      expect(fresh.database.extensions.some((e) => e.name === 'plpgsql')).toBe(true);
+      expect(fresh.database.inRecovery).toBe(false);
+    });
+
     test('temporary tables are left out', () => {
       expect(model.tables.some((t) => t.name === 'scratch')).toBe(false);
     });

@@ -73,7 +73,7 @@ export function makeModel(limitations: readonly string[] = []): SchemaModel {
   return {
     dialect: 'postgres',
     capabilities: { usageStatistics: true, sizes: true, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },
-    database: { name: 'app', serverVersion: '16.4', serverVersionNum: 160004, statsResetAt: null, readAt: '2025-01-01T00:00:00Z' },
+    database: { name: 'app', serverVersion: '16.4', serverVersionNum: 160004, statsResetAt: null, readAt: '2025-01-01T00:00:00Z', settings: {}, extensions: [], inRecovery: false },
     schemas: ['public'],
     tables: [makeTable('users'), makeTable('orders')],
     indexes: [
@@ -155,6 +155,11 @@ export function makeResult(options: { findings?: readonly Finding[]; limitations
     target: { kind: 'demo', dialect: 'postgres', name: 'demo', database: 'app', serverVersion: '16.4', schemas: ['public'] },
     summary: summarize(findings, model, 12),
     findings,
+    tables: [
+      { schema: 'public', table: 'users', type: 'transaction', confidence: 'high', source: 'statistics', evidence: ['reads outnumber writes 40 to 1'] },
+      { schema: 'public', table: 'orders', type: 'unknown', confidence: 'low', source: 'statistics', evidence: [] },
+    ],
     model,
+    workload: null,
   };
 }

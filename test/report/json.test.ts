@@ -7,15 +7,15 @@ describe('json reporter', () => {
   const result = makeResult();
   const output = reporters.json.render(result, { color: false });
 
-  test('has exactly the four top-level keys, never the model', () => {
+  test('has exactly the contract\'s top-level keys, never the model', () => {
     const parsed = JSON.parse(output) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['version', 'target', 'summary', 'findings']);
+    expect(Object.keys(parsed)).toEqual(['version', 'target', 'summary', 'findings', 'tables']);
     expect(output).not.toContain('"model"');
   });
 
   test('round-trips the target, summary and findings', () => {
     const parsed = JSON.parse(output) as unknown;
-    const { model: _model, ...reported } = result;
+    const { model: _model, workload: _workload, ...reported } = result;
     expect(parsed).toEqual(JSON.parse(JSON.stringify(reported)));
     expect(reporters.json.render(JSON.parse(output) as AuditResult, { color: false })).toBe(output);
   });

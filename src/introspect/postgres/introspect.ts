@@ -2,7 +2,11 @@ import type { IndexUsage, SchemaModel, Table, TableUsage } from '../../model/typ
 import { qualifiedKey } from '../../model/lookup.js';
 import type { Queryable } from '../types.js';
 import {
+  AUDIT_SETTINGS,
+  COLUMN_STATS_QUERY,
   COLUMNS_QUERY,
+  EXTENSIONS_QUERY,
+  SETTINGS_QUERY,
   DATABASE_QUERY,
   FOREIGN_KEYS_QUERY,
   SCHEMAS_QUERY,
@@ -12,7 +16,8 @@ import {
   indexUsageQuery,
   indexesQuery,
 } from './queries.js';
-import type { ColumnRow, DatabaseRow, ForeignKeyRow, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
+import type { ColumnRow, ColumnStatsRow, DatabaseRow, ExtensionRow, SettingRow, ForeignKeyRow, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
+import { mapColumnStatistics } from './map-stats.js';
 import { groupByTable, mapColumn, mapForeignKey, mapIndex, mapIndexUsage, mapTable, mapTableUsage } from './map.js';
 import { DEFAULT_SESSION_OPTIONS, tryQuery, withReadOnlyTransaction, type ReadOnlySessionOptions } from './session.js';
 
@@ -48,6 +53,10 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
       const columnRows = await rowsOf<ColumnRow>(tx, COLUMNS_QUERY, params);
       const indexRows = await rowsOf<IndexRow>(tx, indexesQuery(features), params);
       const fkRows = await rowsOf<ForeignKeyRow>(tx, FOREIGN_KEYS_QUERY, params);
+      const settingRows = await rowsOf<SettingRow>(tx, SETTINGS_QUERY, [[...AUDIT_SETTINGS]]);
+      const extensionRows = await rowsOf<ExtensionRow>(tx, EXTENSIONS_QUERY, []);
+      const columnStatsRows = (await tryQuery(tx, COLUMN_STATS_QUERY, params)) as ColumnStatsRow[] | null;
+      if (columnStatsRows === null) limitations.push('column statistics (pg_stats) could not be read: value distributions are unknown');
 
       const tableUsageRows = (await tryQuery(tx, TABLE_USAGE_QUERY, params)) as TableUsageRow[] | null;
       const indexUsageRows = (await tryQuery(tx, indexUsageQuery(features), params)) as IndexUsageRow[] | null;
@@ -59,10 +68,17 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
       const indexUsage = new Map<string, IndexUsage>();
       for (const row of indexUsageRows ?? []) indexUsage.set(qualifiedKey(row), mapIndexUsage(row));
 
+      const statsByColumn = new Map<string, ColumnStatsRow>();
+      for (const row of columnStatsRows ?? []) statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
       const columnsByTable = groupByTable(columnRows);
       const tables: Table[] = tableRows.map((row) => {
         const key = qualifiedKey(row);
-        return mapTable(row, (columnsByTable.get(key) ?? []).map(mapColumn), tableUsage.get(key) ?? null);
+        const rowEstimate = row.row_estimate === null ? null : Number(row.row_estimate);
+        const columns = (columnsByTable.get(key) ?? []).map((column) => {
+          const stats = statsByColumn.get(`${key}\u0000${column.name}`);
+          return mapColumn(column, stats ? mapColumnStatistics(stats, rowEstimate) : null);
+        });
+        return mapTable(row, columns, tableUsage.get(key) ?? null);
       });
       const tableByKey = new Map(tables.map((t) => [qualifiedKey(t), t]));
       const indexes = indexRows.map((row) =>
@@ -87,6 +103,9 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
           serverVersionNum: Number(database.server_version_num),
           statsResetAt: database.stats_reset,
           readAt: database.read_at,
+          settings: Object.fromEntries(settingRows.map((r) => [r.name, r.setting])),
+          extensions: extensionRows.map((r) => ({ name: r.name, version: r.version, schema: r.schema })),
+          inRecovery: database.in_recovery,
         },
         schemas,
         tables,

@@ -1,6 +1,7 @@
 import type {
   BackedConstraint,
   Column,
+  ColumnStatistics,
   ForeignKey,
   Index,
   IndexKey,
@@ -9,6 +10,7 @@ import type {
   TableUsage,
 } from '../../model/types.js';
 import { qualifiedKey } from '../../model/lookup.js';
+import { typeCategoryOf } from './map-stats.js';
 import type { ColumnRow, ForeignKeyRow, IndexKeyJson, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
 
 /** pg_index.indoption bits (see pg_index.h). */
@@ -64,13 +66,15 @@ export function mapTable(row: TableRow, columns: readonly Column[], usage: Table
   };
 }
 
-export function mapColumn(row: ColumnRow): Column {
+export function mapColumn(row: ColumnRow, statistics: ColumnStatistics | null): Column {
   return {
     name: row.name,
     position: num(row.position),
     type: row.type,
     notNull: row.not_null,
     collation: row.collation,
+    typeCategory: typeCategoryOf(row.type_category, row.base_type_name),
+    statistics,
   };
 }
 

@@ -46,7 +46,40 @@ SELECT current_database() AS name,
        current_setting('server_version') AS server_version,
        current_setting('server_version_num')::int AS server_version_num,
        (SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database())::text AS stats_reset,
-       now()::text AS read_at`;
+       now()::text AS read_at,
+       pg_catalog.pg_is_in_recovery() AS in_recovery`;
+
+/** Settings an audit reasons about; read in one query, absent ones simply do not come back. */
+export const AUDIT_SETTINGS: readonly string[] = [
+  'track_counts',
+  'track_io_timing',
+  'track_activities',
+  'log_min_duration_statement',
+  'shared_preload_libraries',
+  'pg_stat_statements.track',
+  'pg_stat_statements.max',
+  'max_connections',
+  'superuser_reserved_connections',
+  'reserved_connections',
+  'autovacuum',
+  'default_statistics_target',
+  'random_page_cost',
+  'work_mem',
+  'shared_buffers',
+  'effective_cache_size',
+  'max_identifier_length',
+];
+
+export const SETTINGS_QUERY = `
+SELECT name, setting, unit
+FROM pg_catalog.pg_settings
+WHERE name = ANY ($1::text[])`;
+
+export const EXTENSIONS_QUERY = `
+SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema
+FROM pg_catalog.pg_extension e
+JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+ORDER BY 1`;
 
 export const SCHEMAS_QUERY = `
 SELECT n.nspname AS name
@@ -91,15 +124,42 @@ SELECT n.nspname AS schema,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
-            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation
+            THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
+       COALESCE(bt.typcategory, t.typcategory)::text AS type_category,
+       COALESCE(bt.typname, t.typname)::text AS base_type_name
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, a.attnum`;
+
+/**
+ * Planner statistics per column, from pg_stats (which shows only columns the role may read, so
+ * a limited role gets fewer rows, never an error). A partitioned table has only inherited
+ * statistics; a plain table's own ones are preferred. Most common values are fetched as text for
+ * scalar columns only: an array column's values are arrays themselves.
+ */
+export const COLUMN_STATS_QUERY = `
+SELECT s.schemaname AS schema,
+       s.tablename AS table_name,
+       s.attname AS name,
+       s.inherited,
+       s.null_frac::float8 AS null_frac,
+       s.n_distinct::float8 AS n_distinct,
+       s.avg_width::int AS avg_width,
+       s.correlation::float8 AS correlation,
+       array_to_json(s.most_common_freqs) AS most_common_freqs,
+       CASE WHEN t.typcategory <> 'A' THEN array_to_json(s.most_common_vals::text::text[]) END AS most_common_vals
+FROM pg_catalog.pg_stats s
+JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+WHERE s.inherited = (c.relkind = 'p') AND ${TABLE_SCOPE}`;
 
 /**
  * Per-key details come back as one JSON array per index so that nested data parses the same in every client.

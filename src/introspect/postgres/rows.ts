@@ -6,6 +6,32 @@ export interface DatabaseRow {
   server_version_num: number;
   stats_reset: string | null;
   read_at: string;
+  in_recovery: boolean;
+}
+
+export interface SettingRow {
+  name: string;
+  setting: string;
+  unit: string | null;
+}
+
+export interface ExtensionRow {
+  name: string;
+  version: string;
+  schema: string;
+}
+
+export interface ColumnStatsRow {
+  schema: string;
+  table_name: string;
+  name: string;
+  inherited: boolean;
+  null_frac: number;
+  n_distinct: number;
+  avg_width: number;
+  correlation: number | null;
+  most_common_freqs: number[] | null;
+  most_common_vals: string[] | null;
 }
 
 export interface TableRow {
@@ -32,6 +58,8 @@ export interface ColumnRow {
   type: string;
   not_null: boolean;
   collation: string | null;
+  type_category: string;
+  base_type_name: string;
 }
 
 export interface IndexKeyJson {
