@@ -18,7 +18,10 @@ import type { AuditResult } from '../src/audit/types.js';
 import { introspectPostgres } from '../src/introspect/postgres/index.js';
 import {
   COLUMNS_QUERY,
+  COLUMN_STATS_QUERY,
   DATABASE_QUERY,
+  EXTENSIONS_QUERY,
+  SETTINGS_QUERY,
   FOREIGN_KEYS_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
@@ -128,6 +131,9 @@ const BASELINE_QUERIES: readonly (readonly [string, string])[] = [
   ['pg_index', `SELECT * FROM pg_catalog.pg_index WHERE indrelid IN (${TABLES_OF})`],
   ['pg_attribute', `SELECT * FROM pg_catalog.pg_attribute WHERE attnum > 0 AND NOT attisdropped AND attrelid IN (${TABLES_OF})`],
   ['pg_constraint', `SELECT * FROM pg_catalog.pg_constraint WHERE conrelid IN (${TABLES_OF})`],
+  ['pg_stats', `SELECT * FROM pg_catalog.pg_stats WHERE schemaname = ANY ($1::text[])`],
+  ['pg_stat_user_tables', `SELECT * FROM pg_catalog.pg_stat_user_tables WHERE schemaname = ANY ($1::text[])`],
+  ['pg_stat_user_indexes', `SELECT * FROM pg_catalog.pg_stat_user_indexes WHERE schemaname = ANY ($1::text[])`],
 ];
 
 async function baseline(client: pg.Client, schemas: readonly string[]): Promise<{ ms: number; rows: number; perQuery: Map<string, number> }> {
@@ -174,6 +180,9 @@ function queryLabeler(serverVersionNum: number): (text: string) => string {
     [SCHEMAS_QUERY, 'schemas'],
     [TABLES_QUERY, 'tables'],
     [COLUMNS_QUERY, 'columns'],
+    [COLUMN_STATS_QUERY, 'column statistics'],
+    [SETTINGS_QUERY, 'settings'],
+    [EXTENSIONS_QUERY, 'extensions'],
     [indexesQuery(features), 'indexes'],
     [FOREIGN_KEYS_QUERY, 'foreign keys'],
     [TABLE_USAGE_QUERY, 'table usage'],

@@ -25,6 +25,8 @@ export async function withReadOnlyTransaction<T>(
     // SET cannot take bind parameters; the values are integers we produced.
     await db.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(options.statementTimeoutMs))}`);
     await db.query(`SET LOCAL lock_timeout = ${Math.max(0, Math.floor(options.lockTimeoutMs))}`);
+    // The catalog queries are short joins over many rows; JIT compiling them costs more than it saves.
+    await db.query('SET LOCAL jit = off');
     const result = await work(db);
     await db.query('ROLLBACK');
     return result;
