@@ -70,6 +70,13 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
 
       const statsByColumn = new Map<string, ColumnStatsRow>();
       for (const row of columnStatsRows ?? []) statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
+      // Summed here rather than with pg_indexes_size, which would open every index a second time.
+      const indexSizeByTable = new Map<string, number | null>();
+      for (const row of indexRows) {
+        const key = qualifiedKey({ schema: row.schema, name: row.table_name });
+        const sum = indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0;
+        indexSizeByTable.set(key, sum === null || row.size_bytes === null ? null : sum + Number(row.size_bytes));
+      }
       const columnsByTable = groupByTable(columnRows);
       const tables: Table[] = tableRows.map((row) => {
         const key = qualifiedKey(row);
@@ -78,7 +85,7 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
           const stats = statsByColumn.get(`${key}\u0000${column.name}`);
           return mapColumn(column, stats ? mapColumnStatistics(stats, rowEstimate) : null);
         });
-        return mapTable(row, columns, tableUsage.get(key) ?? null);
+        return mapTable(row, columns, tableUsage.get(key) ?? null, indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0);
       });
       const tableByKey = new Map(tables.map((t) => [qualifiedKey(t), t]));
       const indexes = indexRows.map((row) =>

@@ -50,7 +50,8 @@ function columnsInExpression(expression: string, columnNames: readonly string[])
   return columnNames.filter((c) => identifiers.has(c));
 }
 
-export function mapTable(row: TableRow, columns: readonly Column[], usage: TableUsage | null): Table {
+/** `indexesSizeBytes` is the sum of the table's index sizes, measured once per index by the index query. */
+export function mapTable(row: TableRow, columns: readonly Column[], usage: TableUsage | null, indexesSizeBytes: number | null): Table {
   return {
     schema: row.schema,
     name: row.name,
@@ -59,7 +60,7 @@ export function mapTable(row: TableRow, columns: readonly Column[], usage: Table
     columns,
     rowEstimate: row.row_estimate === null ? null : num(row.row_estimate),
     sizeBytes: row.size_bytes === null ? null : num(row.size_bytes),
-    indexesSizeBytes: row.indexes_size_bytes === null ? null : num(row.indexes_size_bytes),
+    indexesSizeBytes,
     usage,
     replicaIdentityIndex: row.replica_identity === 'i' ? row.replica_identity_index : null,
     comment: row.comment,

@@ -101,7 +101,6 @@ SELECT c.oid::int8::text AS oid,
        pc.relname AS parent_name,
        CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS row_estimate,
        pg_catalog.pg_relation_size(c.oid)::float8 AS size_bytes,
-       pg_catalog.pg_indexes_size(c.oid)::float8 AS indexes_size_bytes,
        c.relreplident AS replica_identity,
        ri.relname AS replica_identity_index,
        tdesc.description AS comment
@@ -256,6 +255,16 @@ ORDER BY n.nspname, c.relname, i.relname`;
  * referential action's lookup (`WHERE $1 = fkcol`) uses: only an index in one of them serves it.
  */
 export const FOREIGN_KEYS_QUERY = `
+-- Operator families of every equality operator a foreign key uses, computed once for all of
+-- them: the few distinct operators would otherwise be looked up again for every key column.
+WITH equality_opfamilies AS MATERIALIZED (
+  SELECT ao.amopopr AS operator,
+         json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)) AS opfamilies
+    FROM pg_catalog.pg_amop ao
+    JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
+    JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
+   WHERE ao.amopopr IN (SELECT DISTINCT unnest(conpfeqop) FROM pg_catalog.pg_constraint WHERE contype = 'f')
+   GROUP BY ao.amopopr)
 SELECT n.nspname AS schema,
        f.conname AS name,
        c.relname AS table_name,
@@ -269,17 +278,14 @@ SELECT n.nspname AS schema,
                  'column', a.attname,
                  'referenced_column', ra.attname,
                  'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
-                 'opfamilies', (SELECT coalesce(json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)), '[]'::json)
-                                  FROM pg_catalog.pg_amop ao
-                                  JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
-                                  JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
-                                 WHERE ao.amopopr = f.conpfeqop[k.pos]))
+                 'opfamilies', coalesce(eq.opfamilies, '[]'::json))
                ORDER BY k.pos)
           FROM unnest(f.conkey) WITH ORDINALITY AS k(attnum, pos)
           JOIN pg_catalog.pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum
           JOIN pg_catalog.pg_attribute ra ON ra.attrelid = f.confrelid AND ra.attnum = f.confkey[k.pos]
           LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
-          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace) AS columns
+          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
+          LEFT JOIN equality_opfamilies eq ON eq.operator = f.conpfeqop[k.pos]) AS columns
 FROM pg_catalog.pg_constraint f
 JOIN pg_catalog.pg_class c ON c.oid = f.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

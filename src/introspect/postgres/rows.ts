@@ -44,7 +44,6 @@ export interface TableRow {
   parent_name: string | null;
   row_estimate: number | null;
   size_bytes: number | null;
-  indexes_size_bytes: number | null;
   replica_identity: string;
   replica_identity_index: string | null;
   comment: string | null;
