@@ -241,3 +241,36 @@ export function describeFacts(facts: FindingFacts): string[] {
 export function indexKeys(index: Index): string {
   return index.keys.map((k) => k.column ?? k.expression).join(', ');
 }
+
+/** One kind of issue: a rule, how many findings, its most urgent severity, in words. */
+export interface IssueKind {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly count: number;
+  /** `3 duplicate indexes`. */
+  readonly words: string;
+}
+
+/** The issues found, one entry per rule, most urgent first (the executive summary's list). */
+export function issueList(result: AuditResult): IssueKind[] {
+  const rules: string[] = [];
+  for (const f of inSeverityOrder(result.findings)) if (!rules.includes(f.rule)) rules.push(f.rule);
+  return rules.map((rule) => {
+    const findings = result.findings.filter((f) => f.rule === rule);
+    const words = rule.split(/[-_]+/).filter((w) => w !== '');
+    const last = words.pop() ?? rule;
+    return {
+      rule,
+      severity: SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? 'low',
+      count: findings.length,
+      words: countOf(findings.length, [...words, last].join(' '), [...words, pluralize(last)].join(' ')),
+    };
+  });
+}
+
+/** Row writes (inserts + updates + deletes) to a finding's table since the statistics reset, from the model. */
+export function writesReader(model: SchemaModel): (f: Pick<Finding, 'schema' | 'table'>) => number | null {
+  const writes = new Map<string, number>();
+  for (const t of model.tables) if (t.usage) writes.set(`${t.schema}\u0000${t.name}`, t.usage.inserts + t.usage.updates + t.usage.deletes);
+  return (f) => writes.get(`${f.schema}\u0000${f.table}`) ?? null;
+}

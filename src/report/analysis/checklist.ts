@@ -1,0 +1,131 @@
+/**
+ * The success-criteria checklist of the seed audit, every box decided from what the audit
+ * measured: the findings, the model and the server settings. A criterion the audit could not
+ * measure is `unknown`, never ticked.
+ */
+import type { AuditResult } from '../../audit/types.js';
+import { countOf, joinWords } from '../format.js';
+import type { CheckItem } from './check.js';
+import { monitoringChecks } from './monitoring.js';
+import { describeAge, statisticsFacts } from './statistics.js';
+
+export type { CheckItem, CheckStatus } from './check.js';
+
+/** A log table with more indexes than this (primary key included) is not minimally indexed. */
+export const LOG_TABLE_MAX_INDEXES = 4;
+
+const LISTED = 5;
+
+/** `a, b and 3 more`. */
+function someOf(names: readonly string[]): string {
+  const unique = [...new Set(names)];
+  return unique.length <= LISTED ? joinWords(unique) : `${unique.slice(0, LISTED).join(', ')} and ${unique.length - LISTED} more`;
+}
+
+function findingsOf(result: AuditResult, rule: string): AuditResult['findings'] {
+  return result.findings.filter((f) => f.rule === rule);
+}
+
+function objectsOf(result: AuditResult, rule: string): string[] {
+  return findingsOf(result, rule).map((f) => `${f.table}.${f.index ?? f.constraint ?? ''}`.replace(/\.$/, ''));
+}
+
+/** A criterion decided by whether a rule found anything. */
+function noFindings(result: AuditResult, id: string, rule: string, label: string, noun: string, passDetail: string): CheckItem {
+  const found = findingsOf(result, rule);
+  if (found.length === 0) return { id, group: 'Indexes', label, status: 'pass', detail: passDetail };
+  return { id, group: 'Indexes', label, status: 'fail', detail: `${countOf(found.length, noun)}: ${someOf(objectsOf(result, rule))}` };
+}
+
+function indexChecks(result: AuditResult): CheckItem[] {
+  const { model } = result;
+  const fks = model.foreignKeys.length;
+  const items: CheckItem[] = [
+    noFindings(result, 'no-duplicate-indexes', 'duplicate-index', 'No duplicate indexes', 'duplicate index', `none among ${countOf(model.indexes.length, 'index')}`),
+    noFindings(result, 'no-redundant-indexes', 'redundant-index', 'No redundant indexes (left prefixes of another index)', 'redundant index', `none among ${countOf(model.indexes.length, 'index')}`),
+  ];
+  const unindexed = findingsOf(result, 'unindexed-foreign-key');
+  items.push(
+    fks === 0
+      ? { id: 'foreign-keys-indexed', group: 'Indexes', label: 'Every foreign key indexed', status: 'not-applicable', detail: 'no foreign keys' }
+      : unindexed.length === 0
+        ? { id: 'foreign-keys-indexed', group: 'Indexes', label: 'Every foreign key indexed', status: 'pass', detail: `all ${countOf(fks, 'foreign key')} have an index on their columns` }
+        : { id: 'foreign-keys-indexed', group: 'Indexes', label: 'Every foreign key indexed', status: 'fail', detail: `${unindexed.length} of ${countOf(fks, 'foreign key')} have no index (PostgreSQL does not create one): ${someOf(objectsOf(result, 'unindexed-foreign-key'))}` },
+  );
+  const invalid = [...new Set([...model.indexes.filter((i) => !i.valid).map((i) => `${i.table}.${i.name}`), ...objectsOf(result, 'invalid-index')])];
+  items.push({
+    id: 'no-invalid-indexes',
+    group: 'Indexes',
+    label: 'No invalid indexes',
+    status: invalid.length === 0 ? 'pass' : 'fail',
+    detail: invalid.length === 0 ? 'every index is valid' : `${countOf(invalid.length, 'invalid index', 'invalid indexes')}: ${someOf(invalid)}`,
+  });
+  const keyed = new Set(model.indexes.filter((i) => i.primary).map((i) => `${i.schema}\u0000${i.table}`));
+  const tables = model.tables.filter((t) => t.kind === 'table' || t.kind === 'partitioned');
+  const keyless = tables.filter((t) => !keyed.has(`${t.schema}\u0000${t.name}`)).map((t) => t.name);
+  items.push({
+    id: 'primary-keys',
+    group: 'Indexes',
+    label: 'Every table has a primary key',
+    status: tables.length === 0 ? 'not-applicable' : keyless.length === 0 ? 'pass' : 'fail',
+    detail: tables.length === 0 ? 'no tables' : keyless.length === 0 ? `all ${countOf(tables.length, 'table')}` : `${countOf(keyless.length, 'table')} without one: ${someOf(keyless)}`,
+  });
+  const stats = statisticsFacts(result);
+  const unused = findingsOf(result, 'unused-index');
+  items.push(
+    unused.length > 0
+      ? { id: 'no-unused-indexes', group: 'Indexes', label: 'No unused indexes', status: 'fail', detail: `${countOf(unused.length, 'index', 'indexes')} never scanned: ${someOf(objectsOf(result, 'unused-index'))}` }
+      : !stats.readable
+        ? { id: 'no-unused-indexes', group: 'Indexes', label: 'No unused indexes', status: 'unknown', detail: 'index usage statistics could not be read' }
+        : stats.trustworthy !== true
+          ? { id: 'no-unused-indexes', group: 'Indexes', label: 'No unused indexes', status: 'unknown', detail: 'none found, but the statistics are too young or of unknown age to be sure' }
+          : { id: 'no-unused-indexes', group: 'Indexes', label: 'No unused indexes', status: 'pass', detail: 'every removable index was scanned since the statistics reset' },
+  );
+  const indexCount = new Map<string, number>();
+  for (const i of model.indexes) indexCount.set(`${i.schema}\u0000${i.table}`, (indexCount.get(`${i.schema}\u0000${i.table}`) ?? 0) + 1);
+  const logTables = result.tables.filter((t) => t.type === 'log');
+  const overIndexed = new Set(findingsOf(result, 'over-indexed-table').map((f) => f.table));
+  for (const t of logTables) if ((indexCount.get(`${t.schema}\u0000${t.table}`) ?? 0) > LOG_TABLE_MAX_INDEXES) overIndexed.add(t.table);
+  items.push({
+    id: 'log-tables-minimal',
+    group: 'Indexes',
+    label: `Log tables have minimal indexes (at most ${LOG_TABLE_MAX_INDEXES})`,
+    status: logTables.length === 0 ? 'not-applicable' : overIndexed.size === 0 ? 'pass' : 'fail',
+    detail:
+      logTables.length === 0
+        ? 'no table classified as a log table'
+        : joinWords(logTables.map((t) => `${t.table}: ${indexCount.get(`${t.schema}\u0000${t.table}`) ?? 0}${overIndexed.has(t.table) ? ' (too many)' : ''}`)),
+  });
+  const composites = findingsOf(result, 'unjustified-composite-index');
+  items.push(
+    composites.length > 0
+      ? { id: 'composites-justified', group: 'Indexes', label: 'Composite indexes only where query patterns justify them', status: 'fail', detail: `${countOf(composites.length, 'composite index', 'composite indexes')} no query needs: ${someOf(objectsOf(result, 'unjustified-composite-index'))}` }
+      : result.workload === null || result.workload.queries.length === 0
+        ? { id: 'composites-justified', group: 'Indexes', label: 'Composite indexes only where query patterns justify them', status: 'unknown', detail: 'no query workload was read (pg_stat_statements, a log or a query file)' }
+        : { id: 'composites-justified', group: 'Indexes', label: 'Composite indexes only where query patterns justify them', status: 'pass', detail: `checked against ${countOf(result.workload.queries.length, 'query pattern')}` },
+  );
+  const lowCardinality = findingsOf(result, 'low-cardinality-index');
+  if (lowCardinality.length > 0) {
+    items.push({ id: 'no-low-cardinality-indexes', group: 'Indexes', label: 'No plain indexes on low-cardinality columns', status: 'fail', detail: `${countOf(lowCardinality.length, 'index', 'indexes')}: ${someOf(objectsOf(result, 'low-cardinality-index'))}` });
+  } else {
+    items.push({ id: 'no-low-cardinality-indexes', group: 'Indexes', label: 'No plain indexes on low-cardinality columns', status: model.tables.some((t) => t.columns.some((c) => c.statistics !== null)) ? 'pass' : 'unknown', detail: model.tables.some((t) => t.columns.some((c) => c.statistics !== null)) ? 'none found in the column statistics' : 'no column statistics (pg_stats) to judge by' });
+  }
+  return items;
+}
+
+/** Every criterion, grouped as the seed groups them. */
+export function successCriteria(result: AuditResult): CheckItem[] {
+  const stats = statisticsFacts(result);
+  const statistics: CheckItem = !stats.readable
+    ? { id: 'statistics-trustworthy', group: 'Statistics', label: 'Usage statistics old enough to trust', status: 'fail', detail: 'usage statistics could not be read' }
+    : stats.trustworthy === null
+      ? { id: 'statistics-trustworthy', group: 'Statistics', label: 'Usage statistics old enough to trust', status: 'unknown', detail: 'the statistics have never been reset or their age is unknown' }
+      : {
+          id: 'statistics-trustworthy',
+          group: 'Statistics',
+          label: 'Usage statistics old enough to trust',
+          status: stats.trustworthy ? 'pass' : 'fail',
+          detail: stats.ageDays === null ? (stats.trustworthy ? 'the audit trusts them' : 'the audit does not trust them') : `collected over ${describeAge(stats.ageDays)}${stats.resetAt ? ` (since ${stats.resetAt})` : ''}`,
+        };
+  return [...indexChecks(result), ...monitoringChecks(result), statistics];
+}

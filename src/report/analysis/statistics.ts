@@ -1,0 +1,70 @@
+/**
+ * How far the audit's usage statistics can be trusted. `summary.statistics` is filled in by the
+ * audit when it knows; older results (and other producers of an AuditResult) lack it, so the
+ * report derives what it can from the model instead of failing.
+ */
+import type { AuditResult } from '../../audit/types.js';
+
+/** Statistics framing every number in the report. */
+export interface StatisticsFacts {
+  /** When the cumulative statistics were last reset, null if unknown. */
+  readonly resetAt: string | null;
+  /** Days the statistics cover, null if unknown. */
+  readonly ageDays: number | null;
+  /** True when old enough to call an index unused; null when that cannot be told. */
+  readonly trustworthy: boolean | null;
+  /** What limits the statistics, in words. */
+  readonly notes: readonly string[];
+  /** Usage statistics (scans, writes) were readable at all. */
+  readonly readable: boolean;
+}
+
+/** Statistics younger than this are not trusted when the audit itself does not say. */
+export const DEFAULT_MIN_STATS_AGE_DAYS = 7;
+
+const DAY_MS = 86_400_000;
+
+function daysBetween(from: string, to: string): number | null {
+  const a = Date.parse(from);
+  const b = Date.parse(to);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  return Math.max(0, (b - a) / DAY_MS);
+}
+
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** The audit's own statement about its statistics, when it made one. */
+function declaredStatistics(result: AuditResult): Partial<StatisticsFacts> | null {
+  const raw = (result.summary as { readonly statistics?: unknown }).statistics;
+  if (typeof raw !== 'object' || raw === null) return null;
+  const s = raw as { readonly [key: string]: unknown };
+  return {
+    ...(typeof s.resetAt === 'string' || s.resetAt === null ? { resetAt: s.resetAt } : {}),
+    ...(typeof s.ageDays === 'number' && Number.isFinite(s.ageDays) ? { ageDays: s.ageDays } : {}),
+    ...(typeof s.trustworthy === 'boolean' ? { trustworthy: s.trustworthy } : {}),
+    ...(isStringArray(s.notes) ? { notes: s.notes } : {}),
+  };
+}
+
+/** What the report can say about the statistics: the audit's statement, else derived from the model. */
+export function statisticsFacts(result: AuditResult): StatisticsFacts {
+  const { database, capabilities } = result.model;
+  const declared = declaredStatistics(result) ?? {};
+  const resetAt = declared.resetAt !== undefined ? declared.resetAt : database.statsResetAt;
+  const ageDays = declared.ageDays ?? (resetAt === null ? null : daysBetween(resetAt, database.readAt));
+  const readable = capabilities.usageStatistics;
+  const trustworthy = declared.trustworthy ?? (!readable ? false : ageDays === null ? null : ageDays >= DEFAULT_MIN_STATS_AGE_DAYS);
+  return { resetAt, ageDays, trustworthy, notes: declared.notes ?? [], readable };
+}
+
+/** `3.5 days`, `1 day`, `5 hours`. */
+export function describeAge(days: number): string {
+  if (days < 1) {
+    const hours = Math.round(days * 24);
+    return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  }
+  const rounded = days < 10 ? Math.round(days * 10) / 10 : Math.round(days);
+  return `${rounded} ${rounded === 1 ? 'day' : 'days'}`;
+}
