@@ -2,6 +2,7 @@ import type { ModelLookup } from '../model/lookup.js';
 import type { SchemaModel } from '../model/types.js';
 import type { TableTypes } from '../classify/types.js';
 import type { Workload } from '../workload/types.js';
+import type { PlanEvidence } from '../planner/types.js';
 
 /** How urgent a finding is, in the seed audit's three levels. */
 export type Severity = 'critical' | 'medium' | 'low';
@@ -40,6 +41,8 @@ export interface Finding {
   readonly columns?: readonly string[];
   /** The index that makes `index` unnecessary. */
   readonly coveredBy?: string;
+  /** What a database-wide finding is about when it concerns no table: a setting or an extension (`track_io_timing`). */
+  readonly subject?: string;
   /** What is wrong, in one sentence. */
   readonly message: string;
   /** What to do about it, in one sentence. */
@@ -55,12 +58,69 @@ export interface RuleOptions {
   readonly trafficRowThreshold: number;
   /** …or from this many writes and scans since the statistics reset. */
   readonly trafficActivityThreshold: number;
+  /** unused-index: statistics younger than this many days downgrade findings to low and say so. */
+  readonly minStatsAgeDays: number;
+  /** Statistics with fewer writes and scans than this (over the audited tables) are a brand-new or idle database: not trusted. */
+  readonly minStatsActivity: number;
+  /** Table classification: a table with fewer writes and scans than this is judged by its name and shape only. */
+  readonly classifyMinActivity: number;
+  /** Table classification: a log table received at least this many inserts since the statistics reset… */
+  readonly logMinInserts: number;
+  /** …at least this many inserted rows per scan of it (write-heavy)… */
+  readonly logMinInsertsPerScan: number;
+  /** …updates at most this many times per inserted row on average (rows settle once, they are not edited)… */
+  readonly logMaxUpdatesPerInsert: number;
+  /** …and takes at least this share (0..1) of all inserts into the audited tables. */
+  readonly logMinInsertShare: number;
+  /** Column statistics (distinct values, most common values) are judged only on tables with at least this many estimated rows. */
+  readonly cardinalityMinRows: number;
+  /** low-cardinality-index: a column with at most this many distinct values is low-cardinality. */
+  readonly lowCardinalityMaxDistinct: number;
+  /** low-cardinality-index: …and so is one whose most common value (or NULL) covers at least this share of the rows (0..1). */
+  readonly lowCardinalityDominantFrequency: number;
+  /** low-cardinality-index: a value held by at most this share of the rows is rare, so an index can find it cheaply (0..1). */
+  readonly lowCardinalityRareFrequency: number;
+  /** over-indexed-table: an index scanned less than once per this many index-entry writes of its table is barely used. */
+  readonly overIndexedWritesPerScan: number;
+  /** over-indexed-table: a log table with more than this many indexes (primary key included) is over-indexed. */
+  readonly overIndexedMaxIndexes: number;
+  /** over-indexed-table: a text column whose distinct values are at least this share of the rows is high-cardinality (0..1). */
+  readonly overIndexedTextDistinctRatio: number;
+  /** over-indexed-table: …and so is one whose values average at least this many bytes. */
+  readonly overIndexedTextWidthBytes: number;
+  /** composite-column-order: a later key with at least this many times the leading key's distinct values is reported. */
+  readonly compositeOrderSelectivityRatio: number;
+  /** partition-candidate: a log table with at least this many estimated rows is large… */
+  readonly partitionMinRows: number;
+  /** partition-candidate: …or with a heap of at least this many bytes. */
+  readonly partitionMinBytes: number;
+  /** partition-candidate: months of data the proposed retention policy keeps. */
+  readonly partitionRetentionMonths: number;
 }
 
 /** Defaults for {@link RuleOptions}. */
 export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   trafficRowThreshold: 1000,
   trafficActivityThreshold: 100,
+  minStatsAgeDays: 7,
+  minStatsActivity: 1000,
+  classifyMinActivity: 200,
+  logMinInserts: 1000,
+  logMinInsertsPerScan: 10,
+  logMaxUpdatesPerInsert: 1.5,
+  logMinInsertShare: 0.05,
+  cardinalityMinRows: 1000,
+  lowCardinalityMaxDistinct: 10,
+  lowCardinalityDominantFrequency: 0.8,
+  lowCardinalityRareFrequency: 0.05,
+  overIndexedWritesPerScan: 1000,
+  overIndexedMaxIndexes: 5,
+  overIndexedTextDistinctRatio: 0.1,
+  overIndexedTextWidthBytes: 64,
+  compositeOrderSelectivityRatio: 10,
+  partitionMinRows: 10_000_000,
+  partitionMinBytes: 10 * 1024 ** 3,
+  partitionRetentionMonths: 12,
 };
 
 /** What a rule's check receives. */
@@ -72,6 +132,8 @@ export interface RuleContext {
   readonly tableTypes: TableTypes;
   /** The queries the database runs, when a source of them was given or found; null otherwise. */
   readonly workload: Workload | null;
+  /** What the planner said about the workload's queries (plans, proposed indexes, hypopg checks); null without a workload or a live database. */
+  readonly plans?: PlanEvidence | null;
 }
 
 /** Documentation of a rule, shown in reports and linked from SARIF. */

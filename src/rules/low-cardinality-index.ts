@@ -1,0 +1,163 @@
+import type { Column, Index, Table } from '../model/types.js';
+import { dropIndexFix } from '../fix/index-statements.js';
+import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { defineRule } from './define-rule.js';
+import { hasRealTraffic, indexEvidence, keyList, tableEvidence } from './_evidence.js';
+import { isUsable, whyNotDroppable } from './_index-semantics.js';
+import {
+  columnOf,
+  columnStatisticsEvidence,
+  displayValue,
+  formatCount,
+  percent,
+  singleColumnKey,
+  sqlValue,
+  valueShares,
+  type ValueShare,
+} from './_statistics.js';
+import type { Finding, RuleOptions, Severity } from './types.js';
+
+/** Why a column counts as low-cardinality, from its statistics or (unanalyzed booleans) its type. */
+interface Cardinality {
+  readonly analyzed: boolean;
+  readonly distinct: number | null;
+  readonly shares: readonly ValueShare[];
+  /** The most common value when it covers at least `lowCardinalityDominantFrequency` of the rows. */
+  readonly dominant: ValueShare | null;
+}
+
+function cardinalityOf(column: Column, table: Table, options: RuleOptions): Cardinality | null {
+  const stats = column.statistics;
+  if (stats === null) {
+    // Without statistics only the type bounds the values: a boolean has two (and NULL).
+    return column.typeCategory === 'boolean' ? { analyzed: false, distinct: null, shares: [], dominant: null } : null;
+  }
+  // On a small table every column has few values and a sequential scan is cheap anyway.
+  if (table.rowEstimate === null || table.rowEstimate < options.cardinalityMinRows) return null;
+  const shares = valueShares(column);
+  const top = shares[0];
+  const dominant = top !== undefined && top.fraction >= options.lowCardinalityDominantFrequency ? top : null;
+  const distinct = stats.distinctValues;
+  const few = column.typeCategory === 'boolean' || (distinct !== null && distinct <= options.lowCardinalityMaxDistinct);
+  if (!few && dominant === null) return null;
+  return { analyzed: true, distinct, shares, dominant };
+}
+
+/** The partial index that keeps only the rows worth finding through an index, or null. */
+function partialIndexFor(index: Index, column: Column, dominant: ValueShare | null, shares: readonly ValueShare[]): { predicate: string; definition: string } | null {
+  if (dominant === null) return null;
+  const col = quoteIdent(column.name);
+  const others = shares.filter((s) => s !== dominant);
+  let predicate: string;
+  if (dominant.value === null) predicate = `${col} IS NOT NULL`;
+  else if (others.length === 1 && others[0]!.value !== null) predicate = `${col} = ${sqlValue(column, others[0]!.value)}`;
+  else predicate = `${col} <> ${sqlValue(column, dominant.value)}`;
+  const name = truncateIdentifier(`${index.name}_partial`);
+  return {
+    predicate,
+    definition: `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${col}) WHERE ${predicate}`,
+  };
+}
+
+function describeShares(column: Column, shares: readonly ValueShare[]): string {
+  const shown = shares.slice(0, 4).map((s) => `${displayValue(column, s.value)} ${percent(s.fraction)}`);
+  return shares.length > 4 ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** Other indexes on the table that contain the column after a leading key: where it is selective in company. */
+function compositesWith(index: Index, column: Column, indexes: readonly Index[]): Index[] {
+  return indexes.filter(
+    (other) => other !== index && isUsable(other) && other.keys.length > 1 && other.keys.some((k, i) => i > 0 && k.column === column.name),
+  );
+}
+
+/**
+ * A single-column B-tree index without a predicate on a column with few distinct values
+ * (boolean, enum-like status columns) or where one value covers most rows. Every lookup of a
+ * common value reads a large share of the table, where a sequential scan is as fast; the index is
+ * paid for on every write. Indexes that enforce uniqueness or back a constraint are not reported.
+ */
+export const lowCardinalityIndex = defineRule({
+  id: 'low-cardinality-index',
+  severity: 'medium',
+  docs: { description: 'Single-column B-tree indexes on booleans, status-like columns with few values, or columns one value dominates.' },
+  check({ model, lookup, options }) {
+    const findings: Finding[] = [];
+    for (const index of model.indexes) {
+      if (!isUsable(index) || index.method !== 'btree' || index.predicate !== null || index.include.length > 0) continue;
+      if (index.unique || index.constraint !== null || whyNotDroppable(index) !== null) continue;
+      const table = lookup.table(index.schema, index.table);
+      const column = columnOf(table, singleColumnKey(index));
+      if (!table || !column) continue;
+      const cardinality = cardinalityOf(column, table, options);
+      if (cardinality === null) continue;
+      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), options));
+    }
+    return findings;
+  },
+});
+
+function findingFor(index: Index, table: Table, column: Column, c: Cardinality, composites: readonly Index[], options: RuleOptions): Finding {
+  const where = `${index.schema}.${index.table}`;
+  const scans = index.usage?.scans ?? null;
+  const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
+  const partial = partialIndexFor(index, column, c.dominant, c.shares);
+  const composite =
+    composites.length > 0
+      ? `queries that also filter on ${composites.map((x) => keyList(x)[0]).join(' or ')} are served by ${composites.map((x) => x.name).join(', ')}`
+      : `if queries filter on ${column.name} together with a selective column, index (that_column, ${column.name}) instead`;
+
+  let severity: Severity;
+  let usefulness: string;
+  let fixable = false;
+  if (!c.analyzed) {
+    severity = 'low';
+    usefulness = `${column.name} has never been analyzed, so this is judged by its boolean type alone (at most two values and NULL); run ANALYZE ${where} to see the real distribution`;
+  } else if (scans === null) {
+    severity = 'low';
+    usefulness = 'index usage statistics could not be read, so whether queries use it is unknown';
+  } else if (scans > 0 && rare.length > 0) {
+    severity = 'low';
+    usefulness = `it was scanned ${formatCount(scans)} times and may still serve lookups of the rare ${rare.length === 1 ? 'value' : 'values'} (${describeShares(column, rare)})`;
+  } else if (scans > 0) {
+    severity = 'low';
+    usefulness = `it was scanned ${formatCount(scans)} times, but every value covers at least ${percent(Math.min(...c.shares.map((s) => s.fraction)))} of the rows, where a sequential or bitmap scan of the table is about as fast; check those plans`;
+  } else {
+    const traffic = hasRealTraffic(table, options);
+    severity = traffic ? 'medium' : 'low';
+    // Truly useless: never scanned and no value rare enough for the index to find it cheaply.
+    // Values pg_stats leaves out of its list are rare by definition: only a full list proves there are none.
+    const listed = c.shares.reduce((n, s) => n + s.fraction, 0);
+    fixable = traffic && rare.length === 0 && listed >= 0.999;
+    usefulness = rare.length > 0 ? `it has not been scanned since the statistics reset, although the rare ${rare.length === 1 ? 'value' : 'values'} (${describeShares(column, rare)}) could use it` : 'it has not been scanned since the statistics reset';
+  }
+
+  const numbers = c.analyzed
+    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${describeShares(column, c.shares)})`
+    : `type ${column.type}, not analyzed`;
+  const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}.`;
+  const help = fixable
+    ? `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`
+    : partial !== null
+      ? `Replace it with a partial index on the rows worth finding (${partial.definition}), then drop it; or ${composite}.`
+      : `Lead with a selective column instead: ${composite}; drop ${index.name} once no plan needs it.`;
+  return {
+    rule: 'low-cardinality-index',
+    severity,
+    schema: index.schema,
+    table: index.table,
+    index: index.name,
+    columns: [column.name],
+    message,
+    help,
+    evidence: {
+      index: indexEvidence(index),
+      column: columnStatisticsEvidence(column),
+      table: tableEvidence(table),
+      rareValues: rare.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
+      suggestedPartialIndex: partial?.definition ?? null,
+      compositesWithColumn: composites.map((x) => x.definition),
+    },
+    ...(fixable ? { fix: dropIndexFix(index) } : {}),
+  };
+}

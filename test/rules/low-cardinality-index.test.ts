@@ -1,0 +1,159 @@
+import { expect } from 'vitest';
+import { lowCardinalityIndex } from '../../src/rules/low-cardinality-index.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+/** Makes this session's table and index statistics visible to the next transaction (PostgreSQL 15+ flushes them lazily). */
+const FLUSH_STATS = 'SELECT pg_stat_force_next_flush()';
+
+/**
+ * 400 accounts: is_active half and half, status over four equally common values, is_admin true for
+ * 1% (4 rows), a referrer for 4% (NULL otherwise), a distinct email each.
+ */
+const ACCOUNTS = `
+  CREATE TYPE mood AS ENUM ('happy', 'neutral', 'sad');
+  CREATE TABLE accounts (id int PRIMARY KEY, is_active boolean NOT NULL, is_admin boolean NOT NULL, status text NOT NULL,
+                         mood mood NOT NULL, referrer text, email text NOT NULL);
+  INSERT INTO accounts
+  SELECT g, g % 2 = 0, g % 100 = 0, (ARRAY['new','active','suspended','closed'])[1 + g % 4],
+         (ARRAY['happy','neutral','sad']::mood[])[1 + g % 3], CASE WHEN g % 25 = 0 THEN 'ref-' || g END, 'user' || g || '@example.com'
+  FROM generate_series(1, 400) AS g`;
+
+/** ANALYZE, then the read traffic in `reads` (index scans forced), then the statistics flushed. */
+function workload(reads = ''): string {
+  return `ANALYZE accounts; SET enable_seqscan = off; ${reads}; RESET enable_seqscan; ${FLUSH_STATS}`;
+}
+
+/** Judge column statistics on this small table. */
+const SMALL = { cardinalityMinRows: 100 };
+
+ruleTester(lowCardinalityIndex, {
+  valid: [
+    { name: 'index on a column with a distinct value per row', sql: `${ACCOUNTS}; CREATE INDEX acc_email ON accounts (email); ${workload()}`, ruleOptions: SMALL },
+    {
+      name: 'table below cardinalityMinRows: every column has few values there',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload()}`,
+    },
+    {
+      name: 'partial index on the rare value',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_admins ON accounts (is_admin) WHERE is_admin; ${workload()}`,
+      ruleOptions: SMALL,
+    },
+    {
+      name: 'composite led by a selective column',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_email_active ON accounts (email, is_active); ${workload()}`,
+      ruleOptions: SMALL,
+    },
+    { name: 'hash index', sql: `${ACCOUNTS}; CREATE INDEX acc_status_hash ON accounts USING hash (status); ${workload()}`, ruleOptions: SMALL },
+    { name: 'expression index', sql: `${ACCOUNTS}; CREATE INDEX acc_status_lower ON accounts (lower(status)); ${workload()}`, ruleOptions: SMALL },
+    {
+      name: 'covering index with INCLUDE columns (index-only scans)',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status_inc ON accounts (status) INCLUDE (email); ${workload()}`,
+      ruleOptions: SMALL,
+    },
+    {
+      name: 'a text column never analyzed: no statistics, no finding',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${FLUSH_STATS}`,
+      ruleOptions: SMALL,
+    },
+    {
+      name: 'unique index on a few-valued column of a small table is left to uniqueness',
+      sql: `CREATE TABLE plans (id int PRIMARY KEY, tier text NOT NULL UNIQUE);
+        INSERT INTO plans VALUES (1, 'free'), (2, 'pro'), (3, 'team'); ANALYZE plans`,
+      ruleOptions: { cardinalityMinRows: 1 },
+    },
+  ],
+  invalid: [
+    {
+      name: 'boolean half and half, never scanned, on a table with traffic: medium, with a drop',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${workload()}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          severity: 'medium',
+          table: 'accounts',
+          index: 'acc_active',
+          columns: ['is_active'],
+          message: expect.stringMatching(/2 distinct values over ~400 rows \((true|false) 50%, (true|false) 50%\); it has not been scanned/),
+          fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS \S+\.acc_active$/)], transactional: false }),
+        },
+      ],
+    },
+    {
+      name: 'four equally common statuses, scanned: low, no fix',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload("SELECT count(*) FROM accounts WHERE status = 'closed'")}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          severity: 'low',
+          index: 'acc_status',
+          message: expect.stringMatching(/4 distinct values .*it was scanned 1 times, but every value covers at least 25% of the rows/),
+          fix: undefined,
+        },
+      ],
+    },
+    {
+      name: 'boolean with a rare value that queries look up: low, partial index suggested, no fix',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_admin ON accounts (is_admin); ${workload('SELECT id FROM accounts WHERE is_admin')}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          severity: 'low',
+          index: 'acc_admin',
+          message: expect.stringMatching(/false 99%, true 1%\).*may still serve lookups of the rare value \(true 1%\)/),
+          help: expect.stringMatching(/CREATE INDEX CONCURRENTLY acc_admin_partial ON \S+\.accounts \(is_admin\) WHERE is_admin = true/),
+          evidence: expect.objectContaining({ rareValues: [{ value: 't', fraction: 0.01 }] }),
+          fix: undefined,
+        },
+      ],
+    },
+    {
+      name: 'rare value but never scanned: medium, still no fix (the rare value could use it)',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_admin ON accounts (is_admin); ${workload()}`,
+      ruleOptions: SMALL,
+      expected: [{ severity: 'medium', index: 'acc_admin', message: expect.stringMatching(/not been scanned .* although the rare value/), fix: undefined }],
+    },
+    {
+      name: 'boolean never analyzed: low, judged by its type alone',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${FLUSH_STATS}`,
+      expected: [
+        {
+          severity: 'low',
+          index: 'acc_active',
+          message: expect.stringMatching(/never been analyzed, so this is judged by its boolean type alone/),
+          evidence: expect.objectContaining({ column: expect.objectContaining({ analyzed: false }) }),
+          fix: undefined,
+        },
+      ],
+    },
+    {
+      name: 'mostly NULL column: partial index WHERE col IS NOT NULL',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_referrer ON accounts (referrer); ${workload()}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          index: 'acc_referrer',
+          message: expect.stringMatching(/NULL 96%/),
+          evidence: expect.objectContaining({ suggestedPartialIndex: expect.stringMatching(/WHERE referrer IS NOT NULL$/) }),
+        },
+      ],
+    },
+    {
+      name: 'enum column with three values',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_mood ON accounts (mood); ${workload()}`,
+      ruleOptions: SMALL,
+      expected: [{ index: 'acc_mood', columns: ['mood'], message: expect.stringMatching(/3 distinct values/) }],
+    },
+    {
+      name: 'composites that hold the column after a selective key are named, not counted as covering it',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); CREATE INDEX acc_email_status ON accounts (email, status); ${workload()}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          index: 'acc_status',
+          help: expect.stringMatching(/also filter on email are served by acc_email_status/),
+          evidence: expect.objectContaining({ compositesWithColumn: [expect.stringMatching(/acc_email_status/)] }),
+        },
+      ],
+    },
+  ],
+});
