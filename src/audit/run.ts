@@ -7,6 +7,8 @@ import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleO
 import { summarize } from './summary.js';
 import { classifyTables } from '../classify/index.js';
 import type { Workload } from '../workload/types.js';
+import { collectPlanEvidence, failedPlanEvidence } from '../planner/collect.js';
+import type { PlanEvidence, PlannerSettings } from '../planner/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
 
 /** How to audit. */
@@ -18,6 +20,10 @@ export interface AuditOptions {
   readonly ruleOptions?: Partial<RuleOptions>;
   /** The queries the database runs, when known. */
   readonly workload?: Workload | null;
+  /** What the planner said about the workload (auditPostgres collects it when a workload is given). */
+  readonly plans?: PlanEvidence | null;
+  /** Settings of the planner step, or false to skip it. */
+  readonly planner?: Partial<PlannerSettings> | false;
 }
 
 /** Findings in report order: most severe first, then by table and index. */
@@ -42,7 +48,8 @@ export function auditModel(
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options.ruleOptions };
   const tableTypes = classifyTables(model, lookup);
   const workload = options.workload ?? null;
-  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload }));
+  const plans = options.plans ?? null;
+  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }));
   findings.sort(compareFindings);
   return {
     version: 1,
@@ -58,6 +65,7 @@ export function auditModel(
     tables: tableTypes.all,
     model,
     workload,
+    plans,
   };
 }
 
@@ -69,5 +77,10 @@ export async function auditPostgres(
 ): Promise<AuditResult> {
   const startedAt = performance.now();
   const model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
-  return auditModel(model, target, options, startedAt);
+  let plans = options.plans ?? null;
+  if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {
+    // Rules are synchronous: the planner's answers are gathered first, in a read-only transaction of their own.
+    plans = await collectPlanEvidence(db, model, options.workload, { settings: options.planner ?? {} }).catch((error: unknown) => failedPlanEvidence(error));
+  }
+  return auditModel(model, target, { ...options, plans }, startedAt);
 }

@@ -2,6 +2,7 @@ import type { Dialect, SchemaModel } from '../model/types.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { TableClassification } from '../classify/types.js';
 import type { Workload } from '../workload/types.js';
+import type { PlanEvidence } from '../planner/types.js';
 
 /** What was audited; never contains credentials. */
 export interface TargetInfo {
@@ -49,4 +50,6 @@ export interface AuditResult {
   readonly model: SchemaModel;
   /** The workload the rules saw, when one was read; not part of the JSON report. */
   readonly workload: Workload | null;
+  /** What the planner said about the workload's queries, when it was asked; not part of the JSON report. */
+  readonly plans?: PlanEvidence | null;
 }

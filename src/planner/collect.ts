@@ -274,3 +274,15 @@ export async function collectPlanEvidence(db: PlanningConnection, model: SchemaM
     options.session ?? DEFAULT_SESSION_OPTIONS,
   );
 }
+
+/** The evidence of a planner step that failed as a whole (a lost connection): the audit goes on without plans. */
+export function failedPlanEvidence(error: unknown): PlanEvidence {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    plans: [],
+    candidates: [],
+    hypothetical: { available: false, reason: 'the planner step failed' },
+    notes: [`The workload's queries could not be planned: ${message.split('\n')[0] ?? message}.`],
+    settings: DEFAULT_PLANNER_SETTINGS,
+  };
+}
