@@ -3,7 +3,6 @@ import type { SchemaModel } from '../model/types.js';
 import type { TableTypes } from '../classify/types.js';
 import type { Workload } from '../workload/types.js';
 import type { PlanEvidence } from '../planner/types.js';
-import type { PlanEvidence } from '../planner/types.js';
 
 /** How urgent a finding is, in the seed audit's three levels. */
 export type Severity = 'critical' | 'medium' | 'low';
@@ -133,8 +132,6 @@ export interface RuleContext {
   readonly tableTypes: TableTypes;
   /** The queries the database runs, when a source of them was given or found; null otherwise. */
   readonly workload: Workload | null;
-  /** What the planner said about the workload's queries (plans, proposed indexes, hypopg checks); null without a workload or a live database. */
-  readonly plans?: PlanEvidence | null;
   /** What the planner said about the workload's queries (plans, proposed indexes, hypopg checks); null without a workload or a live database. */
   readonly plans?: PlanEvidence | null;
 }
