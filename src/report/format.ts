@@ -143,6 +143,23 @@ export function summaryLine(result: AuditResult): string {
   return `${severityCounts(result)} — ${scopeCounts(result)}`;
 }
 
+// Prefixes that form one compound adjective with the next word: "over-indexed", "low-cardinality".
+const COMPOUND_PREFIXES = new Set(['over', 'under', 'low', 'high', 'non', 'self', 'well', 'multi', 'single']);
+
+/** A rule id as an English noun phrase: `duplicate-index` → `duplicate index(es)`, `over-indexed-table` → `over-indexed table(s)`. */
+export function ruleNoun(rule: string, count: number): string {
+  const words = rule.split(/[-_]+/).filter((w) => w !== '');
+  const joined: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    if (COMPOUND_PREFIXES.has(words[i]!) && i < words.length - 2) {
+      joined.push(`${words[i]!}-${words[i + 1]!}`);
+      i += 1;
+    } else joined.push(words[i]!);
+  }
+  const last = joined.pop() ?? rule;
+  return [...joined, count === 1 ? last : pluralize(last)].join(' ');
+}
+
 /** `2 duplicate indexes and 1 unindexed foreign key`: rule ids in words, most urgent rule first. */
 export function issuesInWords(result: AuditResult): string {
   const order: string[] = [];
@@ -151,9 +168,7 @@ export function issuesInWords(result: AuditResult): string {
   return joinWords(
     order.map((rule) => {
       const count = result.summary.byRule[rule] ?? result.findings.filter((f) => f.rule === rule).length;
-      const words = rule.split(/[-_]+/).filter((w) => w !== '');
-      const last = words.pop() ?? rule;
-      return countOf(count, [...words, last].join(' '), [...words, pluralize(last)].join(' '));
+      return countOf(count, ruleNoun(rule, 1), ruleNoun(rule, 2));
     }),
   );
 }
@@ -257,13 +272,11 @@ export function issueList(result: AuditResult): IssueKind[] {
   for (const f of inSeverityOrder(result.findings)) if (!rules.includes(f.rule)) rules.push(f.rule);
   return rules.map((rule) => {
     const findings = result.findings.filter((f) => f.rule === rule);
-    const words = rule.split(/[-_]+/).filter((w) => w !== '');
-    const last = words.pop() ?? rule;
     return {
       rule,
       severity: SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? 'low',
       count: findings.length,
-      words: countOf(findings.length, [...words, last].join(' '), [...words, pluralize(last)].join(' ')),
+      words: countOf(findings.length, ruleNoun(rule, 1), ruleNoun(rule, 2)),
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../audit/types.js';
-import type { Finding, Severity } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
+import { analyze, describeAge } from './analysis/index.js';
 import {
   countOf,
   describeFacts,
@@ -13,29 +14,9 @@ import {
   tableName,
   type FindingFacts,
 } from './format.js';
+import { heading, palette, safe, type Palette } from './text/layout.js';
+import { checklistSection, nextStepsSection, savingsSection, strategySection, summarySection } from './text/sections.js';
 import type { RenderOptions, Reporter } from './types.js';
-
-type Paint = (text: string) => string;
-
-/** The handful of ANSI styles the report uses; identity functions when colour is off. */
-interface Palette {
-  readonly bold: Paint;
-  readonly dim: Paint;
-  readonly severity: { readonly [S in Severity]: Paint };
-}
-
-function sgr(open: number, close: number): Paint {
-  return (text) => `\u001b[${open}m${text}\u001b[${close}m`;
-}
-
-function palette(color: boolean): Palette {
-  if (!color) {
-    const plain: Paint = (text) => text;
-    return { bold: plain, dim: plain, severity: { critical: plain, medium: plain, low: plain } };
-  }
-  // Red, yellow, green: the seed audit's 🔴/🟡/🟢.
-  return { bold: sgr(1, 22), dim: sgr(2, 22), severity: { critical: sgr(31, 39), medium: sgr(33, 39), low: sgr(32, 39) } };
-}
 
 const LABEL_WIDTH = 7;
 const INDENT = '    ';
@@ -43,13 +24,13 @@ const INDENT = '    ';
 /** `label first line`, further lines aligned under the first. */
 function labelled(p: Palette, label: string, lines: readonly string[]): string[] {
   const pad = ' '.repeat(LABEL_WIDTH);
-  return lines.map((line, i) => `${INDENT}${i === 0 ? p.dim(label.padEnd(LABEL_WIDTH)) : pad}${line}`);
+  return lines.map((line, i) => `${INDENT}${i === 0 ? p.dim(label.padEnd(LABEL_WIDTH)) : pad}${safe(line)}`);
 }
 
 function findingBlock(p: Palette, f: Finding, facts: FindingFacts): string[] {
   const object = findingObject(f);
   const where = object === null ? tableName(f) : `${tableName(f)} › ${object}`;
-  const lines = [`  ${p.bold(f.rule)}  ${where}`, `${INDENT}${f.message}`];
+  const lines = [`  ${p.bold(f.rule)}  ${safe(where)}`, `${INDENT}${safe(f.message)}`];
   lines.push(...labelled(p, 'help:', [f.help]));
   const described = describeFacts(facts);
   if (described.length > 0) lines.push(...labelled(p, 'facts:', [described.join(' · ')]));
@@ -63,29 +44,49 @@ function findingBlock(p: Palette, f: Finding, facts: FindingFacts): string[] {
   return lines;
 }
 
-function render(result: AuditResult, options: RenderOptions): string {
-  const p = palette(options.color);
-  const { summary } = result;
-  const out: string[] = [
-    `${p.bold('dbdoctor')} · ${describeTarget(result.target)} · ${countOf(summary.tables, 'table')}, ${countOf(summary.indexes, 'index')}, ${countOf(summary.foreignKeys, 'foreign key')}`,
-    '',
-  ];
+function findingsSection(p: Palette, result: AuditResult): string[] {
+  const out = [heading(p, 'Findings by severity')];
   const groups = groupBySeverity(result.findings);
-  if (groups.length === 0) {
-    out.push(`${p.severity.low('✓')} No findings: no index problems were found.`, '');
-  }
+  if (groups.length === 0) out.push(`${p.good('✓')} No findings: no index problems were found.`, '');
   const facts = factReader(result.model);
   for (const group of groups) {
     const paint = p.severity[group.severity];
     out.push(`${paint('●')} ${p.bold(paint(severityLabel(group.severity)))}  ${p.dim(countOf(group.findings.length, 'finding'))}`, '');
     for (const f of group.findings) out.push(...findingBlock(p, f, facts(f)), '');
   }
-  if (summary.limitations.length > 0) {
-    out.push(p.bold('Limitations'), ...summary.limitations.map((l) => `  - ${l}`), '');
-  }
+  return out;
+}
+
+function limitationsSection(p: Palette, result: AuditResult, analysis: ReturnType<typeof analyze>): string[] {
+  const { statistics } = analysis;
+  const items = [...statistics.notes, ...result.summary.limitations.filter((l) => !statistics.notes.includes(l))];
+  if (statistics.readable && statistics.ageDays === null) items.push('The statistics have no reset time: "never scanned" may cover a long or a very short period.');
+  else if (statistics.readable && statistics.ageDays !== null) items.push(`Scans and writes cover ${describeAge(statistics.ageDays)}${statistics.resetAt ? `, since ${statistics.resetAt}` : ''}.`);
+  if (items.length === 0) return [];
+  return [p.bold('Limitations'), ...items.map((l) => `  - ${safe(l)}`), ''];
+}
+
+function render(result: AuditResult, options: RenderOptions): string {
+  const p = palette(options.color);
+  const { summary } = result;
+  const analysis = analyze(result);
+  const out: string[] = [
+    `${p.bold('dbdoctor')} · ${safe(describeTarget(result.target))} · ${countOf(summary.tables, 'table')}, ${countOf(summary.indexes, 'index')}, ${countOf(summary.foreignKeys, 'foreign key')}`,
+    '',
+    ...summarySection(p, result, analysis),
+    ...findingsSection(p, result),
+    ...strategySection(p, analysis),
+    ...savingsSection(p, analysis),
+    ...checklistSection(p, analysis),
+    ...nextStepsSection(p, analysis),
+    ...limitationsSection(p, result, analysis),
+  ];
   out.push(p.bold(summaryLine(result)));
   return `${out.join('\n')}\n`;
 }
 
-/** The terminal report: findings by severity, each with its evidence and fix. */
+/**
+ * The terminal report: the same analysis as the markdown document — summary, findings by
+ * severity with evidence and fix, strategy by table type, savings, success criteria, next steps.
+ */
 export const textReporter: Reporter = { name: 'text', fileExtension: 'txt', render };

@@ -17,6 +17,7 @@ export { estimateSavings, type Savings, type TableSavings } from './savings.js';
 export { DEFAULT_MIN_STATS_AGE_DAYS, describeAge, statisticsFacts, type StatisticsFacts } from './statistics.js';
 export {
   createdIndexes,
+  droppedIndexNames,
   dropsIndex,
   strategiesByType,
   tableStrategies,

@@ -4,7 +4,7 @@
  */
 import type { AuditResult, TargetInfo } from '../../audit/types.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../rules/types.js';
-import { countOf, fixAction, inSeverityOrder, joinWords, pluralize } from '../format.js';
+import { countOf, fixAction, inSeverityOrder, joinWords, ruleNoun } from '../format.js';
 import type { CheckItem } from './check.js';
 
 /** How soon, in the seed's words. */
@@ -43,16 +43,15 @@ function commandTargets(target: TargetInfo): { readonly fix: string; readonly ap
 }
 
 function ruleWords(rule: string, count: number): string {
-  const words = rule.split(/[-_]+/).filter((w) => w !== '');
-  const last = words.pop() ?? rule;
-  return [...words, count === 1 ? last : pluralize(last)].join(' ');
+  return ruleNoun(rule, count === 1 ? 1 : 2);
 }
 
 function verbOf(findings: readonly Finding[]): string {
   const actions = new Set(findings.map(fixAction));
   if (actions.size === 1) {
     const [only] = actions;
-    if (only === 'drop') return 'Drop';
+    // "Drop 4 over-indexed tables" would read as dropping tables: only findings about one index are dropped by name.
+    if (only === 'drop' && findings.every((f) => f.index !== undefined)) return 'Drop';
     if (only === 'create') return 'Index';
     if (only === 'review') return 'Review';
   }

@@ -70,7 +70,6 @@ export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
   unknown: 'Not enough evidence to tell: index for the queries it serves and revisit when the statistics are older.',
 };
 
-const DROP_INDEX = /^\s*DROP\s+INDEX\b/i;
 const DROP_CONSTRAINT = /^\s*ALTER\s+TABLE\s[\s\S]*\sDROP\s+CONSTRAINT\b/i;
 const CREATE_INDEX = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s(]+))\s+ON\s/i;
 
@@ -98,9 +97,26 @@ function keysOf(definition: string): string | null {
   return null;
 }
 
-/** Does this finding's fix drop its index (alone, or to replace it)? */
+const DROP_INDEX_NAME = /^\s*DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s,;".]+)(?:\.(?:"(?:[^"]|"")+"|[^\s,;".]+))?)/i;
+
+/**
+ * The indexes a finding's fix drops, by name: those its DROP INDEX statements name, and its own
+ * index when the fix drops the constraint behind it. A fix that also creates a replacement still
+ * drops the old index.
+ */
+export function droppedIndexNames(f: Finding): string[] {
+  const names = new Set<string>();
+  for (const statement of f.fix?.up ?? []) {
+    const match = DROP_INDEX_NAME.exec(statement);
+    if (match?.[1]) names.add(bareName(match[1]));
+    else if (DROP_CONSTRAINT.test(statement) && f.index !== undefined) names.add(f.index);
+  }
+  return [...names];
+}
+
+/** Does this finding's fix drop an index? */
 export function dropsIndex(f: Finding): boolean {
-  return f.index !== undefined && (f.fix?.up.some((s) => DROP_INDEX.test(s) || DROP_CONSTRAINT.test(s)) ?? false);
+  return droppedIndexNames(f).length > 0;
 }
 
 /** The indexes a finding's fix creates, read from its CREATE INDEX statements. */
@@ -154,7 +170,7 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
     const k = key(table.schema, table.name);
     const c = classifications.get(k);
     const findings = findingsByTable.get(k) ?? [];
-    const droppers = findings.filter(dropsIndex);
+    const drops = findings.map((f) => ({ finding: f, names: droppedIndexNames(f) }));
     const entries: IndexEntry[] = (indexesByTable.get(k) ?? [])
       .slice()
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -165,7 +181,7 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
         scans: index.usage?.scans ?? null,
         traits: traitsOf(index),
         maintained: index.ready && !index.partitioned,
-        droppedBy: droppers.filter((f) => f.index === index.name),
+        droppedBy: drops.filter((d) => d.names.includes(index.name)).map((d) => d.finding),
       }));
     const dropped = entries.filter((e) => e.droppedBy.length > 0);
     const existing = new Set(entries.map((e) => e.name));
