@@ -3,12 +3,14 @@ import { qualifiedKey } from '../../model/lookup.js';
 import type { Queryable } from '../types.js';
 import {
   AUDIT_SETTINGS,
+  COLLATIONS_QUERY,
   COLUMN_STATS_QUERY,
   COLUMNS_QUERY,
   EXTENSIONS_QUERY,
   SETTINGS_QUERY,
   DATABASE_QUERY,
   FOREIGN_KEYS_QUERY,
+  OPCLASSES_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
   TABLE_USAGE_QUERY,
@@ -16,8 +18,9 @@ import {
   indexUsageQuery,
   indexesQuery,
 } from './queries.js';
-import type { ColumnRow, ColumnStatsRow, DatabaseRow, ExtensionRow, SettingRow, ForeignKeyRow, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
+import type { CollationRow, ColumnRow, ColumnStatsRow, OpclassRow, DatabaseRow, ExtensionRow, SettingRow, ForeignKeyRow, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
 import { mapColumnStatistics } from './map-stats.js';
+import { assembleKeys, keyLookups } from './index-keys.js';
 import { groupByTable, mapColumn, mapForeignKey, mapIndex, mapIndexUsage, mapTable, mapTableUsage } from './map.js';
 import { DEFAULT_SESSION_OPTIONS, tryQuery, withReadOnlyTransaction, type ReadOnlySessionOptions } from './session.js';
 
@@ -53,6 +56,8 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
       const columnRows = await rowsOf<ColumnRow>(tx, COLUMNS_QUERY, params);
       const indexRows = await rowsOf<IndexRow>(tx, indexesQuery(features), params);
       const fkRows = await rowsOf<ForeignKeyRow>(tx, FOREIGN_KEYS_QUERY, params);
+      const opclassRows = await rowsOf<OpclassRow>(tx, OPCLASSES_QUERY, []);
+      const collationRows = await rowsOf<CollationRow>(tx, COLLATIONS_QUERY, []);
       const settingRows = await rowsOf<SettingRow>(tx, SETTINGS_QUERY, [[...AUDIT_SETTINGS]]);
       const extensionRows = await rowsOf<ExtensionRow>(tx, EXTENSIONS_QUERY, []);
       const columnStatsRows = (await tryQuery(tx, COLUMN_STATS_QUERY, params)) as ColumnStatsRow[] | null;
@@ -88,9 +93,11 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
         return mapTable(row, columns, tableUsage.get(key) ?? null, indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0);
       });
       const tableByKey = new Map(tables.map((t) => [qualifiedKey(t), t]));
-      const indexes = indexRows.map((row) =>
-        mapIndex(row, tableByKey.get(qualifiedKey({ schema: row.schema, name: row.table_name })), indexUsage.get(qualifiedKey(row)) ?? null),
-      );
+      const lookups = keyLookups(opclassRows, collationRows, columnsByTable);
+      const indexes = indexRows.map((row) => {
+        const tableKey = qualifiedKey({ schema: row.schema, name: row.table_name });
+        return mapIndex(row, assembleKeys(row, tableKey, lookups), tableByKey.get(tableKey), indexUsage.get(qualifiedKey(row)) ?? null);
+      });
       if (tableRows.some((t) => t.size_bytes === null) || indexRows.some((i) => i.size_bytes === null)) {
         limitations.push('some relation sizes could not be measured (dropped while reading, or not visible)');
       }

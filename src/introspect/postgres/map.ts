@@ -136,9 +136,9 @@ function mapConstraint(row: IndexRow): BackedConstraint | null {
   };
 }
 
-export function mapIndex(row: IndexRow, table: Table | undefined, usage: IndexUsage | null): Index {
+export function mapIndex(row: IndexRow, keys: readonly IndexKeyJson[], table: Table | undefined, usage: IndexUsage | null): Index {
   const columnNames = table?.columns.map((c) => c.name) ?? [];
-  const allKeys = row.keys ?? [];
+  const allKeys = keys;
   const keyCount = num(row.key_count);
   return {
     schema: row.schema,

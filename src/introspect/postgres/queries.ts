@@ -125,7 +125,10 @@ SELECT n.nspname AS schema,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
        COALESCE(bt.typcategory, t.typcategory)::text AS type_category,
-       COALESCE(bt.typname, t.typname)::text AS base_type_name
+       COALESCE(bt.typname, t.typname)::text AS base_type_name,
+       a.attcollation::int8::float8 AS collation_oid,
+       -- How pg_get_indexdef prints a column key (quoted only where PostgreSQL must).
+       quote_ident(a.attname) AS quoted_name
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -161,12 +164,33 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 WHERE s.inherited = (c.relkind = 'p') AND ${TABLE_SCOPE}`;
 
 /**
- * Per-key details come back as one JSON array per index so that nested data parses the same in every client.
+ * Operator classes and collations that indexes use, each read once: the index query returns
+ * their oids per key, and the keys are put together client-side (joining them per key on the
+ * server cost as much as the rest of the index query).
+ */
+export const OPCLASSES_QUERY = `
+SELECT oc.oid::int8::float8 AS oid,
+       quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) AS name,
+       oc.opcdefault AS is_default,
+       quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname) AS family
+FROM pg_catalog.pg_opclass oc
+JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
+JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace`;
+
+export const COLLATIONS_QUERY = `
+SELECT co.oid::int8::float8 AS oid, quote_ident(cn.nspname) || '.' || quote_ident(co.collname) AS name
+FROM pg_catalog.pg_collation co
+JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+WHERE co.oid IN (SELECT DISTINCT unnest(indcollation::oid[]) FROM pg_catalog.pg_index)`;
+
+/**
+ * Per-key arrays (attnums, opclass and collation oids, options) come back as JSON so that they
+ * parse the same in every client; the keys are assembled client-side ({@link OPCLASSES_QUERY}).
  *
- * The keys and the referencing foreign keys are each computed for all indexes in scope at once
- * (a grouped derived table joined by index oid), not in a subquery per index: pg_constraint has
- * no index on conindid, so a per-index subquery scanned it once per index (quadratic), and the
- * per-key joins were planned as hash joins that scanned pg_collation and pg_opclass once per index.
+ * The referencing foreign keys are computed for all indexes in scope at once (a grouped derived
+ * table joined by index oid), not in a subquery per index: pg_constraint has no index on
+ * conindid, so a per-index subquery scanned it once per index (quadratic).
  */
 export function indexesQuery(features: PostgresFeatures): string {
   const nullsNotDistinct = features.nullsNotDistinct ? 'x.indnullsnotdistinct' : 'false';
@@ -197,7 +221,15 @@ SELECT n.nspname AS schema,
        pin.nspname AS parent_index_schema,
        pi.relname AS parent_index_name,
        rfk.fks AS referencing_fks,
-       ik.keys AS keys
+       array_to_json(x.indkey::int2[]) AS key_attnums,
+       array_to_json(x.indclass::oid[]) AS key_opclasses,
+       array_to_json(x.indcollation::oid[]) AS key_collations,
+       array_to_json(x.indoption::int2[]) AS key_options,
+       -- Expressions only for the few indexes that have one; column keys are named client-side.
+       CASE WHEN 0 = ANY (x.indkey::int2[]) THEN
+         (SELECT json_agg(CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.pos::int, true) END ORDER BY k.pos)
+            FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos))
+       END AS key_expressions
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
@@ -216,36 +248,6 @@ LEFT JOIN (
     JOIN pg_catalog.pg_namespace fn ON fn.oid = f.connamespace
    WHERE f.contype = 'f' AND f.conparentid = 0
    GROUP BY f.conindid) rfk ON rfk.conindid = x.indexrelid
-LEFT JOIN (
-  SELECT kx.indexrelid,
-         json_agg(json_build_object(
-                 'attnum', k.attnum,
-                 'column', a.attname,
-                 -- For a column key pg_get_indexdef(index, pos, true) prints quote_ident(attname): read it directly.
-                 'expression', CASE WHEN a.attname IS NOT NULL THEN quote_ident(a.attname)
-                                    ELSE pg_catalog.pg_get_indexdef(kx.indexrelid, k.pos::int, true) END,
-                 'opclass', quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname),
-                 'opclass_default', oc.opcdefault,
-                 'opfamily', quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname),
-                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
-                 'collation_default', coalesce(kx.indcollation[k.pos - 1] = coalesce(a.attcollation, 0), true)
-                                      OR (a.attname IS NULL AND kx.indcollation[k.pos - 1] IN (0, 100)),
-                 'option', kx.indoption[k.pos - 1]::int)
-               ORDER BY k.pos) AS keys
-    FROM pg_catalog.pg_index kx
-    -- Only indexes of tables in scope (the outer query keeps no others), restricted first.
-    JOIN pg_catalog.pg_class c ON c.oid = kx.indrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    CROSS JOIN LATERAL unnest(kx.indkey::int2[]) WITH ORDINALITY AS k(attnum, pos)
-    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = kx.indrelid AND a.attnum = k.attnum AND k.attnum > 0
-    LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = kx.indclass[k.pos - 1]
-    LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-    LEFT JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
-    LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
-    LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = kx.indcollation[k.pos - 1]
-    LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
-   WHERE ${TABLE_SCOPE}
-   GROUP BY kx.indexrelid) ik ON ik.indexrelid = x.indexrelid
 WHERE ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, i.relname`;
 }

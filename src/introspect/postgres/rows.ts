@@ -59,6 +59,8 @@ export interface ColumnRow {
   collation: string | null;
   type_category: string;
   base_type_name: string;
+  collation_oid: number;
+  quoted_name: string;
 }
 
 export interface IndexKeyJson {
@@ -100,7 +102,26 @@ export interface IndexRow {
   parent_index_schema: string | null;
   parent_index_name: string | null;
   referencing_fks: { schema: string; name: string }[] | null;
-  keys: IndexKeyJson[] | null;
+  /** pg_index.indkey: key columns then INCLUDE columns; 0 for an expression. */
+  key_attnums: number[];
+  /** pg_index.indclass, indcollation, indoption: key columns only. */
+  key_opclasses: number[];
+  key_collations: number[];
+  key_options: number[];
+  /** Per indkey position: the expression's text, null for a column; null when the index has no expression. */
+  key_expressions: (string | null)[] | null;
+}
+
+export interface OpclassRow {
+  oid: number;
+  name: string;
+  is_default: boolean;
+  family: string;
+}
+
+export interface CollationRow {
+  oid: number;
+  name: string;
 }
 
 export interface ForeignKeyColumnJson {
