@@ -1,0 +1,103 @@
+import type { Column, Index, Table } from '../model/types.js';
+import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { defineRule } from './define-rule.js';
+import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
+import { isUsable } from './_index-semantics.js';
+import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.js';
+import type { Finding } from './types.js';
+
+/** PostgreSQL 18 added B-tree skip scan: a query on a later key can skip through few leading values. */
+const SKIP_SCAN_VERSION = 180000;
+
+/**
+ * A composite B-tree index whose leading column is far less selective (pg_stats distinct values)
+ * than a later one. A low-severity hint, never a fix: the order is right when every query has an
+ * equality on the leading column, when the later column is ranged or sorted on, or when the
+ * leading column is also searched alone.
+ */
+export const compositeColumnOrder = defineRule({
+  id: 'composite-column-order',
+  severity: 'low',
+  docs: { description: 'Composite B-tree indexes led by a column far less selective than a later one (a hint, with when the order is still right).' },
+  check({ model, lookup, options }) {
+    const findings: Finding[] = [];
+    for (const index of model.indexes) {
+      if (!isUsable(index) || index.method !== 'btree' || index.keys.length < 2 || index.parentIndex !== null) continue;
+      // Key order of a constraint's index is the constraint's column order, chosen for its own reasons.
+      if (index.primary || index.constraint !== null) continue;
+      const table = lookup.table(index.schema, index.table);
+      if (!table || table.rowEstimate === null || table.rowEstimate < options.cardinalityMinRows) continue;
+      const columns = index.keys.map((k) => (k.kind === 'column' ? columnOf(table, k.column) : undefined));
+      const leading = columns[0];
+      const leadingDistinct = leading?.statistics?.distinctValues ?? null;
+      if (!leading || leadingDistinct === null) continue;
+      // The most selective later column, if it is selective enough to matter.
+      let best: { column: Column; position: number; distinct: number } | null = null;
+      for (let position = 1; position < columns.length; position++) {
+        const column = columns[position];
+        const distinct = column?.statistics?.distinctValues ?? null;
+        if (!column || distinct === null || distinct < leadingDistinct * options.compositeOrderSelectivityRatio) continue;
+        if (best === null || distinct > best.distinct) best = { column, position, distinct };
+      }
+      if (best === null) continue;
+      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table));
+    }
+    return findings;
+  },
+});
+
+function findingFor(
+  index: Index,
+  leading: Column,
+  leadingDistinct: number,
+  later: { column: Column; position: number; distinct: number },
+  tableIndexes: readonly Index[],
+  serverVersionNum: number,
+  table: Table,
+): Finding {
+  const rows = table.rowEstimate ?? 0;
+  const where = `${index.schema}.${index.table}`;
+  const keys = keyList(index);
+  const reordered = [keys[later.position]!, ...keys.filter((_, i) => i !== later.position)];
+  const name = truncateIdentifier(`${index.table}_${reordered.join('_')}_idx`);
+  const suggested = `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`;
+  const ledByLater = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys[0]?.column === later.column.name).map((i) => i.name);
+  const ledByLeadingAlone = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name).map((i) => i.name);
+  const skipScan = serverVersionNum >= SKIP_SCAN_VERSION;
+
+  const stillRight = [
+    `every query using it has an equality on ${leading.name} (then the order barely matters for equality lookups)`,
+    `queries range over or ORDER BY ${later.column.name} after an equality on ${leading.name}`,
+    `queries search ${leading.name} alone and this index is what serves them${ledByLeadingAlone.length > 0 ? '' : ' (no other index leads with it)'}`,
+  ];
+  const context: string[] = [];
+  if (ledByLater.length > 0) context.push(`${ledByLater.join(', ')} already ${ledByLater.length === 1 ? 'leads' : 'lead'} with ${later.column.name}`);
+  if (skipScan) context.push(`on PostgreSQL 18 and later a B-tree skip scan lets queries on ${later.column.name} alone use this index through the few values of ${leading.name}`);
+
+  return {
+    rule: 'composite-column-order',
+    severity: 'low',
+    schema: index.schema,
+    table: index.table,
+    index: index.name,
+    columns: keys,
+    message:
+      `Index ${index.name} on ${where} (${keys.join(', ')}) leads with ${leading.name}, which has ~${formatCount(leadingDistinct)} distinct values, ` +
+      `while ${later.column.name} has ~${formatCount(later.distinct)} (over ~${formatCount(rows)} rows); queries that do not pin ${leading.name} cannot search it by ${later.column.name}.`,
+    help:
+      `If queries filter on ${later.column.name} without an equality on ${leading.name}, consider (${reordered.join(', ')}) instead; ` +
+      `keep the current order if ${stillRight.join(', or ')}.` +
+      (context.length > 0 ? ` Note: ${context.join('; ')}.` : ''),
+    evidence: {
+      index: indexEvidence(index),
+      leadingColumn: columnStatisticsEvidence(leading),
+      selectiveColumn: columnStatisticsEvidence(later.column),
+      selectivityRatio: Number((later.distinct / Math.max(1, leadingDistinct)).toFixed(1)),
+      suggestedDefinition: suggested,
+      indexesLedBySelectiveColumn: ledByLater,
+      indexesOnLeadingColumnAlone: ledByLeadingAlone,
+      btreeSkipScan: skipScan,
+      table: tableEvidence(table),
+    },
+  };
+}

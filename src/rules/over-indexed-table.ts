@@ -1,0 +1,214 @@
+import type { ForeignKey, Index, Table } from '../model/types.js';
+import type { TableClassification } from '../classify/types.js';
+import { commentStatements, createIndexStatement, dropIndexStatement } from '../fix/index-statements.js';
+import { defineRule } from './define-rule.js';
+import { hasRealTraffic, keyList, tableEvidence } from './_evidence.js';
+import { whyNotDroppable } from './_index-semantics.js';
+import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent } from './_statistics.js';
+import { servesForeignKey } from './unindexed-foreign-key.js';
+import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
+
+/** What one index of a log table costs and does. */
+interface IndexReview {
+  readonly index: Index;
+  readonly scans: number | null;
+  /** Why it must stay whatever its usage (constraint, foreign key, …), or null. */
+  readonly mustStay: string | null;
+  readonly unused: boolean;
+  readonly barelyUsed: boolean;
+  /** Leads with a date/time column: what a log table is read by. */
+  readonly timeLeading: boolean;
+  /** Why its leading column is a high-cardinality text column, or null. */
+  readonly highCardinalityText: string | null;
+}
+
+function mustStay(index: Index): string | null {
+  if (!index.valid) return 'it is invalid (see invalid-index), though still maintained on every write';
+  const structural = whyNotDroppable(index);
+  if (structural !== null) return structural;
+  if (index.unique) return index.constraint ? `it enforces ${index.constraint.name}` : 'it enforces uniqueness';
+  if (index.constraint !== null) return `it implements ${index.constraint.name}`;
+  return null;
+}
+
+function highCardinalityText(index: Index, table: Table, options: RuleOptions): string | null {
+  const column = columnOf(table, index.keys[0]?.column ?? null);
+  if (!column || column.typeCategory !== 'string' || column.statistics === null) return null;
+  const { distinctValues, averageWidth } = column.statistics;
+  const rows = table.rowEstimate ?? 0;
+  const reasons: string[] = [];
+  if (distinctValues !== null && rows >= options.cardinalityMinRows && distinctValues >= rows * options.overIndexedTextDistinctRatio) {
+    reasons.push(`~${formatCount(distinctValues)} distinct values in ~${formatCount(rows)} rows`);
+  }
+  if (averageWidth >= options.overIndexedTextWidthBytes) reasons.push(`values average ${averageWidth} bytes`);
+  return reasons.length === 0 ? null : `${column.name} is high-cardinality text (${reasons.join(', ')})`;
+}
+
+function review(index: Index, table: Table, entryWrites: number | null, options: RuleOptions): IndexReview {
+  const scans = index.usage?.scans ?? null;
+  const leading = columnOf(table, index.keys[0]?.column ?? null);
+  return {
+    index,
+    scans,
+    mustStay: mustStay(index),
+    unused: scans === 0,
+    barelyUsed: scans !== null && scans > 0 && entryWrites !== null && scans * options.overIndexedWritesPerScan < entryWrites,
+    timeLeading: leading?.typeCategory === 'datetime',
+    highCardinalityText: highCardinalityText(index, table, options),
+  };
+}
+
+/**
+ * The indexes to drop: droppable, and unused or barely used (a barely used index on the time
+ * column stays: time ranges are what a log table is read by). An index that is the last one
+ * serving a foreign key stays too, or dropping it would trade this finding for unindexed-foreign-key.
+ */
+function suggestedDrops(reviews: readonly IndexReview[], foreignKeys: readonly ForeignKey[]): { drops: IndexReview[]; keptForForeignKey: Map<IndexReview, ForeignKey> } {
+  const drops = reviews.filter((r) => r.mustStay === null && (r.unused || (r.barelyUsed && !r.timeLeading)));
+  const keptForForeignKey = new Map<IndexReview, ForeignKey>();
+  for (const fk of foreignKeys) {
+    const serving = reviews.filter((r) => servesForeignKey(r.index, fk));
+    if (serving.length === 0 || serving.some((r) => !drops.includes(r))) continue;
+    // Keep the most used (then smallest) one that serves it.
+    const keep = [...serving].sort((a, b) => (b.scans ?? 0) - (a.scans ?? 0) || (a.index.sizeBytes ?? 0) - (b.index.sizeBytes ?? 0))[0]!;
+    drops.splice(drops.indexOf(keep), 1);
+    keptForForeignKey.set(keep, fk);
+  }
+  return { drops, keptForForeignKey };
+}
+
+function verdict(r: IndexReview, drops: readonly IndexReview[], keptForForeignKey: Map<IndexReview, ForeignKey>): string {
+  const fk = keptForForeignKey.get(r);
+  if (fk) return `keep: the only index serving foreign key ${fk.name}`;
+  if (drops.includes(r)) return r.unused ? 'drop: unused' : 'drop: barely used';
+  if (r.mustStay !== null) return `keep: ${r.mustStay}`;
+  if (r.scans === null) return 'keep: usage unknown';
+  if (r.barelyUsed && r.timeLeading) return 'keep: time-range index, the access path a log table needs';
+  return 'keep: used';
+}
+
+function dropFix(drops: readonly IndexReview[]): Fix {
+  return {
+    up: drops.map((r) => dropIndexStatement(r.index)),
+    // Rebuilt in reverse order, each exactly as it was, with its comment.
+    down: [...drops].reverse().flatMap((r) => [createIndexStatement(r.index), ...commentStatements(r.index)]),
+    transactional: false,
+    notes: [
+      'Each index is dropped and rebuilt CONCURRENTLY, one statement at a time, outside a transaction block.',
+      'Index scans count since the statistics were last reset: check that no rare but important query (a monthly report, an incident runbook) relies on these indexes.',
+    ],
+  };
+}
+
+/**
+ * A log (append-mostly, write-heavy) table carrying more indexes than its reads need: unused or
+ * barely used indexes, indexes on high-cardinality text (URLs, user agents, payloads), or simply
+ * more indexes than a log table should have. Every index is written on every insert; one finding
+ * per table, with the drops that pay off and what they save.
+ */
+export const overIndexedTable = defineRule({
+  id: 'over-indexed-table',
+  severity: 'medium',
+  docs: { description: 'Log (write-heavy) tables with unused, barely used or high-cardinality text indexes that every insert pays for.' },
+  check({ model, lookup, options, tableTypes }) {
+    const findings: Finding[] = [];
+    for (const table of model.tables) {
+      if (table.kind !== 'table') continue;
+      const classification = tableTypes.of(table.schema, table.name);
+      if (classification?.type !== 'log') continue;
+      // Every index that is ready is maintained on every insert, valid or not.
+      const indexes = lookup.indexesOf(table).filter((i) => i.ready);
+      const entryWrites = indexEntryWritesOf(table.usage);
+      const reviews = indexes.map((i) => review(i, table, entryWrites, options));
+      const { drops, keptForForeignKey } = suggestedDrops(reviews, lookup.foreignKeysOf(table));
+      const wideText = reviews.filter((r) => r.highCardinalityText !== null && !drops.includes(r));
+      const tooMany = indexes.length > options.overIndexedMaxIndexes;
+      if (drops.length === 0 && wideText.length === 0 && !tooMany) continue;
+      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, options));
+    }
+    return findings;
+  },
+});
+
+function findingFor(
+  table: Table,
+  classification: TableClassification,
+  reviews: readonly IndexReview[],
+  drops: readonly IndexReview[],
+  keptForForeignKey: Map<IndexReview, ForeignKey>,
+  wideText: readonly IndexReview[],
+  entryWrites: number | null,
+  options: RuleOptions,
+): Finding {
+  const where = `${table.schema}.${table.name}`;
+  const n = reviews.length;
+  const usage = table.usage;
+  const inserts = usage?.inserts ?? null;
+  const savedBytes = drops.reduce((sum, r) => sum + (r.index.sizeBytes ?? 0), 0);
+  const sizesKnown = drops.every((r) => r.index.sizeBytes !== null);
+  const names = (list: readonly IndexReview[]): string => list.map((r) => r.index.name).join(', ');
+
+  const problems: string[] = [];
+  if (drops.length > 0) {
+    const unused = drops.filter((r) => r.unused);
+    const barely = drops.filter((r) => !r.unused);
+    if (unused.length > 0) problems.push(`${unused.length} never scanned since the statistics reset (${names(unused)})`);
+    if (barely.length > 0) {
+      problems.push(`${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name}: ${formatCount(r.scans ?? 0)} scans`).join(', ')})`);
+    }
+  }
+  for (const r of wideText) problems.push(`${r.index.name} indexes ${r.highCardinalityText} and was scanned ${formatCount(r.scans ?? 0)} times`);
+  if (problems.length === 0) problems.push(`more than the ${options.overIndexedMaxIndexes} indexes a log table should need`);
+
+  const writes = inserts === null ? '' : ` (${formatCount(inserts)} inserts since the statistics reset)`;
+  const message = `${where} is a log table (${classification.confidence} confidence) with ${n} indexes, so every insert writes ${n} index entries${writes}: ${problems.join('; ')}.`;
+
+  const keepTime = reviews.filter((r) => r.timeLeading && !drops.includes(r)).map((r) => r.index.name);
+  let help: string;
+  if (drops.length > 0) {
+    const saving = `${sizesKnown ? `${formatBytes(savedBytes)} and ` : ''}${drops.length} of ${n} index writes per insert`;
+    help = `Drop ${names(drops)}: saves ${saving}${keepTime.length > 0 ? `; keep ${keepTime.join(', ')} for time-range reads` : ''}.`;
+    if (wideText.length > 0) help += ` Also review ${names(wideText)}: if those lookups matter, a hash index or an index on a short prefix or hash of the text costs less.`;
+  } else if (wideText.length > 0) {
+    help = `Review ${names(wideText)}: high-cardinality text is costly to index on every insert; if the lookups matter, a hash index or an index on a short prefix or hash of the text costs less, otherwise drop it and read by time range.`;
+  } else {
+    help = `Check which queries need each of the ${n} indexes; log tables are read by time range, and partitioning by time (see partition-candidate) serves that without an index per access path.`;
+  }
+
+  const indexesEvidence: EvidenceValue[] = reviews.map((r) => ({
+    name: r.index.name,
+    definition: r.index.definition,
+    sizeBytes: r.index.sizeBytes,
+    scans: r.scans,
+    scansPerThousandIndexWrites: r.scans !== null && entryWrites ? Number(((r.scans * 1000) / entryWrites).toFixed(3)) : null,
+    highCardinalityText: r.highCardinalityText,
+    verdict: verdict(r, drops, keptForForeignKey),
+  }));
+  const severity =
+    drops.length > 0 && hasRealTraffic(table, options) && classification.confidence !== 'low' ? ('medium' as const) : ('low' as const);
+  return {
+    rule: 'over-indexed-table',
+    severity,
+    schema: table.schema,
+    table: table.name,
+    ...(drops.length > 0 ? { columns: [...new Set(drops.flatMap((r) => keyList(r.index)))] } : {}),
+    message,
+    help,
+    evidence: {
+      tableType: { type: classification.type, confidence: classification.confidence, source: classification.source, evidence: [...classification.evidence] },
+      table: tableEvidence(table),
+      indexWritesPerInsert: n,
+      indexEntryWritesSinceStatsReset: entryWrites === null ? null : entryWrites * n,
+      insertShareOfWrites: usage && usage.inserts + usage.updates + usage.deletes > 0 ? percent(usage.inserts / (usage.inserts + usage.updates + usage.deletes)) : null,
+      indexes: indexesEvidence,
+      suggestedDrops: drops.map((r) => r.index.name),
+      savings: {
+        bytes: sizesKnown ? savedBytes : null,
+        indexWritesPerInsert: drops.length,
+        indexWritesPerInsertAfter: n - drops.length,
+        indexEntryWritesSinceStatsReset: entryWrites === null ? null : entryWrites * drops.length,
+      },
+    },
+    ...(drops.length > 0 ? { fix: dropFix(drops) } : {}),
+  };
+}
