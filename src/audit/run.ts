@@ -5,7 +5,10 @@ import type { Queryable } from '../introspect/types.js';
 import { allRules } from '../rules/index.js';
 import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
 import { summarize } from './summary.js';
-import { classifyTables } from '../classify/index.js';
+import { classifyTables, type TableTypeOverride } from '../classify/index.js';
+import { applyIgnores } from '../config/apply.js';
+import type { IgnoreEntry } from '../config/schema.js';
+import { readNodeIndexUsage, withNodeUsage } from '../introspect/postgres/replica-usage.js';
 import type { Workload } from '../workload/types.js';
 import { collectPlanEvidence, failedPlanEvidence } from '../planner/collect.js';
 import type { PlanEvidence, PlannerSettings } from '../planner/types.js';
@@ -24,6 +27,32 @@ export interface AuditOptions {
   readonly plans?: PlanEvidence | null;
   /** Settings of the planner step, or false to skip it. */
   readonly planner?: Partial<PlannerSettings> | false;
+  /** Table types forced by configuration. */
+  readonly tableTypes?: readonly TableTypeOverride[];
+  /** Findings to silence (each with its reason); they go to `suppressed`, not `findings`. */
+  readonly ignore?: readonly IgnoreEntry[];
+  /** Standbys whose index usage counts too (auditPostgres reads them); `name` must hold no credentials. */
+  readonly replicas?: readonly ReplicaSource[];
+}
+
+/** A standby to read index usage from. */
+export interface ReplicaSource {
+  /** How the node is shown in reports: a URL without credentials. */
+  readonly name: string;
+  readonly db: Queryable;
+}
+
+/**
+ * A schema file is loaded into a scratch database: its counters and server settings describe
+ * that scratch database, not the application's, so they are marked unreadable.
+ */
+function withoutScratchStatistics(model: SchemaModel, kind: TargetInfo['kind']): SchemaModel {
+  if (kind !== 'sql-file') return model;
+  return {
+    ...model,
+    capabilities: { ...model.capabilities, usageStatistics: false, serverSettings: false },
+    limitations: [...model.limitations, 'a schema file has no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged'],
+  };
 }
 
 /** Findings in report order: most severe first, then by table and index. */
@@ -44,13 +73,15 @@ export function auditModel(
   options: AuditOptions = {},
   startedAt: number = performance.now(),
 ): AuditResult {
+  model = withoutScratchStatistics(model, target.kind);
   const lookup = buildLookup(model);
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options.ruleOptions };
-  const tableTypes = classifyTables(model, lookup);
+  const tableTypes = classifyTables(model, lookup, ruleOptions, options.tableTypes ?? []);
   const workload = options.workload ?? null;
   const plans = options.plans ?? null;
-  const findings = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }));
-  findings.sort(compareFindings);
+  const all = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }));
+  all.sort(compareFindings);
+  const { kept: findings, suppressed } = applyIgnores(all, options.ignore ?? []);
   return {
     version: 1,
     target: {
@@ -60,8 +91,9 @@ export function auditModel(
       serverVersion: model.database.serverVersion,
       schemas: model.schemas,
     },
-    summary: summarize(findings, model, performance.now() - startedAt),
+    summary: summarize(findings, model, performance.now() - startedAt, ruleOptions, target.name),
     findings,
+    suppressed,
     tables: tableTypes.all,
     model,
     workload,
@@ -76,7 +108,12 @@ export async function auditPostgres(
   options: AuditOptions = {},
 ): Promise<AuditResult> {
   const startedAt = performance.now();
-  const model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
+  let model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
+  if (options.replicas && options.replicas.length > 0) {
+    const usage = [];
+    for (const replica of options.replicas) usage.push(await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []));
+    model = withNodeUsage(model, target.name, usage);
+  }
   let plans = options.plans ?? null;
   if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {
     // Rules are synchronous: the planner's answers are gathered first, in a read-only transaction of their own.

@@ -1,4 +1,6 @@
-import type { Finding, Severity } from '../rules/types.js';
+import { DEFAULT_RULE_OPTIONS, type Finding, type RuleOptions, type Severity } from '../rules/types.js';
+import { statisticsTrust } from '../stats/trust.js';
+import { statisticsNodesOf } from '../rules/unused-index.js';
 import type { SchemaModel } from '../model/types.js';
 import type { AuditStatus, AuditSummary } from './types.js';
 
@@ -57,7 +59,13 @@ function statusOf(findings: readonly Finding[], bySeverity: Record<Severity, num
 }
 
 /** Builds the summary of an audit. */
-export function summarize(findings: readonly Finding[], model: SchemaModel, durationMs: number): AuditSummary {
+export function summarize(
+  findings: readonly Finding[],
+  model: SchemaModel,
+  durationMs: number,
+  options: RuleOptions = DEFAULT_RULE_OPTIONS,
+  primaryName?: string,
+): AuditSummary {
   const bySeverity: Record<Severity, number> = { critical: 0, medium: 0, low: 0 };
   for (const f of findings) bySeverity[f.severity] += 1;
   return {
@@ -70,6 +78,7 @@ export function summarize(findings: readonly Finding[], model: SchemaModel, dura
     foreignKeys: model.foreignKeys.length,
     reclaimableBytes: reclaimableBytes(findings, model),
     limitations: model.limitations,
+    statistics: statisticsTrust(model, options, statisticsNodesOf(model, primaryName)),
     durationMs: Math.round(durationMs),
   };
 }

@@ -3,6 +3,8 @@ import type { Finding, Severity } from '../rules/types.js';
 import type { TableClassification } from '../classify/types.js';
 import type { Workload } from '../workload/types.js';
 import type { PlanEvidence } from '../planner/types.js';
+import type { StatisticsTrust } from '../stats/trust.js';
+import type { SuppressedFinding } from '../config/apply.js';
 
 /** What was audited; never contains credentials. */
 export interface TargetInfo {
@@ -35,6 +37,8 @@ export interface AuditSummary {
   readonly reclaimableBytes: number;
   /** Things the audit could not see (privileges, missing statistics). */
   readonly limitations: readonly string[];
+  /** How old and how trustworthy the usage statistics are, with the reasons in words. */
+  readonly statistics: StatisticsTrust;
   readonly durationMs: number;
 }
 
@@ -44,6 +48,8 @@ export interface AuditResult {
   readonly target: TargetInfo;
   readonly summary: AuditSummary;
   readonly findings: readonly Finding[];
+  /** Findings the configuration silenced, with its reason; not counted in the summary or exit code. */
+  readonly suppressed?: readonly SuppressedFinding[];
   /** The type of every table audited, with evidence and confidence. */
   readonly tables: readonly TableClassification[];
   /** The model the rules saw; not part of the JSON report. */

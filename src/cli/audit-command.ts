@@ -6,6 +6,7 @@ import { createDemoDatabase } from '../demo/index.js';
 import { UserError } from '../errors.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
+import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
 
 /** Options of `dbdoctor audit`, as commander hands them over. */
 export interface AuditCommandOptions {
@@ -14,12 +15,18 @@ export interface AuditCommandOptions {
   readonly output?: string;
   readonly schema?: string[];
   readonly failOn: FailOn;
+  /** A dbdoctor.config.json / .yaml file; default: the one in the working directory, if any. */
+  readonly config?: string;
+  /** Standby URLs whose index usage counts too (repeatable). */
+  readonly replica?: string[];
 }
 
 /** Where the process writes; injectable for tests. */
 export interface CommandIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
+  /** Where a config file is looked for; default: process.cwd(). */
+  readonly cwd?: string;
 }
 
 async function openDemo(): Promise<OpenTarget> {
@@ -44,12 +51,18 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const reporter = getReporter(formatName);
   if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
   const target = targetOf(argument, options, io.env);
-  const open = target === null ? await openDemo() : await openTarget(target);
+  const configuration = await resolveAuditConfiguration(options.config, options.replica ?? [], io.env, io.cwd ?? process.cwd());
+  const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [] });
+    const open = target === null ? await openDemo() : await openTarget(target);
+    try {
+      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, replicas: replicas.replicas });
+    } finally {
+      await open.close().catch(() => undefined);
+    }
   } finally {
-    await open.close().catch(() => undefined);
+    await replicas.close();
   }
   const toTerminal = options.output === undefined && io.stdout.isTTY === true;
   const color = toTerminal && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');

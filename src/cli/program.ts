@@ -29,6 +29,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))
+    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
+    .option('--replica <url>', 'a standby whose index usage counts too: an index is unused only if unused on every node (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {

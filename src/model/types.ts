@@ -25,6 +25,11 @@ export interface Capabilities {
   readonly concurrentIndexBuild: boolean;
   /** Partial indexes (`WHERE` predicate) exist. */
   readonly partialIndexes: boolean;
+  /**
+   * Settings and statistics describe the server the application runs on; false for a schema
+   * file loaded into a scratch database, whose settings mean nothing for the application.
+   */
+  readonly serverSettings?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */
@@ -214,6 +219,30 @@ export interface Index extends QualifiedName {
   readonly usage: IndexUsage | null;
   /** Increases with creation time where the database tells (PostgreSQL: the OID), else null. */
   readonly creationOrder: number | null;
+  /**
+   * Scans on every node whose statistics were read (the primary first, then each `--replica`);
+   * present only when replicas were read. An index is unused only if unused on every node.
+   */
+  readonly usageByNode?: readonly IndexNodeUsage[];
+}
+
+/** An index's scans on one node (primary or standby). */
+export interface IndexNodeUsage {
+  /** The node: a URL without credentials, or the target's name. */
+  readonly node: string;
+  /** Scans since that node's statistics reset; null when the node did not list the index. */
+  readonly scans: number | null;
+  readonly statsResetAt: string | null;
+}
+
+/** A server whose statistics an audit read: the primary, or a standby given with `--replica`. */
+export interface StatisticsNode {
+  readonly node: string;
+  readonly statsResetAt: string | null;
+  /** When the node was read (its `now()`). */
+  readonly readAt: string;
+  /** pg_is_in_recovery(): true on a standby. */
+  readonly inRecovery: boolean;
 }
 
 /** One column pair of a foreign key. */
@@ -275,4 +304,6 @@ export interface SchemaModel {
   readonly foreignKeys: readonly ForeignKey[];
   /** What could not be read, in words a user understands (missing privileges, …). */
   readonly limitations: readonly string[];
+  /** Every node whose index usage was read, the primary first; present only when replicas were read. */
+  readonly statisticsNodes?: readonly StatisticsNode[];
 }

@@ -45,6 +45,7 @@ export const jsonReporter: Reporter = {
       summary: result.summary,
       findings: result.findings.map(findingJson),
       tables: result.tables,
+      suppressed: (result.suppressed ?? []).map((s) => ({ finding: findingJson(s.finding), reason: s.reason })),
     };
     // JSON.stringify drops undefined properties, which is what "omit undefined fields" means.
     return `${JSON.stringify(report, null, 2)}\n`;

@@ -16,6 +16,7 @@ import {
 } from './format.js';
 import { heading, palette, safe, type Palette } from './text/layout.js';
 import { checklistSection, nextStepsSection, savingsSection, strategySection, summarySection } from './text/sections.js';
+import { silencedSection } from './silenced.js';
 import type { RenderOptions, Reporter } from './types.js';
 
 const LABEL_WIDTH = 7;
@@ -79,6 +80,7 @@ function render(result: AuditResult, options: RenderOptions): string {
     ...savingsSection(p, analysis),
     ...checklistSection(p, analysis),
     ...nextStepsSection(p, analysis),
+    ...silencedSection(result, 'text'),
     ...limitationsSection(p, result, analysis),
   ];
   out.push(p.bold(summaryLine(result)));

@@ -1,0 +1,78 @@
+/**
+ * The configuration and replica side of `dbdoctor audit`: which config file applies, what it
+ * changes in the audit, and the standbys to read index usage from.
+ */
+import { openPostgresUrl, parsePostgresUrl } from '../connect/postgres-url.js';
+import type { AuditOptions, ReplicaSource } from '../audit/run.js';
+import { expandEnv, loadConfig } from '../config/load.js';
+import { ruleOptionsFromConfig, tableOverridesFromConfig } from '../config/apply.js';
+import { UserError } from '../errors.js';
+
+/** What the configuration contributes to an audit, and the replica URLs to open. */
+export interface AuditConfiguration {
+  readonly path: string | null;
+  readonly options: Pick<AuditOptions, 'ruleOptions' | 'tableTypes' | 'ignore'>;
+  /** Replica URLs from `--replica` and the config's `replicas`, environment variables expanded. */
+  readonly replicaUrls: readonly string[];
+}
+
+/** Loads `--config FILE` (or the config in `cwd`) and merges `--replica` URLs with its `replicas`. */
+export async function resolveAuditConfiguration(
+  configPath: string | undefined,
+  replicaFlags: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<AuditConfiguration> {
+  const loaded = await loadConfig(configPath, cwd);
+  const fromConfig = (loaded?.config.replicas ?? []).map((url, i) => expandEnv(url, env, `config ${loaded?.path ?? ''} replicas[${i}]`));
+  const replicaUrls = [...new Set([...replicaFlags.map((url) => expandEnv(url, env, '--replica')), ...fromConfig])];
+  if (!loaded) return { path: null, options: {}, replicaUrls };
+  return {
+    path: loaded.path,
+    options: {
+      ruleOptions: ruleOptionsFromConfig(loaded.config),
+      tableTypes: tableOverridesFromConfig(loaded.config),
+      ignore: loaded.config.ignore ?? [],
+    },
+    replicaUrls,
+  };
+}
+
+/** A node's name for reports: scheme, host, port and database, never a user name or password. */
+export function replicaNodeName(text: string): string {
+  const url = parsePostgresUrl(text);
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** Open replica connections, closed together. */
+export interface OpenReplicas {
+  readonly replicas: readonly ReplicaSource[];
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to every replica. One that cannot be reached is an error: an index "unused" on the
+ * primary may be what the replicas' queries use, so skipping a node would make findings wrong.
+ */
+export async function openReplicas(urls: readonly string[]): Promise<OpenReplicas> {
+  const opened: { name: string; close: () => Promise<void>; source: ReplicaSource }[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(opened.map((o) => o.close().catch(() => undefined)));
+  };
+  try {
+    for (const url of urls) {
+      const name = replicaNodeName(url);
+      let open;
+      try {
+        open = await openPostgresUrl(url);
+      } catch (error) {
+        throw new UserError(`replica ${name} cannot be reached: ${error instanceof Error ? error.message.replace(/^could not connect to \S+: /, '') : String(error)}`);
+      }
+      opened.push({ name, close: open.close, source: { name, db: open.db } });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { replicas: opened.map((o) => o.source), close };
+}

@@ -1,0 +1,147 @@
+import type { ForeignKey, Index, SchemaModel, StatisticsNode } from '../model/types.js';
+import type { ModelLookup } from '../model/lookup.js';
+import { dropIndexFix, restorePartitionedIndexStatements } from '../fix/index-statements.js';
+import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from '../stats/trust.js';
+import { defineRule } from './define-rule.js';
+import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
+import { servesForeignKey } from './unindexed-foreign-key.js';
+import type { EvidenceValue, Finding, Fix } from './types.js';
+
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Every node whose statistics were read, with the age of each. */
+export function statisticsNodesOf(model: SchemaModel, primaryName = 'primary'): NodeStatistics[] {
+  const nodes: readonly StatisticsNode[] = model.statisticsNodes ?? [
+    { node: primaryName, statsResetAt: model.database.statsResetAt, readAt: model.database.readAt, inRecovery: model.database.inRecovery },
+  ];
+  return nodes.map((n) => ({ node: n.node, resetAt: n.statsResetAt, ageDays: ageInDays(n.statsResetAt, n.readAt) }));
+}
+
+/** Attached leaf indexes of a partitioned index, at any depth. */
+function leafIndexes(index: Index, all: readonly Index[]): Index[] {
+  const children = all.filter((i) => i.parentIndex?.schema === index.schema && i.parentIndex.name === index.name);
+  return children.flatMap((c) => (c.partitioned ? leafIndexes(c, all) : [c]));
+}
+
+/** Scans per node of one leaf index; null for a node that could not tell. */
+function leafScans(index: Index): { node: string | null; scans: number | null }[] {
+  if (index.usageByNode) return index.usageByNode.map((u) => ({ node: u.node, scans: u.scans }));
+  return [{ node: null, scans: index.usage?.scans ?? null }];
+}
+
+/**
+ * Scans of an index on each node (a partitioned index: the sum over its partitions' indexes);
+ * null when any node could not tell, so that an unknown never reads as zero.
+ */
+function scansByNode(index: Index, all: readonly Index[]): { node: string | null; scans: number }[] | null {
+  const leaves = index.partitioned ? leafIndexes(index, all) : [index];
+  if (leaves.length === 0) return null;
+  const totals = new Map<string | null, number>();
+  for (const leaf of leaves) {
+    for (const { node, scans } of leafScans(leaf)) {
+      if (scans === null) return null;
+      totals.set(node, (totals.get(node) ?? 0) + scans);
+    }
+  }
+  return [...totals].map(([node, scans]) => ({ node, scans }));
+}
+
+/**
+ * Indexes the foreign-key checks rely on: for every foreign key, one index that serves it is
+ * kept out of this rule (a scanned one if any, else the smallest), so dropping the unused ones
+ * never leaves a foreign key without an index.
+ */
+function foreignKeySupport(model: SchemaModel, lookup: ModelLookup): Map<Index, ForeignKey> {
+  const support = new Map<Index, ForeignKey>();
+  for (const fk of model.foreignKeys) {
+    const serving = lookup.indexesOf({ schema: fk.schema, name: fk.table }).filter((i) => servesForeignKey(i, fk));
+    if (serving.length === 0) continue;
+    const keep = [...serving].sort((a, b) => (b.usage?.scans ?? 0) - (a.usage?.scans ?? 0) || (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0))[0]!;
+    if (!support.has(keep)) support.set(keep, fk);
+  }
+  return support;
+}
+
+/** Why an index is out of this rule's reach whatever its scans, or null. */
+function exempt(index: Index, support: ReadonlyMap<Index, ForeignKey>): string | null {
+  if (!index.valid || !index.ready) return 'invalid';
+  if (index.primary) return 'primary key';
+  if (index.unique) return 'enforces uniqueness';
+  if (index.constraint?.type === 'exclusion') return 'enforces an exclusion constraint';
+  if (index.replicaIdentity) return 'replica identity';
+  if (index.parentIndex !== null) return 'attached to a partitioned index, which is judged instead';
+  if (index.referencedByForeignKeys.length > 0) return 'a foreign key references the table through it';
+  if (support.has(index)) return 'the index a foreign key check uses';
+  return null;
+}
+
+function fixFor(index: Index, all: readonly Index[]): Fix {
+  const fix = dropIndexFix(index);
+  return index.partitioned ? { ...fix, down: restorePartitionedIndexStatements(index, all) } : fix;
+}
+
+/**
+ * An index no query has scanned since the statistics were reset, on every node read. It still
+ * costs its size on disk and in the buffer cache, and an index entry on every insert and
+ * non-HOT update. Primary keys, unique and exclusion indexes, the replica identity and the index
+ * a foreign key relies on are never reported: they work without being scanned.
+ */
+export const unusedIndex = defineRule({
+  id: 'unused-index',
+  severity: 'medium',
+  docs: { description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.' },
+  check({ model, lookup, options }) {
+    if (!model.capabilities.usageStatistics || model.database.settings.track_counts === 'off') return [];
+    const nodes = statisticsNodesOf(model);
+    const trust = statisticsTrust(model, options, nodes);
+    const support = foreignKeySupport(model, lookup);
+    const findings: Finding[] = [];
+    for (const index of model.indexes) {
+      if (exempt(index, support) !== null) continue;
+      const perNode = scansByNode(index, model.indexes);
+      if (perNode === null || perNode.some((n) => n.scans > 0)) continue;
+      const table = lookup.table(index.schema, index.table);
+      const usage = table?.usage ?? null;
+      const entries = usage === null ? null : usage.inserts + Math.max(0, usage.updates - usage.hotUpdates);
+      const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
+      const where = nodes.length > 1 ? ` on any of ${nodes.length} nodes` : '';
+      const cost = entries === null ? '' : `, and it took ${COUNT.format(entries)} index-entry writes (inserts and non-HOT updates)`;
+      const size = index.sizeBytes === null ? '' : ` It occupies ${COUNT.format(index.sizeBytes)} bytes${cost}.`;
+      const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
+      const severity = trust.trustworthy && hasRealTraffic(table, options) ? 'medium' : 'low';
+      const nodeEvidence: EvidenceValue[] = nodes.map((n, i) => ({
+        node: n.node,
+        scans: perNode.find((p) => p.node === n.node)?.scans ?? (i === 0 ? perNode.find((p) => p.node === null)?.scans : undefined) ?? 0,
+        statsResetAt: n.resetAt,
+        statsAgeDays: n.ageDays,
+      }));
+      findings.push({
+        rule: 'unused-index',
+        severity,
+        schema: index.schema,
+        table: index.table,
+        index: index.name,
+        columns: keyList(index),
+        message: `Index ${index.name} on ${index.schema}.${index.table} has not been scanned ${since}${where}.${size}${caveat}`,
+        help: trust.trustworthy
+          ? `Drop ${index.name} concurrently, unless a rare job (month-end report, yearly cleanup) needs it; the down migration rebuilds it exactly.`
+          : `Keep ${index.name} for now and audit again once the statistics cover at least ${options.minStatsAgeDays} days of normal traffic.`,
+        evidence: {
+          index: indexEvidence(index),
+          nodes: nodeEvidence,
+          statistics: {
+            resetAt: trust.resetAt,
+            ageDays: trust.ageDays,
+            trustworthy: trust.trustworthy,
+            ...(trust.ageDays !== null ? { age: describeAge(trust.ageDays) } : {}),
+          },
+          tableWrites: writesOf(usage),
+          indexEntryWrites: entries,
+          table: tableEvidence(table),
+        },
+        fix: fixFor(index, model.indexes),
+      });
+    }
+    return findings;
+  },
+});
