@@ -1,0 +1,116 @@
+import type { Index } from '../model/types.js';
+import { createIndexStatement, dropIndexFix, dropIndexStatement } from '../fix/index-statements.js';
+import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { defineRule } from './define-rule.js';
+import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
+import { findUnjustifiedComposites, queryEvidence, queryPrefixUse, type UnjustifiedComposite } from './_workload-evidence.js';
+import type { Finding, Fix, RuleOptions, Severity } from './types.js';
+
+/** An index this large, or this many writes to its table, make the unused keys worth removing soon. */
+const MEDIUM_SIZE_BYTES = 64 * 1024 * 1024;
+const MEDIUM_WRITES_FACTOR = 100;
+
+/** A name for the prefix index: `<table>_<columns>_idx`, ≤ 63 bytes, free in the schema. */
+function prefixIndexName(index: Index, columns: readonly string[], taken: ReadonlySet<string>): string {
+  const base = truncateIdentifier(`${index.table}_${columns.join('_')}_idx`);
+  let name = base;
+  for (let n = 1; taken.has(name); n++) name = truncateIdentifier(base, 63 - String(n).length) + n;
+  return name;
+}
+
+/** Builds the prefix index concurrently first, then drops the composite; the way back does the reverse. */
+function replaceFix(index: Index, usedKeys: number, name: string): Fix {
+  const keys = index.keys.slice(0, usedKeys).map((k) => {
+    const ordering = k.ordering?.descending ? ' DESC' : '';
+    return `${quoteIdent(k.column!)}${ordering}`;
+  });
+  const method = index.method === 'btree' ? '' : ` USING ${index.method}`;
+  const where = index.predicate !== null ? ` WHERE ${index.predicate}` : '';
+  const create = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)}${method} (${keys.join(', ')})${where}`;
+  return {
+    up: [create, dropIndexStatement(index)],
+    down: [createIndexStatement(index), dropIndexStatement({ schema: index.schema, name, partitioned: false })],
+    transactional: false,
+    notes: ['The prefix index is built before the composite is dropped, so lookups on the leading columns always have an index.'],
+  };
+}
+
+function severityOf(u: UnjustifiedComposite, writes: number | null, isLog: boolean, options: RuleOptions): Severity {
+  if (isLog) return 'medium';
+  if ((u.index.sizeBytes ?? 0) >= MEDIUM_SIZE_BYTES) return 'medium';
+  if ((writes ?? 0) >= options.trafficActivityThreshold * MEDIUM_WRITES_FACTOR) return 'medium';
+  return 'low';
+}
+
+/**
+ * A composite index whose later keys no query of the workload uses together with its leading
+ * ones (the seed's Rule 2: a composite pays only when queries use its columns together). The
+ * unused keys make every write to the index wider and slower and the index larger, for nothing.
+ * Reported only with a workload that touches the table, never for an index that enforces
+ * uniqueness or a constraint.
+ */
+export const unjustifiedCompositeIndex = defineRule({
+  id: 'unjustified-composite-index',
+  severity: 'low',
+  docs: { description: 'Composite indexes whose later columns no query of the workload uses together with the leading ones.' },
+  check(context) {
+    const { model, lookup, tableTypes, options } = context;
+    const findings: Finding[] = [];
+    const taken = new Map<string, Set<string>>();
+    for (const r of [...model.tables, ...model.indexes]) {
+      const set = taken.get(r.schema) ?? new Set<string>();
+      set.add(r.name);
+      taken.set(r.schema, set);
+    }
+    for (const u of findUnjustifiedComposites(context)) {
+      const { index, usedKeys } = u;
+      const table = lookup.table(index.schema, index.table);
+      const writes = writesOf(table?.usage ?? null);
+      const isLog = tableTypes.of(index.schema, index.table)?.type === 'log';
+      const keys = keyList(index);
+      const used = keys.slice(0, usedKeys);
+      const unused = keys.slice(usedKeys);
+      const queries = u.prefixQueries.map((q) => ({ ...queryEvidence(q), keysUsed: queryPrefixUse(index, q) }));
+      const calls = u.prefixQueries.reduce((n, q) => n + (q.calls ?? 0), 0);
+      const why = `no query of the workload uses ${unused.join(', ')} together with ${used.join(', ')}; ${u.prefixQueries.length} ${u.prefixQueries.length === 1 ? 'query uses' : 'queries use'} only (${used.join(', ')})${calls > 0 ? ` (${calls.toLocaleString('en-US')} calls)` : ''}`;
+      const writeCost = isLog ? ` ${index.table} is a log table: every insert pays for the wider index.` : '';
+      let fix: Fix;
+      let help: string;
+      if (u.prefixServedBy) {
+        fix = dropIndexFix(index);
+        help = `Drop ${index.name}: ${u.prefixServedBy.name} already serves (${used.join(', ')}).`;
+      } else {
+        const schemaTaken = taken.get(index.schema) ?? new Set<string>();
+        const name = prefixIndexName(index, used, schemaTaken);
+        schemaTaken.add(name);
+        taken.set(index.schema, schemaTaken);
+        fix = replaceFix(index, usedKeys, name);
+        help = `Replace ${index.name} with an index on (${used.join(', ')}) named ${name}; add the other columns back when a query needs them together.`;
+      }
+      findings.push({
+        rule: 'unjustified-composite-index',
+        severity: severityOf(u, writes, isLog, options),
+        schema: index.schema,
+        table: index.table,
+        index: index.name,
+        columns: keys,
+        ...(u.prefixServedBy ? { coveredBy: u.prefixServedBy.name } : {}),
+        message: `Composite index ${index.name} on ${index.schema}.${index.table} (${keys.join(', ')}) is not justified by the workload: ${why}.${writeCost}`,
+        help,
+        evidence: {
+          index: indexEvidence(index),
+          usedKeys: used,
+          unusedKeys: unused,
+          queriesUsingOnlyThePrefix: queries,
+          prefixServedBy: u.prefixServedBy ? indexEvidence(u.prefixServedBy) : null,
+          tableType: tableTypes.of(index.schema, index.table)?.type ?? 'unknown',
+          table: tableEvidence(table),
+          writesSinceStatsReset: writes,
+          workloadQueries: context.workload?.queries.length ?? 0,
+        },
+        fix,
+      });
+    }
+    return findings;
+  },
+});
