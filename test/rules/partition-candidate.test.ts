@@ -121,16 +121,16 @@ for (const engine of ENGINES) {
       const after = await database.db.query('SELECT count(*)::int AS n, min(id)::int AS lo, max(id)::int AS hi FROM plan.events');
       expect(after.rows).toEqual(before.rows);
       // Months August to November 2025 hold the rows; partitions reach three months past the current one.
-      const partitions = await database.db.query<{ name: string }>(
+      const partitions = await database.db.query(
         `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'plan.events'::regclass ORDER BY 1`,
       );
-      const names = partitions.rows.map((r) => r.name);
+      const names = (partitions.rows as { name: string }[]).map((r) => r.name);
       expect(names).toContain('events_y2025m08');
       expect(names).toContain('events_y2025m11');
       // The serial default still works, and the sequence now belongs to the partitioned table.
       await database.exec(`INSERT INTO plan.events (account_id, kind, created_at) VALUES (1, 'new', now())`);
-      const inserted = await database.db.query<{ id: number }>(`SELECT max(id)::int AS id FROM plan.events`);
-      expect(inserted.rows[0]!.id).toBeGreaterThan((before.rows[0] as { hi: number }).hi);
+      const inserted = await database.db.query(`SELECT max(id)::int AS id FROM plan.events`);
+      expect((inserted.rows[0] as { id: number }).id).toBeGreaterThan((before.rows[0] as { hi: number }).hi);
       await database.exec('DROP TABLE plan.events_unpartitioned');
       const indexes = await database.db.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'plan' AND tablename = 'events' ORDER BY 1`);
       expect(indexes.rows.map((r) => (r as { indexdef: string }).indexdef)).toEqual([
