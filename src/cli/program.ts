@@ -25,7 +25,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .description('audit a PostgreSQL database, a .sql schema file (or folder of migrations), or the built-in demo')
     .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
     .option('--demo', 'audit the built-in demo application (runs in-process on PGlite)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))

@@ -149,6 +149,8 @@ const COMPOUND_PREFIXES = new Set(['over', 'under', 'low', 'high', 'non', 'self'
 /** A rule id as an English noun phrase: `duplicate-index` → `duplicate index(es)`, `over-indexed-table` → `over-indexed table(s)`. */
 export function ruleNoun(rule: string, count: number): string {
   const words = rule.split(/[-_]+/).filter((w) => w !== '');
+  // A rule named for a state ("monitoring-not-ready") has no noun to count: count its findings.
+  if (words.includes('not')) return `${rule} ${count === 1 ? 'finding' : 'findings'}`;
   const joined: string[] = [];
   for (let i = 0; i < words.length; i += 1) {
     if (COMPOUND_PREFIXES.has(words[i]!) && i < words.length - 2) {

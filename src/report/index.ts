@@ -1,4 +1,5 @@
 /** Reporters keyed by the name users choose them by (`--format`). */
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
 import { textReporter } from './text.js';
@@ -12,6 +13,7 @@ export const reporters = {
   text: textReporter,
   json: jsonReporter,
   markdown: markdownReporter,
+  html: htmlReporter,
 } as const satisfies Record<string, Reporter>;
 
 /** The name of a built-in reporter. */

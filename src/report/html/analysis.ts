@@ -1,0 +1,83 @@
+/** HTML: strategy by table type, savings, success criteria, next steps, migration, limitations. */
+import type { AuditResult } from '../../audit/types.js';
+import type { TableType } from '../../classify/types.js';
+import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js';
+import { describeAge, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
+import { countOf, findingPath, formatCount, humanBytes, inSeverityOrder, sqlStatement } from '../format.js';
+import { html, type SafeHtml } from './escape.js';
+
+const TYPE_TITLE: { readonly [T in TableType]: string } = { transaction: 'Transaction tables', log: 'Log tables', junction: 'Junction tables', unknown: 'Tables of unknown type' };
+
+function tableBlock(s: TableStrategy): SafeHtml {
+  const w = s.writes;
+  return html`<h4><code>${s.schema}.${s.table}</code> <span class="muted">— ${s.source === null ? 'not classified' : `${s.type}, ${s.confidence} confidence, from ${s.source}`}</span></h4>
+${w ? html`<p class="muted">${s.rowEstimate === null ? '' : `~${countOf(Math.round(s.rowEstimate), 'row')} · `}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT), ${formatCount(w.deletes)} deletes</p>` : ''}
+${s.evidence.length > 0 ? html`<ul>${s.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}
+<table><thead><tr><th>Index</th><th>Keys</th><th class="num">Size</th><th class="num">Scans</th><th>Recommendation</th></tr></thead><tbody>
+${s.current.map((e) => html`<tr><td><code>${e.name}</code></td><td><code>${e.keys}</code>${e.traits.length > 0 ? html` <span class="muted">(${e.traits.join(', ')})</span>` : ''}</td><td class="num">${e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes)}</td><td class="num">${e.scans === null ? '—' : formatCount(e.scans)}</td><td>${e.droppedBy.length > 0 ? html`<span class="drop">drop</span> — ${[...new Set(e.droppedBy.map((f) => f.rule))].join(', ')}` : 'keep'}</td></tr>`)}
+${s.created.map((c) => html`<tr><td><code>${c.name}</code></td><td><code>${c.keys}</code></td><td class="num">—</td><td class="num">—</td><td><span class="create">create</span> — ${c.finding.rule}</td></tr>`)}
+</tbody></table>
+<p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`)}</p>`;
+}
+
+/** Strategy by table type. */
+export function strategySection(analysis: Analysis): SafeHtml {
+  return html`<section id="strategy"><h2>Strategy by Table Type</h2>${strategiesByType(analysis.strategies).map(
+    (g) => html`<h3>${TYPE_TITLE[g.type]} (${g.tables.length})</h3><p><strong>Strategy:</strong> ${TYPE_STRATEGY[g.type]}</p>${g.tables.map(tableBlock)}`,
+  )}</section>`;
+}
+
+/** Estimated savings per table. */
+export function savingsSection(analysis: Analysis): SafeHtml {
+  const { savings } = analysis;
+  if (savings.tables.length === 0) return html`<section id="savings"><h2>Estimated Savings</h2><p>No index is recommended for removal or creation.</p></section>`;
+  return html`<section id="savings"><h2>Estimated Savings</h2>
+<table><thead><tr><th>Table</th><th class="num">Indexes dropped</th><th class="num">Storage freed</th><th class="num">Index writes per insert</th><th class="num">Index writes saved since reset</th></tr></thead><tbody>
+${savings.tables.map((t) => html`<tr><td><code>${t.schema}.${t.table}</code></td><td class="num">${t.droppedIndexes}${t.createdIndexes > 0 ? ` (+${t.createdIndexes} created)` : ''}</td><td class="num">${humanBytes(t.droppedBytes)}</td><td class="num">${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}</td><td class="num">${t.indexWritesSinceReset === null ? '—' : formatCount(t.indexWritesSinceReset)}</td></tr>`)}
+<tr><th>Total</th><th class="num">${savings.droppedIndexes}</th><th class="num">${humanBytes(savings.droppedBytes)}</th><th></th><th class="num">${savings.indexWritesSinceReset === null ? '—' : formatCount(savings.indexWritesSinceReset)}</th></tr>
+</tbody></table>
+<p class="muted">Every insert writes one entry into each index of its table, and so does every update that is not HOT; a dropped index saves one index write per such row write.</p></section>`;
+}
+
+const BOX: { readonly [S in CheckStatus]: string } = { pass: '☑', fail: '☐', unknown: '?', 'not-applicable': '–' };
+const BOX_TITLE: { readonly [S in CheckStatus]: string } = { pass: 'met', fail: 'not met', unknown: 'not measurable here', 'not-applicable': 'not applicable' };
+
+/** The checklist. */
+export function checklistSection(analysis: Analysis): SafeHtml {
+  return html`<section id="criteria"><h2>Success Criteria</h2>${(['Indexes', 'Monitoring', 'Statistics'] as const).map((group) => {
+    const items = analysis.checklist.filter((c) => c.group === group);
+    if (items.length === 0) return '';
+    return html`<h3>${group}</h3><ul class="checklist">${items.map(
+      (c) => html`<li data-check="${c.id}" data-status="${c.status}"><span class="box box-${c.status}" title="${BOX_TITLE[c.status]}">${BOX[c.status]}</span> ${c.label} <span class="muted">— ${c.detail}</span></li>`,
+    )}</ul>`;
+  })}</section>`;
+}
+
+/** Next steps with commands. */
+export function nextStepsSection(analysis: Analysis): SafeHtml {
+  if (analysis.nextSteps.length === 0) return html`<section id="next-steps"><h2>Next Steps</h2><p>Nothing to do.</p></section>`;
+  return html`<section id="next-steps"><h2>Next Steps — Priority Order</h2><ol>${analysis.nextSteps.map(
+    (s) => html`<li><strong>[${s.priority}] ${s.title}</strong> — ${s.when}. ${s.detail}${s.commands.length > 0 ? html`<pre><code>${s.commands.join('\n')}</code></pre>` : ''}</li>`,
+  )}</ol></section>`;
+}
+
+/** The whole migration, up then down. */
+export function migrationSection(result: AuditResult): SafeHtml {
+  const ordered = inSeverityOrder(result.findings).filter((f) => f.fix && f.fix.up.length > 0);
+  if (ordered.length === 0) return html``;
+  const up = ordered.map((f) => [`-- ${f.rule}: ${findingPath(f)}`, ...f.fix!.up.map(sqlStatement)].join('\n')).join('\n\n');
+  const down = [...ordered].reverse().map((f) => [`-- ${f.rule}: ${findingPath(f)}`, ...(f.fix!.down.length > 0 ? f.fix!.down.map(sqlStatement) : ['-- nothing to undo'])].join('\n')).join('\n\n');
+  return html`<section id="migration"><h2>Migration</h2><p><code>dbdoctor fix</code> writes this as a migration (SQL, Alembic or Knex); <code>dbdoctor apply</code> runs it step by step, journaled. Statements with <code>CONCURRENTLY</code> cannot run inside a transaction block.</p>
+<h3>Up</h3><pre><code>${up}</code></pre><details><summary>Down</summary><pre><code>${down}</code></pre></details></section>`;
+}
+
+/** Statistics age and what the audit could not see. */
+export function limitationsSection(result: AuditResult, analysis: Analysis): SafeHtml {
+  const { statistics } = analysis;
+  const items: string[] = [];
+  if (!statistics.readable) items.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
+  else if (statistics.ageDays !== null) items.push(`Scans and writes were counted over ${describeAge(statistics.ageDays)}${statistics.resetAt ? `, since ${statistics.resetAt}` : ''}${statistics.trustworthy === false ? '; too short to call an index unused' : ''}.`);
+  else items.push('The statistics have no reset time: they may cover the whole life of the server, or very little.');
+  items.push(...statistics.notes, ...result.summary.limitations.filter((l) => !statistics.notes.includes(l)));
+  return html`<section id="limitations"><h2>Statistics and Limitations</h2><ul>${items.map((i) => html`<li>${i}</li>`)}</ul></section>`;
+}

@@ -1,0 +1,77 @@
+/** HTML: executive summary and findings by severity. */
+import type { AuditResult } from '../../audit/types.js';
+import type { Finding } from '../../rules/types.js';
+import type { Analysis } from '../analysis/index.js';
+import { describeAge } from '../analysis/index.js';
+import { countOf, factReader, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, writesReader } from '../format.js';
+import { html, type SafeHtml } from './escape.js';
+
+function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
+  return html`<div class="card"><div class="label">${label}</div><div class="value ${cls}">${value}</div></div>`;
+}
+
+/** Status, issues, risk and the headline numbers. */
+export function summarySection(result: AuditResult, analysis: Analysis): SafeHtml {
+  const { summary } = result;
+  const met = analysis.checklist.filter((c) => c.status === 'pass').length;
+  const measurable = analysis.checklist.filter((c) => c.status !== 'not-applicable').length;
+  const issues = issueList(result);
+  const { statistics } = analysis;
+  const stats = !statistics.readable ? 'not readable' : statistics.ageDays === null ? 'age unknown' : describeAge(statistics.ageDays);
+  return html`<section id="summary"><h2>Executive Summary</h2>
+<div class="cards">
+${card('Status', summary.status, `status-${summary.status.replace(/ /g, '-')}`)}
+${card('Risk level', summary.riskLevel.charAt(0).toUpperCase() + summary.riskLevel.slice(1))}
+${card('Findings', `${summary.bySeverity.critical} critical · ${summary.bySeverity.medium} medium · ${summary.bySeverity.low} low`)}
+${card('Reclaimable', `${humanBytes(analysis.savings.droppedBytes)}`)}
+${card('Success criteria', `${met} of ${measurable} met`)}
+${card('Statistics cover', stats)}
+</div>
+<p><strong>Risk:</strong> ${summary.riskReason}</p>
+<p><strong>Issues found:</strong>${issues.length === 0 ? ' none.' : ''}</p>
+${issues.length === 0 ? '' : html`<ul>${issues.map((i) => html`<li><span class="sev sev-${i.severity}">${i.severity}</span> ${i.words}</li>`)}</ul>`}
+${analysis.savings.indexWritesSinceReset !== null && analysis.savings.droppedIndexes > 0 ? html`<p><strong>Estimated savings:</strong> ${humanBytes(analysis.savings.droppedBytes)} of index storage from ${countOf(analysis.savings.droppedIndexes, 'index', 'indexes')}, and ${formatCount(analysis.savings.indexWritesSinceReset)} index writes over the statistics period.</p>` : ''}
+</section>`;
+}
+
+function objectCell(f: Finding): SafeHtml {
+  if (f.index !== undefined && f.constraint !== undefined && f.constraint !== f.index) return html`<code>${f.index}</code> (constraint <code>${f.constraint}</code>)`;
+  const object = f.index ?? f.constraint;
+  return object === undefined ? html`—` : html`<code>${object}</code>`;
+}
+
+function num(value: number | null, format: (n: number) => string = formatCount): SafeHtml {
+  return html`<td class="num">${value === null ? '—' : format(value)}</td>`;
+}
+
+function details(f: Finding): SafeHtml {
+  const object = f.index ?? f.constraint;
+  const fix =
+    f.fix && f.fix.up.length > 0
+      ? html`<pre><code>${f.fix.up.map(sqlStatement).join('\n')}</code></pre>${f.fix.down.length > 0 ? html`<details><summary>Undo</summary><pre><code>${f.fix.down.map(sqlStatement).join('\n')}</code></pre></details>` : ''}`
+      : html`<p class="muted">No automatic fix: a person must decide.</p>`;
+  return html`<li><strong>${object === undefined ? html`<code>${f.schema}.${f.table}</code>` : html`<code>${object}</code> on <code>${f.schema}.${f.table}</code>`}</strong>: ${f.message}
+<br><span class="muted">Help:</span> ${f.help}${(f.fix?.notes ?? []).map((n) => html`<br><span class="muted">Note:</span> ${n}`)}${fix}</li>`;
+}
+
+/** One table per rule within each severity, like the seed's, then each finding's message, help and fix. */
+export function findingsSection(result: AuditResult): SafeHtml {
+  const groups = groupBySeverity(result.findings);
+  if (groups.length === 0) return html`<section id="findings"><h2>Findings by Severity</h2><p>No findings: no index problems were found.</p></section>`;
+  const facts = factReader(result.model);
+  const writes = writesReader(result.model);
+  return html`<section id="findings"><h2>Findings by Severity</h2>${groups.map((group) => {
+    const rules = [...new Set(group.findings.map((f) => f.rule))];
+    return html`<h3><span class="sev sev-${group.severity}">${severityLabel(group.severity)}</span></h3>${rules.map((rule) => {
+      const findings = group.findings.filter((f) => f.rule === rule);
+      return html`<h4><code>${rule}</code> — ${countOf(findings.length, 'finding')}</h4>
+<table><thead><tr><th>Index</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
+${findings.map((f) => {
+  const known = facts(f);
+  return html`<tr><td>${objectCell(f)}</td><td><code>${f.schema}.${f.table}</code></td><td>${f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—'}</td><td>${f.coveredBy === undefined ? '—' : html`<code>${f.coveredBy}</code>`}</td>${num(known.sizeBytes, humanBytes)}${num(known.scans)}${num(known.writes ?? writes(f))}</tr>`;
+})}
+</tbody></table>
+<ul>${findings.map(details)}</ul>`;
+    })}`;
+  })}</section>`;
+}
