@@ -16,4 +16,22 @@ export { writers as migrationWriters, getWriter as getMigrationWriter, type Migr
 export { applySteps, resumeLatest, rollbackLatest, type EngineOptions, type RunOutcome } from './apply/engine.js';
 export { analyzePool, buildPoolReport, poolReporters, type PoolOptions } from './pool/index.js';
 export { UserError } from './errors.js';
+export {
+  readWorkload,
+  loadParser,
+  analyzeStatement,
+  canonicalExpression,
+  indexCandidates,
+  matchIndex,
+  keyMatchesUse,
+  predicateImpliedBy,
+  resolveTable,
+  sameTable,
+  type ReadWorkloadOptions,
+  type StatementAnalysis,
+  type IndexCandidate,
+  type IndexMatch,
+  type MatchOptions,
+} from './workload/index.js';
+export type * from './workload/types.js';
 export type * from './model/types.js';
