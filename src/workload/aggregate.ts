@@ -64,6 +64,8 @@ export class WorkloadBuilder {
   private readonly unparsed: UnparsedStatement[] = [];
   private ignored = 0;
   readonly notes: string[] = [];
+  /** Sources that were read (even when they held no statements). */
+  readonly sourcesRead = new Set<QuerySourceKind>();
 
   constructor(private readonly tables: ModelTables) {}
 
@@ -160,6 +162,6 @@ export class WorkloadBuilder {
     const notes = [...this.notes];
     if (this.ignored > 0) notes.push(`${this.ignored} transaction-control and session statements (BEGIN, COMMIT, SET, …) ignored`);
     if (this.unparsed.length > 0) notes.push(`${this.unparsed.length} statement${this.unparsed.length === 1 ? '' : 's'} the PostgreSQL parser rejected (listed under unparsed)`);
-    return { queries, unparsed: [...this.unparsed], notes };
+    return { sources: SOURCE_PRIORITY.filter((s) => this.sourcesRead.has(s)), queries, unparsed: [...this.unparsed], notes };
   }
 }

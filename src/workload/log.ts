@@ -214,6 +214,7 @@ export async function addLogFile(builder: WorkloadBuilder, path: string): Promis
   const observations = logObservations(entries, path);
   for (const o of observations) builder.add(o);
   const timed = observations.filter((o) => o.totalMs !== null).length;
+  builder.sourcesRead.add('log');
   builder.notes.push(`${path} (${format}): ${observations.length} logged statement${observations.length === 1 ? '' : 's'}, ${timed} with a duration`);
   if (observations.length === 0) builder.notes.push(`${path}: no statements found; set log_min_duration_statement (e.g. 0 or 100ms) so the server logs them with their duration`);
 }

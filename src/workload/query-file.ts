@@ -20,6 +20,7 @@ function callsOf(comments: readonly string[]): number | null {
 
 /** Adds the statements of SQL text (a query file's content) to the builder. */
 export function addQueryText(builder: WorkloadBuilder, text: string, name: string): number {
+  builder.sourcesRead.add('file');
   const pieces = splitSql(text);
   if (pieces === null) {
     builder.reject({ source: 'file', location: `${name}:1`, text, error: 'the file cannot be tokenized (an unterminated string, quoted identifier or comment)' });
@@ -51,5 +52,6 @@ export async function addQueryFile(builder: WorkloadBuilder, path: string): Prom
     throw new UserError(`cannot read query file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const count = addQueryText(builder, text, path);
+  builder.sourcesRead.add('file');
   builder.notes.push(`${path}: ${count} statement${count === 1 ? '' : 's'}`);
 }

@@ -91,6 +91,7 @@ export async function addStatStatements(builder: WorkloadBuilder, db: Queryable)
         WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     )
   ).rows as StatementRow[];
+  builder.sourcesRead.add('pg_stat_statements');
   let hidden = 0;
   let read = 0;
   for (const row of rows) {

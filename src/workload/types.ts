@@ -141,6 +141,12 @@ export interface UnparsedStatement {
 
 /** Everything known about the queries. */
 export interface Workload {
+  /**
+   * The sources that were actually read (pg_stat_statements only when installed and readable).
+   * Empty means nothing is known about the queries: rules must not conclude "no query uses X".
+   * readWorkload always sets it; absent only in hand-built workloads.
+   */
+  readonly sources?: readonly QuerySourceKind[];
   /** Query patterns, the most total time first (then most calls, then text). */
   readonly queries: readonly QueryPattern[];
   readonly unparsed: readonly UnparsedStatement[];
