@@ -15,10 +15,7 @@ import { auditPostgres } from '../../src/audit/run.js';
 import type { Queryable } from '../../src/introspect/types.js';
 import { SEVERITIES, type Finding, type Fix, type Rule, type RuleOptions } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from './databases.js';
-import { introspectPostgres } from '../../src/introspect/postgres/index.js';
-import { buildLookup } from '../../src/model/lookup.js';
-import { classifyTables, tableTypesOf, type TableType } from '../../src/classify/index.js';
-import { DEFAULT_RULE_OPTIONS } from '../../src/rules/types.js';
+import type { TableType } from '../../src/classify/index.js';
 
 export type EngineKind = TestDatabase['kind'];
 
@@ -159,31 +156,13 @@ async function setUp(database: TestDatabase, schema: string, c: Case): Promise<v
 }
 
 async function audit(db: Queryable, rule: Rule, c: Case, schema: string): Promise<readonly Finding[]> {
-  if (c.tableTypes !== undefined) return auditWithTableTypes(db, rule, c, schema, c.tableTypes);
   const result = await auditPostgres(db, TARGET, {
     schemas: auditedSchemas(c, schema),
     rules: [rule],
     ...(c.ruleOptions ? { ruleOptions: c.ruleOptions } : {}),
+    ...(c.tableTypes ? { tableTypes: Object.entries(c.tableTypes).map(([table, type]) => ({ schema, table, type })) } : {}),
   });
   return result.findings;
-}
-
-/** Audits with the classifier's table types, overridden for the tables the case names. */
-async function auditWithTableTypes(
-  db: Queryable,
-  rule: Rule,
-  c: Case,
-  schema: string,
-  types: { readonly [table: string]: TableType },
-): Promise<readonly Finding[]> {
-  const model = await introspectPostgres(db, { schemas: auditedSchemas(c, schema) });
-  const lookup = buildLookup(model);
-  const classified = classifyTables(model, lookup).all.map((t) => {
-    const type = t.schema === schema ? types[t.table] : undefined;
-    return type === undefined ? t : { ...t, type, confidence: 'high' as const, source: 'config' as const, evidence: [`set by the test case: ${type}`] };
-  });
-  const options = { ...DEFAULT_RULE_OPTIONS, ...c.ruleOptions };
-  return rule.check({ model, lookup, options, tableTypes: tableTypesOf(classified), workload: null });
 }
 
 /** What identifies a finding across audits. */

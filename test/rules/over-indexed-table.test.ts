@@ -95,6 +95,19 @@ ruleTester(overIndexedTable, {
       ],
     },
     {
+      name: 'typed log by the classifier from the statistics alone (2,000 inserts, a few scans)',
+      sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
+      expected: [
+        {
+          table: 'request_log',
+          evidence: expect.objectContaining({
+            tableType: expect.objectContaining({ type: 'log', source: 'statistics' }),
+            suggestedDrops: ['rl_endpoint', 'rl_method', 'rl_status'],
+          }),
+        },
+      ],
+    },
+    {
       name: 'the endpoint index is high-cardinality text: named as such',
       sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
       tableTypes: LOG,

@@ -77,6 +77,18 @@ ruleTester(partitionCandidate, {
       ],
     },
     {
+      name: 'typed log by the classifier from the statistics alone',
+      sql: EVENTS,
+      ruleOptions: { ...SMALL, logMinInserts: 500 },
+      expected: [
+        {
+          table: 'events',
+          columns: ['created_at'],
+          evidence: expect.objectContaining({ tableType: expect.objectContaining({ type: 'log', evidence: expect.arrayContaining([expect.stringMatching(/append-mostly/)]) }) }),
+        },
+      ],
+    },
+    {
       name: 'large by bytes alone',
       sql: EVENTS,
       tableTypes: LOG,
