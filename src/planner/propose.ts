@@ -95,13 +95,16 @@ export function proposeIndex(table: Table, group: ColumnUseGroup, taken: Readonl
 /**
  * An existing usable btree index whose leading keys are the proposal's keys (plain columns and
  * expressions compared by text, sort direction ignored: a btree reads backwards) and whose
- * predicate is absent or the same; null when there is none.
+ * predicate is the same (both absent, or the same partial predicate); null when there is none.
  */
 export function existingIndexFor(proposal: IndexProposal, indexes: readonly Index[]): Index | null {
   for (const index of indexes) {
     if (index.schema !== proposal.schema || index.table !== proposal.table || index.method !== 'btree' || !index.valid || !index.ready) continue;
     if (index.keys.length < proposal.keys.length) continue;
-    if (index.predicate !== null && index.predicate !== proposal.predicate) continue;
+    // A partial proposal is new unless the same partial index exists: a full index on the keys makes the
+    // planner walk the rows the predicate would have left out (what the plan showed).
+    if ((index.predicate === null) !== (proposal.predicate === null)) continue;
+    if (index.predicate !== null && normalizeExpression(index.predicate) !== normalizeExpression(proposal.predicate ?? '')) continue;
     const matches = proposal.keys.every((key, i) => {
       const k = index.keys[i]!;
       return key.sql.startsWith('(') ? k.kind === 'expression' && normalizeExpression(k.expression) === normalizeExpression(key.sql) : k.column === key.column;
@@ -112,5 +115,9 @@ export function existingIndexFor(proposal: IndexProposal, indexes: readonly Inde
 }
 
 function normalizeExpression(sql: string): string {
-  return sql.replace(/[()\s]/g, '').replace(/::[a-z ]+/g, '').toLowerCase();
+  // Casts the server adds when it prints (`'x'::text`, `(col)::character varying`) do not change what is compared.
+  return sql
+    .replace(/::"?[a-z_][a-z0-9_]*"?(\s+varying|\s+precision|\s+with(out)?\s+time\s+zone)?(\[\])?/gi, '')
+    .replace(/[()\s]/g, '')
+    .toLowerCase();
 }
