@@ -4,6 +4,7 @@
  * there and readable, one to read it. Never errors a transaction: every reason it cannot be read
  * is checked first and becomes a note.
  */
+import { withReadOnlyTransaction } from '../introspect/postgres/session.js';
 import type { Queryable } from '../introspect/types.js';
 import type { WorkloadBuilder } from './aggregate.js';
 
@@ -14,7 +15,6 @@ interface Availability {
   readonly installed_schema: string | null;
   readonly installed_version: string | null;
   readonly can_select: boolean | null;
-  readonly can_read_all: boolean;
 }
 
 interface StatementRow {
@@ -33,8 +33,7 @@ SELECT current_setting('server_version_num') AS version_num,
        e.extnamespace::regnamespace::text AS installed_schema,
        e.extversion AS installed_version,
        CASE WHEN e.oid IS NULL THEN NULL
-            ELSE has_table_privilege(format('%I.pg_stat_statements', e.extnamespace::regnamespace::text), 'SELECT') END AS can_select,
-       pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS can_read_all
+            ELSE has_table_privilege(format('%I.pg_stat_statements', e.extnamespace::regnamespace::text), 'SELECT') END AS can_select
   FROM (SELECT 1) AS one
   LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements'`;
 
@@ -52,13 +51,16 @@ function num(value: string | number | null): number | null {
 
 /** Reads pg_stat_statements of the current database into the builder; says in notes why it could not. */
 export async function addStatStatements(builder: WorkloadBuilder, db: Queryable): Promise<void> {
-  let availability: Availability | undefined;
   try {
-    availability = (await db.query(AVAILABILITY)).rows[0] as Availability | undefined;
+    // The audit's own session rules: read only, with statement and lock timeouts.
+    await withReadOnlyTransaction(db, (tx) => readStatStatements(builder, tx));
   } catch (error) {
     builder.notes.push(`pg_stat_statements not read: ${error instanceof Error ? error.message : String(error)}`);
-    return;
   }
+}
+
+async function readStatStatements(builder: WorkloadBuilder, db: Queryable): Promise<void> {
+  const availability = (await db.query(AVAILABILITY)).rows[0] as Availability | undefined;
   if (!availability) return;
   if (!availability.available) {
     builder.notes.push('pg_stat_statements is not available on this server (PGlite has none; on PostgreSQL install the contrib package); give queries with --log or --queries');
