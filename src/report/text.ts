@@ -1,6 +1,6 @@
 import type { AuditResult } from '../audit/types.js';
 import type { Finding } from '../rules/types.js';
-import { analyze, describeAge } from './analysis/index.js';
+import { analyze, limitationLines } from './analysis/index.js';
 import {
   countOf,
   describeFacts,
@@ -59,12 +59,8 @@ function findingsSection(p: Palette, result: AuditResult): string[] {
 }
 
 function limitationsSection(p: Palette, result: AuditResult, analysis: ReturnType<typeof analyze>): string[] {
-  const { statistics } = analysis;
-  const items = [...statistics.notes, ...result.summary.limitations.filter((l) => !statistics.notes.includes(l))];
-  if (statistics.readable && statistics.ageDays === null) items.push('The statistics have no reset time: "never scanned" may cover a long or a very short period.');
-  else if (statistics.readable && statistics.ageDays !== null) items.push(`Scans and writes cover ${describeAge(statistics.ageDays)}${statistics.resetAt ? `, since ${statistics.resetAt}` : ''}.`);
-  if (items.length === 0) return [];
-  return [p.bold('Limitations'), ...items.map((l) => `  - ${safe(l)}`), ''];
+  const items = limitationLines(result, analysis.statistics);
+  return items.length === 0 ? [] : [p.bold('Limitations'), ...items.map((l) => `  - ${safe(l)}`), ''];
 }
 
 function render(result: AuditResult, options: RenderOptions): string {

@@ -163,3 +163,64 @@ export function makeResult(options: { findings?: readonly Finding[]; limitations
     workload: null,
   };
 }
+
+/** Table usage with the given writes and scans; the rest zero. */
+export function makeUsage(writes: { inserts?: number; updates?: number; hotUpdates?: number; deletes?: number; seqScans?: number; indexScans?: number } = {}): NonNullable<Table['usage']> {
+  return {
+    seqScans: writes.seqScans ?? 0,
+    seqTuplesRead: 0,
+    indexScans: writes.indexScans ?? 0,
+    indexTuplesFetched: 0,
+    inserts: writes.inserts ?? 0,
+    updates: writes.updates ?? 0,
+    hotUpdates: writes.hotUpdates ?? 0,
+    deletes: writes.deletes ?? 0,
+    liveTuples: 0,
+    deadTuples: 0,
+    lastVacuum: null,
+    lastAutovacuum: null,
+    lastAnalyze: null,
+    lastAutoanalyze: null,
+  };
+}
+
+/**
+ * A richer audit: three tables with usage (one named with markup and quotes), a log table, settings
+ * and extensions, statistics reset 30 days before the read. For the analysis and HTML tests.
+ */
+export function makeRichResult(options: { findings?: readonly Finding[]; settings?: { [name: string]: string }; statsResetAt?: string | null; extensions?: string[] } = {}): AuditResult {
+  const base = makeModel();
+  const odd = '<b>"odd" & ünïcode</b>';
+  const model: SchemaModel = {
+    ...base,
+    database: {
+      ...base.database,
+      statsResetAt: options.statsResetAt === undefined ? '2024-12-02T00:00:00Z' : options.statsResetAt,
+      settings: options.settings ?? { shared_preload_libraries: 'pg_stat_statements', log_min_duration_statement: '1000', track_io_timing: 'on', track_counts: 'on' },
+      extensions: (options.extensions ?? ['pg_stat_statements']).map((name) => ({ name, version: '1.10', schema: 'public' })),
+    },
+    tables: [
+      makeTable('users', { usage: makeUsage({ inserts: 100, updates: 50, hotUpdates: 20, deletes: 5, seqScans: 3, indexScans: 900 }) }),
+      makeTable('orders', { usage: makeUsage({ inserts: 1000, updates: 10, hotUpdates: 10, deletes: 0, seqScans: 1, indexScans: 40 }) }),
+      makeTable(odd, { usage: makeUsage({ inserts: 7 }), sizeBytes: 16384 }),
+    ],
+    indexes: [
+      ...base.indexes.map((i) => ({ ...i, usage: { scans: i.name === 'users_pkey' ? 500 : i.name === 'orders_pkey' ? 40 : 0, tuplesRead: 0, tuplesFetched: 0, lastScanAt: null } })),
+      makeIndex(odd, `${odd}_pkey`, ['id'], { primary: true, unique: true, sizeBytes: 16384 }),
+    ],
+  };
+  const findings = options.findings ?? makeFindings();
+  return {
+    version: 1,
+    target: { kind: 'postgres', dialect: 'postgres', name: 'postgres://app@db.example/app', database: 'app', serverVersion: '16.4', schemas: ['public'] },
+    summary: summarize(findings, model, 12),
+    findings,
+    tables: [
+      { schema: 'public', table: 'users', type: 'transaction', confidence: 'high', source: 'statistics', evidence: ['reads outnumber writes 40 to 1'] },
+      { schema: 'public', table: 'orders', type: 'log', confidence: 'medium', source: 'statistics', evidence: ['99% of writes are inserts'] },
+      { schema: 'public', table: odd, type: 'unknown', confidence: 'low', source: 'shape', evidence: [] },
+    ],
+    model,
+    workload: null,
+  };
+}

@@ -14,7 +14,7 @@ export { LOG_TABLE_MAX_INDEXES, successCriteria } from './checklist.js';
 export { monitoringChecks } from './monitoring.js';
 export { nextSteps, shellWord, type NextStep, type Priority } from './next-steps.js';
 export { estimateSavings, type Savings, type TableSavings } from './savings.js';
-export { DEFAULT_MIN_STATS_AGE_DAYS, describeAge, statisticsFacts, type StatisticsFacts } from './statistics.js';
+export { DEFAULT_MIN_STATS_AGE_DAYS, describeAge, limitationLines, statisticsFacts, type StatisticsFacts } from './statistics.js';
 export {
   createdIndexes,
   droppedIndexNames,

@@ -4,6 +4,7 @@
  * report derives what it can from the model instead of failing.
  */
 import type { AuditResult } from '../../audit/types.js';
+import { ageInDays } from '../../stats/trust.js';
 
 /** Statistics framing every number in the report. */
 export interface StatisticsFacts {
@@ -17,22 +18,27 @@ export interface StatisticsFacts {
   readonly notes: readonly string[];
   /** Usage statistics (scans, writes) were readable at all. */
   readonly readable: boolean;
+  /** Each node's statistics window when replicas were read too (empty otherwise). */
+  readonly nodes: readonly { readonly node: string; readonly ageDays: number | null }[];
 }
 
 /** Statistics younger than this are not trusted when the audit itself does not say. */
 export const DEFAULT_MIN_STATS_AGE_DAYS = 7;
 
-const DAY_MS = 86_400_000;
-
 function daysBetween(from: string, to: string): number | null {
-  const a = Date.parse(from);
-  const b = Date.parse(to);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
-  return Math.max(0, (b - a) / DAY_MS);
+  return ageInDays(from, to);
 }
 
 function isStringArray(value: unknown): value is readonly string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function nodesOf(raw: readonly unknown[]): StatisticsFacts['nodes'] {
+  return raw.flatMap((n) => {
+    if (typeof n !== 'object' || n === null) return [];
+    const { node, ageDays } = n as { readonly node?: unknown; readonly ageDays?: unknown };
+    return typeof node === 'string' ? [{ node, ageDays: typeof ageDays === 'number' ? ageDays : null }] : [];
+  });
 }
 
 /** The audit's own statement about its statistics, when it made one. */
@@ -45,6 +51,7 @@ function declaredStatistics(result: AuditResult): Partial<StatisticsFacts> | nul
     ...(typeof s.ageDays === 'number' && Number.isFinite(s.ageDays) ? { ageDays: s.ageDays } : {}),
     ...(typeof s.trustworthy === 'boolean' ? { trustworthy: s.trustworthy } : {}),
     ...(isStringArray(s.notes) ? { notes: s.notes } : {}),
+    ...(Array.isArray(s.nodes) ? { nodes: nodesOf(s.nodes as readonly unknown[]) } : {}),
   };
 }
 
@@ -56,7 +63,7 @@ export function statisticsFacts(result: AuditResult): StatisticsFacts {
   const ageDays = declared.ageDays ?? (resetAt === null ? null : daysBetween(resetAt, database.readAt));
   const readable = capabilities.usageStatistics;
   const trustworthy = declared.trustworthy ?? (!readable ? false : ageDays === null ? null : ageDays >= DEFAULT_MIN_STATS_AGE_DAYS);
-  return { resetAt, ageDays, trustworthy, notes: declared.notes ?? [], readable };
+  return { resetAt, ageDays, trustworthy, notes: declared.notes ?? [], readable, nodes: (declared.nodes ?? []).length > 1 ? declared.nodes ?? [] : [] };
 }
 
 /** `3.5 days`, `1 day`, `5 hours`. */
@@ -67,4 +74,20 @@ export function describeAge(days: number): string {
   }
   const rounded = days < 10 ? Math.round(days * 10) / 10 : Math.round(days);
   return `${rounded} ${rounded === 1 ? 'day' : 'days'}`;
+}
+
+/**
+ * The "Statistics and limitations" lines every format prints: the audit's own notes on its
+ * statistics when it made them (else one derived from the reset time), then what it could not see.
+ */
+export function limitationLines(result: AuditResult, facts: StatisticsFacts): string[] {
+  const lines: string[] = [];
+  if (facts.notes.length > 0) lines.push(...facts.notes);
+  else if (!facts.readable) lines.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
+  else if (facts.ageDays !== null) {
+    lines.push(`Scans and writes were counted over ${describeAge(facts.ageDays)}${facts.resetAt ? `, since ${facts.resetAt}` : ''}${facts.trustworthy === false ? '; that is too short to call an index unused' : ''}.`);
+  } else lines.push('The statistics have no reset time: they may cover the whole life of the server, or very little. Take "never scanned" with care.');
+  for (const node of facts.nodes) lines.push(`Node ${node.node}: statistics ${node.ageDays === null ? 'never reset' : `cover ${describeAge(node.ageDays)}`}.`);
+  for (const l of result.summary.limitations) if (!lines.includes(l)) lines.push(l);
+  return lines;
 }

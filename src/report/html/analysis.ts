@@ -2,7 +2,7 @@
 import type { AuditResult } from '../../audit/types.js';
 import type { TableType } from '../../classify/types.js';
 import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js';
-import { describeAge, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
+import { limitationLines, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
 import { countOf, findingPath, formatCount, humanBytes, inSeverityOrder, sqlStatement } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 
@@ -73,11 +73,15 @@ export function migrationSection(result: AuditResult): SafeHtml {
 
 /** Statistics age and what the audit could not see. */
 export function limitationsSection(result: AuditResult, analysis: Analysis): SafeHtml {
-  const { statistics } = analysis;
-  const items: string[] = [];
-  if (!statistics.readable) items.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
-  else if (statistics.ageDays !== null) items.push(`Scans and writes were counted over ${describeAge(statistics.ageDays)}${statistics.resetAt ? `, since ${statistics.resetAt}` : ''}${statistics.trustworthy === false ? '; too short to call an index unused' : ''}.`);
-  else items.push('The statistics have no reset time: they may cover the whole life of the server, or very little.');
-  items.push(...statistics.notes, ...result.summary.limitations.filter((l) => !statistics.notes.includes(l)));
-  return html`<section id="limitations"><h2>Statistics and Limitations</h2><ul>${items.map((i) => html`<li>${i}</li>`)}</ul></section>`;
+  return html`<section id="limitations"><h2>Statistics and Limitations</h2><ul>${limitationLines(result, analysis.statistics).map((i) => html`<li>${i}</li>`)}</ul></section>`;
+}
+
+/** Findings the configuration silenced, with the reason it gives. */
+export function silencedSection(result: AuditResult): SafeHtml {
+  const suppressed = result.suppressed ?? [];
+  if (suppressed.length === 0) return html``;
+  return html`<section id="silenced"><h2>Silenced</h2><p>${countOf(suppressed.length, 'finding')} silenced by the configuration and not counted above:</p>
+<table><thead><tr><th>Rule</th><th>Object</th><th>Severity</th><th>Reason</th></tr></thead><tbody>${suppressed.map(
+    (s) => html`<tr><td><code>${s.finding.rule}</code></td><td><code>${findingPath(s.finding)}</code></td><td>${s.finding.severity}</td><td>${s.reason}</td></tr>`,
+  )}</tbody></table></section>`;
 }

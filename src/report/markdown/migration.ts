@@ -2,7 +2,7 @@
 import type { AuditResult } from '../../audit/types.js';
 import type { Finding } from '../../rules/types.js';
 import type { StatisticsFacts } from '../analysis/index.js';
-import { describeAge } from '../analysis/index.js';
+import { limitationLines } from '../analysis/index.js';
 import { findingPath, inSeverityOrder, sqlStatement } from '../format.js';
 import { prose } from './syntax.js';
 
@@ -37,13 +37,5 @@ export function migrationSection(findings: readonly Finding[]): string[] {
 
 /** How old the statistics are, what the audit could not see, and what the statistics notes say. */
 export function limitationsSection(result: AuditResult, statistics: StatisticsFacts): string[] {
-  const items: string[] = [];
-  if (!statistics.readable) items.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
-  else if (statistics.ageDays !== null) {
-    items.push(
-      `Scans and writes were counted over ${describeAge(statistics.ageDays)}${statistics.resetAt ? `, since ${statistics.resetAt}` : ''}${statistics.trustworthy === false ? '; that is too short to call an index unused, so such findings are downgraded' : ''}.`,
-    );
-  } else items.push('The statistics have no reset time: they may cover the whole life of the server, or very little. Take "never scanned" with care.');
-  items.push(...statistics.notes, ...result.summary.limitations.filter((l) => !statistics.notes.includes(l)));
-  return ['## Statistics and Limitations', '', ...items.map((l) => `- ${prose(l)}`), ''];
+  return ['## Statistics and Limitations', '', ...limitationLines(result, statistics).map((l) => `- ${prose(l)}`), ''];
 }
