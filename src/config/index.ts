@@ -1,3 +1,3 @@
-export { configSchema, configJsonSchema, type DbdoctorConfig, type IgnoreEntry } from './schema.js';
+export { configSchema, configJsonSchema, configJsonSchemaText, type DbdoctorConfig, type IgnoreEntry } from './schema.js';
 export { loadConfig, readConfigFile, parseConfig, expandEnv, CONFIG_FILE_NAMES, type LoadedConfig } from './load.js';
 export { applyIgnores, ignoreMatches, ruleOptionsFromConfig, tableOverridesFromConfig, type SuppressedFinding } from './apply.js';

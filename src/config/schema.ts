@@ -65,3 +65,8 @@ export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema, { io: 'input' }) as Record<string, unknown>;
   return { ...schema, title: 'dbdoctor configuration' };
 }
+
+/** The published schema file's content, exactly as `npm run schema` writes it. */
+export function configJsonSchemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+}

@@ -1,4 +1,5 @@
-import type { ForeignKey, Index, SchemaModel, StatisticsNode } from '../model/types.js';
+import type { ForeignKey, Index, SchemaModel, StatisticsNode, Table } from '../model/types.js';
+import { sumUsage } from '../classify/usage.js';
 import type { ModelLookup } from '../model/lookup.js';
 import { dropIndexFix, restorePartitionedIndexStatements } from '../fix/index-statements.js';
 import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from '../stats/trust.js';
@@ -77,7 +78,14 @@ function exempt(index: Index, support: ReadonlyMap<Index, ForeignKey>): string |
 
 function fixFor(index: Index, all: readonly Index[]): Fix {
   const fix = dropIndexFix(index);
-  return index.partitioned ? { ...fix, down: restorePartitionedIndexStatements(index, all) } : fix;
+  // The partition indexes come back under their own names, each built concurrently: outside a transaction.
+  return index.partitioned ? { ...fix, down: restorePartitionedIndexStatements(index, all), transactional: false } : fix;
+}
+
+/** Leaf partitions of a table (itself when it is not partitioned). */
+function leafTables(table: Table, model: SchemaModel): Table[] {
+  if (table.kind !== 'partitioned') return [table];
+  return model.tables.filter((t) => t.parent?.schema === table.schema && t.parent.name === table.name).flatMap((t) => leafTables(t, model));
 }
 
 /**
@@ -101,14 +109,16 @@ export const unusedIndex = defineRule({
       const perNode = scansByNode(index, model.indexes);
       if (perNode === null || perNode.some((n) => n.scans > 0)) continue;
       const table = lookup.table(index.schema, index.table);
-      const usage = table?.usage ?? null;
+      // A partitioned table has no counters of its own: its partitions carry the traffic.
+      const leaves = table ? leafTables(table, model) : [];
+      const usage = leaves.length === 0 || leaves.some((l) => l.usage === null) ? null : sumUsage(leaves.map((l) => l.usage!));
       const entries = usage === null ? null : usage.inserts + Math.max(0, usage.updates - usage.hotUpdates);
       const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
       const where = nodes.length > 1 ? ` on any of ${nodes.length} nodes` : '';
       const cost = entries === null ? '' : `, and it took ${COUNT.format(entries)} index-entry writes (inserts and non-HOT updates)`;
       const size = index.sizeBytes === null ? '' : ` It occupies ${COUNT.format(index.sizeBytes)} bytes${cost}.`;
       const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
-      const severity = trust.trustworthy && hasRealTraffic(table, options) ? 'medium' : 'low';
+      const severity = trust.trustworthy && leaves.some((l) => hasRealTraffic(l, options)) ? 'medium' : 'low';
       const nodeEvidence: EvidenceValue[] = nodes.map((n, i) => ({
         node: n.node,
         scans: perNode.find((p) => p.node === n.node)?.scans ?? (i === 0 ? perNode.find((p) => p.node === null)?.scans : undefined) ?? 0,
