@@ -294,7 +294,7 @@ class StatementAnalyzer {
 
   private modification(type: string, body: AstBody, parent: Scope | null): void {
     this.withClause(body, parent);
-    const relation = bodyOf(body.relation, 'RangeVar');
+    const relation = structOf(body.relation, 'RangeVar');
     if (!relation) return;
     const schema = stringOf(relation, 'schemaname');
     const relname = stringOf(relation, 'relname') ?? '?';
