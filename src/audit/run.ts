@@ -10,6 +10,7 @@ import { applyIgnores } from '../config/apply.js';
 import type { IgnoreEntry } from '../config/schema.js';
 import { readNodeIndexUsage, withNodeUsage } from '../introspect/postgres/replica-usage.js';
 import type { Workload } from '../workload/types.js';
+import { readWorkload } from '../workload/read.js';
 import { collectPlanEvidence, failedPlanEvidence } from '../planner/collect.js';
 import type { PlanEvidence, PlannerSettings } from '../planner/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
@@ -23,6 +24,11 @@ export interface AuditOptions {
   readonly ruleOptions?: Partial<RuleOptions>;
   /** The queries the database runs, when known. */
   readonly workload?: Workload | null;
+  /**
+   * Where auditPostgres reads the workload from when `workload` is not given: log and query
+   * files, and the target's pg_stat_statements unless `statStatements` is false.
+   */
+  readonly workloadSources?: WorkloadSources;
   /** What the planner said about the workload (auditPostgres collects it when a workload is given). */
   readonly plans?: PlanEvidence | null;
   /** Settings of the planner step, or false to skip it. */
@@ -33,6 +39,14 @@ export interface AuditOptions {
   readonly ignore?: readonly IgnoreEntry[];
   /** Standbys whose index usage counts too (auditPostgres reads them); `name` must hold no credentials. */
   readonly replicas?: readonly ReplicaSource[];
+}
+
+/** Query sources for {@link AuditOptions.workloadSources}. */
+export interface WorkloadSources {
+  readonly logFiles?: readonly string[];
+  readonly queryFiles?: readonly string[];
+  /** Read pg_stat_statements of the audited database (default true). */
+  readonly statStatements?: boolean;
 }
 
 /** A standby to read index usage from. */
@@ -113,6 +127,11 @@ export async function auditPostgres(
     const usage = [];
     for (const replica of options.replicas) usage.push(await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []));
     model = withNodeUsage(model, target.name, usage);
+  }
+  const sources = options.workloadSources;
+  if (options.workload === undefined && sources) {
+    const workload = await readWorkload({ model, db: sources.statStatements === false ? undefined : db, logFiles: sources.logFiles ?? [], queryFiles: sources.queryFiles ?? [] });
+    options = { ...options, workload };
   }
   let plans = options.plans ?? null;
   if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { auditPostgres } from '../audit/run.js';
+import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget, type OpenTarget } from '../connect/index.js';
 import { createDemoDatabase } from '../demo/index.js';
@@ -19,6 +19,10 @@ export interface AuditCommandOptions {
   readonly config?: string;
   /** Standby URLs whose index usage counts too (repeatable). */
   readonly replica?: string[];
+  /** PostgreSQL log files to read queries from (repeatable). */
+  readonly log?: string[];
+  /** Files of SQL statements the application runs (repeatable). */
+  readonly queries?: string[];
 }
 
 /** Where the process writes; injectable for tests. */
@@ -45,6 +49,14 @@ function targetOf(argument: string | undefined, options: AuditCommandOptions, en
   return target;
 }
 
+/** The query sources to read: the files given, and pg_stat_statements when the target is a live server. */
+function workloadSourcesOf(options: AuditCommandOptions, liveServer: boolean): WorkloadSources | null {
+  const logFiles = options.log ?? [];
+  const queryFiles = options.queries ?? [];
+  if (!liveServer && logFiles.length === 0 && queryFiles.length === 0) return null;
+  return { logFiles, queryFiles, statStatements: liveServer };
+}
+
 /** Runs an audit and prints or writes the report; returns the exit code. */
 export async function runAuditCommand(argument: string | undefined, options: AuditCommandOptions, io: CommandIo): Promise<number> {
   const formatName = options.format ?? 'text';
@@ -57,7 +69,8 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   try {
     const open = target === null ? await openDemo() : await openTarget(target);
     try {
-      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, replicas: replicas.replicas });
+      const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
+      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, replicas: replicas.replicas, ...(workloadSources ? { workloadSources } : {}) });
     } finally {
       await open.close().catch(() => undefined);
     }

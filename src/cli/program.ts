@@ -31,6 +31,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .option('--replica <url>', 'a standby whose index usage counts too: an index is unused only if unused on every node (repeatable)', collect)
+    .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
+    .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
