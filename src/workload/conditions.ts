@@ -125,7 +125,10 @@ function atom(value: unknown, scope: Scope, subquery: SubqueryAnalyzer): Item[] 
       }
       if (kind === 'AEXPR_OP_ANY' && operator === '=') {
         const right = classify(body.rexpr, scope, subquery);
-        return right?.kind === 'value' ? [use(left, 'in', withValue(right.text))] : [];
+        if (right?.kind !== 'value') return [];
+        // `= ANY (ARRAY[…])` (how the server prints IN lists) lists its values like IN.
+        const array = bodyOf(bodyOf(body.rexpr, 'TypeCast')?.arg ?? body.rexpr, 'A_ArrayExpr');
+        return [use(left, 'in', array ? { value: listOf(array, 'elements').map(printExpression).join(', ') } : withValue(right.text))];
       }
       if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
         const bounds = listOf(bodyOf(body.rexpr, 'List'), 'items').map((b) => classify(b, scope, subquery));

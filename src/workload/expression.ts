@@ -68,6 +68,8 @@ export function printExpression(value: unknown): string {
       return `(${printExpression(body.arg)} ${stringOf(body, 'nulltesttype') === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'})`;
     case 'CoalesceExpr':
       return `COALESCE(${listOf(body, 'args').map(printExpression).join(', ')})`;
+    case 'A_ArrayExpr':
+      return `ARRAY[${listOf(body, 'elements').map(printExpression).join(', ')}]`;
     case 'List':
       return listOf(body, 'items').map(printExpression).join(', ');
     default:
