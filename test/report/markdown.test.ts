@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import { makeFindings, makeResult } from './fixture.js';
+import { makeFindings, makeResult, makeRichResult } from './fixture.js';
 
 /** The contents of the ```sql block under `### <title>`. */
 function sqlBlock(markdown: string, title: string): string {
@@ -9,55 +9,115 @@ function sqlBlock(markdown: string, title: string): string {
   return match![1]!;
 }
 
+/** The text of one `## ` section. */
+function section(markdown: string, title: string): string {
+  const start = markdown.indexOf(`\n## ${title}\n`);
+  expect(start, title).toBeGreaterThanOrEqual(0);
+  const end = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
+
 describe('markdown reporter', () => {
   const result = makeResult({ limitations: ['Sizes are unknown.'] });
   const md = reporters.markdown.render(result, { color: true });
+  const rich = reporters.markdown.render(makeRichResult(), { color: false });
 
-  test('executive summary with status, issues and risk', () => {
+  test('sections in the seed audit\'s order', () => {
+    const titles = [...rich.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'Executive Summary',
+      'Findings by Severity',
+      'Strategy by Table Type',
+      'Estimated Savings',
+      'Success Criteria',
+      'Next Steps — Priority Order',
+      'Migration',
+      'Statistics and Limitations',
+    ]);
+  });
+
+  test('executive summary with status, the issues in one list, risk and savings', () => {
     expect(md.startsWith('# Database Performance Analysis\n')).toBe(true);
-    expect(md).toContain('## Executive Summary');
-    expect(md).toContain('**Status**: ⚠️ NEEDS REFINEMENT');
-    expect(md).toContain('**Issues Found**: 1 duplicate index, 1 redundant index and 1 unindexed foreign key');
-    expect(md).toContain(`**Risk Level**: Medium — ${result.summary.riskReason}`);
+    const summary = section(md, 'Executive Summary');
+    expect(summary).toContain('**Status**: ⚠️ NEEDS REFINEMENT');
+    expect(summary).toContain('**Issues Found**:\n\n- 🔴 1 duplicate index (critical)\n- 🟡 1 redundant index (medium)\n- 🟢 1 unindexed foreign key (low)\n');
+    expect(summary).toContain(`**Risk Level**: Medium — ${result.summary.riskReason}`);
+    expect(summary).toContain('**Estimated Savings**: 1.2 MB of index storage from 2 indexes to drop');
+    expect(section(rich, 'Executive Summary')).toContain('2 indexes to drop, 1,130 index writes saved over the statistics period');
     expect(md).not.toContain('\u001b');
   });
 
-  test('one section per severity, in order, each with a row per finding', () => {
+  test('one section per severity, in order, one table per rule with the seed\'s columns', () => {
     const headings = ['### 🔴 CRITICAL', '### 🟡 MEDIUM', '### 🟢 LOW'].map((h) => md.indexOf(h));
     expect(headings.every((p) => p >= 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
-    expect(md).toContain('| Table | Index/Constraint | Rule | Problem | Covered by | Size | Scans |');
-    expect(md).toContain('| `public.users` | `idx_users_email` | duplicate-index |');
-    expect(md).toContain('| `public.orders` | `orders_user_id_idx` | redundant-index | Index orders_user_id_idx on public.orders is redundant. | `orders_user_id_created_at_idx` | 8.0 kB | 0 |');
-    expect(md).toContain('| `public.orders` | `orders_product_id_fkey` | unindexed-foreign-key |');
-    for (const f of result.findings) expect(md).toContain(f.help);
+    expect(md).toContain('#### `duplicate-index` — 1 finding');
+    expect(md).toContain('| Index / constraint | Table | Columns | Covered by | Size | Scans | Writes |');
+    expect(md).toContain('| `idx_users_email` | `public.users` | `email` | `users_email_key` | 1.2 MB | 0 | 1,234 |');
+    // Size and scans fall back to the model; writes to the table's usage (none in this fixture).
+    expect(md).toContain('| `orders_user_id_idx` | `public.orders` | `user_id` | `orders_user_id_created_at_idx` | 8.0 kB | 0 | — |');
+    expect(rich).toContain('| `orders_user_id_idx` | `public.orders` | `user_id` | `orders_user_id_created_at_idx` | 8.0 kB | 0 | 1,010 |');
+    expect(md).toContain('| `orders_product_id_fkey` | `public.orders` | `product_id` | — | — | — | — |');
+    for (const f of result.findings) expect(md).toContain(`  - Help: ${f.help}`);
+    expect(md).toContain('  - Fix: `DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;`');
+    expect(md).toContain('  - Undo: `CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON public.users USING btree (email);`');
   });
 
   test('empty severity sections are omitted', () => {
     const out = reporters.markdown.render(makeResult({ findings: makeFindings().filter((f) => f.severity === 'low') }), { color: false });
-    expect(out).not.toContain('CRITICAL');
-    expect(out).not.toContain('MEDIUM');
+    expect(out).not.toContain('### 🔴 CRITICAL');
+    expect(out).not.toContain('### 🟡 MEDIUM');
     expect(out).toContain('### 🟢 LOW');
   });
 
-  test('pipes in table cells are escaped', () => {
-    expect(md).toContain('duplicates users_email_key \\| both index (email).');
-    const rows = md.split('\n').filter((l) => l.startsWith('| `public.users` | `idx_users_email`'));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.split(/(?<!\\)\|/).length - 2).toBe(7);
+  test('pipes in table cells are escaped, and markup in names is not markup', () => {
+    const rows = rich.split('\n').filter((l) => l.startsWith('| `idx_users_email`'));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.split(/(?<!\\)\|/).length - 2).toBeGreaterThanOrEqual(5);
+    const odd = section(rich, 'Strategy by Table Type');
+    expect(odd).toContain('#### `public.<b>"odd" & ünïcode</b>` — unknown, low confidence, from shape');
+    const withPipe = reporters.markdown.render(makeResult({ findings: [{ ...makeFindings()[1]!, index: 'a|b' }] }), { color: false });
+    expect(withPipe).toContain('| `a\\|b` |');
   });
 
-  test('recommended changes per table: drops, creates and indexes kept', () => {
-    const section = md.slice(md.indexOf('## Recommended Changes per Table'), md.indexOf('## Migration'));
-    const users = section.slice(section.indexOf('### `public.users`'), section.indexOf('### `public.orders`'));
-    expect(users).toContain('- **Drop** `idx_users_email` (duplicate-index)');
-    expect(users).toContain('- `users_pkey` on (id) — primary key');
-    expect(users).toContain('- `users_email_key` on (email) — unique constraint `users_email_key`');
-    expect(users).not.toContain('- `idx_users_email` on');
-    const orders = section.slice(section.indexOf('### `public.orders`'));
-    expect(orders).toContain('- **Create** `orders_product_id_idx` on (product_id) (unindexed-foreign-key)');
-    expect(orders).toContain('- `orders_user_id_created_at_idx` on (user_id, created_at)');
-    expect(orders).not.toContain('- `orders_user_id_idx` on');
+  test('strategy by table type: evidence, indexes with verdicts and the recommended set', () => {
+    const strategy = section(rich, 'Strategy by Table Type');
+    const order = ['### A. Transaction Tables (1)', '### B. Log Tables (1)', '### C. Tables of Unknown Type (1)'].map((h) => strategy.indexOf(h));
+    expect(order.every((p) => p >= 0) && [...order].sort((a, b) => a - b).join() === order.join()).toBe(true);
+    expect(strategy).toContain('- Evidence: reads outnumber writes 40 to 1');
+    expect(strategy).toContain('- Measured: ~10,000 rows; 1.2 MB; 100 inserts, 50 updates (20 HOT), 5 deletes since the statistics reset');
+    expect(strategy).toContain('| `idx_users_email` | `email` | 1.2 MB | 0 | **drop** — duplicate-index |');
+    expect(strategy).toContain('| `users_pkey` | `id` (primary key) | 8.0 kB | 500 | keep |');
+    expect(strategy).toContain('| `orders_product_id_idx` | `product_id` | — | — | **create** — unindexed-foreign-key |');
+    expect(strategy).toContain('Recommended index set (3 → 2): `users_email_key`, `users_pkey`');
+    expect(strategy).toContain('Recommended index set (3 → 3): `orders_pkey`, `orders_user_id_created_at_idx`, `orders_product_id_idx`');
+  });
+
+  test('estimated savings per table with a total', () => {
+    const savings = section(rich, 'Estimated Savings');
+    expect(savings).toContain('| `public.users` | 1 | 1.2 MB | 3 → 2 | 130 |');
+    expect(savings).toContain('| `public.orders` | 1 (+1 created) | 8.0 kB | 3 → 3 | 1,000 |');
+    expect(savings).toContain('| **Total** | **2** | **1.2 MB** |  | **1,130** |');
+  });
+
+  test('success criteria: boxes from measurements', () => {
+    const criteria = section(rich, 'Success Criteria');
+    expect(criteria).toContain('- [ ] No duplicate indexes — 1 duplicate index: users.idx_users_email');
+    expect(criteria).toContain('- [x] No invalid indexes — every index is valid');
+    expect(criteria).toContain('- ➖ Every foreign key indexed _(not applicable)_ — no foreign keys');
+    expect(criteria).toContain('- [ ] ❔ Composite indexes only where query patterns justify them _(not measured)_');
+    expect(criteria).toContain('- [x] Slow-query logging enabled (log_min_duration_statement) — statements over 1000 ms are logged');
+    const bare = reporters.markdown.render(makeRichResult({ settings: { log_min_duration_statement: '-1' } }), { color: false });
+    expect(section(bare, 'Success Criteria')).toContain('- [ ] Slow-query logging enabled (log_min_duration_statement) — log_min_duration_statement = -1');
+  });
+
+  test('next steps in priority order, with the fix and apply commands', () => {
+    const steps = section(rich, 'Next Steps — Priority Order');
+    expect(steps).toContain('1. **[HIGH] Drop 1 duplicate index** — Immediate.');
+    expect(steps).toContain('   dbdoctor fix postgres://app@db.example/app --rule duplicate-index\n');
+    expect(steps.indexOf('[MEDIUM] Drop 1 redundant index')).toBeLessThan(steps.indexOf('[LOW] Index 1 unindexed foreign key'));
+    // The demo has no server to apply to: the commands point at $DATABASE_URL.
+    expect(md).toContain('dbdoctor apply "$DATABASE_URL" --rule duplicate-index');
   });
 
   test('up in severity order, down in reverse, each with its comment', () => {
@@ -91,8 +151,9 @@ describe('markdown reporter', () => {
     expect(down.indexOf('CREATE UNIQUE INDEX x;')).toBeLessThan(down.indexOf('ADD CONSTRAINT y;'));
   });
 
-  test('limitations section', () => {
-    expect(md).toContain('## Limitations\n\n- Sizes are unknown.');
+  test('statistics and limitations', () => {
+    expect(section(md, 'Statistics and Limitations')).toContain('- Sizes are unknown.');
+    expect(section(rich, 'Statistics and Limitations')).toContain('30 days');
   });
 
   test('zero findings renders a healthy report', () => {
@@ -100,6 +161,7 @@ describe('markdown reporter', () => {
     expect(out).toContain('**Status**: ✅ HEALTHY');
     expect(out).toContain('**Issues Found**: None');
     expect(out).toContain('No findings');
+    expect(out).toContain('No index is recommended for removal or creation.');
     expect(out).not.toContain('## Migration');
     expect(out).not.toContain('```sql');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import { makeFindings, makeResult } from './fixture.js';
+import { makeFindings, makeResult, makeRichResult } from './fixture.js';
 
 const ESC = '\u001b';
 
@@ -48,7 +48,7 @@ describe('text reporter', () => {
   });
 
   test('limitations, then the one-line summary last', () => {
-    expect(plain).toContain('Limitations\n  - Could not read pg_stat_user_indexes');
+    expect(plain).toMatch(/\nLimitations\n(  - .*\n)*  - Could not read pg_stat_user_indexes: scans are unknown\.\n/);
     expect(plain.endsWith('\n1 critical, 1 medium, 1 low — 2 tables, 6 indexes, 1.2 MB reclaimable\n')).toBe(true);
   });
 
@@ -57,5 +57,41 @@ describe('text reporter', () => {
     expect(out).toContain('No findings');
     expect(out).not.toContain('●');
     expect(out.trimEnd().split('\n').at(-1)).toBe('no findings — 2 tables, 6 indexes');
+  });
+
+  const rich = reporters.text.render(makeRichResult(), { color: false });
+
+  test('the same sections as the document, in the same order', () => {
+    const headings = ['EXECUTIVE SUMMARY', 'FINDINGS BY SEVERITY', 'STRATEGY BY TABLE TYPE', 'ESTIMATED SAVINGS', 'SUCCESS CRITERIA', 'NEXT STEPS (PRIORITY ORDER)', 'Limitations'].map((h) => rich.indexOf(`\n${h}\n`));
+    expect(headings.every((p) => p > 0)).toBe(true);
+    expect([...headings].sort((a, b) => a - b)).toEqual(headings);
+  });
+
+  test('summary lists the issues and the savings', () => {
+    expect(rich).toContain('  Status    ⚠ NEEDS REFINEMENT\n  Issues    ● 1 duplicate index (critical)\n            ● 1 redundant index (medium)\n');
+    expect(rich).toContain('  Savings   1.2 MB from 2 indexes to drop, 1,130 index writes since the reset');
+  });
+
+  test('strategy: aligned index table with verdicts and the recommended set', () => {
+    expect(rich).toContain('      index            keys     size  scans  verdict\n      idx_users_email  email  1.2 MB      0  drop (duplicate-index)\n');
+    expect(rich).toContain('      recommended (3 → 2): users_email_key, users_pkey');
+    expect(rich).toContain('create (unindexed-foreign-key)');
+  });
+
+  test('savings, checklist and next steps', () => {
+    expect(rich).toMatch(/  public\.users +1 +1\.2 MB +3 → 2 +130\n/);
+    expect(rich).toMatch(/  total +2 +1\.2 MB +1,130\n/);
+    expect(rich).toContain('    [ ] No duplicate indexes — 1 duplicate index: users.idx_users_email');
+    expect(rich).toContain('    [-] Every foreign key indexed — no foreign keys');
+    expect(rich).toContain('    [?] Composite indexes only where query patterns justify them');
+    expect(rich).toContain('  1. [HIGH] Drop 1 duplicate index — Immediate\n');
+    expect(rich).toContain('     $ dbdoctor apply postgres://app@db.example/app --rule duplicate-index --dry-run\n');
+  });
+
+  test('control characters in names cannot reach the terminal', () => {
+    const [dup] = makeFindings();
+    const out = reporters.text.render(makeResult({ findings: [{ ...dup!, table: 'evil\u001b[2Jtable', message: 'line\nbreak' }] }), { color: false });
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('evil?[2Jtable');
   });
 });

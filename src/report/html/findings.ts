@@ -65,7 +65,7 @@ export function findingsSection(result: AuditResult): SafeHtml {
     return html`<h3><span class="sev sev-${group.severity}">${severityLabel(group.severity)}</span></h3>${rules.map((rule) => {
       const findings = group.findings.filter((f) => f.rule === rule);
       return html`<h4><code>${rule}</code> — ${countOf(findings.length, 'finding')}</h4>
-<table><thead><tr><th>Index</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
+<table><thead><tr><th>Index / constraint</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
 ${findings.map((f) => {
   const known = facts(f);
   return html`<tr><td>${objectCell(f)}</td><td><code>${f.schema}.${f.table}</code></td><td>${f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—'}</td><td>${f.coveredBy === undefined ? '—' : html`<code>${f.coveredBy}</code>`}</td>${num(known.sizeBytes, humanBytes)}${num(known.scans)}${num(known.writes ?? writes(f))}</tr>`;

@@ -116,6 +116,6 @@ export function nextStepsSection(steps: readonly NextStep[]): string[] {
     lines.push(`${i + 1}. **[${step.priority}] ${prose(step.title)}** — ${step.when}. ${prose(capitalize(step.detail))}`);
     if (step.commands.length > 0) lines.push('', '   ```bash', ...step.commands.map((c) => `   ${c}`), '   ```', '');
   });
-  lines.push('');
+  if (lines[lines.length - 1] !== '') lines.push('');
   return lines;
 }

@@ -88,7 +88,7 @@ export function findingsSection(result: AuditResult): string[] {
     for (const rule of rules) {
       const findings = group.findings.filter((f) => f.rule === rule);
       lines.push(`#### ${ruleTitle(rule, findings.length)}`, '');
-      lines.push(...header(['Index', 'Table', 'Columns', 'Covered by', 'Size', 'Scans', 'Writes'], [4, 5, 6]));
+      lines.push(...header(['Index / constraint', 'Table', 'Columns', 'Covered by', 'Size', 'Scans', 'Writes'], [4, 5, 6]));
       for (const f of findings) {
         const known = facts(f);
         const tableWrites = known.writes ?? writes(f);
