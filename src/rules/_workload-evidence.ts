@@ -4,8 +4,9 @@
  * by unjustified-composite-index, and by any rule that wants to say "a query needs this index"
  * or "no query uses that one's later columns" in its evidence.
  */
-import type { Index, Table } from '../model/types.js';
-import type { ColumnUseGroup, QueryPattern, Workload } from '../workload/types.js';
+import type { Index, IndexKey, SchemaModel, Table } from '../model/types.js';
+import { keyMatchesUse } from '../workload/match.js';
+import type { ColumnUse, ColumnUseGroup, QueryPattern, Workload } from '../workload/types.js';
 import type { PlanEvidence } from '../planner/types.js';
 import type { EvidenceValue, RuleContext } from './types.js';
 
@@ -27,6 +28,15 @@ export function queriesOnTable(workload: Workload, table: { readonly schema: str
   return workload.queries.filter((q) => q.tables.some((t) => refersTo(t, table)) || q.groups.some((g) => refersTo(g.table, table)));
 }
 
+/** The key indexes what the use constrains (an expression key is compared in canonical form; unparsable: no). */
+function keyServes(key: IndexKey, use: ColumnUse): boolean {
+  try {
+    return keyMatchesUse(key, use);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * How many leading keys of a btree index one AND-group can use: equality, IN, IS NULL and join
  * conditions extend the prefix; a range (or LIKE prefix) condition ends it, counted; after the
@@ -36,9 +46,7 @@ export function queriesOnTable(workload: Workload, table: { readonly schema: str
 export function usedPrefixLength(index: Index, group: ColumnUseGroup): number {
   let used = 0;
   for (const key of index.keys) {
-    const matches = group.conditions.filter((c) =>
-      key.kind === 'column' ? c.expression === undefined && c.column === key.column : c.expression !== undefined && c.expression === key.expression,
-    );
+    const matches = group.conditions.filter((c) => keyServes(key, c));
     if (matches.some((c) => EQUALITY_KINDS.has(c.kind))) {
       used++;
       continue;
@@ -51,7 +59,7 @@ export function usedPrefixLength(index: Index, group: ColumnUseGroup): number {
   while (used < index.keys.length && o < group.orderBy.length) {
     const key = index.keys[used]!;
     const order = group.orderBy[o]!;
-    if (key.kind !== 'column' || order.expression !== undefined || order.column !== key.column) break;
+    if (!keyServes(key, order)) break;
     used++;
     o++;
   }
@@ -135,6 +143,20 @@ export function prefixIndexOf(index: Index, n: number, indexes: readonly Index[]
 export function findUnjustifiedComposites(context: Pick<RuleContext, 'model' | 'workload'>): UnjustifiedComposite[] {
   const workload = context.workload;
   if (!workload || workload.queries.length === 0) return [];
+  // Two rules ask for the same model and workload: compute once.
+  const cached = memo.get(workload)?.get(context.model);
+  if (cached) return cached;
+  const found = computeUnjustified(context.model, workload);
+  const byModel = memo.get(workload) ?? new WeakMap<SchemaModel, UnjustifiedComposite[]>();
+  byModel.set(context.model, found);
+  memo.set(workload, byModel);
+  return found;
+}
+
+const memo = new WeakMap<Workload, WeakMap<SchemaModel, UnjustifiedComposite[]>>();
+
+function computeUnjustified(model: SchemaModel, workload: Workload): UnjustifiedComposite[] {
+  const context = { model };
   const out: UnjustifiedComposite[] = [];
   for (const index of context.model.indexes) {
     if (index.method !== 'btree' || index.keys.length < 2 || index.unique || index.primary || index.constraint !== null) continue;

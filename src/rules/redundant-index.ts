@@ -4,6 +4,7 @@ import { defineRule } from './define-rule.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+import { keptInsteadOfUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
 
 /** Why `b` serves everything `a` does, in words. */
 function reasonFor(a: Index, b: Index): string {
@@ -30,7 +31,8 @@ export const redundantIndex = defineRule({
   id: 'redundant-index',
   severity: 'medium',
   docs: { description: 'Indexes whose every use another index on the same table serves too (left prefix, INCLUDE columns).' },
-  check({ model, lookup }) {
+  check(context) {
+    const { model, lookup } = context;
     const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
     const candidates = new Map<Index, Index[]>();
     for (const tableIndexes of usableIndexesByTable(model.indexes).values()) {
@@ -39,7 +41,8 @@ export const redundantIndex = defineRule({
         const coveredBy = tableIndexes.filter(
           (other) => !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
         );
-        if (coveredBy.length > 0) candidates.set(index, coveredBy);
+        // The workload uses only this index's keys of the wider one: unjustified-composite-index drops that one instead.
+        if (coveredBy.length > 0 && !keptInsteadOfUnjustified(context, index, coveredBy)) candidates.set(index, coveredBy);
       }
     }
     const findings = [];
@@ -71,6 +74,7 @@ export const redundantIndex = defineRule({
           alsoCoveredBy: coveredBy.filter((c) => c !== best).map((c) => c.name),
           table: tableEvidence(table),
           writesSinceStatsReset: writesOf(table?.usage ?? null),
+          ...(context.workload ? { workload: workloadEvidenceFor(context, index), coveredByWorkload: workloadEvidenceFor(context, best) } : {}),
         },
         fix: dropIndexFix(index),
       });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import { unjustifiedCompositeIndex } from '../../src/rules/unjustified-composite-index.js';
+import { redundantIndex } from '../../src/rules/redundant-index.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { group, pattern, ref, use, workloadOf } from '../planner/patterns.js';
 import type { Workload } from '../../src/workload/types.js';
@@ -12,6 +13,9 @@ CREATE INDEX orders_customer ON orders (customer_id);
 CREATE INDEX orders_status_created ON orders (status, created_at);
 CREATE INDEX orders_region_created_status ON orders (region, created_at, status);
 CREATE UNIQUE INDEX orders_customer_created_unique ON orders (customer_id, created_at);
+CREATE TABLE carts (id int PRIMARY KEY, owner_id int NOT NULL, state text NOT NULL);
+CREATE INDEX carts_owner ON carts (owner_id);
+CREATE INDEX carts_owner_state ON carts (owner_id, state);
 CREATE TABLE untouched (a int, b int);
 CREATE INDEX untouched_a_b ON untouched (a, b);
 `;
@@ -72,6 +76,19 @@ for (const engine of ENGINES) {
       expect(await audit(db, workloadOf(pattern('SELECT 1 FROM somewhere_else WHERE x = $1', [group(ref('somewhere_else'), [use(ref('somewhere_else'), 'x', 'equality')])])))).toEqual([]);
       // A query that uses both keys justifies the composite.
       expect(await audit(db, workloadOf(pattern('SELECT * FROM untouched WHERE a = $1 AND b = $2', [group(other, [use(other, 'a', 'equality'), use(other, 'b', 'equality')])])))).toEqual([]);
+    });
+
+    test('redundant-index keeps the narrow index the workload uses instead of proposing to drop both', async () => {
+      const run = async (workload: Workload | null) =>
+        (await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [redundantIndex, unjustifiedCompositeIndex], workload, planner: false })).findings.map((f) => `${f.rule} ${f.index}`).sort();
+      const carts = ref('carts');
+      const byOwner = pattern('SELECT * FROM carts WHERE owner_id = $1', [group(carts, [use(carts, 'owner_id', 'equality')])]);
+      // Without a workload the single-column index is the redundant one (a left prefix of the composite)…
+      expect(await run(null)).toContain('redundant-index carts_owner');
+      // …with one that never uses state, the composite goes and the single-column index stays.
+      const withWorkload = await run(workloadOf(byOwner));
+      expect(withWorkload).toContain('unjustified-composite-index carts_owner_state');
+      expect(withWorkload).not.toContain('redundant-index carts_owner');
     });
 
     test('the replacement fix round-trips on the server', async () => {
