@@ -6,18 +6,18 @@
  * Everything is derived from generate_series numbers and a fixed clock (no random(), no now()),
  * so every build holds the same rows, gets the same plans and prints the same audit.
  */
-import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
+import { DEMO_SIZES, READ_QUERIES } from './queries.js';
 
 /** The application's "now": the seed audit's date. Fixed so timestamps and time ranges repeat. */
 const NOW = `TIMESTAMPTZ '2025-11-22 00:00:00+00'`;
 
-const USERS = 300;
+const USERS = DEMO_SIZES.users;
 const DATASETS = 600;
 const HPO_CAMPAIGNS = 200;
 const EXPERIMENTS = 1500;
-const API_KEYS = 450;
-const WEBHOOK_CONFIGURATIONS = 250;
+const API_KEYS = DEMO_SIZES.apiKeys;
+const WEBHOOK_CONFIGURATIONS = DEMO_SIZES.webhookConfigurations;
 const SAVED_SEARCHES = 400;
 
 /** Log tables are written in this many batches, as an application appends to them over time. */
@@ -186,110 +186,6 @@ export async function runWriteWorkload(db: PGlite): Promise<void> {
   // read workload gets) do not depend on ANALYZE's random choice of rows.
   await db.exec('ANALYZE');
 }
-
-/** One kind of query the application sends, with the parameters of each time it sends it. */
-interface ReadQuery {
-  readonly sql: string;
-  readonly params: (i: number) => unknown[];
-  readonly times: number;
-}
-
-const STATUSES = ['completed', 'running', 'failed', 'queued'] as const;
-const PROVIDERS = ['slack', 'teams', 'discord', 'generic'] as const;
-const TAGS = ['baseline', 'production', 'ablation', 'tuned', 'nlp', 'vision'] as const;
-const EVENTS = ['experiment_completed', 'experiment_failed', 'hpo_completed', 'weekly_digest', 'security_alert'] as const;
-const DAY_MS = 86_400_000;
-/** NOW, for building query parameters. */
-const NOW_MS = Date.UTC(2025, 10, 22);
-
-function userId(i: number): number {
-  return 1 + ((i * 37) % USERS);
-}
-
-function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
-}
-
-/** The key_hash the write workload stored for API key `1 + (7i mod API_KEYS)`. */
-function apiKeyHash(i: number): string {
-  const id = 1 + ((i * 7) % API_KEYS);
-  return md5(`api-key-${id}`) + md5(`salt-${id}`);
-}
-
-/** A one-day window `daysAgo` days before the fixed "now". */
-function day(daysAgo: number): [string, string] {
-  return [new Date(NOW_MS - daysAgo * DAY_MS).toISOString(), new Date(NOW_MS - (daysAgo - 1) * DAY_MS).toISOString()];
-}
-
-/** The application's read traffic: dashboards, logins, API-key checks, log browsing, reports. */
-const READ_QUERIES: readonly ReadQuery[] = [
-  { sql: 'SELECT id, hashed_password, is_active FROM users WHERE email = $1', params: (i) => [`user${userId(i)}@example.com`], times: 40 },
-  { sql: 'SELECT id, user_id, is_active FROM api_keys WHERE key_hash = $1', params: (i) => [apiKeyHash(i)], times: 40 },
-  { sql: 'SELECT id, name FROM api_keys WHERE user_id = $1 AND is_active', params: (i) => [userId(i)], times: 20 },
-  {
-    sql: 'SELECT id, name, status, created_at FROM experiments WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20',
-    params: (i) => [userId(i)],
-    times: 60,
-  },
-  { sql: 'SELECT count(*) FROM experiments WHERE user_id = $1 AND status = $2', params: (i) => [userId(i), STATUSES[i % 4]], times: 60 },
-  { sql: "SELECT id, name FROM experiments WHERE status = 'running' ORDER BY created_at LIMIT 50", params: () => [], times: 10 },
-  {
-    sql: `SELECT e.name, r.run_number, r.val_loss FROM experiments e JOIN training_runs r ON r.experiment_id = e.id
-          WHERE e.user_id = $1 AND e.status = 'completed' ORDER BY r.val_loss LIMIT 10`,
-    params: (i) => [userId(i)],
-    times: 20,
-  },
-  {
-    sql: 'SELECT e.id, e.name FROM experiment_tags t JOIN experiments e ON e.id = t.experiment_id WHERE t.tag = $1 LIMIT 100',
-    params: (i) => [TAGS[i % TAGS.length]],
-    times: 12,
-  },
-  { sql: 'SELECT id, name, file_format FROM datasets WHERE user_id = $1', params: (i) => [userId(i)], times: 20 },
-  { sql: 'SELECT id, name, query FROM saved_searches WHERE user_id = $1', params: (i) => [userId(i)], times: 20 },
-  { sql: 'SELECT id, name, n_trials FROM hpo_campaigns WHERE user_id = $1 AND status = $2', params: (i) => [userId(i), 'running'], times: 10 },
-  {
-    sql: 'SELECT email_enabled, in_app_enabled, webhook_enabled FROM notification_preferences WHERE user_id = $1 AND event_type = $2',
-    params: (i) => [userId(i), EVENTS[i % EVENTS.length]],
-    times: 30,
-  },
-  {
-    sql: 'SELECT id, webhook_url FROM webhook_configurations WHERE user_id = $1 AND provider_type = $2 AND is_active',
-    params: (i) => [userId(i), PROVIDERS[i % 4]],
-    times: 20,
-  },
-  {
-    sql: 'SELECT status, count(*) FROM email_logs WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
-    params: (i) => day(1 + (i % 25)),
-    times: 20,
-  },
-  { sql: "SELECT id, subject, error_message FROM email_logs WHERE user_id = $1 AND status = 'failed'", params: (i) => [userId(i)], times: 20 },
-  {
-    sql: `SELECT endpoint, count(*), avg(response_time_ms) FROM api_request_logs
-          WHERE created_at >= $1 AND created_at < $2 GROUP BY endpoint ORDER BY 2 DESC LIMIT 10`,
-    params: (i) => day(1 + (i % 25)),
-    times: 20,
-  },
-  {
-    sql: 'SELECT method, endpoint, status_code, created_at FROM api_request_logs WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50',
-    params: (i) => [userId(i)],
-    times: 20,
-  },
-  {
-    sql: 'SELECT event_type, status, count(*) FROM webhook_logs WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2',
-    params: (i) => day(1 + (i % 25)),
-    times: 10,
-  },
-  {
-    sql: 'SELECT id, status, response_status_code FROM webhook_logs WHERE webhook_configuration_id = $1 ORDER BY created_at DESC LIMIT 20',
-    params: (i) => [1 + ((i * 29) % WEBHOOK_CONFIGURATIONS)],
-    times: 10,
-  },
-  {
-    sql: 'SELECT status, count(*), avg(val_loss) FROM training_runs WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
-    params: (i) => day(1 + (i % 25)),
-    times: 10,
-  },
-];
 
 /** Sends the read traffic, each query with its own parameters, as the application would. */
 export async function runReadWorkload(db: PGlite): Promise<void> {
