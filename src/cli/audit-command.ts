@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget, type OpenTarget } from '../connect/index.js';
-import { createDemoDatabase } from '../demo/index.js';
+import { createDemoDatabase, DEMO_RULE_OPTIONS } from '../demo/index.js';
 import { UserError } from '../errors.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
@@ -70,7 +70,9 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
     const open = target === null ? await openDemo() : await openTarget(target);
     try {
       const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
-      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, replicas: replicas.replicas, ...(workloadSources ? { workloadSources } : {}) });
+      // The demo's tables are small stand-ins: its size thresholds are scaled down with them (a config still wins).
+      const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
+      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, ...demo, replicas: replicas.replicas, ...(workloadSources ? { workloadSources } : {}) });
     } finally {
       await open.close().catch(() => undefined);
     }

@@ -84,7 +84,14 @@ function booleanWord(value: string): string {
 
 /** A value as SQL: booleans as true/false, everything else as a literal PostgreSQL casts to the column's type. */
 export function sqlValue(column: Column, value: string): string {
-  return column.typeCategory === 'boolean' ? booleanWord(value) : quoteLiteral(value);
+  if (column.typeCategory === 'boolean') return booleanWord(value);
+  if (column.typeCategory === 'numeric' && /^-?\d+(\.\d+)?$/.test(value)) return value;
+  return quoteLiteral(value);
+}
+
+/** "once", "twice", "12 times". */
+export function times(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${formatCount(n)} times`;
 }
 
 /** A value for a message: booleans as true/false, NULL as NULL, text quoted. */

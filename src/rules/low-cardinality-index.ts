@@ -12,6 +12,7 @@ import {
   percent,
   singleColumnKey,
   sqlValue,
+  times,
   valueShares,
   type ValueShare,
 } from './_statistics.js';
@@ -101,10 +102,13 @@ function findingFor(index: Index, table: Table, column: Column, c: Cardinality, 
   const where = `${index.schema}.${index.table}`;
   const scans = index.usage?.scans ?? null;
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
+  // What an index on this column is good for: the rare values, or else everything but a dominant one.
+  const sought = rare.length > 0 ? rare : c.dominant !== null ? c.shares.filter((s) => s !== c.dominant) : [];
   const partial = partialIndexFor(index, column, c.dominant, c.shares);
+  const leaders = [...new Set(composites.map((x) => keyList(x)[0]!))];
   const composite =
     composites.length > 0
-      ? `queries that also filter on ${composites.map((x) => keyList(x)[0]).join(' or ')} are served by ${composites.map((x) => x.name).join(', ')}`
+      ? `queries that also filter on ${leaders.join(' or ')} are served by ${composites.map((x) => x.name).join(', ')}`
       : `if queries filter on ${column.name} together with a selective column, index (that_column, ${column.name}) instead`;
 
   let severity: Severity;
@@ -116,31 +120,39 @@ function findingFor(index: Index, table: Table, column: Column, c: Cardinality, 
   } else if (scans === null) {
     severity = 'low';
     usefulness = 'index usage statistics could not be read, so whether queries use it is unknown';
-  } else if (scans > 0 && rare.length > 0) {
+  } else if (scans > 0 && sought.length > 0) {
     severity = 'low';
-    usefulness = `it was scanned ${formatCount(scans)} times and may still serve lookups of the rare ${rare.length === 1 ? 'value' : 'values'} (${describeShares(column, rare)})`;
+    usefulness = `it was scanned ${times(scans)} and may still serve lookups of the less common ${sought.length === 1 ? 'value' : 'values'} (${describeShares(column, sought)})`;
   } else if (scans > 0) {
     severity = 'low';
-    usefulness = `it was scanned ${formatCount(scans)} times, but every value covers at least ${percent(Math.min(...c.shares.map((s) => s.fraction)))} of the rows, where a sequential or bitmap scan of the table is about as fast; check those plans`;
+    usefulness = `it was scanned ${times(scans)}, but every value covers at least ${percent(Math.min(...c.shares.map((s) => s.fraction)))} of the rows, so each lookup reads a large share of the table, where a sequential scan is often as fast; check those plans`;
   } else {
     const traffic = hasRealTraffic(table, options);
     severity = traffic ? 'medium' : 'low';
-    // Truly useless: never scanned and no value rare enough for the index to find it cheaply.
+    // Truly useless: never scanned, and no value rare enough (nor a dominant one to leave out) for an index to pay off.
     // Values pg_stats leaves out of its list are rare by definition: only a full list proves there are none.
     const listed = c.shares.reduce((n, s) => n + s.fraction, 0);
-    fixable = traffic && rare.length === 0 && listed >= 0.999;
-    usefulness = rare.length > 0 ? `it has not been scanned since the statistics reset, although the rare ${rare.length === 1 ? 'value' : 'values'} (${describeShares(column, rare)}) could use it` : 'it has not been scanned since the statistics reset';
+    fixable = traffic && sought.length === 0 && listed >= 0.999;
+    usefulness =
+      sought.length > 0
+        ? `it has not been scanned since the statistics reset, although lookups of the less common ${sought.length === 1 ? 'value' : 'values'} (${describeShares(column, sought)}) could use it`
+        : 'it has not been scanned since the statistics reset';
   }
 
   const numbers = c.analyzed
     ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${describeShares(column, c.shares)})`
     : `type ${column.type}, not analyzed`;
   const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}.`;
-  const help = fixable
-    ? `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`
-    : partial !== null
-      ? `Replace it with a partial index on the rows worth finding (${partial.definition}), then drop it; or ${composite}.`
-      : `Lead with a selective column instead: ${composite}; drop ${index.name} once no plan needs it.`;
+  let help: string;
+  if (fixable) {
+    help = `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`;
+  } else if (scans === 0 && c.analyzed) {
+    help = `Drop ${index.name}, since no query used it; if queries do look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size; or ${composite}.`;
+  } else if (partial !== null) {
+    help = `Replace it with a partial index on the rows worth finding (${partial.definition}), then drop it; or ${composite}.`;
+  } else {
+    help = `Lead with a selective column instead: ${composite}; drop ${index.name} once no plan needs it.`;
+  }
   return {
     rule: 'low-cardinality-index',
     severity,
@@ -154,7 +166,7 @@ function findingFor(index: Index, table: Table, column: Column, c: Cardinality, 
       index: indexEvidence(index),
       column: columnStatisticsEvidence(column),
       table: tableEvidence(table),
-      rareValues: rare.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
+      lessCommonValues: sought.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
       suggestedPartialIndex: partial?.definition ?? null,
       compositesWithColumn: composites.map((x) => x.definition),
     },

@@ -4,7 +4,7 @@ import { commentStatements, createIndexStatement, dropIndexStatement } from '../
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, keyList, tableEvidence } from './_evidence.js';
 import { whyNotDroppable } from './_index-semantics.js';
-import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent } from './_statistics.js';
+import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, times } from './_statistics.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
 
@@ -154,10 +154,10 @@ function findingFor(
     const barely = drops.filter((r) => !r.unused);
     if (unused.length > 0) problems.push(`${unused.length} never scanned since the statistics reset (${names(unused)})`);
     if (barely.length > 0) {
-      problems.push(`${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name}: ${formatCount(r.scans ?? 0)} scans`).join(', ')})`);
+      problems.push(`${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name} scanned ${times(r.scans ?? 0)}`).join(', ')})`);
     }
   }
-  for (const r of wideText) problems.push(`${r.index.name} indexes ${r.highCardinalityText} and was scanned ${formatCount(r.scans ?? 0)} times`);
+  for (const r of wideText) problems.push(`${r.index.name} indexes ${r.highCardinalityText} and was scanned ${times(r.scans ?? 0)}`);
   if (problems.length === 0) problems.push(`more than the ${options.overIndexedMaxIndexes} indexes a log table should need`);
 
   const writes = inserts === null ? '' : ` (${formatCount(inserts)} inserts since the statistics reset)`;

@@ -79,6 +79,7 @@ export const partitionCandidate = defineRule({
         table.rowEstimate !== null ? `~${formatCount(table.rowEstimate)} rows` : null,
         table.sizeBytes !== null ? formatBytes(table.sizeBytes) : null,
       ].filter((s) => s !== null);
+      const thresholds = `partitioning from ${formatCount(options.partitionMinRows)} rows or ${formatBytes(options.partitionMinBytes)}`;
       const activity = u && writes > 0 ? `, ${percent(u.inserts / writes)} of its writes are inserts` : '';
       const deletes = u && u.deletes > 0 ? `; ${formatCount(u.deletes)} rows were deleted since the statistics reset, which dropping old partitions would replace without bloat or VACUUM work` : '';
       findings.push({
@@ -87,7 +88,7 @@ export const partitionCandidate = defineRule({
         schema: table.schema,
         table: table.name,
         columns: [time.column.name],
-        message: `${table.schema}.${table.name} is a large log table (${size.join(', ')}${activity}) with a time column, ${time.column.name}: partition it by month on ${time.column.name} instead of adding indexes${deletes}.`,
+        message: `${table.schema}.${table.name} is a large log table (${size.join(', ')}; ${thresholds}${activity}) with a time column, ${time.column.name}: partition it by month on ${time.column.name} instead of adding indexes${deletes}.`,
         help: `Create ${plan.newTable} PARTITION BY RANGE (${time.column.name}) with monthly partitions, copy the rows and swap the names (the statements are in evidence.partitioning), then drop whole months past the retention period instead of DELETE.`,
         evidence: {
           table: tableEvidence(table),

@@ -86,7 +86,7 @@ ruleTester(lowCardinalityIndex, {
         {
           severity: 'low',
           index: 'acc_status',
-          message: expect.stringMatching(/4 distinct values .*it was scanned 1 times, but every value covers at least 25% of the rows/),
+          message: expect.stringMatching(/4 distinct values .*it was scanned once, but every value covers at least 25% of the rows/),
           fix: undefined,
         },
       ],
@@ -99,9 +99,9 @@ ruleTester(lowCardinalityIndex, {
         {
           severity: 'low',
           index: 'acc_admin',
-          message: expect.stringMatching(/false 99%, true 1%\).*may still serve lookups of the rare value \(true 1%\)/),
+          message: expect.stringMatching(/false 99%, true 1%\).*may still serve lookups of the less common value \(true 1%\)/),
           help: expect.stringMatching(/CREATE INDEX CONCURRENTLY acc_admin_partial ON \S+\.accounts \(is_admin\) WHERE is_admin = true/),
-          evidence: expect.objectContaining({ rareValues: [{ value: 't', fraction: 0.01 }] }),
+          evidence: expect.objectContaining({ lessCommonValues: [{ value: 't', fraction: 0.01 }] }),
           fix: undefined,
         },
       ],
@@ -110,7 +110,31 @@ ruleTester(lowCardinalityIndex, {
       name: 'rare value but never scanned: medium, still no fix (the rare value could use it)',
       sql: `${ACCOUNTS}; CREATE INDEX acc_admin ON accounts (is_admin); ${workload()}`,
       ruleOptions: SMALL,
-      expected: [{ severity: 'medium', index: 'acc_admin', message: expect.stringMatching(/not been scanned .* although the rare value/), fix: undefined }],
+      expected: [
+        {
+          severity: 'medium',
+          index: 'acc_admin',
+          message: expect.stringMatching(/not been scanned .* although lookups of the less common value \(true 1%\) could use it/),
+          help: expect.stringMatching(/^Drop acc_admin, since no query used it; if queries do look up the less common values, a partial index \(CREATE INDEX CONCURRENTLY acc_admin_partial .* WHERE is_admin = true\)/),
+          fix: undefined,
+        },
+      ],
+    },
+    {
+      name: 'one value dominates (90%) though none is rare, never scanned: no drop offered, the partial index is',
+      sql: `${ACCOUNTS}; CREATE TABLE jobs (id int PRIMARY KEY, state text NOT NULL);
+        INSERT INTO jobs SELECT g, CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'done' END FROM generate_series(1, 400) g;
+        CREATE INDEX jobs_state ON jobs (state); ANALYZE jobs; ${FLUSH_STATS}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          severity: 'medium',
+          index: 'jobs_state',
+          message: expect.stringMatching(/2 distinct values over ~400 rows \('done' 90%, 'failed' 10%\); it has not been scanned/),
+          evidence: expect.objectContaining({ suggestedPartialIndex: expect.stringMatching(/\(state\) WHERE state = 'failed'$/) }),
+          fix: undefined,
+        },
+      ],
     },
     {
       name: 'boolean never analyzed: low, judged by its type alone',
