@@ -73,8 +73,12 @@ function limitOf(select: AstBody): number | 'parameter' | null {
   if (count === undefined || count === null) return null;
   const node = nodeOf(bodyOf(count, 'TypeCast')?.arg ?? count);
   if (node?.[0] === 'ParamRef') return 'parameter';
-  const ival = (node?.[0] === 'A_Const' ? (node[1].ival as { ival?: number } | undefined) : undefined);
-  return ival !== undefined ? (ival.ival ?? 0) : null;
+  if (node?.[0] !== 'A_Const') return null;
+  const ival = node[1].ival as { ival?: number } | undefined;
+  if (ival !== undefined) return ival.ival ?? 0;
+  // Logged parameters come back quoted: LIMIT '20'.
+  const sval = (node[1].sval as { sval?: string } | undefined)?.sval;
+  return sval !== undefined && /^\d+$/.test(sval) ? Number(sval) : null;
 }
 
 function sameUse(a: ColumnUse, b: ColumnUse): boolean {

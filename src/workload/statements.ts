@@ -70,16 +70,14 @@ export function splitSql(text: string): SqlPiece[] | null {
   return pieces;
 }
 
-/** Parameters of a logged execution: `$1 = '42', $2 = NULL`, as `DETAIL:  parameters:` prints them. */
+/**
+ * Parameters of a logged execution: `$1 = '42', $2 = NULL`, as `DETAIL:  parameters:` prints
+ * them (a value cut by log_parameter_max_length ends in `...` inside its quotes, and stays so).
+ */
 export function parseLoggedParameters(detail: string): Map<number, string> {
   const values = new Map<number, string>();
-  const pattern = /\$(\d+) = (NULL|'(?:[^']|'')*'(?:\.\.\.)?)/g;
-  for (let match = pattern.exec(detail); match; match = pattern.exec(detail)) {
-    let value = match[2] ?? 'NULL';
-    // log_parameter_max_length cut the value: close the literal again.
-    if (value.endsWith("'...")) value = value.slice(0, -3);
-    values.set(Number(match[1]), value);
-  }
+  const pattern = /\$(\d+) = (NULL|'(?:[^']|'')*')/g;
+  for (let match = pattern.exec(detail); match; match = pattern.exec(detail)) values.set(Number(match[1]), match[2] ?? 'NULL');
   return values;
 }
 
