@@ -7,6 +7,7 @@ import type { AuditOptions, ReplicaSource } from '../audit/run.js';
 import { expandEnv, loadConfig } from '../config/load.js';
 import { ruleOptionsFromConfig, tableOverridesFromConfig } from '../config/apply.js';
 import { UserError } from '../errors.js';
+import { nodeNameOf } from '../introspect/postgres/replica-usage.js';
 
 /** What the configuration contributes to an audit, and the replica URLs to open. */
 export interface AuditConfiguration {
@@ -40,8 +41,7 @@ export async function resolveAuditConfiguration(
 
 /** A node's name for reports: scheme, host, port and database, never a user name or password. */
 export function replicaNodeName(text: string): string {
-  const url = parsePostgresUrl(text);
-  return `${url.protocol}//${url.host}${url.pathname}`;
+  return nodeNameOf(parsePostgresUrl(text).toString());
 }
 
 /** Open replica connections, closed together. */

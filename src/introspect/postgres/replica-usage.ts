@@ -37,6 +37,20 @@ export interface NodeIndexUsage {
   readonly scans: ReadonlyMap<string, number>;
 }
 
+/**
+ * A node's name for reports: a URL shown as scheme, host, port and database, never with a user
+ * name or password; any other name (a file, `demo`) as it is.
+ */
+export function nodeNameOf(name: string): string {
+  try {
+    const url = new URL(name);
+    if (url.host === '') return name;
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return name;
+  }
+}
+
 /** Reads index usage and the stats reset time from one node, read-only, in one query. */
 export async function readNodeIndexUsage(
   db: Queryable,
@@ -63,8 +77,9 @@ export async function readNodeIndexUsage(
  * replica's. Indexes a replica did not list get `scans: null` there (and a limitation), so they
  * are never called unused on the strength of a missing row.
  */
-export function withNodeUsage(model: SchemaModel, primary: string, replicas: readonly NodeIndexUsage[]): SchemaModel {
+export function withNodeUsage(model: SchemaModel, primaryName: string, replicas: readonly NodeIndexUsage[]): SchemaModel {
   if (replicas.length === 0) return model;
+  const primary = nodeNameOf(primaryName);
   const primaryNode: StatisticsNode = { node: primary, statsResetAt: model.database.statsResetAt, readAt: model.database.readAt, inRecovery: model.database.inRecovery };
   const limitations = [...model.limitations];
   const indexes: Index[] = model.indexes.map((index) => {
