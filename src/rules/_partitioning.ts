@@ -95,6 +95,10 @@ export function partitioningPlan(
     const statement = indexOnNewTable(index, target);
     if (statement !== null) create.push(statement);
   }
+  const unused = indexes.filter((i) => !i.primary && i.valid && i.usage?.scans === 0).map((i) => i.name);
+  if (unused.length > 0) {
+    notes.push(`The indexes are recreated as they are; leave out the ones nothing scans (${unused.join(', ')}: no scans since the statistics reset), as over-indexed-table and unused-index suggest.`);
+  }
   for (const fk of foreignKeys) create.push(`ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
   if (referencedBy.length > 0) {
     notes.push(
