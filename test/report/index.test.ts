@@ -4,7 +4,7 @@ import { getReporter, reporters } from '../../src/report/index.js';
 describe('reporter registry', () => {
   test('every reporter is registered under its own name', () => {
     for (const [name, reporter] of Object.entries(reporters)) expect(reporter.name).toBe(name);
-    expect(Object.keys(reporters)).toEqual(['text', 'json', 'markdown']);
+    expect(Object.keys(reporters)).toEqual(['text', 'json', 'markdown', 'html']);
   });
 
   test('getReporter finds built-ins and nothing else', () => {
@@ -15,6 +15,6 @@ describe('reporter registry', () => {
   });
 
   test('file extensions', () => {
-    expect([reporters.text.fileExtension, reporters.json.fileExtension, reporters.markdown.fileExtension]).toEqual(['txt', 'json', 'md']);
+    expect([reporters.text.fileExtension, reporters.json.fileExtension, reporters.markdown.fileExtension, reporters.html.fileExtension]).toEqual(['txt', 'json', 'md', 'html']);
   });
 });

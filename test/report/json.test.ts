@@ -9,14 +9,14 @@ describe('json reporter', () => {
 
   test('has exactly the contract\'s top-level keys, never the model', () => {
     const parsed = JSON.parse(output) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['version', 'target', 'summary', 'findings', 'tables']);
+    expect(Object.keys(parsed)).toEqual(['version', 'target', 'summary', 'findings', 'tables', 'suppressed']);
     expect(output).not.toContain('"model"');
   });
 
   test('round-trips the target, summary and findings', () => {
     const parsed = JSON.parse(output) as unknown;
     const { model: _model, workload: _workload, ...reported } = result;
-    expect(parsed).toEqual(JSON.parse(JSON.stringify(reported)));
+    expect(parsed).toEqual(JSON.parse(JSON.stringify({ ...reported, suppressed: [] })));
     expect(reporters.json.render(JSON.parse(output) as AuditResult, { color: false })).toBe(output);
   });
 

@@ -70,7 +70,9 @@ function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo
       : [`dbdoctor fix ${targets.fix} --rule ${rule}`, `dbdoctor apply ${targets.apply} --rule ${rule} --dry-run`, `dbdoctor apply ${targets.apply} --rule ${rule}`];
   const where = tables.length <= 4 ? `on ${joinWords(tables)}` : `on ${countOf(tables.length, 'table')}`;
   const manual = findings.length - fixable;
-  const detail = `${countOf(findings.length, 'finding')} ${where}${fixable > 0 ? `; ${fixable === findings.length ? 'all have' : `${fixable} have`} a reversible fix` : '; no automatic fix: review each by hand'}${fixable > 0 && manual > 0 ? `, ${manual} need review by hand` : ''}.`;
+  const some = fixable === findings.length ? (fixable === 1 ? 'it has' : 'all have') : `${fixable} ${fixable === 1 ? 'has' : 'have'}`;
+  const review = `${manual} ${manual === 1 ? 'needs' : 'need'} review by hand`;
+  const detail = `${countOf(findings.length, 'finding')} ${where}${fixable > 0 ? `; ${some} a reversible fix` : '; no automatic fix: review each by hand'}${fixable > 0 && manual > 0 ? `, ${review}` : ''}.`;
   return {
     priority,
     when: WHEN[priority],
@@ -82,6 +84,9 @@ function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo
     rank: severityRank(severity),
   };
 }
+
+/** The rule that reports monitoring gaps as findings. */
+const MONITORING_RULE = 'monitoring-not-ready';
 
 const CHECK_ACTIONS: { readonly [id: string]: { readonly title: string; readonly priority: Priority } } = {
   'pg-stat-statements': { title: 'Enable pg_stat_statements (shared_preload_libraries, then CREATE EXTENSION) so query patterns can be measured', priority: 'MEDIUM' },
@@ -96,9 +101,12 @@ export function nextSteps(result: AuditResult, checklist: readonly CheckItem[]):
   const byRule = new Map<string, Finding[]>();
   for (const f of inSeverityOrder(result.findings)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
   const steps = [...byRule].map(([rule, findings]) => ruleStep(rule, findings, result.target));
+  // The monitoring-not-ready rule, when it ran, already made a step of the monitoring gaps.
+  const monitoringReported = byRule.has(MONITORING_RULE);
   for (const item of checklist) {
     const action = CHECK_ACTIONS[item.id];
     if (!action || item.status !== 'fail') continue;
+    if (monitoringReported && item.group === 'Monitoring') continue;
     const rank = action.priority === 'HIGH' ? 3 : action.priority === 'MEDIUM' ? 2 : 1;
     steps.push({ priority: action.priority, when: WHEN[action.priority], title: action.title, detail: `${item.label}: ${item.detail}.`, rule: null, findings: 0, commands: [], rank });
   }

@@ -114,7 +114,9 @@ export function nextStepsSection(steps: readonly NextStep[]): string[] {
   if (steps.length === 0) return [...lines, 'Nothing to do: keep auditing after schema changes and as the statistics grow.', ''];
   steps.forEach((step, i) => {
     lines.push(`${i + 1}. **[${step.priority}] ${prose(step.title)}** — ${step.when}. ${prose(capitalize(step.detail))}`);
-    if (step.commands.length > 0) lines.push('', '   ```bash', ...step.commands.map((c) => `   ${c}`), '   ```', '');
+    // Continuation lines indent to the item's text, or "10." would end the list.
+    const indent = ' '.repeat(`${i + 1}. `.length);
+    if (step.commands.length > 0) lines.push('', `${indent}\`\`\`bash`, ...step.commands.map((c) => `${indent}${c}`), `${indent}\`\`\``, '');
   });
   if (lines[lines.length - 1] !== '') lines.push('');
   return lines;
