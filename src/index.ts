@@ -16,6 +16,25 @@ export { writers as migrationWriters, getWriter as getMigrationWriter, type Migr
 export { applySteps, resumeLatest, rollbackLatest, type EngineOptions, type RunOutcome } from './apply/engine.js';
 export { analyzePool, buildPoolReport, poolReporters, type PoolOptions } from './pool/index.js';
 export { UserError } from './errors.js';
+export { classifyTables, tableTypesOf, type TableTypeOverride } from './classify/index.js';
+export type { TableType, TableClassification, TableTypes, Confidence, ClassificationSource } from './classify/types.js';
+export { statisticsTrust, type StatisticsTrust, type NodeStatistics } from './stats/trust.js';
+export {
+  loadConfig,
+  parseConfig,
+  readConfigFile,
+  configSchema,
+  configJsonSchema,
+  applyIgnores,
+  ruleOptionsFromConfig,
+  tableOverridesFromConfig,
+  type DbdoctorConfig,
+  type IgnoreEntry,
+  type LoadedConfig,
+  type SuppressedFinding,
+} from './config/index.js';
+export { readNodeIndexUsage, withNodeUsage } from './introspect/postgres/replica-usage.js';
+export type { ReplicaSource } from './audit/run.js';
 export {
   readWorkload,
   loadParser,
