@@ -1,6 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDemoDatabase, DEMO_TABLES, FAILED_UNIQUE_INDEX } from '../../src/demo/index.js';
+import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_TABLES, FAILED_UNIQUE_INDEX } from '../../src/demo/index.js';
+import { auditPostgres } from '../../src/audit/run.js';
+import type { AuditResult } from '../../src/audit/types.js';
+import type { Finding } from '../../src/rules/types.js';
+import { lowCardinalityIndex } from '../../src/rules/low-cardinality-index.js';
+import { overIndexedTable } from '../../src/rules/over-indexed-table.js';
+import { compositeColumnOrder } from '../../src/rules/composite-column-order.js';
+import { partitionCandidate } from '../../src/rules/partition-candidate.js';
 
 const ALL_TABLES = [
   'api_keys',
@@ -164,5 +171,81 @@ describe('demo database', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+/** The statistics-aware rules on the demo, audited the way `dbdoctor audit --demo` does. */
+describe('demo audit: low-cardinality, over-indexed, composite order, partitioning', () => {
+  let db: PGlite;
+  let findings: readonly Finding[];
+  let tables: AuditResult['tables'];
+  beforeAll(async () => {
+    db = await createDemoDatabase();
+    const result = await auditPostgres(db, { kind: 'demo', name: 'demo' }, {
+      rules: [lowCardinalityIndex, overIndexedTable, compositeColumnOrder, partitionCandidate],
+      ruleOptions: DEMO_RULE_OPTIONS,
+    });
+    findings = result.findings;
+    tables = result.tables;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  const of = (rule: string): Finding[] => findings.filter((f) => f.rule === rule);
+
+  test('the classifier types the seed\'s log tables as log, from their statistics', () => {
+    const logs = tables.filter((t) => t.type === 'log').map((t) => t.table).sort();
+    expect(logs).toEqual([...LOG_TABLES].sort());
+  });
+
+  test('over-indexed-table: one finding per log table; the time-range and foreign-key indexes stay', () => {
+    const byTable = new Map(of('over-indexed-table').map((f) => [f.table, f]));
+    expect([...byTable.keys()].sort()).toEqual([...LOG_TABLES].sort());
+    const api = byTable.get('api_request_logs')!;
+    expect(api.evidence['suggestedDrops']).toEqual(['ix_api_request_logs_endpoint', 'ix_api_request_logs_method', 'ix_api_request_logs_status_code']);
+    expect(api.evidence['indexWritesPerInsert']).toBe(7);
+    expect(api.fix?.up).toHaveLength(3);
+    for (const f of byTable.values()) {
+      const drops = f.evidence['suggestedDrops'] as string[];
+      expect(drops.some((d) => d.endsWith('_created_at'))).toBe(false);
+      expect((f.evidence['savings'] as { bytes: number }).bytes).toBeGreaterThan(0);
+    }
+    // The only index on api_key_id serves the foreign key to api_keys: kept although nothing scanned it.
+    expect(api.evidence['indexes']).toContainEqual(expect.objectContaining({ name: 'ix_api_request_logs_api_key_id', verdict: expect.stringMatching(/^keep: the only index serving foreign key/) }));
+  });
+
+  test("low-cardinality-index: the seed's boolean and status indexes, never a unique or composite one", () => {
+    const indexes = of('low-cardinality-index').map((f) => f.index);
+    for (const name of ['ix_users_is_active', 'ix_api_keys_is_active', 'ix_webhook_configurations_is_active', 'ix_experiments_status', 'ix_email_logs_status', 'ix_webhook_logs_status', 'ix_training_runs_status']) {
+      expect(indexes).toContain(name);
+    }
+    for (const f of of('low-cardinality-index')) expect(f.columns).toHaveLength(1);
+    expect(indexes).not.toContain('ix_users_username');
+    expect(indexes).not.toContain('ix_api_keys_key_hash');
+    // Skewed and scanned: kept, with the partial index on the rare value suggested.
+    const failedRuns = of('low-cardinality-index').find((f) => f.index === 'ix_training_runs_status')!;
+    expect(failedRuns.severity).toBe('low');
+    expect(failedRuns.fix).toBeUndefined();
+    expect(failedRuns.evidence['suggestedPartialIndex']).toMatch(/WHERE status = 'failed'$/);
+  });
+
+  test("composite-column-order: the seed's composites all lead with user_id, the selective column", () => {
+    expect(of('composite-column-order')).toEqual([]);
+  });
+
+  test('partition-candidate: api_request_logs, with its retention DELETEs; not at production thresholds', async () => {
+    expect(of('partition-candidate').map((f) => f.table)).toEqual(['api_request_logs']);
+    const atDefaults = await auditPostgres(db, { kind: 'demo', name: 'demo' }, { rules: [partitionCandidate] });
+    expect(atDefaults.findings).toEqual([]);
+  });
+
+  test('the partitioning plan runs on the demo database: the table ends partitioned with every row', async () => {
+    const plan = of('partition-candidate')[0]!.evidence['partitioning'] as { create: string[]; migrate: string[] };
+    const count = async (): Promise<number> => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_request_logs')).rows[0]!.n;
+    const before = await count();
+    for (const statement of [...plan.create, ...plan.migrate]) await db.exec(statement);
+    const kind = await db.query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE oid = 'api_request_logs'::regclass`);
+    expect(kind.rows).toEqual([{ relkind: 'p' }]);
+    expect(await count()).toBe(before);
   });
 });
