@@ -47,6 +47,8 @@ export interface WorkloadSources {
   readonly queryFiles?: readonly string[];
   /** Read pg_stat_statements of the audited database (default true). */
   readonly statStatements?: boolean;
+  /** SQL text read like a query file (the demo's queries; a library caller's own list). */
+  readonly queryText?: string;
 }
 
 /** A standby to read index usage from. */
@@ -130,7 +132,7 @@ export async function auditPostgres(
   }
   const sources = options.workloadSources;
   if (options.workload === undefined && sources) {
-    const workload = await readWorkload({ model, db: sources.statStatements === false ? undefined : db, logFiles: sources.logFiles ?? [], queryFiles: sources.queryFiles ?? [] });
+    const workload = await readWorkload({ model, db: sources.statStatements === false ? undefined : db, logFiles: sources.logFiles ?? [], queryFiles: sources.queryFiles ?? [], ...(sources.queryText !== undefined ? { queryText: sources.queryText } : {}) });
     options = { ...options, workload };
   }
   let plans = options.plans ?? null;

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget, type OpenTarget } from '../connect/index.js';
-import { createDemoDatabase, DEMO_RULE_OPTIONS } from '../demo/index.js';
+import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
 import { UserError } from '../errors.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
@@ -69,7 +69,9 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   try {
     const open = target === null ? await openDemo() : await openTarget(target);
     try {
-      const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
+      // The demo brings its own workload (its queries as a query file), plus any files given.
+      const workloadSources =
+        target === null ? { ...DEMO_WORKLOAD_SOURCES, logFiles: options.log ?? [], queryFiles: options.queries ?? [] } : workloadSourcesOf(options, open.info.kind === 'postgres');
       // The demo's tables are small stand-ins: its size thresholds are scaled down with them (a config still wins).
       const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
       result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, ...demo, replicas: replicas.replicas, ...(workloadSources ? { workloadSources } : {}) });

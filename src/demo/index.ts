@@ -6,9 +6,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { RuleOptions } from '../rules/types.js';
 import { DEMO_SCHEMA_SQL, FAILED_UNIQUE_INDEX } from './schema.js';
+import { DEMO_QUERY_FILE } from './queries.js';
+import type { WorkloadSources } from '../audit/run.js';
 import { flushStatistics, runReadWorkload, runWriteWorkload } from './workload.js';
 
 export { DEMO_TABLES, FAILED_UNIQUE_INDEX, type DemoTable } from './schema.js';
+export { DEMO_QUERY_FILE, READ_QUERIES, type ReadQuery } from './queries.js';
 
 /** What the demo database is, in one paragraph for the head of a report. */
 export const DEMO_DESCRIPTION: string =
@@ -33,6 +36,12 @@ export const DEMO_RULE_OPTIONS: Partial<RuleOptions> = {
   partitionMinRows: 15_000,
   partitionMinBytes: 10 * 1024 ** 2,
 };
+
+/**
+ * Where the demo's audit reads its workload: the application's read queries as a query file, each
+ * weighted by how often the demo sends it (PGlite has no pg_stat_statements).
+ */
+export const DEMO_WORKLOAD_SOURCES: WorkloadSources = { queryText: DEMO_QUERY_FILE, statStatements: false };
 
 /** SQLSTATE unique_violation: what a unique index build over duplicate values fails with. */
 const UNIQUE_VIOLATION = '23505';

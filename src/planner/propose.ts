@@ -67,7 +67,8 @@ export function proposeIndex(table: Table, group: ColumnUseGroup, taken: Readonl
   if (range !== null) {
     const key = keyOf(range, range.kind);
     if (!keys.some((k) => sameKey(k, key))) keys.push(key);
-  } else {
+  } else if (!options.useJoins) {
+    // For a join the index is probed once per outer row; the ORDER BY sorts the joined rows, which this index cannot order.
     for (const order of group.orderBy) {
       const key = keyOf(order, 'order-by', order.descending === true);
       if (!keys.some((k) => sameKey(k, key))) keys.push(key);

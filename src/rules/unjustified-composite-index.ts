@@ -78,7 +78,9 @@ export const unjustifiedCompositeIndex = defineRule({
       let help: string;
       if (u.prefixServedBy) {
         fix = dropIndexFix(index);
-        help = `Drop ${index.name}: ${u.prefixServedBy.name} already serves (${used.join(', ')}).`;
+        const idle = (u.prefixServedBy.usage?.scans ?? null) === 0;
+        // Its scans went to the composite; an unused-index finding on it must not be followed together with this one.
+        help = `Drop ${index.name}: ${u.prefixServedBy.name} already serves (${used.join(', ')})${idle ? `; keep ${u.prefixServedBy.name} even though it shows no scans: the planner used ${index.name} for those queries until now` : ''}.`;
       } else {
         const schemaTaken = taken.get(index.schema) ?? new Set<string>();
         const name = prefixIndexName(index, used, schemaTaken);
