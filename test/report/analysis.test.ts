@@ -4,6 +4,7 @@ import {
   createdIndexes,
   droppedIndexNames,
   estimateSavings,
+  keyColumnsOf,
   nextSteps,
   shellWord,
   statisticsFacts,
@@ -212,4 +213,48 @@ test('analyze ties it together', () => {
   expect(analysis.savings.droppedIndexes).toBe(2);
   expect(analysis.checklist.length).toBeGreaterThan(10);
   expect(analysis.nextSteps[0]!.priority).toBe('HIGH');
+});
+
+describe('clashing fixes', () => {
+  const fk = { schema: 'public', name: 'orders_user_id_fkey', table: 'orders', columns: [{ column: 'user_id', referencedColumn: 'id', equalityOpfamilies: [], collation: null }], referencedTable: { schema: 'public', name: 'users' }, onDelete: 'a', onUpdate: 'a', validated: true, definition: '' };
+  const unjustified: Finding = {
+    rule: 'unjustified-composite-index',
+    severity: 'low',
+    schema: 'public',
+    table: 'orders',
+    index: 'orders_user_id_created_at_idx',
+    message: 'No query needs the composite.',
+    help: 'Drop it.',
+    evidence: {},
+    fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+  };
+
+  test('two drops that together leave a foreign key unindexed keep the index the other finding meant to keep', () => {
+    const base = makeRichResult({ findings: [...makeFindings(), unjustified] });
+    const result = { ...base, model: { ...base.model, foreignKeys: [fk] } };
+    const orders = tableStrategies(result).find((s) => s.table === 'orders')!;
+    // redundant-index drops (user_id) for the composite; the composite is dropped too; the FK needs one: the composite was named to stay.
+    const kept = orders.current.find((e) => e.name === 'orders_user_id_created_at_idx')!;
+    expect(kept.keptBecause).toBe('foreign key orders_user_id_fkey needs it once the others are dropped');
+    expect(orders.dropped.map((e) => e.name)).toEqual(['orders_user_id_idx']);
+    expect(orders.recommended).toContain('orders_user_id_created_at_idx');
+    expect(estimateSavings([orders]).tables[0]!.droppedIndexes).toBe(1);
+  });
+
+  test('without the foreign key both drops stand', () => {
+    const orders = tableStrategies(makeRichResult({ findings: [...makeFindings(), unjustified] })).find((s) => s.table === 'orders')!;
+    expect(orders.dropped.map((e) => e.name)).toEqual(['orders_user_id_created_at_idx', 'orders_user_id_idx']);
+  });
+
+  test('an index to create that another created index starts with is not created', () => {
+    const wider: Finding = { ...unjustified, rule: 'missing-index', index: 'orders_product_id_status_idx', fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_status_idx ON public.orders (product_id, status DESC)'], down: [] } };
+    const orders = tableStrategies(makeRichResult({ findings: [...makeFindings(), wider] })).find((s) => s.table === 'orders')!;
+    expect(orders.created.map((c) => c.name)).toEqual(['orders_product_id_status_idx']);
+    expect(orders.skipped.map((s) => [s.index.name, s.coveredBy])).toEqual([['orders_product_id_idx', 'orders_product_id_status_idx']]);
+    expect(orders.recommended).not.toContain('orders_product_id_idx');
+  });
+
+  test('key columns of a key list', () => {
+    expect(keyColumnsOf('a, "B c" DESC, lower(d), e text_pattern_ops, f NULLS FIRST')).toEqual(['a', 'B c', null, 'e', 'f']);
+  });
 });

@@ -5,7 +5,7 @@
  * removes the entries later). So each dropped index saves one index write per insert and per
  * non-HOT update.
  */
-import type { TableStrategy } from './strategy.js';
+import { isDropped, type TableStrategy } from './strategy.js';
 
 /** Savings on one table. */
 export interface TableSavings {
@@ -39,7 +39,7 @@ export function estimateSavings(strategies: readonly TableStrategy[]): Savings {
     if (s.dropped.length === 0 && s.created.length === 0) continue;
     // An index left not ready by a failed build is not written, so dropping it saves no writes.
     const maintainedDrops = s.dropped.filter((e) => e.maintained).length;
-    const kept = s.current.filter((e) => e.maintained && e.droppedBy.length === 0).length;
+    const kept = s.current.filter((e) => e.maintained && !isDropped(e)).length;
     const rowWrites = s.writes === null ? null : s.writes.inserts + Math.max(0, s.writes.updates - s.writes.hotUpdates);
     tables.push({
       schema: s.schema,

@@ -5,9 +5,10 @@
  */
 import type { AuditResult } from '../../audit/types.js';
 import type { Confidence, TableClassification, TableType } from '../../classify/types.js';
-import type { Index, Table, TableUsage } from '../../model/types.js';
+import type { ForeignKey, Index, Table, TableUsage } from '../../model/types.js';
 import type { Finding } from '../../rules/types.js';
 import { evidenceAt, indexKeys } from '../format.js';
+import { indexesForeignKeysNeed, keyColumnsOf, supersededCreates } from './conflicts.js';
 
 /** An index the recommended set keeps or drops. */
 export interface IndexEntry {
@@ -20,8 +21,12 @@ export interface IndexEntry {
   readonly traits: readonly string[];
   /** Written on every insert (PostgreSQL: indisready); an index left not ready by a failed build is not. */
   readonly maintained: boolean;
-  /** The findings that drop it (empty for a kept index). */
+  /** The findings that propose dropping it (empty for an index no finding touches). */
   readonly droppedBy: readonly Finding[];
+  /** Why it stays although findings propose dropping it (a foreign key still needs it), else null. */
+  readonly keptBecause: string | null;
+  /** Key columns in order, null for expression keys. */
+  readonly keyColumns: readonly (string | null)[];
 }
 
 /** An index a finding's fix creates. */
@@ -30,6 +35,19 @@ export interface CreatedIndex {
   readonly keys: string;
   readonly definition: string;
   readonly finding: Finding;
+}
+
+/** Is this index dropped in the recommended set? */
+export function isDropped(entry: IndexEntry): boolean {
+  return entry.droppedBy.length > 0 && entry.keptBecause === null;
+}
+
+/** The recommendation for one current index, in words: `drop` with the rules, or `keep` (with why, when a drop was overruled). */
+export function verdictOf(entry: IndexEntry): { readonly action: 'drop' | 'keep'; readonly because: string } {
+  const rules = [...new Set(entry.droppedBy.map((f) => f.rule))].join(', ');
+  if (isDropped(entry)) return { action: 'drop', because: rules };
+  if (entry.keptBecause !== null) return { action: 'keep', because: `${entry.keptBecause}; ${rules} proposed dropping it` };
+  return { action: 'keep', because: '' };
 }
 
 /** Row writes to a table since the statistics reset. */
@@ -54,6 +72,8 @@ export interface TableStrategy {
   readonly current: readonly IndexEntry[];
   readonly dropped: readonly IndexEntry[];
   readonly created: readonly CreatedIndex[];
+  /** Indexes findings propose creating that another created or kept index already starts with. */
+  readonly skipped: readonly { readonly index: CreatedIndex; readonly coveredBy: string }[];
   /** Current minus dropped (the kept entries), plus created, by name. */
   readonly recommended: readonly string[];
   readonly findings: readonly Finding[];
@@ -161,6 +181,11 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
     const k = key(index.schema, index.table);
     indexesByTable.set(k, [...(indexesByTable.get(k) ?? []), index]);
   }
+  const lookupForeignKeys = new Map<string, ForeignKey[]>();
+  for (const fk of result.model.foreignKeys) {
+    const k = key(fk.schema, fk.table);
+    lookupForeignKeys.set(k, [...(lookupForeignKeys.get(k) ?? []), fk]);
+  }
   const findingsByTable = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const k = key(f.schema, f.table);
@@ -171,22 +196,39 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
     const c = classifications.get(k);
     const findings = findingsByTable.get(k) ?? [];
     const drops = findings.map((f) => ({ finding: f, names: droppedIndexNames(f) }));
-    const entries: IndexEntry[] = (indexesByTable.get(k) ?? [])
-      .slice()
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((index) => ({
-        name: index.name,
-        keys: indexKeys(index),
-        sizeBytes: index.sizeBytes,
-        scans: index.usage?.scans ?? null,
-        traits: traitsOf(index),
-        maintained: index.ready && !index.partitioned,
-        droppedBy: drops.filter((d) => d.names.includes(index.name)).map((d) => d.finding),
-      }));
-    const dropped = entries.filter((e) => e.droppedBy.length > 0);
-    const existing = new Set(entries.map((e) => e.name));
-    const created: CreatedIndex[] = [];
-    for (const f of findings) for (const c2 of createdIndexes(f)) if (!existing.has(c2.name) && !created.some((x) => x.name === c2.name)) created.push(c2);
+    const indexes = (indexesByTable.get(k) ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
+    const proposed = indexes.map((index) => ({
+      name: index.name,
+      keys: indexKeys(index),
+      keyColumns: index.keys.map((key) => key.column),
+      usable: index.valid && index.predicate === null,
+      sizeBytes: index.sizeBytes,
+      scans: index.usage?.scans ?? null,
+      traits: traitsOf(index),
+      maintained: index.ready && !index.partitioned,
+      droppedBy: drops.filter((d) => d.names.includes(index.name)).map((d) => d.finding),
+    }));
+    const existing = new Set(proposed.map((e) => e.name));
+    const allCreated: CreatedIndex[] = [];
+    for (const f of findings) for (const c2 of createdIndexes(f)) if (!existing.has(c2.name) && !allCreated.some((x) => x.name === c2.name)) allCreated.push(c2);
+    const createdKeyed = allCreated.map((c2) => ({
+      name: c2.name,
+      keyColumns: keyColumnsOf(c2.keys),
+      usable: true,
+      plain: !/^\s*CREATE\s+UNIQUE/i.test(c2.definition) && !/\sWHERE\s/i.test(c2.definition),
+    }));
+    const keptNow = proposed.filter((e) => e.droppedBy.length === 0);
+    const superseded = supersededCreates(createdKeyed, keptNow);
+    const created = allCreated.filter((c2) => !superseded.has(c2.name));
+    const keepForForeignKeys = indexesForeignKeysNeed(
+      lookupForeignKeys.get(k) ?? [],
+      proposed,
+      new Set(proposed.filter((e) => e.droppedBy.length > 0).map((e) => e.name)),
+      createdKeyed.filter((c2) => !superseded.has(c2.name)),
+      new Set(findings.flatMap((f) => (f.coveredBy === undefined ? [] : [f.coveredBy]))),
+    );
+    const entries: IndexEntry[] = proposed.map(({ usable: _usable, ...e }) => ({ ...e, keptBecause: keepForForeignKeys.get(e.name) ?? null }));
+    const dropped = entries.filter(isDropped);
     return {
       schema: table.schema,
       table: table.name,
@@ -200,7 +242,8 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
       current: entries,
       dropped,
       created,
-      recommended: [...entries.filter((e) => e.droppedBy.length === 0).map((e) => e.name), ...created.map((x) => x.name)],
+      skipped: allCreated.filter((c2) => superseded.has(c2.name)).map((index) => ({ index, coveredBy: superseded.get(index.name)! })),
+      recommended: [...entries.filter((e) => !isDropped(e)).map((e) => e.name), ...created.map((x) => x.name)],
       findings,
     };
   });

@@ -1,12 +1,18 @@
 /** HTML: strategy by table type, savings, success criteria, next steps, migration, limitations. */
 import type { AuditResult } from '../../audit/types.js';
 import type { TableType } from '../../classify/types.js';
-import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js';
-import { limitationLines, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
+import type { Analysis, CheckStatus, IndexEntry, TableStrategy } from '../analysis/index.js';
+import { limitationLines, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, findingPath, formatCount, humanBytes, inSeverityOrder, sqlStatement } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 
 const TYPE_TITLE: { readonly [T in TableType]: string } = { transaction: 'Transaction tables', log: 'Log tables', junction: 'Junction tables', unknown: 'Tables of unknown type' };
+
+function verdictCell(e: IndexEntry): SafeHtml {
+  const v = verdictOf(e);
+  if (v.action === 'drop') return html`<span class="drop">drop</span> — ${v.because}`;
+  return v.because === '' ? html`keep` : html`<strong>keep</strong> — ${v.because}`;
+}
 
 function tableBlock(s: TableStrategy): SafeHtml {
   const w = s.writes;
@@ -14,8 +20,9 @@ function tableBlock(s: TableStrategy): SafeHtml {
 ${w ? html`<p class="muted">${s.rowEstimate === null ? '' : `~${countOf(Math.round(s.rowEstimate), 'row')} · `}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT), ${formatCount(w.deletes)} deletes</p>` : ''}
 ${s.evidence.length > 0 ? html`<ul>${s.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}
 <table><thead><tr><th>Index</th><th>Keys</th><th class="num">Size</th><th class="num">Scans</th><th>Recommendation</th></tr></thead><tbody>
-${s.current.map((e) => html`<tr><td><code>${e.name}</code></td><td><code>${e.keys}</code>${e.traits.length > 0 ? html` <span class="muted">(${e.traits.join(', ')})</span>` : ''}</td><td class="num">${e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes)}</td><td class="num">${e.scans === null ? '—' : formatCount(e.scans)}</td><td>${e.droppedBy.length > 0 ? html`<span class="drop">drop</span> — ${[...new Set(e.droppedBy.map((f) => f.rule))].join(', ')}` : 'keep'}</td></tr>`)}
+${s.current.map((e) => html`<tr><td><code>${e.name}</code></td><td><code>${e.keys}</code>${e.traits.length > 0 ? html` <span class="muted">(${e.traits.join(', ')})</span>` : ''}</td><td class="num">${e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes)}</td><td class="num">${e.scans === null ? '—' : formatCount(e.scans)}</td><td>${verdictCell(e)}</td></tr>`)}
 ${s.created.map((c) => html`<tr><td><code>${c.name}</code></td><td><code>${c.keys}</code></td><td class="num">—</td><td class="num">—</td><td><span class="create">create</span> — ${c.finding.rule}</td></tr>`)}
+${s.skipped.map(({ index, coveredBy }) => html`<tr><td><code>${index.name}</code></td><td><code>${index.keys}</code></td><td class="num">—</td><td class="num">—</td><td>not created — <code>${coveredBy}</code> starts with the same keys (${index.finding.rule} proposed it)</td></tr>`)}
 </tbody></table>
 <p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`)}</p>`;
 }

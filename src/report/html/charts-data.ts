@@ -1,5 +1,5 @@
 /** The report's charts: index size, scans and writes per table, from the analysis. */
-import type { Analysis } from '../analysis/index.js';
+import { isDropped, type Analysis } from '../analysis/index.js';
 import type { AuditResult } from '../../audit/types.js';
 import { formatCount, humanBytes } from '../format.js';
 import { barChart, compactCount, type BarChartSpec } from './charts.js';
@@ -23,7 +23,7 @@ export function chartSpecs(result: AuditResult, analysis: Analysis): BarChartSpe
   const strategies = analysis.strategies;
   const names = strategies.map((s) => `${s.schema}.${s.table}`);
   const usage = new Map(result.model.tables.map((t) => [`${t.schema}.${t.name}`, t.usage]));
-  const sizeKept = strategies.map((s) => s.current.filter((e) => e.droppedBy.length === 0).reduce((sum, e) => sum + (e.sizeBytes ?? 0), 0));
+  const sizeKept = strategies.map((s) => s.current.filter((e) => !isDropped(e)).reduce((sum, e) => sum + (e.sizeBytes ?? 0), 0));
   const sizeDropped = strategies.map((s) => s.dropped.reduce((sum, e) => sum + (e.sizeBytes ?? 0), 0));
   const indexScans = strategies.map((s) => s.current.reduce((sum, e) => sum + (e.scans ?? 0), 0));
   const seqScans = names.map((n) => usage.get(n)?.seqScans ?? 0);

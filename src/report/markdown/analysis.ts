@@ -1,7 +1,7 @@
 /** Markdown: strategy by table type, estimated savings, success criteria and next steps. */
 import type { TableType } from '../../classify/types.js';
 import type { Analysis, CheckItem, CheckStatus, NextStep, TableStrategy } from '../analysis/index.js';
-import { LOG_TABLE_MAX_INDEXES, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
+import { LOG_TABLE_MAX_INDEXES, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes } from '../format.js';
 import { capitalize, code, header, prose, row } from './syntax.js';
 
@@ -31,14 +31,16 @@ function tableBlock(s: TableStrategy): string[] {
   if (facts.length > 0) lines.push(`- Measured: ${facts.join('; ')}`);
   if (s.evidence.length > 0) lines.push(`- Evidence: ${s.evidence.map(prose).join('; ')}`);
   if (lines.length > 2) lines.push('');
-  if (s.current.length === 0 && s.created.length === 0) return [...lines, 'No indexes.', ''];
+  if (s.current.length === 0 && s.created.length === 0 && s.skipped.length === 0) return [...lines, 'No indexes.', ''];
   lines.push(...header(['Index', 'Keys', 'Size', 'Scans', 'Recommendation'], [2, 3]));
   for (const e of s.current) {
     const traits = e.traits.length > 0 ? ` (${e.traits.join(', ')})` : '';
-    const verdict = e.droppedBy.length > 0 ? `**drop** — ${[...new Set(e.droppedBy.map((f) => f.rule))].join(', ')}` : 'keep';
+    const v = verdictOf(e);
+    const verdict = v.action === 'drop' ? `**drop** — ${v.because}` : v.because === '' ? 'keep' : `**keep** — ${prose(v.because)}`;
     lines.push(row([code(e.name), `${code(e.keys)}${prose(traits)}`, e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes), e.scans === null ? '—' : formatCount(e.scans), verdict]));
   }
   for (const c of s.created) lines.push(row([code(c.name), code(c.keys), '—', '—', `**create** — ${c.finding.rule}`]));
+  for (const { index, coveredBy } of s.skipped) lines.push(row([code(index.name), code(index.keys), '—', '—', `not created — ${code(coveredBy)} starts with the same keys (${index.finding.rule} proposed it)`]));
   lines.push('');
   const before = s.current.length;
   lines.push(`Recommended index set (${before} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map(code).join(', ')}`, '');

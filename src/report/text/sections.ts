@@ -2,7 +2,7 @@
 import type { AuditResult } from '../../audit/types.js';
 import type { TableType } from '../../classify/types.js';
 import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js';
-import { describeAge, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
+import { describeAge, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes, issueList } from '../format.js';
 import { columns, heading, safe, type Palette } from './layout.js';
 
@@ -42,10 +42,12 @@ function tableLines(p: Palette, s: TableStrategy): string[] {
   for (const e of s.evidence) lines.push(`      ${p.dim('evidence:')} ${safe(e)}`);
   const rows: string[][] = [['index', 'keys', 'size', 'scans', 'verdict']];
   for (const e of s.current) {
-    const verdict = e.droppedBy.length > 0 ? `drop (${[...new Set(e.droppedBy.map((f) => f.rule))].join(', ')})` : 'keep';
+    const v = verdictOf(e);
+    const verdict = v.because === '' ? v.action : `${v.action} (${safe(v.because)})`;
     rows.push([safe(e.name), safe(e.keys), e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes), e.scans === null ? '—' : formatCount(e.scans), verdict]);
   }
   for (const c of s.created) rows.push([safe(c.name), safe(c.keys), '—', '—', `create (${c.finding.rule})`]);
+  for (const { index, coveredBy } of s.skipped) rows.push([safe(index.name), safe(index.keys), '—', '—', `not created (${safe(coveredBy)} starts with the same keys)`]);
   if (rows.length > 1) lines.push(...columns(p, rows, ['left', 'left', 'right', 'right', 'left'], '      '));
   lines.push(`      ${p.dim(`recommended (${s.current.length} → ${s.recommended.length}):`)} ${s.recommended.length === 0 ? 'none' : s.recommended.map(safe).join(', ')}`);
   return lines;
