@@ -4,6 +4,7 @@ import { runAuditCommand, type CommandIo } from './audit-command.js';
 import { runApplyCommand } from './apply-command.js';
 import { runFixCommand } from './fix-command.js';
 import { runPoolCommand } from './pool-command.js';
+import { runDocsCommand } from './docs-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../version.js';
 
@@ -37,6 +38,22 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
       setExitCode(await runAuditCommand(target, options, io));
+    });
+  program
+    .command('docs')
+    .description('write the index-strategy document: per table its type, query patterns and every index with the queries it serves; what to remove and add; a maintenance schedule')
+    .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
+    .option('--demo', 'document the built-in demo application (runs in-process on PGlite)')
+    .addOption(new Option('-f, --format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
+    .option('-o, --output <file>', 'where to write it (default ./INDEX_STRATEGY.md, or .html; - for standard output)')
+    .option('-s, --schema <name>', 'only this schema (repeatable); default: all user schemas', collect)
+    .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
+    .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
+    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action(async (target: string | undefined, options) => {
+      setExitCode(await runDocsCommand(target, options, io));
     });
   program
     .command('fix')

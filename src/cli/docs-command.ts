@@ -1,0 +1,80 @@
+import { writeFile } from 'node:fs/promises';
+import { auditPostgres, type WorkloadSources } from '../audit/run.js';
+import type { AuditResult } from '../audit/types.js';
+import { openTarget, type OpenTarget } from '../connect/index.js';
+import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
+import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../docs/index.js';
+import { UserError } from '../errors.js';
+import type { CommandIo } from './audit-command.js';
+import { resolveAuditConfiguration } from './audit-config.js';
+import { EXIT_CLEAN } from './exit.js';
+
+/** Options of `dbdoctor docs`, as commander hands them over. */
+export interface DocsCommandOptions {
+  readonly demo?: boolean;
+  readonly format?: string;
+  /** Where to write; default ./INDEX_STRATEGY.md (./INDEX_STRATEGY.html with --format html); `-` for standard output. */
+  readonly output?: string;
+  readonly schema?: string[];
+  readonly log?: string[];
+  readonly queries?: string[];
+  readonly config?: string;
+}
+
+async function openDemo(): Promise<OpenTarget> {
+  const lite = await createDemoDatabase();
+  return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
+}
+
+function targetOf(argument: string | undefined, options: DocsCommandOptions, env: NodeJS.ProcessEnv): string | null {
+  if (options.demo) {
+    if (argument) throw new UserError('give either a target or --demo, not both');
+    return null;
+  }
+  const target = argument ?? env.DATABASE_URL;
+  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
+  return target;
+}
+
+/** Query sources: the demo's own queries, or the files given plus pg_stat_statements on a live server. */
+function workloadSourcesOf(options: DocsCommandOptions, demo: boolean, liveServer: boolean): WorkloadSources | null {
+  const logFiles = options.log ?? [];
+  const queryFiles = options.queries ?? [];
+  if (demo) return { ...DEMO_WORKLOAD_SOURCES, logFiles, queryFiles };
+  if (!liveServer && logFiles.length === 0 && queryFiles.length === 0) return null;
+  return { logFiles, queryFiles, statStatements: liveServer };
+}
+
+/** Audits the target with its workload and writes the index-strategy document; returns the exit code. */
+export async function runDocsCommand(argument: string | undefined, options: DocsCommandOptions, io: CommandIo): Promise<number> {
+  const format = options.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
+  const target = targetOf(argument, options, io.env);
+  const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd());
+  const open = target === null ? await openDemo() : await openTarget(target);
+  let result: AuditResult;
+  try {
+    const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');
+    const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
+    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, ...demo, ...(workloadSources ? { workloadSources } : {}) });
+  } finally {
+    await open.close().catch(() => undefined);
+  }
+  const doc = buildStrategy(result);
+  const text = format === 'html' ? renderStrategyHtml(doc) : renderStrategyMarkdown(doc);
+  const output = options.output ?? (format === 'html' ? './INDEX_STRATEGY.html' : './INDEX_STRATEGY.md');
+  if (output === '-') {
+    io.stdout.write(text);
+    return EXIT_CLEAN;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (error) {
+    throw new UserError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const indexes = doc.tables.reduce((n, t) => n + t.indexes.length, 0);
+  io.stdout.write(
+    `wrote ${output}: ${doc.tables.length} tables, ${indexes} indexes, ${doc.topQueries.length > 0 ? doc.workloadSummary : 'no workload'}; ${doc.remove.length} to remove, ${doc.add.length} to add, ${doc.reindex.length} to reindex\n`,
+  );
+  return EXIT_CLEAN;
+}
