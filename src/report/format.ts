@@ -131,16 +131,20 @@ export function severityCounts(result: AuditResult): string {
   return SEVERITIES.map((s) => `${formatCount(result.summary.bySeverity[s])} ${s}`).join(', ');
 }
 
-/** `12 tables, 40 indexes, 1.2 MB reclaimable` (the last part only when something is). */
-export function scopeCounts(result: AuditResult): string {
+/**
+ * `12 tables, 40 indexes, 1.2 MB reclaimable` (the last part only when something is). `reclaimable`
+ * overrides the summary's figure: the full reports use the recommended index sets' total, which
+ * also counts indexes a table-level finding drops.
+ */
+export function scopeCounts(result: AuditResult, reclaimable: number = result.summary.reclaimableBytes): string {
   const parts = [countOf(result.summary.tables, 'table'), countOf(result.summary.indexes, 'index')];
-  if (result.summary.reclaimableBytes > 0) parts.push(`${humanBytes(result.summary.reclaimableBytes)} reclaimable`);
+  if (reclaimable > 0) parts.push(`${humanBytes(reclaimable)} reclaimable`);
   return parts.join(', ');
 }
 
 /** The one-line summary both terminal and document reports end with. */
-export function summaryLine(result: AuditResult): string {
-  return `${severityCounts(result)} — ${scopeCounts(result)}`;
+export function summaryLine(result: AuditResult, reclaimable?: number): string {
+  return `${severityCounts(result)} — ${scopeCounts(result, reclaimable)}`;
 }
 
 // Prefixes that form one compound adjective with the next word: "over-indexed", "low-cardinality".

@@ -79,7 +79,7 @@ function render(result: AuditResult, options: RenderOptions): string {
     ...silencedSection(result, 'text'),
     ...limitationsSection(p, result, analysis),
   ];
-  out.push(p.bold(summaryLine(result)));
+  out.push(p.bold(summaryLine(result, analysis.savings.droppedBytes)));
   return `${out.join('\n')}\n`;
 }
 
