@@ -28,7 +28,8 @@ interface StatementRow {
 
 const AVAILABILITY = `
 SELECT current_setting('server_version_num') AS version_num,
-       current_setting('shared_preload_libraries', true) AS preload,
+       -- Superuser-only setting: invisible (null) to a role without pg_read_all_settings.
+       (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload,
        EXISTS (SELECT FROM pg_available_extensions WHERE name = 'pg_stat_statements') AS available,
        e.extnamespace::regnamespace::text AS installed_schema,
        e.extversion AS installed_version,
@@ -43,6 +44,17 @@ function quoteIdent(name: string): string {
 
 function loaded(preload: string | null): boolean {
   return (preload ?? '').split(',').some((lib) => lib.trim().replace(/^"|"$/g, '').replace(/^.*\//, '') === 'pg_stat_statements');
+}
+
+const NOT_LOADED = 'pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart the server';
+
+async function readRows(db: Queryable, view: string, totalColumn: string): Promise<StatementRow[]> {
+  const result = await db.query(
+    `SELECT s.query, s.calls, s.${totalColumn} AS total_ms, s.rows, s.shared_blks_hit AS hit, s.shared_blks_read AS read
+       FROM ${view} AS s
+      WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  return result.rows as StatementRow[];
 }
 
 function num(value: string | number | null): number | null {
@@ -68,14 +80,16 @@ async function readStatStatements(builder: WorkloadBuilder, db: Queryable): Prom
   }
   if (availability.installed_schema === null) {
     builder.notes.push(
-      loaded(availability.preload)
-        ? 'pg_stat_statements is loaded but not installed in this database: run CREATE EXTENSION pg_stat_statements'
-        : "pg_stat_statements is not installed: add it to shared_preload_libraries, restart the server, then CREATE EXTENSION pg_stat_statements",
+      availability.preload === null
+        ? 'pg_stat_statements is not installed in this database: run CREATE EXTENSION pg_stat_statements (it must also be in shared_preload_libraries)'
+        : loaded(availability.preload)
+          ? 'pg_stat_statements is loaded but not installed in this database: run CREATE EXTENSION pg_stat_statements'
+          : 'pg_stat_statements is not installed: add it to shared_preload_libraries, restart the server, then CREATE EXTENSION pg_stat_statements',
     );
     return;
   }
-  if (!loaded(availability.preload)) {
-    builder.notes.push("pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart the server");
+  if (availability.preload !== null && !loaded(availability.preload)) {
+    builder.notes.push(NOT_LOADED);
     return;
   }
   if (availability.can_select !== true) {
@@ -86,13 +100,20 @@ async function readStatStatements(builder: WorkloadBuilder, db: Queryable): Prom
   // PostgreSQL 13 split planning from execution time and renamed the columns.
   const totalColumn = version >= 130000 ? 'total_exec_time' : 'total_time';
   const view = `${quoteIdent(availability.installed_schema)}.pg_stat_statements`;
-  const rows = (
-    await db.query(
-      `SELECT s.query, s.calls, s.${totalColumn} AS total_ms, s.rows, s.shared_blks_hit AS hit, s.shared_blks_read AS read
-         FROM ${view} AS s
-        WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    )
-  ).rows as StatementRow[];
+  let rows: StatementRow[];
+  // When this role cannot see shared_preload_libraries, reading the view is the test: contain its failure.
+  const guarded = availability.preload === null;
+  if (guarded) await db.query('SAVEPOINT dbdoctor_stat_statements');
+  try {
+    rows = await readRows(db, view, totalColumn);
+  } catch (error) {
+    if (!guarded) throw error;
+    await db.query('ROLLBACK TO SAVEPOINT dbdoctor_stat_statements');
+    const message = error instanceof Error ? error.message : String(error);
+    builder.notes.push(/shared_preload_libraries/.test(message) ? NOT_LOADED : `pg_stat_statements not read: ${message}`);
+    return;
+  }
+
   builder.sourcesRead.add('pg_stat_statements');
   let hidden = 0;
   let read = 0;
