@@ -5,6 +5,40 @@ import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
 import { isUsable } from './_index-semantics.js';
 import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.js';
 import type { Finding } from './types.js';
+import type { ColumnUseKind, Workload } from '../workload/types.js';
+import { sameTable } from '../workload/resolve.js';
+
+/** Kinds of condition a B-tree key can search by. */
+const SEARCHABLE = new Set<ColumnUseKind>(['equality', 'in', 'range', 'like-prefix', 'join']);
+/** Kinds that pin a leading key to one value (or a few), so the keys after it are searchable. */
+const PINNING = new Set<ColumnUseKind>(['equality', 'in', 'join']);
+
+/** What the known queries do with the two columns: the ones reordering would help, and the ones it serves now. */
+interface QueryEvidence {
+  /** Queries that search the selective column without pinning the leading one. */
+  readonly withoutLeading: readonly string[];
+  /** Queries that pin the leading column (the current order serves them). */
+  readonly pinningLeading: readonly string[];
+}
+
+function queryEvidence(workload: Workload | null, index: Index, leading: string, later: string): QueryEvidence | null {
+  // Without a source of queries nothing is known about them: never conclude "no query needs it".
+  if (workload === null || (workload.sources ?? []).length === 0) return null;
+  const table = { schema: index.schema, name: index.table };
+  const withoutLeading = new Set<string>();
+  const pinningLeading = new Set<string>();
+  for (const query of workload.queries) {
+    for (const group of query.groups) {
+      if (!sameTable(group.table, table)) continue;
+      const plain = group.conditions.filter((u) => u.expression === undefined);
+      const pins = plain.some((u) => u.column === leading && PINNING.has(u.kind));
+      const searchesLater = plain.some((u) => u.column === later && SEARCHABLE.has(u.kind));
+      if (pins) pinningLeading.add(query.text);
+      else if (searchesLater) withoutLeading.add(query.text);
+    }
+  }
+  return { withoutLeading: [...withoutLeading], pinningLeading: [...pinningLeading] };
+}
 
 /** PostgreSQL 18 added B-tree skip scan: a query on a later key can skip through few leading values. */
 const SKIP_SCAN_VERSION = 180000;
@@ -19,7 +53,7 @@ export const compositeColumnOrder = defineRule({
   id: 'composite-column-order',
   severity: 'low',
   docs: { description: 'Composite B-tree indexes led by a column far less selective than a later one (a hint, with when the order is still right).' },
-  check({ model, lookup, options }) {
+  check({ model, lookup, options, workload }) {
     const findings: Finding[] = [];
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.keys.length < 2 || index.parentIndex !== null) continue;
@@ -40,7 +74,10 @@ export const compositeColumnOrder = defineRule({
         if (best === null || distinct > best.distinct) best = { column, position, distinct };
       }
       if (best === null) continue;
-      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table));
+      // When the queries are known and none searches the selective column without the leading one, the order serves them all.
+      const queries = queryEvidence(workload, index, leading.name, best.column.name);
+      if (queries !== null && queries.withoutLeading.length === 0) continue;
+      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries));
     }
     return findings;
   },
@@ -54,6 +91,7 @@ function findingFor(
   tableIndexes: readonly Index[],
   serverVersionNum: number,
   table: Table,
+  queries: QueryEvidence | null,
 ): Finding {
   const rows = table.rowEstimate ?? 0;
   const where = `${index.schema}.${index.table}`;
@@ -83,7 +121,10 @@ function findingFor(
     columns: keys,
     message:
       `Index ${index.name} on ${where} (${keys.join(', ')}) leads with ${leading.name}, which has ~${formatCount(leadingDistinct)} distinct values, ` +
-      `while ${later.column.name} has ~${formatCount(later.distinct)} (over ~${formatCount(rows)} rows); queries that do not pin ${leading.name} cannot search it by ${later.column.name}.`,
+      `while ${later.column.name} has ~${formatCount(later.distinct)} (over ~${formatCount(rows)} rows); queries that do not pin ${leading.name} cannot search it by ${later.column.name}` +
+      (queries === null
+        ? '.'
+        : `, and ${queries.withoutLeading.length === 1 ? 'a known query does' : `${queries.withoutLeading.length} known queries do`} so (e.g. ${queries.withoutLeading[0]}).`),
     help:
       `If queries filter on ${later.column.name} without an equality on ${leading.name}, consider (${reordered.join(', ')}) instead; ` +
       `keep the current order if ${stillRight.join(', or ')}.` +
@@ -97,6 +138,10 @@ function findingFor(
       indexesLedBySelectiveColumn: ledByLater,
       indexesOnLeadingColumnAlone: ledByLeadingAlone,
       btreeSkipScan: skipScan,
+      queries:
+        queries === null
+          ? null
+          : { searchSelectiveColumnWithoutLeading: [...queries.withoutLeading], pinLeadingColumn: [...queries.pinningLeading] },
       table: tableEvidence(table),
     },
   };

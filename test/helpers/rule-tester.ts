@@ -43,6 +43,8 @@ export interface Case {
    * decides (for rules that act on a table type, tested apart from the classifier).
    */
   readonly tableTypes?: { readonly [table: string]: TableType };
+  /** The queries the application runs, as a query file holds them (the audit's workload); none when absent. */
+  readonly queries?: string;
 }
 
 export type ValidCase = Case;
@@ -161,6 +163,7 @@ async function audit(db: Queryable, rule: Rule, c: Case, schema: string): Promis
     rules: [rule],
     ...(c.ruleOptions ? { ruleOptions: c.ruleOptions } : {}),
     ...(c.tableTypes ? { tableTypes: Object.entries(c.tableTypes).map(([table, type]) => ({ schema, table, type })) } : {}),
+    ...(c.queries !== undefined ? { workloadSources: { queryText: c.queries, statStatements: false } } : {}),
   });
   return result.findings;
 }

@@ -34,6 +34,14 @@ ruleTester(compositeColumnOrder, {
       sql: `${ORDERS}; CREATE INDEX o_lower_region_ref ON orders (lower(region), reference); ${ANALYZE}`,
       ruleOptions: SMALL,
     },
+    {
+      name: 'known queries all pin the leading column: the order serves them',
+      sql: `${ORDERS}; CREATE INDEX o_region_ref ON orders (region, reference); ${ANALYZE}`,
+      ruleOptions: SMALL,
+      queries: `SELECT * FROM orders WHERE region = 'eu' AND reference = 'ORD-1';
+        SELECT count(*) FROM orders WHERE region = 'us';
+        SELECT * FROM orders WHERE region IN ('eu', 'us') ORDER BY reference LIMIT 10;`,
+    },
     { name: 'not a btree', sql: `${ORDERS}; CREATE INDEX o_region_ref_brin ON orders USING brin (region, reference); ${ANALYZE}`, ruleOptions: SMALL },
   ],
   invalid: [
@@ -66,6 +74,22 @@ ruleTester(compositeColumnOrder, {
           index: 'o_status_customer_ref',
           message: expect.stringMatching(/leads with status, which has ~4 distinct values, while reference has ~600/),
           evidence: expect.objectContaining({ suggestedDefinition: expect.stringMatching(/\(reference, status, customer_id\)$/) }),
+        },
+      ],
+    },
+    {
+      name: 'a known query searches the selective column alone: it is named',
+      sql: `${ORDERS}; CREATE INDEX o_region_ref ON orders (region, reference); ${ANALYZE}`,
+      ruleOptions: SMALL,
+      queries: `SELECT * FROM orders WHERE region = 'eu' AND reference = 'ORD-1';
+        SELECT * FROM orders WHERE reference = 'ORD-7';`,
+      expected: [
+        {
+          index: 'o_region_ref',
+          message: expect.stringMatching(/, and a known query does so \(e\.g\. SELECT \* FROM orders WHERE reference = \$1\)\.$/),
+          evidence: expect.objectContaining({
+            queries: { searchSelectiveColumnWithoutLeading: ['SELECT * FROM orders WHERE reference = $1'], pinLeadingColumn: ['SELECT * FROM orders WHERE region = $1 AND reference = $2'] },
+          }),
         },
       ],
     },
