@@ -17,6 +17,8 @@ import {
   type ValueShare,
 } from './_statistics.js';
 import type { Finding, RuleOptions, Severity } from './types.js';
+import type { ColumnUseKind, Workload } from '../workload/types.js';
+import { sameTable } from '../workload/resolve.js';
 
 /** Why a column counts as low-cardinality, from its statistics or (unanalyzed booleans) its type. */
 interface Cardinality {
@@ -44,15 +46,31 @@ function cardinalityOf(column: Column, table: Table, options: RuleOptions): Card
   return { analyzed: true, distinct, shares, dominant };
 }
 
-/** The partial index that keeps only the rows worth finding through an index, or null. */
-function partialIndexFor(index: Index, column: Column, dominant: ValueShare | null, shares: readonly ValueShare[]): { predicate: string; definition: string } | null {
-  if (dominant === null) return null;
+/**
+ * The partial index that keeps only the rows worth finding through an index, or null: the values the
+ * known queries look up when they are not the dominant one, else everything but the dominant value.
+ */
+function partialIndexFor(
+  index: Index,
+  column: Column,
+  dominant: ValueShare | null,
+  shares: readonly ValueShare[],
+  lookedUp: readonly (string | null)[],
+): { predicate: string; definition: string } | null {
   const col = quoteIdent(column.name);
-  const others = shares.filter((s) => s !== dominant);
   let predicate: string;
-  if (dominant.value === null) predicate = `${col} IS NOT NULL`;
-  else if (others.length === 1 && others[0]!.value !== null) predicate = `${col} = ${sqlValue(column, others[0]!.value)}`;
-  else predicate = `${col} <> ${sqlValue(column, dominant.value)}`;
+  if (lookedUp.length > 0 && (dominant === null || !lookedUp.includes(dominant.value))) {
+    const values = lookedUp.filter((v): v is string => v !== null).map((v) => sqlValue(column, v));
+    const parts = [values.length === 1 ? `${col} = ${values[0]}` : values.length > 1 ? `${col} IN (${values.join(', ')})` : null, lookedUp.includes(null) ? `${col} IS NULL` : null];
+    predicate = parts.filter((p) => p !== null).join(' OR ');
+  } else if (dominant === null) {
+    return null;
+  } else {
+    const others = shares.filter((s) => s !== dominant);
+    if (dominant.value === null) predicate = `${col} IS NOT NULL`;
+    else if (others.length === 1 && others[0]!.value !== null) predicate = `${col} = ${sqlValue(column, others[0]!.value)}`;
+    else predicate = `${col} <> ${sqlValue(column, dominant.value)}`;
+  }
   const name = truncateIdentifier(`${index.name}_partial`);
   return {
     predicate,
@@ -60,9 +78,65 @@ function partialIndexFor(index: Index, column: Column, dominant: ValueShare | nu
   };
 }
 
+/** What the known queries say about the column, as a clause of the message ('' when the queries are unknown). */
+function lookupsClause(column: Column, lookups: KnownLookups | null, dominant: ValueShare | null): string {
+  if (lookups === null) return '';
+  if (lookups.queries.length === 0) return `; no known query filters on ${column.name}`;
+  const n = lookups.queries.length;
+  let clause = `; ${n === 1 ? 'a known query filters' : `${n} known queries filter`} on ${column.name}`;
+  if (lookups.values.length > 0) clause += `, looking up ${lookups.values.map((v) => displayValue(column, v)).join(', ')}`;
+  if (dominant !== null && lookups.values.includes(dominant.value)) {
+    clause += ` (for the dominant value ${displayValue(column, dominant.value)} a sequential scan serves as well)`;
+  }
+  return clause;
+}
+
 function describeShares(column: Column, shares: readonly ValueShare[]): string {
   const shown = shares.slice(0, 4).map((s) => `${displayValue(column, s.value)} ${percent(s.fraction)}`);
   return shares.length > 4 ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** Kinds of condition that look values of the column up. */
+const LOOKUPS = new Set<ColumnUseKind>(['equality', 'in', 'is-null', 'is-not-null']);
+
+/** What the known queries look up in the column: the statements, and the constant values they compare with. */
+interface KnownLookups {
+  readonly queries: readonly string[];
+  /** Constants as pg_stats prints them (`failed`, `t`, `42`, NULL as null); parameters ($1) are unknown values and left out. */
+  readonly values: readonly (string | null)[];
+}
+
+/** A constant from the workload (`'failed'`, `'x'::text`, `true`, `42`) as pg_stats prints the value, or undefined for a parameter. */
+function statsValue(text: string): string | undefined {
+  const bare = text.trim().replace(/::[\w\s."]+$/, '');
+  if (/^\$\d+$/.test(bare)) return undefined;
+  if (/^'.*'$/s.test(bare)) return bare.slice(1, -1).replace(/''/g, "'");
+  if (/^true$/i.test(bare)) return 't';
+  if (/^false$/i.test(bare)) return 'f';
+  return bare;
+}
+
+function knownLookups(workload: Workload | null, index: Index, column: Column): KnownLookups | null {
+  // Without a source of queries nothing is known about them.
+  if (workload === null || (workload.sources ?? []).length === 0) return null;
+  const table = { schema: index.schema, name: index.table };
+  const queries = new Set<string>();
+  const values = new Set<string | null>();
+  for (const query of workload.queries) {
+    for (const group of query.groups) {
+      if (!sameTable(group.table, table)) continue;
+      for (const use of group.conditions) {
+        if (use.column !== column.name || use.expression !== undefined || !LOOKUPS.has(use.kind)) continue;
+        queries.add(query.text);
+        if (use.kind === 'is-null') values.add(null);
+        for (const part of use.kind === 'in' ? (use.value ?? '').split(', ') : [use.value ?? '']) {
+          const value = part === '' ? undefined : statsValue(part);
+          if (value !== undefined) values.add(value);
+        }
+      }
+    }
+  }
+  return { queries: [...queries], values: [...values] };
 }
 
 /** Other indexes on the table that contain the column after a leading key: where it is selective in company. */
@@ -82,7 +156,7 @@ export const lowCardinalityIndex = defineRule({
   id: 'low-cardinality-index',
   severity: 'medium',
   docs: { description: 'Single-column B-tree indexes on booleans, status-like columns with few values, or columns one value dominates.' },
-  check({ model, lookup, options }) {
+  check({ model, lookup, options, workload }) {
     const findings: Finding[] = [];
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.predicate !== null || index.include.length > 0) continue;
@@ -92,19 +166,28 @@ export const lowCardinalityIndex = defineRule({
       if (!table || !column) continue;
       const cardinality = cardinalityOf(column, table, options);
       if (cardinality === null) continue;
-      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), options));
+      const lookups = knownLookups(workload, index, column);
+      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), lookups, options));
     }
     return findings;
   },
 });
 
-function findingFor(index: Index, table: Table, column: Column, c: Cardinality, composites: readonly Index[], options: RuleOptions): Finding {
+function findingFor(
+  index: Index,
+  table: Table,
+  column: Column,
+  c: Cardinality,
+  composites: readonly Index[],
+  lookups: KnownLookups | null,
+  options: RuleOptions,
+): Finding {
   const where = `${index.schema}.${index.table}`;
   const scans = index.usage?.scans ?? null;
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
   // What an index on this column is good for: the rare values, or else everything but a dominant one.
   const sought = rare.length > 0 ? rare : c.dominant !== null ? c.shares.filter((s) => s !== c.dominant) : [];
-  const partial = partialIndexFor(index, column, c.dominant, c.shares);
+  const partial = partialIndexFor(index, column, c.dominant, c.shares, lookups?.values ?? []);
   const leaders = [...new Set(composites.map((x) => keyList(x)[0]!))];
   const composite =
     composites.length > 0
@@ -142,7 +225,7 @@ function findingFor(index: Index, table: Table, column: Column, c: Cardinality, 
   const numbers = c.analyzed
     ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${describeShares(column, c.shares)})`
     : `type ${column.type}, not analyzed`;
-  const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}.`;
+  const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant)}.`;
   let help: string;
   if (fixable) {
     help = `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`;
@@ -168,6 +251,7 @@ function findingFor(index: Index, table: Table, column: Column, c: Cardinality, 
       table: tableEvidence(table),
       lessCommonValues: sought.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
       suggestedPartialIndex: partial?.definition ?? null,
+      queries: lookups === null ? null : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values] },
       compositesWithColumn: composites.map((x) => x.definition),
     },
     ...(fixable ? { fix: dropIndexFix(index) } : {}),

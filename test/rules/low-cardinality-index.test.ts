@@ -168,6 +168,43 @@ ruleTester(lowCardinalityIndex, {
       expected: [{ index: 'acc_mood', columns: ['mood'], message: expect.stringMatching(/3 distinct values/) }],
     },
     {
+      name: 'known queries looking up one status: the partial index is on that value',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload()}`,
+      ruleOptions: SMALL,
+      queries: `SELECT id FROM accounts WHERE status = 'suspended' AND email LIKE 'user1%';
+        SELECT count(*) FROM accounts WHERE status IN ('suspended', 'closed');`,
+      expected: [
+        {
+          index: 'acc_status',
+          message: expect.stringMatching(/; 2 known queries filter on status, looking up 'suspended', 'closed'\.$/),
+          evidence: expect.objectContaining({
+            suggestedPartialIndex: expect.stringMatching(/\(status\) WHERE status IN \('suspended', 'closed'\)$/),
+            queries: expect.objectContaining({ valuesLookedUp: ['suspended', 'closed'] }),
+          }),
+        },
+      ],
+    },
+    {
+      name: 'known queries that never filter on the column are said so',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${workload()}`,
+      ruleOptions: SMALL,
+      queries: 'SELECT id FROM accounts WHERE email = $1;',
+      expected: [{ index: 'acc_active', message: expect.stringMatching(/; no known query filters on is_active\.$/) }],
+    },
+    {
+      name: 'a known query looking up the dominant value is told a sequential scan serves it',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_admin ON accounts (is_admin); ${workload()}`,
+      ruleOptions: SMALL,
+      queries: 'SELECT count(*) FROM accounts WHERE NOT is_admin;',
+      expected: [
+        {
+          index: 'acc_admin',
+          message: expect.stringMatching(/a known query filters on is_admin, looking up false \(for the dominant value false a sequential scan serves as well\)\.$/),
+          evidence: expect.objectContaining({ suggestedPartialIndex: expect.stringMatching(/WHERE is_admin = true$/) }),
+        },
+      ],
+    },
+    {
       name: 'composites that hold the column after a selective key are named, not counted as covering it',
       sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); CREATE INDEX acc_email_status ON accounts (email, status); ${workload()}`,
       ruleOptions: SMALL,
