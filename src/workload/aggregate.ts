@@ -63,6 +63,7 @@ export class WorkloadBuilder {
   private readonly patterns = new Map<string, Accumulator>();
   private readonly unparsed: UnparsedStatement[] = [];
   private ignored = 0;
+  private unanalyzed = 0;
   readonly notes: string[] = [];
   /** Sources that were read (even when they held no statements). */
   readonly sourcesRead = new Set<QuerySourceKind>();
@@ -94,6 +95,16 @@ export class WorkloadBuilder {
     this.unparsed.push(entry);
   }
 
+  /** The statement's analysis; a parse tree shape the analysis trips on costs its details, not the run. */
+  private analyze(node: unknown): StatementAnalysis {
+    try {
+      return analyzeStatement(node, this.tables);
+    } catch {
+      this.unanalyzed++;
+      return { command: 'other', tables: [], tablesWritten: [], groups: [], columnUses: [], limit: null };
+    }
+  }
+
   private addStatement(observation: Observation, text: string, node: unknown): void {
     let fingerprint: string;
     let normalized: string;
@@ -110,7 +121,7 @@ export class WorkloadBuilder {
         fingerprint,
         text: oneLine(normalized),
         example: observation.isExample ? text : null,
-        analysis: analyzeStatement(node, this.tables),
+        analysis: this.analyze(node),
         analyzedExample: observation.isExample,
         counts: new Map(),
       };
@@ -118,7 +129,7 @@ export class WorkloadBuilder {
     } else if (observation.isExample && !pattern.analyzedExample) {
       // Constants tell more than placeholders (partial-index predicates, LIKE prefixes).
       pattern.example = text;
-      pattern.analysis = analyzeStatement(node, this.tables);
+      pattern.analysis = this.analyze(node);
       pattern.analyzedExample = true;
     }
     const counts = pattern.counts.get(observation.source) ?? { calls: null, totalMs: null, timedCalls: 0, rows: null, hit: null, read: null };
@@ -161,6 +172,7 @@ export class WorkloadBuilder {
     queries.sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1) || (b.calls ?? -1) - (a.calls ?? -1) || a.text.localeCompare(b.text));
     const notes = [...this.notes];
     if (this.ignored > 0) notes.push(`${this.ignored} transaction-control and session statements (BEGIN, COMMIT, SET, …) ignored`);
+    if (this.unanalyzed > 0) notes.push(`${this.unanalyzed} statement${this.unanalyzed === 1 ? '' : 's'} parsed but not analyzed (an unsupported shape): counted, without column uses`);
     if (this.unparsed.length > 0) notes.push(`${this.unparsed.length} statement${this.unparsed.length === 1 ? '' : 's'} the PostgreSQL parser rejected (listed under unparsed)`);
     return { sources: SOURCE_PRIORITY.filter((s) => this.sourcesRead.has(s)), queries, unparsed: [...this.unparsed], notes };
   }

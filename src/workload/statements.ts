@@ -31,6 +31,7 @@ function commentBody(token: string): string {
  * string or comment), returns null: the caller reports the text as one unparsable statement.
  */
 export function splitSql(text: string): SqlPiece[] | null {
+  if (text.trim() === '') return [];
   let tokens;
   try {
     tokens = scanSync(text).tokens;
