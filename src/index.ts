@@ -54,3 +54,9 @@ export {
 } from './workload/index.js';
 export type * from './workload/types.js';
 export type * from './model/types.js';
+export { collectPlanEvidence, whyNotPlanned, type CollectOptions } from './planner/collect.js';
+export { explainStatement, planMethodFor } from './planner/explain.js';
+export { proposeIndex } from './planner/propose.js';
+export { DEFAULT_PLANNER_SETTINGS } from './planner/types.js';
+export type * from './planner/types.js';
+export { buildStrategy, renderStrategyMarkdown, renderStrategyHtml, estimateBtreeBloat, type StrategyDocument, type StrategyOptions } from './docs/index.js';
