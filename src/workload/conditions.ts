@@ -85,7 +85,22 @@ function likePrefix(pattern: string): string | null {
   return prefix.length > 0 ? prefix : null;
 }
 
+/** `(a, b) = (1, 2)` is a = 1 AND b = 2; `(a, b) > ($1, $2)` (keyset pagination) bounds a, the leading column. */
+function rowComparison(body: AstBody, scope: Scope, subquery: SubqueryAnalyzer): Item[] | null {
+  const left = listOf(bodyOf(body.lexpr, 'RowExpr'), 'args');
+  const right = listOf(bodyOf(body.rexpr, 'RowExpr'), 'args');
+  if (left.length === 0 || left.length !== right.length) return null;
+  const operator = names(listOf(body, 'name')).join('.');
+  const pair = (i: number, op: string): Item[] =>
+    comparison({ kind: 'AEXPR_OP', name: [{ String: { sval: op } }], lexpr: left[i], rexpr: right[i] }, scope, subquery);
+  if (operator === '=') return left.flatMap((_, i) => pair(i, '='));
+  if (RANGE_OPERATORS.has(operator)) return pair(0, operator.startsWith('<') ? '<=' : '>=');
+  return [];
+}
+
 function comparison(body: AstBody, scope: Scope, subquery: SubqueryAnalyzer): Item[] {
+  const row = rowComparison(body, scope, subquery);
+  if (row) return row;
   let operator = names(listOf(body, 'name')).join('.');
   let left = classify(body.lexpr, scope, subquery);
   let right = classify(body.rexpr, scope, subquery);

@@ -78,6 +78,13 @@ describe('conditions', () => {
     expect(groups('SELECT * FROM users WHERE NOT is_active AND deleted_at IS NOT NULL')).toEqual(['users: is_active equality false, deleted_at is-not-null']);
   });
 
+  test('row comparisons: equality per column; keyset pagination bounds the leading column', () => {
+    expect(groups('SELECT * FROM orders WHERE (user_id, status) = ($1, $2)')).toEqual(['orders: user_id equality $1, status equality $2']);
+    expect(groups('SELECT * FROM orders WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 50')).toEqual([
+      'orders: created_at range $1 | order by created_at desc, id desc | limit 50',
+    ]);
+  });
+
   test('constant on the left flips the operator', () => {
     const [group] = analyze('SELECT * FROM orders WHERE 100 < total').groups;
     expect(group?.conditions[0]).toMatchObject({ column: 'total', kind: 'range', operator: '>', value: '100' });
