@@ -59,7 +59,9 @@ function partialIndexFor(
 ): { predicate: string; definition: string } | null {
   const col = quoteIdent(column.name);
   let predicate: string;
-  if (lookedUp.length > 0 && (dominant === null || !lookedUp.includes(dominant.value))) {
+  // Worth it only while the rows looked up stay a minority (a value pg_stats does not list is rare).
+  const lookedUpShare = lookedUp.reduce((n, v) => n + (shares.find((s) => s.value === v)?.fraction ?? 0), 0);
+  if (lookedUp.length > 0 && lookedUpShare <= 0.5 && (dominant === null || !lookedUp.includes(dominant.value))) {
     const values = lookedUp.filter((v): v is string => v !== null).map((v) => sqlValue(column, v));
     const parts = [values.length === 1 ? `${col} = ${values[0]}` : values.length > 1 ? `${col} IN (${values.join(', ')})` : null, lookedUp.includes(null) ? `${col} IS NULL` : null];
     predicate = parts.filter((p) => p !== null).join(' OR ');
@@ -81,14 +83,15 @@ function partialIndexFor(
 /** What the known queries say about the column, as a clause of the message ('' when the queries are unknown). */
 function lookupsClause(column: Column, lookups: KnownLookups | null, dominant: ValueShare | null): string {
   if (lookups === null) return '';
-  if (lookups.queries.length === 0) return `; no known query filters on ${column.name}`;
+  const ordering = lookups.ordering.length === 0 ? '' : `; ${lookups.ordering.length === 1 ? 'a known query groups or sorts' : `${lookups.ordering.length} known queries group or sort`} by it, which the index can serve in order`;
+  if (lookups.queries.length === 0) return `; no known query filters on ${column.name}${ordering}`;
   const n = lookups.queries.length;
   let clause = `; ${n === 1 ? 'a known query filters' : `${n} known queries filter`} on ${column.name}`;
   if (lookups.values.length > 0) clause += `, looking up ${lookups.values.map((v) => displayValue(column, v)).join(', ')}`;
   if (dominant !== null && lookups.values.includes(dominant.value)) {
     clause += ` (for the dominant value ${displayValue(column, dominant.value)} a sequential scan serves as well)`;
   }
-  return clause;
+  return clause + ordering;
 }
 
 function describeShares(column: Column, shares: readonly ValueShare[]): string {
@@ -104,6 +107,8 @@ interface KnownLookups {
   readonly queries: readonly string[];
   /** Constants as pg_stats prints them (`failed`, `t`, `42`, NULL as null); parameters ($1) are unknown values and left out. */
   readonly values: readonly (string | null)[];
+  /** Queries that GROUP BY or ORDER BY the column (an index on it can return rows in its order). */
+  readonly ordering: readonly string[];
 }
 
 /** A constant from the workload (`'failed'`, `'x'::text`, `true`, `42`) as pg_stats prints the value, or undefined for a parameter. */
@@ -122,9 +127,11 @@ function knownLookups(workload: Workload | null, index: Index, column: Column): 
   const table = { schema: index.schema, name: index.table };
   const queries = new Set<string>();
   const values = new Set<string | null>();
+  const ordering = new Set<string>();
   for (const query of workload.queries) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
+      if ([...group.groupBy, ...group.orderBy].some((u) => u.column === column.name && u.expression === undefined)) ordering.add(query.text);
       for (const use of group.conditions) {
         if (use.column !== column.name || use.expression !== undefined || !LOOKUPS.has(use.kind)) continue;
         queries.add(query.text);
@@ -136,7 +143,7 @@ function knownLookups(workload: Workload | null, index: Index, column: Column): 
       }
     }
   }
-  return { queries: [...queries], values: [...values] };
+  return { queries: [...queries], values: [...values], ordering: [...ordering] };
 }
 
 /** Other indexes on the table that contain the column after a leading key: where it is selective in company. */
@@ -251,7 +258,7 @@ function findingFor(
       table: tableEvidence(table),
       lessCommonValues: sought.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
       suggestedPartialIndex: partial?.definition ?? null,
-      queries: lookups === null ? null : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values] },
+      queries: lookups === null ? null : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values], groupOrSortBy: [...lookups.ordering] },
       compositesWithColumn: composites.map((x) => x.definition),
     },
     ...(fixable ? { fix: dropIndexFix(index) } : {}),

@@ -185,6 +185,26 @@ ruleTester(lowCardinalityIndex, {
       ],
     },
     {
+      name: 'looked-up values covering most rows: no partial index on them',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload()}`,
+      ruleOptions: SMALL,
+      queries: "SELECT count(*) FROM accounts WHERE status IN ('new', 'active', 'closed');",
+      expected: [{ index: 'acc_status', evidence: expect.objectContaining({ suggestedPartialIndex: null }) }],
+    },
+    {
+      name: 'a known query grouping by the column is said to be servable by the index',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload()}`,
+      ruleOptions: SMALL,
+      queries: 'SELECT status, count(*) FROM accounts GROUP BY status;',
+      expected: [
+        {
+          index: 'acc_status',
+          message: expect.stringMatching(/; no known query filters on status; a known query groups or sorts by it, which the index can serve in order\.$/),
+          evidence: expect.objectContaining({ queries: expect.objectContaining({ groupOrSortBy: ['SELECT status, count(*) FROM accounts GROUP BY status'] }) }),
+        },
+      ],
+    },
+    {
       name: 'known queries that never filter on the column are said so',
       sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${workload()}`,
       ruleOptions: SMALL,
