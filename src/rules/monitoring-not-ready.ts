@@ -2,7 +2,7 @@ import type { SchemaModel } from '../model/types.js';
 import { statisticsTrust } from '../stats/trust.js';
 import { defineRule } from './define-rule.js';
 import { statisticsNodesOf } from './unused-index.js';
-import type { EvidenceValue, Finding, Fix } from './types.js';
+import type { EvidenceValue, Finding } from './types.js';
 
 /** The shared_preload_libraries entries, trimmed and unquoted. */
 function preloaded(model: SchemaModel): string[] | null {
@@ -19,7 +19,7 @@ function preloaded(model: SchemaModel): string[] | null {
  * the database's name, so reports group these under the database; `subject` names the setting
  * or extension, and ignore entries can match it.
  */
-function item(model: SchemaModel, subject: string, message: string, help: string, evidence: { [key: string]: EvidenceValue }, fix?: Fix): Finding {
+function item(model: SchemaModel, subject: string, message: string, help: string, evidence: { [key: string]: EvidenceValue }): Finding {
   return {
     rule: 'monitoring-not-ready',
     severity: 'low',
@@ -29,7 +29,6 @@ function item(model: SchemaModel, subject: string, message: string, help: string
     message,
     help,
     evidence,
-    ...(fix ? { fix } : {}),
   };
 }
 
@@ -66,9 +65,9 @@ export const monitoringNotReady = defineRule({
           model,
           'pg_stat_statements',
           `The pg_stat_statements extension is not installed in database ${model.database.name ?? '(unknown)'}: its view, which dbdoctor and other tools read query statistics from, does not exist here.`,
+          // No fix as data: installing an extension is an operations change, not part of an index migration.
           `Run CREATE EXTENSION pg_stat_statements in this database${libraries !== null && !libraries.includes('pg_stat_statements') ? ' once the library is preloaded' : ''}.`,
           { extension: 'pg_stat_statements', installedExtensions: model.database.extensions.map((e) => e.name) },
-          { up: ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements'], down: ['DROP EXTENSION IF EXISTS pg_stat_statements'], transactional: true },
         ),
       );
     }

@@ -149,7 +149,8 @@ export const unusedIndex = defineRule({
           indexEntryWrites: entries,
           table: tableEvidence(table),
         },
-        fix: fixFor(index, model.indexes),
+        // A hint on statistics that prove nothing yet gets no fix: `dbdoctor fix` must not drop it.
+        ...(trust.trustworthy ? { fix: fixFor(index, model.indexes) } : {}),
       });
     }
     return findings;

@@ -92,6 +92,7 @@ ruleTester(unusedIndex, {
           index: 'notes_body_idx',
           message: expect.stringMatching(/Statistics are not conclusive yet: Almost no activity is recorded/),
           help: expect.stringMatching(/^Keep notes_body_idx for now/),
+          fix: undefined,
         },
       ],
     },

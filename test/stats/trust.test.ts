@@ -75,6 +75,7 @@ describe('a statistics reset', () => {
     expect(finding.severity).toBe('low');
     expect(finding.message).toMatch(/since the statistics reset at .*Statistics were reset less than an hour ago/);
     expect(finding.evidence.statistics).toMatchObject({ ageDays: 0, trustworthy: false });
+    expect(finding.fix).toBeUndefined();
 
     // With the minimum age lowered (a config's minStatsAgeDays), the same statistics are enough.
     const lenient = await auditPostgres(database.db, TARGET, { rules: RULES, ruleOptions: { minStatsAgeDays: 0 } });
