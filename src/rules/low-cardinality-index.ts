@@ -81,9 +81,11 @@ function partialIndexFor(
 }
 
 /** What the known queries say about the column, as a clause of the message ('' when the queries are unknown). */
-function lookupsClause(column: Column, lookups: KnownLookups | null, dominant: ValueShare | null): string {
+function lookupsClause(column: Column, lookups: KnownLookups | null, dominant: ValueShare | null, scans: number | null): string {
   if (lookups === null) return '';
-  const ordering = lookups.ordering.length === 0 ? '' : `; ${lookups.ordering.length === 1 ? 'a known query groups or sorts' : `${lookups.ordering.length} known queries group or sort`} by it, which the index can serve in order`;
+  const who = lookups.ordering.length === 1 ? 'a known query groups or sorts' : `${lookups.ordering.length} known queries group or sort`;
+  const served = scans === 0 ? 'yet no plan used the index for that' : 'which the index can serve in order';
+  const ordering = lookups.ordering.length === 0 ? '' : `; ${who} by it, ${served}`;
   if (lookups.queries.length === 0) return `; no known query filters on ${column.name}${ordering}`;
   const n = lookups.queries.length;
   let clause = `; ${n === 1 ? 'a known query filters' : `${n} known queries filter`} on ${column.name}`;
@@ -232,7 +234,7 @@ function findingFor(
   const numbers = c.analyzed
     ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${describeShares(column, c.shares)})`
     : `type ${column.type}, not analyzed`;
-  const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant)}.`;
+  const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant, scans)}.`;
   let help: string;
   if (fixable) {
     help = `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`;
@@ -240,6 +242,9 @@ function findingFor(
     help = `Drop ${index.name}, since no query used it; if queries do look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size; or ${composite}.`;
   } else if (partial !== null) {
     help = `Replace it with a partial index on the rows worth finding (${partial.definition}), then drop it; or ${composite}.`;
+    if (scans !== null && scans > 0 && (lookups?.ordering.length ?? 0) > 0) {
+      help += ` Check the plans first: the GROUP BY or ORDER BY on ${column.name} may be what scans it, and a partial index does not serve that.`;
+    }
   } else {
     help = `Lead with a selective column instead: ${composite}; drop ${index.name} once no plan needs it.`;
   }
