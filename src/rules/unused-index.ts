@@ -6,6 +6,7 @@ import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from '..
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
+import { findDuplicatePairs, keepPreference } from './_duplicates.js';
 import type { EvidenceValue, Finding, Fix } from './types.js';
 
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -48,16 +49,24 @@ function scansByNode(index: Index, all: readonly Index[]): { node: string | null
 }
 
 /**
- * Indexes the foreign-key checks rely on: for every foreign key, one index that serves it is
- * kept out of this rule (a scanned one if any, else the smallest), so dropping the unused ones
- * never leaves a foreign key without an index.
+ * Indexes the foreign-key checks rely on: for every foreign key, one index that serves its check
+ * is kept out of this rule, so dropping the unused ones never leaves a foreign key without an
+ * index. The one kept is the one the other rules keep too: never a duplicate duplicate-index
+ * drops, the widest (redundant-index drops the narrower of a prefix pair), then the most scanned.
  */
 function foreignKeySupport(model: SchemaModel, lookup: ModelLookup): Map<Index, ForeignKey> {
+  const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
   const support = new Map<Index, ForeignKey>();
   for (const fk of model.foreignKeys) {
     const serving = lookup.indexesOf({ schema: fk.schema, name: fk.table }).filter((i) => servesForeignKey(i, fk));
     if (serving.length === 0) continue;
-    const keep = [...serving].sort((a, b) => (b.usage?.scans ?? 0) - (a.usage?.scans ?? 0) || (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0))[0]!;
+    const keep = [...serving].sort(
+      (a, b) =>
+        Number(duplicates.has(a)) - Number(duplicates.has(b)) ||
+        b.keys.length + b.include.length - (a.keys.length + a.include.length) ||
+        (b.usage?.scans ?? 0) - (a.usage?.scans ?? 0) ||
+        keepPreference(a, b),
+    )[0]!;
     if (!support.has(keep)) support.set(keep, fk);
   }
   return support;

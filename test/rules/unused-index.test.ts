@@ -97,14 +97,24 @@ ruleTester(unusedIndex, {
       ],
     },
     {
-      name: 'of two indexes serving one foreign key, one is kept for the foreign key check',
+      name: 'of two indexes serving one foreign key, the wider is kept for the foreign key check (redundant-index drops the narrower)',
       sql: `${BUSY}
         CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders, sku text NOT NULL);
         CREATE INDEX order_lines_order_id_idx ON order_lines (order_id);
         CREATE INDEX order_lines_order_id_sku_idx ON order_lines (order_id, sku);
         INSERT INTO order_lines SELECT g, 1 + g % 1200, 'sku' || g FROM generate_series(1, 1200) g;
         ${FLUSH}`,
-      expected: [{ index: 'order_lines_order_id_sku_idx', severity: 'medium' }],
+      expected: [{ index: 'order_lines_order_id_idx', severity: 'medium' }],
+    },
+    {
+      name: 'of two duplicates serving one foreign key, the one duplicate-index keeps is the one kept here',
+      sql: `${BUSY}
+        CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders);
+        CREATE INDEX ix_order_lines_order_id ON order_lines (order_id);
+        CREATE INDEX ix_order_lines_order_id_copy ON order_lines (order_id);
+        INSERT INTO order_lines SELECT g, 1 + g % 1200 FROM generate_series(1, 1200) g;
+        ${FLUSH}`,
+      expected: [{ index: 'ix_order_lines_order_id_copy', severity: 'medium' }],
     },
     {
       name: 'a partitioned index unused on every partition is reported once, on the parent, and restored with its partition indexes',
