@@ -152,7 +152,8 @@ function findingFor(
   if (drops.length > 0) {
     const unused = drops.filter((r) => r.unused);
     const barely = drops.filter((r) => !r.unused);
-    if (unused.length > 0) problems.push(`${unused.length} never scanned since the statistics reset (${names(unused)})`);
+    const annotated = unused.map((r) => (r.highCardinalityText !== null ? `${r.index.name}, on high-cardinality text` : r.index.name));
+    if (unused.length > 0) problems.push(`${unused.length} never scanned since the statistics reset (${annotated.join('; ')})`);
     if (barely.length > 0) {
       problems.push(`${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name} scanned ${times(r.scans ?? 0)}`).join(', ')})`);
     }
