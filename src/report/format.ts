@@ -93,7 +93,8 @@ export function groupByTable(findings: readonly Finding[]): TableGroup[] {
 
 /** `schema.table`. */
 export function tableName(f: Pick<Finding, 'schema' | 'table'>): string {
-  return `${f.schema}.${f.table}`;
+  // A database-wide finding (monitoring, settings) has no schema: its "table" is the database.
+  return f.schema === '' ? `database ${f.table}` : `${f.schema}.${f.table}`;
 }
 
 /** The object a finding is about within its table: the index, else the constraint. */

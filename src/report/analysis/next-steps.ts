@@ -61,7 +61,7 @@ function verbOf(findings: readonly Finding[]): string {
 function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo): NextStep & { readonly rank: number } {
   const severity = SEVERITIES.find((s) => findings.some((f) => f.severity === s)) ?? 'low';
   const priority = PRIORITY[severity];
-  const tables = [...new Set(findings.map((f) => f.table))];
+  const tables = [...new Set(findings.map((f) => (f.schema === '' ? `database ${f.table}` : f.table)))];
   const fixable = findings.filter((f) => (f.fix?.up.length ?? 0) > 0).length;
   const targets = commandTargets(target);
   const commands =

@@ -3,7 +3,7 @@ import type { AuditResult } from '../../audit/types.js';
 import type { Finding } from '../../rules/types.js';
 import type { Analysis } from '../analysis/index.js';
 import { describeAge } from '../analysis/index.js';
-import { countOf, factReader, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, writesReader } from '../format.js';
+import { countOf, factReader, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, tableName, writesReader } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 
 function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
@@ -50,7 +50,7 @@ function details(f: Finding): SafeHtml {
     f.fix && f.fix.up.length > 0
       ? html`<pre><code>${f.fix.up.map(sqlStatement).join('\n')}</code></pre>${f.fix.down.length > 0 ? html`<details><summary>Undo</summary><pre><code>${f.fix.down.map(sqlStatement).join('\n')}</code></pre></details>` : ''}`
       : html`<p class="muted">No automatic fix: a person must decide.</p>`;
-  return html`<li><strong>${object === undefined ? html`<code>${f.schema}.${f.table}</code>` : html`<code>${object}</code> on <code>${f.schema}.${f.table}</code>`}</strong>: ${f.message}
+  return html`<li><strong>${object === undefined ? html`<code>${tableName(f)}</code>` : html`<code>${object}</code> on <code>${tableName(f)}</code>`}</strong>: ${f.message}
 <br><span class="muted">Help:</span> ${f.help}${(f.fix?.notes ?? []).map((n) => html`<br><span class="muted">Note:</span> ${n}`)}${fix}</li>`;
 }
 
@@ -68,7 +68,7 @@ export function findingsSection(result: AuditResult): SafeHtml {
 <table><thead><tr><th>Index / constraint</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
 ${findings.map((f) => {
   const known = facts(f);
-  return html`<tr><td>${objectCell(f)}</td><td><code>${f.schema}.${f.table}</code></td><td>${f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—'}</td><td>${f.coveredBy === undefined ? '—' : html`<code>${f.coveredBy}</code>`}</td>${num(known.sizeBytes, humanBytes)}${num(known.scans)}${num(known.writes ?? writes(f))}</tr>`;
+  return html`<tr><td>${objectCell(f)}</td><td><code>${tableName(f)}</code></td><td>${f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—'}</td><td>${f.coveredBy === undefined ? '—' : html`<code>${f.coveredBy}</code>`}</td>${num(known.sizeBytes, humanBytes)}${num(known.scans)}${num(known.writes ?? writes(f))}</tr>`;
 })}
 </tbody></table>
 <ul>${findings.map(details)}</ul>`;
