@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { auditPostgres } from '../audit/run.js';
+import { auditPostgres, type AuditOptions } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { diffFindings, renderDiff } from '../apply/diff.js';
 import { applySteps, resumeLatest, rollbackLatest, stepsToResume, stepsToRollBack, type EngineOptions } from '../apply/engine.js';
@@ -14,9 +14,10 @@ import { formatDuration, sessionSettings } from '../fix/writers/common.js';
 import type { CommandIo } from './audit-command.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
 import { renderPlan } from './fix-command.js';
+import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.js';
 
 /** Options of `dbdoctor apply`, as commander hands them over. */
-export interface ApplyCommandOptions extends FilterOptions {
+export interface ApplyCommandOptions extends FilterOptions, ConfigCommandOptions {
   readonly from?: string;
   readonly yes?: boolean;
   readonly dryRun?: boolean;
@@ -106,10 +107,31 @@ export async function runApplyCommand(argument: string | undefined, options: App
     return EXIT_CLEAN;
   }
 
-  const open = await openServer(targetOf(argument, io.env));
+  // The configuration and replicas apply to every audit of the run: silenced findings are not applied.
+  return withConfiguredAudit(options, io, async (configured) =>
+    applyOpen(await openServer(targetOf(argument, io.env)), which, options, io, configured, { filters, out, confirm, fromPlan, policy, settingsLine }),
+  );
+}
+
+async function applyOpen(
+  open: OpenTarget,
+  which: ReturnType<typeof mode>,
+  options: ApplyCommandOptions,
+  io: ApplyIo,
+  configured: Omit<AuditOptions, 'schemas'>,
+  context: {
+    filters: ReturnType<typeof filtersOf>;
+    out: (lines: readonly string[]) => void;
+    confirm: (question: string) => Promise<boolean>;
+    fromPlan: MigrationPlan | null;
+    policy: ReturnType<typeof policyOf>;
+    settingsLine: string;
+  },
+): Promise<number> {
+  const { filters, out, confirm, fromPlan, policy, settingsLine } = context;
   const engine: EngineOptions = { policy, log: (line) => out([line.replace(/[\r\n]+/g, ' ')]), ...(io.sleep ? { sleep: io.sleep } : {}) };
   try {
-    const audit = (schemas: readonly string[]): Promise<AuditResult> => auditPostgres(open.db, open.info, { schemas });
+    const audit = (schemas: readonly string[]): Promise<AuditResult> => auditPostgres(open.db, open.info, { schemas, ...configured });
     let before: AuditResult;
     let scope: readonly string[];
 

@@ -44,6 +44,31 @@ export function replicaNodeName(text: string): string {
   return nodeNameOf(parsePostgresUrl(text).toString());
 }
 
+/** Options every command that audits accepts for the configuration and replicas. */
+export interface ConfigCommandOptions {
+  readonly config?: string;
+  readonly replica?: string[];
+}
+
+/**
+ * Runs `work` with the audit options the configuration and the replicas give (replicas open for
+ * its duration), so that `fix` and `apply` see exactly what `audit` reports: silenced findings are
+ * not fixed, and an index used on a replica is not dropped.
+ */
+export async function withConfiguredAudit<T>(
+  options: ConfigCommandOptions,
+  io: { readonly env: NodeJS.ProcessEnv; readonly cwd?: string },
+  work: (auditOptions: Pick<AuditOptions, 'ruleOptions' | 'tableTypes' | 'ignore' | 'replicas'>) => Promise<T>,
+): Promise<T> {
+  const configuration = await resolveAuditConfiguration(options.config, options.replica ?? [], io.env, io.cwd ?? process.cwd());
+  const replicas = await openReplicas(configuration.replicaUrls);
+  try {
+    return await work({ ...configuration.options, replicas: replicas.replicas });
+  } finally {
+    await replicas.close();
+  }
+}
+
 /** Open replica connections, closed together. */
 export interface OpenReplicas {
   readonly replicas: readonly ReplicaSource[];

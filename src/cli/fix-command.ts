@@ -10,9 +10,10 @@ import { isValidRevisionId } from '../fix/writers/alembic.js';
 import { getWriter, writers } from '../fix/writers/index.js';
 import type { CommandIo } from './audit-command.js';
 import { EXIT_CLEAN } from './exit.js';
+import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.js';
 
 /** Options of `dbdoctor fix`, as commander hands them over. */
-export interface FixCommandOptions extends FilterOptions {
+export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -58,7 +59,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   const open = await openTarget(target);
   let result: AuditResult;
   try {
-    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [] });
+    result = await withConfiguredAudit(options, io, (configured) => auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured }));
   } finally {
     await open.close().catch(() => undefined);
   }

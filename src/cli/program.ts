@@ -69,6 +69,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--statement-timeout <duration>', 'statement_timeout the migration sets; 0 for none', '0')
     .option('--revision <id>', 'Alembic revision id (default: random)')
     .option('--down-revision <id>', 'Alembic revision this one follows')
+    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not fixed')
+    .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
@@ -91,6 +93,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--statement-timeout <duration>', 'statement_timeout; 0 for none (default: the plan\'s, else 0)')
     .option('--retries <n>', 'retries of a statement that hit the lock timeout (default 5)')
     .option('--retry-delay <duration>', 'first wait before a retry, doubled each time (default 1s)')
+    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not applied')
+    .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {

@@ -4,7 +4,7 @@
  * counters, which is what a physical standby has (pg_is_in_recovery() is false there, and the
  * report says so). The queries that use one index run only on the "replica".
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -165,6 +165,30 @@ describe('configuration file', () => {
   test('without the configuration the same finding fails the audit at --fail-on medium', async () => {
     const run = await cli(['audit', primary.url!, '--format', 'json', '--fail-on', 'medium']);
     expect(run.code).toBe(1);
+  });
+
+  test('fix sees what audit sees: silenced findings and indexes used on a replica are not dropped', async () => {
+    const configDir = await mkdtemp(join(tmpdir(), 'dbdoctor-config-fix-'));
+    await writeFile(
+      join(configDir, 'dbdoctor.config.json'),
+      JSON.stringify({ ignore: [{ rule: 'unused-index', index: 'orders_status_idx', reason: 'month-end report' }], replicas: ['${REPLICA_URL}'] }),
+    );
+    const upSql = async (cwd: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string> => {
+      const out = await mkdtemp(join(tmpdir(), 'dbdoctor-fix-out-'));
+      const run = await cli(['fix', primary.url!, '--output', out, '--rule', 'unused-index', ...extra], env, cwd);
+      expect(run.stderr).toBe('');
+      return readFile(join(out, 'up.sql'), 'utf8').catch(() => '');
+    };
+    const plain = await upSql(dir, {});
+    expect(plain).toContain('orders_status_idx');
+    expect(plain).toContain('orders_customer_idx');
+    const configured = await upSql(configDir, { REPLICA_URL: replica.url! });
+    expect(configured).not.toContain('orders_status_idx');
+    expect(configured).not.toContain('orders_customer_idx');
+    // --replica alone: the index the replica scans stays, the silenced one is fixed again.
+    const withReplica = await upSql(dir, {}, ['--replica', replica.url!]);
+    expect(withReplica).toContain('orders_status_idx');
+    expect(withReplica).not.toContain('orders_customer_idx');
   });
 
   test('an invalid configuration is one line and exit 2', async () => {
