@@ -165,4 +165,24 @@ describe('markdown reporter', () => {
     expect(out).not.toContain('## Migration');
     expect(out).not.toContain('```sql');
   });
+
+  test('a table-level finding that drops several indexes lists them with their summed size; a database-wide one has no table row', () => {
+    const overIndexed = {
+      rule: 'over-indexed-table',
+      severity: 'medium' as const,
+      schema: 'public',
+      table: 'orders',
+      columns: ['user_id'],
+      message: 'public.orders is a log table with too many indexes.',
+      help: 'Drop two.',
+      evidence: {},
+      fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx', 'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+    };
+    const monitoring = { rule: 'monitoring-not-ready', severity: 'low' as const, schema: '', table: 'app', message: 'pg_stat_statements is not loaded.', help: 'Load it.', evidence: {} };
+    const out = reporters.markdown.render(makeRichResult({ findings: [overIndexed, monitoring] }), { color: false });
+    expect(out).toContain('| `orders_user_id_idx`, `orders_user_id_created_at_idx` | `public.orders` | `user_id` | — | 16.0 kB | 0 | 1,010 |');
+    const db = out.slice(out.indexOf('#### `monitoring-not-ready`'));
+    expect(db).not.toContain('| Index / constraint |');
+    expect(db).toContain('- **`database app`**: pg_stat_statements is not loaded.');
+  });
 });

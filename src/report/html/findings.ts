@@ -3,7 +3,8 @@ import type { AuditResult } from '../../audit/types.js';
 import type { Finding } from '../../rules/types.js';
 import type { Analysis } from '../analysis/index.js';
 import { describeAge } from '../analysis/index.js';
-import { countOf, factReader, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, tableName, writesReader } from '../format.js';
+import { countOf, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, tableName } from '../format.js';
+import { findingRows, type FindingRow } from '../finding-rows.js';
 import { html, type SafeHtml } from './escape.js';
 
 function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
@@ -34,10 +35,22 @@ ${analysis.savings.indexWritesSinceReset !== null && analysis.savings.droppedInd
 </section>`;
 }
 
-function objectCell(f: Finding): SafeHtml {
-  if (f.index !== undefined && f.constraint !== undefined && f.constraint !== f.index) return html`<code>${f.index}</code> (constraint <code>${f.constraint}</code>)`;
-  const object = f.index ?? f.constraint;
-  return object === undefined ? html`—` : html`<code>${object}</code>`;
+function objectCell(f: Finding, r: FindingRow): SafeHtml {
+  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index) return html`<code>${f.index}</code> (constraint <code>${r.constraint}</code>)`;
+  if (r.indexes.length > 0) return html`${r.indexes.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`)}`;
+  return r.constraint === null ? html`—` : html`<code>${r.constraint}</code>`;
+}
+
+function findingTable(findings: readonly Finding[], rows: ReturnType<typeof findingRows>): SafeHtml {
+  if (!rows.tabular(findings)) return html``;
+  return html`<table><thead><tr><th>Index / constraint</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
+${findings.map((f) => {
+  const r = rows.row(f);
+  const columns = f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—';
+  const coveredBy = f.coveredBy === undefined ? html`—` : html`<code>${f.coveredBy}</code>`;
+  return html`<tr><td>${objectCell(f, r)}</td><td><code>${tableName(f)}</code></td><td>${columns}</td><td>${coveredBy}</td>${num(r.sizeBytes, humanBytes)}${num(r.scans)}${num(r.writes)}</tr>`;
+})}
+</tbody></table>`;
 }
 
 function num(value: number | null, format: (n: number) => string = formatCount): SafeHtml {
@@ -58,19 +71,13 @@ function details(f: Finding): SafeHtml {
 export function findingsSection(result: AuditResult): SafeHtml {
   const groups = groupBySeverity(result.findings);
   if (groups.length === 0) return html`<section id="findings"><h2>Findings by Severity</h2><p>No findings: no index problems were found.</p></section>`;
-  const facts = factReader(result.model);
-  const writes = writesReader(result.model);
+  const rows = findingRows(result);
   return html`<section id="findings"><h2>Findings by Severity</h2>${groups.map((group) => {
     const rules = [...new Set(group.findings.map((f) => f.rule))];
     return html`<h3><span class="sev sev-${group.severity}">${severityLabel(group.severity)}</span></h3>${rules.map((rule) => {
       const findings = group.findings.filter((f) => f.rule === rule);
       return html`<h4><code>${rule}</code> — ${countOf(findings.length, 'finding')}</h4>
-<table><thead><tr><th>Index / constraint</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
-${findings.map((f) => {
-  const known = facts(f);
-  return html`<tr><td>${objectCell(f)}</td><td><code>${tableName(f)}</code></td><td>${f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—'}</td><td>${f.coveredBy === undefined ? '—' : html`<code>${f.coveredBy}</code>`}</td>${num(known.sizeBytes, humanBytes)}${num(known.scans)}${num(known.writes ?? writes(f))}</tr>`;
-})}
-</tbody></table>
+${findingTable(findings, rows)}
 <ul>${findings.map(details)}</ul>`;
     })}`;
   })}</section>`;

@@ -6,7 +6,6 @@ import { describeAge } from '../analysis/index.js';
 import {
   countOf,
   describeTarget,
-  factReader,
   formatCount,
   groupBySeverity,
   humanBytes,
@@ -14,8 +13,8 @@ import {
   severityLabel,
   sqlStatement,
   tableName,
-  writesReader,
 } from '../format.js';
+import { findingRows, type FindingRow } from '../finding-rows.js';
 import { capitalize, code, header, prose, row } from './syntax.js';
 
 export const STATUS_MARK: { readonly [S in AuditStatus]: string } = { HEALTHY: '✅', 'NEEDS REFINEMENT': '⚠️', 'AT RISK': '🔴' };
@@ -51,10 +50,10 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
   return lines;
 }
 
-function objectCell(f: Finding): string {
-  if (f.index !== undefined && f.constraint !== undefined && f.constraint !== f.index) return `${code(f.index)} (constraint ${code(f.constraint)})`;
-  const object = f.index ?? f.constraint;
-  return object === undefined ? '—' : code(object);
+function objectCell(f: Finding, r: FindingRow): string {
+  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index) return `${code(f.index)} (constraint ${code(r.constraint)})`;
+  if (r.indexes.length > 0) return r.indexes.map(code).join(', ');
+  return r.constraint === null ? '—' : code(r.constraint);
 }
 
 function ruleTitle(rule: string, count: number): string {
@@ -80,31 +79,31 @@ export function findingsSection(result: AuditResult): string[] {
   const lines = ['## Findings by Severity', ''];
   const groups = groupBySeverity(result.findings);
   if (groups.length === 0) return [...lines, 'No findings: no index problems were found.', ''];
-  const facts = factReader(result.model);
-  const writes = writesReader(result.model);
+  const rows = findingRows(result);
   for (const group of groups) {
     lines.push(`### ${SEVERITY_MARK[group.severity]} ${severityLabel(group.severity)}`, '');
     const rules = [...new Set(group.findings.map((f) => f.rule))];
     for (const rule of rules) {
       const findings = group.findings.filter((f) => f.rule === rule);
       lines.push(`#### ${ruleTitle(rule, findings.length)}`, '');
-      lines.push(...header(['Index / constraint', 'Table', 'Columns', 'Covered by', 'Size', 'Scans', 'Writes'], [4, 5, 6]));
-      for (const f of findings) {
-        const known = facts(f);
-        const tableWrites = known.writes ?? writes(f);
-        lines.push(
-          row([
-            objectCell(f),
-            code(tableName(f)),
-            f.columns && f.columns.length > 0 ? f.columns.map(code).join(', ') : '—',
-            f.coveredBy === undefined ? '—' : code(f.coveredBy),
-            known.sizeBytes === null ? '—' : humanBytes(known.sizeBytes),
-            known.scans === null ? '—' : formatCount(known.scans),
-            tableWrites === null ? '—' : formatCount(tableWrites),
-          ]),
-        );
+      if (rows.tabular(findings)) {
+        lines.push(...header(['Index / constraint', 'Table', 'Columns', 'Covered by', 'Size', 'Scans', 'Writes'], [4, 5, 6]));
+        for (const f of findings) {
+          const r = rows.row(f);
+          lines.push(
+            row([
+              objectCell(f, r),
+              code(tableName(f)),
+              f.columns && f.columns.length > 0 ? f.columns.map(code).join(', ') : '—',
+              f.coveredBy === undefined ? '—' : code(f.coveredBy),
+              r.sizeBytes === null ? '—' : humanBytes(r.sizeBytes),
+              r.scans === null ? '—' : formatCount(r.scans),
+              r.writes === null ? '—' : formatCount(r.writes),
+            ]),
+          );
+        }
+        lines.push('');
       }
-      lines.push('');
       for (const f of findings) lines.push(...findingDetail(f));
       lines.push('');
     }
