@@ -6,6 +6,7 @@
 import type { Column, ColumnStatistics, Index, Table, TableUsage } from '../model/types.js';
 import { quoteLiteral } from '../fix/quote.js';
 import type { EvidenceValue } from './types.js';
+import type { StatisticsTrust } from '../stats/trust.js';
 
 /** The column of a table by name. */
 export function columnOf(table: Table | undefined, name: string | null): Column | undefined {
@@ -26,6 +27,28 @@ export function singleColumnKey(index: Index): string | null {
  */
 export function indexEntryWritesOf(usage: TableUsage | null): number | null {
   return usage === null ? null : usage.inserts + Math.max(0, usage.updates - usage.hotUpdates);
+}
+
+/**
+ * Scans of an index on every node read: the primary's, plus each replica's when `--replica` was
+ * given (an index scanned on a standby is used); null when any node could not tell.
+ */
+export function scansOf(index: Index): number | null {
+  if (index.usageByNode && index.usageByNode.length > 0) {
+    if (index.usageByNode.some((u) => u.scans === null)) return null;
+    return index.usageByNode.reduce((n, u) => n + (u.scans ?? 0), 0);
+  }
+  return index.usage?.scans ?? null;
+}
+
+/**
+ * Why "no scans" cannot be taken at face value yet (young, idle or unreadable statistics), in
+ * words for a message, or null when the statistics are trustworthy.
+ */
+export function statisticsCaveat(trust: StatisticsTrust): string | null {
+  if (trust.trustworthy) return null;
+  const reasons = trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset'));
+  return `statistics are not conclusive yet: ${reasons.join(' ')}`;
 }
 
 /** A fraction as a percentage a person reads: 0.953 → "95.3%", 0.0004 → "0.04%". */

@@ -4,6 +4,8 @@ import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js'
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence } from './_evidence.js';
 import { isUsable, whyNotDroppable } from './_index-semantics.js';
+import { statisticsTrust } from '../stats/trust.js';
+import { statisticsNodesOf } from './unused-index.js';
 import {
   columnOf,
   columnStatisticsEvidence,
@@ -11,7 +13,9 @@ import {
   formatCount,
   percent,
   singleColumnKey,
+  scansOf,
   sqlValue,
+  statisticsCaveat,
   times,
   valueShares,
   type ValueShare,
@@ -167,6 +171,7 @@ export const lowCardinalityIndex = defineRule({
   docs: { description: 'Single-column B-tree indexes on booleans, status-like columns with few values, or columns one value dominates.' },
   check({ model, lookup, options, workload }) {
     const findings: Finding[] = [];
+    const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.predicate !== null || index.include.length > 0) continue;
       if (index.unique || index.constraint !== null || whyNotDroppable(index) !== null) continue;
@@ -176,7 +181,7 @@ export const lowCardinalityIndex = defineRule({
       const cardinality = cardinalityOf(column, table, options);
       if (cardinality === null) continue;
       const lookups = knownLookups(workload, index, column);
-      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), lookups, options));
+      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), lookups, caveat, options));
     }
     return findings;
   },
@@ -189,10 +194,11 @@ function findingFor(
   c: Cardinality,
   composites: readonly Index[],
   lookups: KnownLookups | null,
+  caveat: string | null,
   options: RuleOptions,
 ): Finding {
   const where = `${index.schema}.${index.table}`;
-  const scans = index.usage?.scans ?? null;
+  const scans = scansOf(index);
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
   // What an index on this column is good for: the rare values, or else everything but a dominant one.
   const sought = rare.length > 0 ? rare : c.dominant !== null ? c.shares.filter((s) => s !== c.dominant) : [];
@@ -220,15 +226,17 @@ function findingFor(
     usefulness = `it was scanned ${times(scans)}, but every value covers at least ${percent(Math.min(...c.shares.map((s) => s.fraction)))} of the rows, so each lookup reads a large share of the table, where a sequential scan is often as fast; check those plans`;
   } else {
     const traffic = hasRealTraffic(table, options);
-    severity = traffic ? 'medium' : 'low';
+    // "Never scanned" counts only once the statistics cover enough time and activity.
+    severity = traffic && caveat === null ? 'medium' : 'low';
     // Truly useless: never scanned, and no value rare enough (nor a dominant one to leave out) for an index to pay off.
     // Values pg_stats leaves out of its list are rare by definition: only a full list proves there are none.
     const listed = c.shares.reduce((n, s) => n + s.fraction, 0);
-    fixable = traffic && sought.length === 0 && listed >= 0.999;
+    fixable = traffic && caveat === null && sought.length === 0 && listed >= 0.999;
     usefulness =
       sought.length > 0
         ? `it has not been scanned since the statistics reset, although lookups of the less common ${sought.length === 1 ? 'value' : 'values'} (${describeShares(column, sought)}) could use it`
         : 'it has not been scanned since the statistics reset';
+    if (caveat !== null) usefulness += ` (${caveat.replace(/\.$/, '')})`;
   }
 
   const numbers = c.analyzed
@@ -238,6 +246,8 @@ function findingFor(
   let help: string;
   if (fixable) {
     help = `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`;
+  } else if (scans === 0 && c.analyzed && caveat !== null) {
+    help = `Look again once the statistics are conclusive: if ${index.name} is still never scanned, drop it; if queries look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size.`;
   } else if (scans === 0 && c.analyzed) {
     help = `Drop ${index.name}, since no query used it; if queries do look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size; or ${composite}.`;
   } else if (partial !== null) {

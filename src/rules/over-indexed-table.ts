@@ -4,7 +4,9 @@ import { commentStatements, createIndexStatement, dropIndexStatement } from '../
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, keyList, tableEvidence } from './_evidence.js';
 import { whyNotDroppable } from './_index-semantics.js';
-import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, times } from './_statistics.js';
+import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, scansOf, statisticsCaveat, times } from './_statistics.js';
+import { statisticsTrust } from '../stats/trust.js';
+import { statisticsNodesOf } from './unused-index.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
 
@@ -45,7 +47,7 @@ function highCardinalityText(index: Index, table: Table, options: RuleOptions): 
 }
 
 function review(index: Index, table: Table, entryWrites: number | null, options: RuleOptions): IndexReview {
-  const scans = index.usage?.scans ?? null;
+  const scans = scansOf(index);
   const leading = columnOf(table, index.keys[0]?.column ?? null);
   return {
     index,
@@ -112,6 +114,7 @@ export const overIndexedTable = defineRule({
   docs: { description: 'Log (write-heavy) tables with unused, barely used or high-cardinality text indexes that every insert pays for.' },
   check({ model, lookup, options, tableTypes }) {
     const findings: Finding[] = [];
+    const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
     for (const table of model.tables) {
       if (table.kind !== 'table') continue;
       const classification = tableTypes.of(table.schema, table.name);
@@ -124,7 +127,7 @@ export const overIndexedTable = defineRule({
       const wideText = reviews.filter((r) => r.highCardinalityText !== null && !drops.includes(r));
       const tooMany = indexes.length > options.overIndexedMaxIndexes;
       if (drops.length === 0 && wideText.length === 0 && !tooMany) continue;
-      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, options));
+      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, caveat, options));
     }
     return findings;
   },
@@ -138,6 +141,7 @@ function findingFor(
   keptForForeignKey: Map<IndexReview, ForeignKey>,
   wideText: readonly IndexReview[],
   entryWrites: number | null,
+  caveat: string | null,
   options: RuleOptions,
 ): Finding {
   const where = `${table.schema}.${table.name}`;
@@ -162,7 +166,9 @@ function findingFor(
   if (problems.length === 0) problems.push(`more than the ${options.overIndexedMaxIndexes} indexes a log table should need`);
 
   const writes = inserts === null ? '' : ` (${formatCount(inserts)} inserts since the statistics reset)`;
-  const message = `${where} is a log table (${classification.confidence} confidence) with ${n} indexes, so every insert writes ${n} index entries${writes}: ${problems.join('; ')}.`;
+  const message =
+    `${where} is a log table (${classification.confidence} confidence) with ${n} indexes, so every insert writes ${n} index entries${writes}: ${problems.join('; ')}.` +
+    (caveat !== null && drops.length > 0 ? ` But ${caveat}` : '');
 
   const keepTime = reviews.filter((r) => r.timeLeading && !drops.includes(r)).map((r) => r.index.name);
   let help: string;
@@ -186,7 +192,7 @@ function findingFor(
     verdict: verdict(r, drops, keptForForeignKey),
   }));
   const severity =
-    drops.length > 0 && hasRealTraffic(table, options) && classification.confidence !== 'low' ? ('medium' as const) : ('low' as const);
+    drops.length > 0 && caveat === null && hasRealTraffic(table, options) && classification.confidence !== 'low' ? ('medium' as const) : ('low' as const);
   return {
     rule: 'over-indexed-table',
     severity,
@@ -203,6 +209,7 @@ function findingFor(
       insertShareOfWrites: usage && usage.inserts + usage.updates + usage.deletes > 0 ? percent(usage.inserts / (usage.inserts + usage.updates + usage.deletes)) : null,
       indexes: indexesEvidence,
       suggestedDrops: drops.map((r) => r.index.name),
+      statisticsConclusive: caveat === null,
       savings: {
         bytes: sizesKnown ? savedBytes : null,
         indexWritesPerInsert: drops.length,
@@ -210,6 +217,7 @@ function findingFor(
         indexEntryWritesSinceStatsReset: entryWrites === null ? null : entryWrites * drops.length,
       },
     },
-    ...(drops.length > 0 ? { fix: dropFix(drops) } : {}),
+    // Drops rest on "no scans": only offered as a fix once the statistics are conclusive.
+    ...(drops.length > 0 && caveat === null ? { fix: dropFix(drops) } : {}),
   };
 }

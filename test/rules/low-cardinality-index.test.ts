@@ -23,8 +23,8 @@ function workload(reads = ''): string {
   return `ANALYZE accounts; SET enable_seqscan = off; ${reads}; RESET enable_seqscan; ${FLUSH_STATS}`;
 }
 
-/** Judge column statistics on this small table. */
-const SMALL = { cardinalityMinRows: 100 };
+/** Judge column statistics on this small table, and take its few hundred writes as conclusive usage statistics. */
+const SMALL = { cardinalityMinRows: 100, minStatsActivity: 100 };
 
 ruleTester(lowCardinalityIndex, {
   valid: [
@@ -75,6 +75,20 @@ ruleTester(lowCardinalityIndex, {
           columns: ['is_active'],
           message: expect.stringMatching(/2 distinct values over ~400 rows \((true|false) 50%, (true|false) 50%\); it has not been scanned/),
           fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS \S+\.acc_active$/)], transactional: false }),
+        },
+      ],
+    },
+    {
+      name: 'never scanned, but the statistics record too little activity to mean anything: low, no fix, said so',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${workload()}`,
+      ruleOptions: { cardinalityMinRows: 100 },
+      expected: [
+        {
+          severity: 'low',
+          index: 'acc_active',
+          message: expect.stringMatching(/it has not been scanned since the statistics reset \(statistics are not conclusive yet: Almost no activity is recorded/),
+          help: expect.stringMatching(/^Look again once the statistics are conclusive/),
+          fix: undefined,
         },
       ],
     },

@@ -95,6 +95,20 @@ ruleTester(overIndexedTable, {
       ],
     },
     {
+      name: 'statistics not conclusive (too little activity for minStatsActivity): low, the drops suggested but not offered as a fix',
+      sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
+      tableTypes: LOG,
+      ruleOptions: { minStatsActivity: 1_000_000 },
+      expected: [
+        {
+          severity: 'low',
+          message: expect.stringMatching(/\. But statistics are not conclusive yet: Almost no activity is recorded/),
+          evidence: expect.objectContaining({ suggestedDrops: ['rl_endpoint', 'rl_method', 'rl_status'], statisticsConclusive: false }),
+          fix: undefined,
+        },
+      ],
+    },
+    {
       name: 'typed log by the classifier from the statistics alone (2,000 inserts, a few scans)',
       sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
       expected: [
