@@ -73,7 +73,8 @@ export function classifyByUsage(table: Table, usage: TableUsage, totalInserts: n
   ];
   const appendMostly = updatesPerInsert <= t.logMaxUpdatesPerInsert;
   const writeHeavy = insertsPerScan >= t.logMinInsertsPerScan;
-  const bigVolume = usage.inserts >= t.logMinInserts && share >= t.logMinInsertShare;
+  // A database with many log tables gives each a small share: far more inserts than scans is enough then.
+  const bigVolume = usage.inserts >= t.logMinInserts && (share >= t.logMinInsertShare || insertsPerScan >= 10 * t.logMinInsertsPerScan);
   if (appendMostly && writeHeavy && bigVolume) {
     return {
       type: 'log',

@@ -70,7 +70,7 @@ export interface RuleOptions {
   readonly logMinInsertsPerScan: number;
   /** …updates at most this many times per inserted row on average (rows settle once, they are not edited)… */
   readonly logMaxUpdatesPerInsert: number;
-  /** …and takes at least this share (0..1) of all inserts into the audited tables. */
+  /** …and takes at least this share (0..1) of all inserts into the audited tables (or gets ten times `logMinInsertsPerScan`). */
   readonly logMinInsertShare: number;
   /** Column statistics (distinct values, most common values) are judged only on tables with at least this many estimated rows. */
   readonly cardinalityMinRows: number;

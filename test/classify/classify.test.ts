@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import type { AuditResult } from '../../src/audit/types.js';
 import type { TableClassification } from '../../src/classify/types.js';
+import { classifyByUsage } from '../../src/classify/usage.js';
+import { DEFAULT_RULE_OPTIONS } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 
 const SCHEMA = `
@@ -147,5 +149,27 @@ describe('partitions and materialized views', () => {
     } finally {
       await database.close();
     }
+  });
+});
+
+describe('classifyByUsage thresholds', () => {
+  const usage = (inserts: number, scans: number, updates = 0) => ({
+    seqScans: scans, seqTuplesRead: 0, indexScans: 0, indexTuplesFetched: 0, inserts, updates, hotUpdates: 0, deletes: 0,
+    liveTuples: inserts, deadTuples: 0, lastVacuum: null, lastAutovacuum: null, lastAnalyze: null, lastAutoanalyze: null,
+  });
+  const table = { schema: 'public', name: 't' } as Parameters<typeof classifyByUsage>[0];
+
+  test('one of many log tables: a small share of all inserts, but far more inserts than scans', () => {
+    expect(classifyByUsage(table, usage(5000, 10), 250_000, 'x', DEFAULT_RULE_OPTIONS).type).toBe('log');
+  });
+  test('a small share and only some more inserts than scans: transaction, low write volume', () => {
+    const verdict = classifyByUsage(table, usage(5000, 200), 250_000, 'x', DEFAULT_RULE_OPTIONS);
+    expect(verdict.type).toBe('transaction');
+    expect('evidence' in verdict && verdict.evidence.join(' ')).toMatch(/low write volume/);
+  });
+  test('rows edited again and again are not a log, however many inserts', () => {
+    const verdict = classifyByUsage(table, usage(5000, 10, 20_000), 5000, 'x', DEFAULT_RULE_OPTIONS);
+    expect(verdict.type).toBe('transaction');
+    expect('evidence' in verdict && verdict.evidence.join(' ')).toMatch(/4 updates per inserted row: rows are edited/);
   });
 });
