@@ -200,7 +200,25 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
     notes.push(...workload.notes);
     if (workload.unparsed.length > 0) notes.push(`${workload.unparsed.length} statement(s) could not be parsed and are not analysed.`);
   }
-  if (result.plans) notes.push(...result.plans.notes);
+  if (result.plans) {
+    notes.push(...result.plans.notes);
+    // Proposals hypopg measured and the analysis dropped: said, so nobody adds them by hand.
+    const texts = new Map((workload?.queries ?? []).map((q) => [q.fingerprint, q.text]));
+    for (const c of result.plans.candidates) {
+      const v = c.verification;
+      const isLog = classification.get(`${c.schema}.${c.table}`)?.type === 'log';
+      if (v.status === 'verified' && isLog && v.saving < result.plans.settings.minSavingLogTable) {
+        notes.push(
+          `Not proposed: ${c.proposal.definition} would cut the plan cost of ${texts.get(c.fingerprint) ?? c.fingerprint} by ${(v.saving * 100).toFixed(0)}%, below the ${(result.plans.settings.minSavingLogTable * 100).toFixed(0)}% a log table requires (every insert would also write it).`,
+        );
+        continue;
+      }
+      if (v.status !== 'rejected') continue;
+      notes.push(`Considered and rejected: ${c.proposal.definition} for ${texts.get(c.fingerprint) ?? c.fingerprint}: ${v.reason} (plan cost ${v.costBefore.toFixed(0)} → ${v.costAfter.toFixed(0)}).`);
+    }
+    const skipped = result.plans.plans.filter((p) => p.status === 'skipped').length;
+    if (skipped > 0) notes.push(`${skipped} statement(s) were not planned: only plain SELECTs are (EXPLAIN of a write statement would take a ROW EXCLUSIVE lock).`);
+  }
   const sorted = workload ? [...workload.queries].sort(byWeight) : [];
   return {
     title: `Index strategy: ${result.target.kind === 'demo' ? 'the demo application' : (result.target.database ?? result.target.name)}`,

@@ -2,6 +2,7 @@ import { dropIndexFix } from '../fix/index-statements.js';
 import { defineRule } from './define-rule.js';
 import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
+import { workloadEvidenceFor } from './_workload-evidence.js';
 
 /**
  * Two indexes on the same table that serve exactly the same queries: same access method, keys,
@@ -13,7 +14,8 @@ export const duplicateIndex = defineRule({
   id: 'duplicate-index',
   severity: 'critical',
   docs: { description: 'Indexes that are interchangeable with another index on the same table for every query and constraint.' },
-  check({ model, lookup }) {
+  check(context) {
+    const { model, lookup } = context;
     return findDuplicatePairs(model.indexes).map(({ duplicate, keep }) => {
       const table = lookup.table(duplicate.schema, duplicate.table);
       const why = keep.constraint
@@ -39,6 +41,8 @@ export const duplicateIndex = defineRule({
           coveredBy: indexEvidence(keep),
           table: tableEvidence(table),
           writesSinceStatsReset: writesOf(table?.usage ?? null),
+          // Which queries the pair serves, and which of the two the planner picks for them.
+          ...(context.workload ? { workload: workloadEvidenceFor(context, duplicate), keptWorkload: workloadEvidenceFor(context, keep) } : {}),
         },
         fix: dropIndexFix(duplicate),
       };
