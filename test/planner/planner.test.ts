@@ -119,6 +119,15 @@ for (const engine of ENGINES) {
       await db.db.query('SELECT 1');
     });
 
+    test('a large sort is a candidate: the index gives the order', async () => {
+      const q = pattern('SELECT id FROM events WHERE kind = $1 ORDER BY account_id', [group(events, [use(events, 'kind', 'equality', { value: '$1' })], [use(events, 'account_id', 'order-by')])]);
+      const evidence = await collectPlanEvidence(db.db, model, workloadOf(q));
+      const sort = evidence.candidates.find((c) => c.reason === 'sort');
+      expect(sort?.proposal.definition).toBe('CREATE INDEX events_kind_account_id_idx ON public.events (kind, account_id)');
+      expect(sort?.planDetail).toMatch(/^Sort of about [\d,]+ rows by/);
+      expect(sort?.verification).toEqual({ status: 'not-verified', reason: expect.any(String) });
+    });
+
     test('the prepared generic plan (before PostgreSQL 16) and GENERIC_PLAN agree where both run', async () => {
       const q = pattern('SELECT id FROM events WHERE kind = $1', [group(events, [use(events, 'kind', 'equality')])]);
       const old = await collectPlanEvidence(db.db, { ...model, database: { ...model.database, serverVersionNum: 150000 } }, workloadOf(q));
