@@ -214,9 +214,8 @@ export async function collectPlanEvidence(db: PlanningConnection, model: SchemaM
   await loadModule();
   return withReadOnlyTransaction(
     db,
-    async (tx) => {
-      // withReadOnlyTransaction hands back the same connection; keep its PGlite `exec`.
-      void tx;
+    // withReadOnlyTransaction runs on `db` itself; `db` is used directly to keep PGlite's `exec`.
+    async () => {
       const conn: PlanningConnection = db;
       // Only the PREPARE path (before 16) needs it; scoped to this transaction.
       await conn.query('SET LOCAL plan_cache_mode = force_generic_plan');
