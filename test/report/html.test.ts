@@ -4,6 +4,7 @@ import { barChart, niceByteStep, niceStep } from '../../src/report/html/charts.j
 import { chartSpecs } from '../../src/report/html/charts-data.js';
 import { escapeHtml, html, raw } from '../../src/report/html/escape.js';
 import { htmlPage } from '../../src/report/html/page.js';
+import { codeName, htmlTable } from '../../src/report/html/table.js';
 import { reporters } from '../../src/report/index.js';
 import { makeFindings, makeResult, makeRichResult } from './fixture.js';
 
@@ -25,6 +26,17 @@ describe('html escaping', () => {
     expect(page).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`.replace(/'/g, '&#39;'));
     expect(page).toContain('prefers-color-scheme:dark');
     expect(page).toContain('@media print');
+  });
+});
+
+describe('html tables', () => {
+  test('numeric columns right-aligned, cells escaped, footer row, names wrap only after _ . ,', () => {
+    const table = htmlTable([{ label: 'Name' }, { label: 'Size', numeric: true }], [[codeName('ix_a.<b>'), 12]], ['Total', 12]).value;
+    expect(table).toBe(
+      '<div class="table-wrap"><table><thead><tr><th>Name</th><th class="num">Size</th></tr></thead>' +
+        '<tbody><tr><td><code>ix_<wbr>a.<wbr>&lt;b&gt;</code></td><td class="num">12</td></tr></tbody>' +
+        '<tfoot><tr><th>Total</th><th class="num">12</th></tr></tfoot></table></div>',
+    );
   });
 });
 

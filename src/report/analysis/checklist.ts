@@ -132,7 +132,7 @@ export function successCriteria(result: AuditResult): CheckItem[] {
           group: 'Statistics',
           label: 'Usage statistics old enough to trust',
           status: stats.trustworthy ? 'pass' : 'fail',
-          detail: stats.ageDays === null ? (stats.notes[0] ?? (stats.trustworthy ? 'the audit trusts them' : 'the audit does not trust them')) : `collected over ${describeAge(stats.ageDays)}${stats.resetAt ? ` (since ${stats.resetAt})` : ''}`,
+          detail: stats.ageDays === null ? `the audit ${stats.trustworthy ? 'trusts' : 'does not trust'} them${stats.notes[0] ? `: ${stats.notes[0]}` : ''}` : `collected over ${describeAge(stats.ageDays)}${stats.resetAt ? ` (since ${stats.resetAt})` : ''}`,
         };
   return [...indexChecks(result), ...monitoringChecks(result), statistics];
 }

@@ -4,7 +4,8 @@ import type { TableType } from '../../classify/types.js';
 import type { Analysis, CheckStatus, IndexEntry, TableStrategy } from '../analysis/index.js';
 import { limitationLines, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, findingPath, formatCount, humanBytes, inSeverityOrder, sqlStatement } from '../format.js';
-import { html, type SafeHtml } from './escape.js';
+import { html, type HtmlValue, type SafeHtml } from './escape.js';
+import { codeName, htmlTable } from './table.js';
 
 const TYPE_TITLE: { readonly [T in TableType]: string } = { transaction: 'Transaction tables', log: 'Log tables', junction: 'Junction tables', unknown: 'Tables of unknown type' };
 
@@ -14,17 +15,37 @@ function verdictCell(e: IndexEntry): SafeHtml {
   return v.because === '' ? html`keep` : html`<strong>keep</strong> — ${v.because}`;
 }
 
+const dash = '—';
+
 function tableBlock(s: TableStrategy): SafeHtml {
   const w = s.writes;
-  return html`<h4><code>${s.schema}.${s.table}</code> <span class="muted">— ${s.source === null ? 'not classified' : `${s.type}, ${s.confidence} confidence, from ${s.source}`}</span></h4>
-${w ? html`<p class="muted">${s.rowEstimate === null ? '' : `~${countOf(Math.round(s.rowEstimate), 'row')} · `}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT), ${formatCount(w.deletes)} deletes</p>` : ''}
+  const classification = s.source === null ? 'not classified' : `${s.type}, ${s.confidence} confidence, from ${s.source}`;
+  const rows = s.rowEstimate === null ? '' : `~${countOf(Math.round(s.rowEstimate), 'row')} · `;
+  const measured = w ? html`<p class="muted">${rows}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT), ${formatCount(w.deletes)} deletes</p>` : '';
+  const indexRows: HtmlValue[][] = [
+    ...s.current.map((e) => [
+      codeName(e.name),
+      html`<code>${e.keys}</code>${e.traits.length > 0 ? html` <span class="muted">(${e.traits.join(', ')})</span>` : ''}`,
+      e.sizeBytes === null ? dash : humanBytes(e.sizeBytes),
+      e.scans === null ? dash : formatCount(e.scans),
+      verdictCell(e),
+    ]),
+    ...s.created.map((c) => [codeName(c.name), html`<code>${c.keys}</code>`, dash, dash, html`<span class="create">create</span> — ${c.finding.rule}`]),
+    ...s.skipped.map(({ index, coveredBy }) => [
+      codeName(index.name),
+      html`<code>${index.keys}</code>`,
+      dash,
+      dash,
+      html`not created — <code>${coveredBy}</code> starts with the same keys (${index.finding.rule} proposed it)`,
+    ]),
+  ];
+  const columns = [{ label: 'Index' }, { label: 'Keys' }, { label: 'Size', numeric: true }, { label: 'Scans', numeric: true }, { label: 'Recommendation' }];
+  const recommended = s.recommended.length === 0 ? 'none' : s.recommended.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`);
+  return html`<h4><code>${s.schema}.${s.table}</code> <span class="muted">— ${classification}</span></h4>
+${measured}
 ${s.evidence.length > 0 ? html`<ul>${s.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}
-<table><thead><tr><th>Index</th><th>Keys</th><th class="num">Size</th><th class="num">Scans</th><th>Recommendation</th></tr></thead><tbody>
-${s.current.map((e) => html`<tr><td><code>${e.name}</code></td><td><code>${e.keys}</code>${e.traits.length > 0 ? html` <span class="muted">(${e.traits.join(', ')})</span>` : ''}</td><td class="num">${e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes)}</td><td class="num">${e.scans === null ? '—' : formatCount(e.scans)}</td><td>${verdictCell(e)}</td></tr>`)}
-${s.created.map((c) => html`<tr><td><code>${c.name}</code></td><td><code>${c.keys}</code></td><td class="num">—</td><td class="num">—</td><td><span class="create">create</span> — ${c.finding.rule}</td></tr>`)}
-${s.skipped.map(({ index, coveredBy }) => html`<tr><td><code>${index.name}</code></td><td><code>${index.keys}</code></td><td class="num">—</td><td class="num">—</td><td>not created — <code>${coveredBy}</code> starts with the same keys (${index.finding.rule} proposed it)</td></tr>`)}
-</tbody></table>
-<p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`)}</p>`;
+${indexRows.length > 0 ? htmlTable(columns, indexRows) : html`<p>No indexes.</p>`}
+<p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${recommended}</p>`;
 }
 
 /** Strategy by table type. */
@@ -38,11 +59,25 @@ export function strategySection(analysis: Analysis): SafeHtml {
 export function savingsSection(analysis: Analysis): SafeHtml {
   const { savings } = analysis;
   if (savings.tables.length === 0) return html`<section id="savings"><h2>Estimated Savings</h2><p>No index is recommended for removal or creation.</p></section>`;
+  const table = htmlTable(
+    [
+      { label: 'Table' },
+      { label: 'Indexes dropped', numeric: true },
+      { label: 'Storage freed', numeric: true },
+      { label: 'Index writes per insert', numeric: true },
+      { label: 'Index writes saved since reset', numeric: true },
+    ],
+    savings.tables.map((t) => [
+      html`<code>${t.schema}.${t.table}</code>`,
+      `${t.droppedIndexes}${t.createdIndexes > 0 ? ` (+${t.createdIndexes} created)` : ''}`,
+      humanBytes(t.droppedBytes),
+      `${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}`,
+      t.indexWritesSinceReset === null ? dash : formatCount(t.indexWritesSinceReset),
+    ]),
+    ['Total', savings.droppedIndexes, humanBytes(savings.droppedBytes), '', savings.indexWritesSinceReset === null ? dash : formatCount(savings.indexWritesSinceReset)],
+  );
   return html`<section id="savings"><h2>Estimated Savings</h2>
-<table><thead><tr><th>Table</th><th class="num">Indexes dropped</th><th class="num">Storage freed</th><th class="num">Index writes per insert</th><th class="num">Index writes saved since reset</th></tr></thead><tbody>
-${savings.tables.map((t) => html`<tr><td><code>${t.schema}.${t.table}</code></td><td class="num">${t.droppedIndexes}${t.createdIndexes > 0 ? ` (+${t.createdIndexes} created)` : ''}</td><td class="num">${humanBytes(t.droppedBytes)}</td><td class="num">${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}</td><td class="num">${t.indexWritesSinceReset === null ? '—' : formatCount(t.indexWritesSinceReset)}</td></tr>`)}
-<tr><th>Total</th><th class="num">${savings.droppedIndexes}</th><th class="num">${humanBytes(savings.droppedBytes)}</th><th></th><th class="num">${savings.indexWritesSinceReset === null ? '—' : formatCount(savings.indexWritesSinceReset)}</th></tr>
-</tbody></table>
+${table}
 <p class="muted">Every insert writes one entry into each index of its table, and so does every update that is not HOT; a dropped index saves one index write per such row write.</p></section>`;
 }
 

@@ -6,6 +6,7 @@ import { describeAge } from '../analysis/index.js';
 import { countOf, formatCount, groupBySeverity, humanBytes, issueList, severityLabel, sqlStatement, tableName } from '../format.js';
 import { findingRows, type FindingRow } from '../finding-rows.js';
 import { html, type SafeHtml } from './escape.js';
+import { codeName, htmlTable } from './table.js';
 
 function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
   return html`<div class="card"><div class="label">${label}</div><div class="value ${cls}">${value}</div></div>`;
@@ -36,25 +37,43 @@ ${analysis.savings.indexWritesSinceReset !== null && analysis.savings.droppedInd
 }
 
 function objectCell(f: Finding, r: FindingRow): SafeHtml {
-  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index) return html`<code>${f.index}</code> (constraint <code>${r.constraint}</code>)`;
-  if (r.indexes.length > 0) return html`${r.indexes.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`)}`;
-  return r.constraint === null ? html`—` : html`<code>${r.constraint}</code>`;
+  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index) return html`${codeName(f.index)} (constraint ${codeName(r.constraint)})`;
+  if (r.indexes.length > 0) return html`${r.indexes.map((n, i) => html`${i > 0 ? ', ' : ''}${codeName(n)}`)}`;
+  return r.constraint === null ? html`—` : codeName(r.constraint);
 }
 
+const FINDING_COLUMNS = [
+  { label: 'Index / constraint' },
+  { label: 'Table' },
+  { label: 'Columns' },
+  { label: 'Covered by' },
+  { label: 'Size', numeric: true },
+  { label: 'Scans', numeric: true },
+  { label: 'Writes', numeric: true },
+];
+
+function orDash(value: number | null, format: (n: number) => string = formatCount): string {
+  return value === null ? '—' : format(value);
+}
+
+/** The seed-style table of one rule's findings; none for database-wide findings. */
 function findingTable(findings: readonly Finding[], rows: ReturnType<typeof findingRows>): SafeHtml {
   if (!rows.tabular(findings)) return html``;
-  return html`<table><thead><tr><th>Index / constraint</th><th>Table</th><th>Columns</th><th>Covered by</th><th class="num">Size</th><th class="num">Scans</th><th class="num">Writes</th></tr></thead><tbody>
-${findings.map((f) => {
-  const r = rows.row(f);
-  const columns = f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—';
-  const coveredBy = f.coveredBy === undefined ? html`—` : html`<code>${f.coveredBy}</code>`;
-  return html`<tr><td>${objectCell(f, r)}</td><td><code>${tableName(f)}</code></td><td>${columns}</td><td>${coveredBy}</td>${num(r.sizeBytes, humanBytes)}${num(r.scans)}${num(r.writes)}</tr>`;
-})}
-</tbody></table>`;
-}
-
-function num(value: number | null, format: (n: number) => string = formatCount): SafeHtml {
-  return html`<td class="num">${value === null ? '—' : format(value)}</td>`;
+  return htmlTable(
+    FINDING_COLUMNS,
+    findings.map((f) => {
+      const r = rows.row(f);
+      return [
+        objectCell(f, r),
+        codeName(tableName(f)),
+        f.columns && f.columns.length > 0 ? f.columns.join(', ') : '—',
+        f.coveredBy === undefined ? '—' : codeName(f.coveredBy),
+        orDash(r.sizeBytes, humanBytes),
+        orDash(r.scans),
+        orDash(r.writes),
+      ];
+    }),
+  );
 }
 
 function details(f: Finding): SafeHtml {

@@ -30,10 +30,11 @@ h1{font-size:28px;margin:0 0 4px}h2{font-size:22px;margin:36px 0 12px;padding-bo
 h3{font-size:18px;margin:24px 0 8px}h4{font-size:15px;margin:18px 0 6px}
 .subtitle{color:var(--muted);margin:0 0 16px}
 code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-code{background:var(--panel);border-radius:4px;padding:1px 4px;overflow-wrap:anywhere}
+code{background:var(--panel);border-radius:4px;padding:1px 4px;overflow-wrap:break-word}
 pre{background:var(--panel);border:1px solid var(--border);border-radius:6px;padding:10px 12px;overflow-x:auto;white-space:pre-wrap}
 pre code{background:none;padding:0}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:14px}
+.table-wrap{overflow-x:auto}.table-wrap table{margin:0}.table-wrap{margin:8px 0 12px}
 th,td{border:1px solid var(--border);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--panel)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:12px 0}
