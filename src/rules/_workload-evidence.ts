@@ -193,3 +193,12 @@ export function keptInsteadOfUnjustified(context: Pick<RuleContext, 'model' | 'w
 export function rowsOf(table: Table | undefined): number {
   return table?.rowEstimate ?? 0;
 }
+
+/**
+ * Composites unjustified-composite-index drops because another index already serves their used
+ * prefix. A rule that picks which of several indexes to keep (for a foreign key, say) must not
+ * pick one of these, or applying every fix would drop both.
+ */
+export function droppedAsUnjustified(context: Pick<RuleContext, 'model' | 'workload'>): ReadonlySet<Index> {
+  return new Set(findUnjustifiedComposites(context).filter((u) => u.prefixServedBy !== null).map((u) => u.index));
+}

@@ -7,6 +7,7 @@ import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
+import { droppedAsUnjustified } from './_workload-evidence.js';
 import type { EvidenceValue, Finding, Fix } from './types.js';
 
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -54,8 +55,10 @@ function scansByNode(index: Index, all: readonly Index[]): { node: string | null
  * index. The one kept is the one the other rules keep too: never a duplicate duplicate-index
  * drops, the widest (redundant-index drops the narrower of a prefix pair), then the most scanned.
  */
-function foreignKeySupport(model: SchemaModel, lookup: ModelLookup): Map<Index, ForeignKey> {
+function foreignKeySupport(model: SchemaModel, lookup: ModelLookup, dropped: ReadonlySet<Index> = new Set()): Map<Index, ForeignKey> {
   const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
+  // unjustified-composite-index drops these for the narrower index the workload uses: keep that one instead.
+  for (const index of dropped) duplicates.add(index);
   const support = new Map<Index, ForeignKey>();
   for (const fk of model.foreignKeys) {
     const serving = lookup.indexesOf({ schema: fk.schema, name: fk.table }).filter((i) => servesForeignKey(i, fk));
@@ -107,11 +110,11 @@ export const unusedIndex = defineRule({
   id: 'unused-index',
   severity: 'medium',
   docs: { description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.' },
-  check({ model, lookup, options }) {
+  check({ model, lookup, options, workload }) {
     if (!model.capabilities.usageStatistics || model.database.settings.track_counts === 'off') return [];
     const nodes = statisticsNodesOf(model);
     const trust = statisticsTrust(model, options, nodes);
-    const support = foreignKeySupport(model, lookup);
+    const support = foreignKeySupport(model, lookup, droppedAsUnjustified({ model, workload }));
     const findings: Finding[] = [];
     for (const index of model.indexes) {
       if (exempt(index, support) !== null) continue;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import { unjustifiedCompositeIndex } from '../../src/rules/unjustified-composite-index.js';
 import { redundantIndex } from '../../src/rules/redundant-index.js';
+import { unusedIndex } from '../../src/rules/unused-index.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { group, pattern, ref, use, workloadOf } from '../planner/patterns.js';
 import type { Workload } from '../../src/workload/types.js';
@@ -13,7 +14,8 @@ CREATE INDEX orders_customer ON orders (customer_id);
 CREATE INDEX orders_status_created ON orders (status, created_at);
 CREATE INDEX orders_region_created_status ON orders (region, created_at, status);
 CREATE UNIQUE INDEX orders_customer_created_unique ON orders (customer_id, created_at);
-CREATE TABLE carts (id int PRIMARY KEY, owner_id int NOT NULL, state text NOT NULL);
+CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE carts (id int PRIMARY KEY, owner_id int NOT NULL REFERENCES owners (id), state text NOT NULL);
 CREATE INDEX carts_owner ON carts (owner_id);
 CREATE INDEX carts_owner_state ON carts (owner_id, state);
 CREATE TABLE untouched (a int, b int);
@@ -89,6 +91,20 @@ for (const engine of ENGINES) {
       const withWorkload = await run(workloadOf(byOwner));
       expect(withWorkload).toContain('unjustified-composite-index carts_owner_state');
       expect(withWorkload).not.toContain('redundant-index carts_owner');
+    });
+
+    test('applying every fix never leaves the foreign key without an index (unused-index keeps the narrow one)', async () => {
+      const carts = ref('carts');
+      const byOwner = pattern('SELECT * FROM carts WHERE owner_id = $1', [group(carts, [use(carts, 'owner_id', 'equality')])]);
+      const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, {
+        rules: [redundantIndex, unusedIndex, unjustifiedCompositeIndex],
+        workload: workloadOf(byOwner),
+        planner: false,
+        ruleOptions: { minStatsActivity: 0, minStatsAgeDays: 0 },
+      });
+      const dropped = result.findings.flatMap((f) => f.fix?.up ?? []).filter((s) => /^DROP INDEX/.test(s)).map((s) => s.split('.').pop());
+      expect(dropped).toContain('carts_owner_state');
+      expect(dropped).not.toContain('carts_owner');
     });
 
     test('the replacement fix round-trips on the server', async () => {
