@@ -8,6 +8,7 @@ import {
   factReader,
   findingObject,
   groupBySeverity,
+  humanBytes,
   severityLabel,
   sqlStatement,
   summaryLine,
@@ -17,6 +18,7 @@ import {
 import { heading, palette, safe, type Palette } from './text/layout.js';
 import { checklistSection, nextStepsSection, savingsSection, strategySection, summarySection } from './text/sections.js';
 import { silencedSection } from './silenced.js';
+import { findingRows, type FindingRow } from './finding-rows.js';
 import type { RenderOptions, Reporter } from './types.js';
 
 const LABEL_WIDTH = 7;
@@ -28,13 +30,18 @@ function labelled(p: Palette, label: string, lines: readonly string[]): string[]
   return lines.map((line, i) => `${INDENT}${i === 0 ? p.dim(label.padEnd(LABEL_WIDTH)) : pad}${safe(line)}`);
 }
 
-function findingBlock(p: Palette, f: Finding, facts: FindingFacts): string[] {
+function findingBlock(p: Palette, f: Finding, facts: FindingFacts, row: FindingRow): string[] {
   const object = findingObject(f);
   const where = object === null ? tableName(f) : `${tableName(f)} › ${object}`;
   const lines = [`  ${p.bold(f.rule)}  ${safe(where)}`, `${INDENT}${safe(f.message)}`];
   lines.push(...labelled(p, 'help:', [f.help]));
   const described = describeFacts(facts);
   if (described.length > 0) lines.push(...labelled(p, 'facts:', [described.join(' · ')]));
+  // A table-level finding (over-indexed-table) acts on several indexes: name them with their total size.
+  if (f.index === undefined && row.indexes.length > 0) {
+    const size = row.sizeBytes === null ? '' : ` (${humanBytes(row.sizeBytes)})`;
+    lines.push(...labelled(p, 'drops:', [`${row.indexes.join(', ')}${size}`]));
+  }
   if (f.fix && f.fix.up.length > 0) {
     lines.push(...labelled(p, 'fix:', f.fix.up.map(sqlStatement)));
     if (f.fix.down.length > 0) lines.push(...labelled(p, 'undo:', f.fix.down.map(sqlStatement)));
@@ -50,10 +57,11 @@ function findingsSection(p: Palette, result: AuditResult): string[] {
   const groups = groupBySeverity(result.findings);
   if (groups.length === 0) out.push(`${p.good('✓')} No findings: no index problems were found.`, '');
   const facts = factReader(result.model);
+  const rows = findingRows(result);
   for (const group of groups) {
     const paint = p.severity[group.severity];
     out.push(`${paint('●')} ${p.bold(paint(severityLabel(group.severity)))}  ${p.dim(countOf(group.findings.length, 'finding'))}`, '');
-    for (const f of group.findings) out.push(...findingBlock(p, f, facts(f)), '');
+    for (const f of group.findings) out.push(...findingBlock(p, f, facts(f), rows.row(f)), '');
   }
   return out;
 }

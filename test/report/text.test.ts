@@ -94,4 +94,19 @@ describe('text reporter', () => {
     expect(out).not.toContain('\u001b');
     expect(out).toContain('evil?[2Jtable');
   });
+
+  test('a table-level finding names the indexes its fix drops', () => {
+    const overIndexed = {
+      rule: 'over-indexed-table',
+      severity: 'medium' as const,
+      schema: 'public',
+      table: 'orders',
+      message: 'Too many indexes.',
+      help: 'Drop two.',
+      evidence: {},
+      fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx', 'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+    };
+    const out = reporters.text.render(makeResult({ findings: [overIndexed] }), { color: false });
+    expect(out).toContain('    drops: orders_user_id_idx, orders_user_id_created_at_idx (16.0 kB)\n');
+  });
 });
