@@ -9,6 +9,9 @@ import { statisticsTrust } from '../stats/trust.js';
 import { statisticsNodesOf } from './unused-index.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
+import type { Workload } from '../workload/types.js';
+import { sameTable } from '../workload/resolve.js';
+import { matchIndex } from '../workload/match.js';
 
 /** What one index of a log table costs and does. */
 interface IndexReview {
@@ -79,6 +82,35 @@ function suggestedDrops(reviews: readonly IndexReview[], foreignKeys: readonly F
   return { drops, keptForForeignKey };
 }
 
+/** A known query an index could serve, and the other indexes of the table that serve it as well or better. */
+interface KnownUse {
+  readonly query: string;
+  readonly alsoServedBy: readonly string[];
+}
+
+/**
+ * For each index, the known queries it could serve (null when no source of queries was read):
+ * an index with no scans that a known query could use tells that the planner preferred another
+ * path, or that the query did not run while the statistics were counting.
+ */
+function knownUses(workload: Workload | null, table: Table, indexes: readonly Index[]): Map<Index, KnownUse[]> | null {
+  if (workload === null || (workload.sources ?? []).length === 0) return null;
+  const uses = new Map<Index, KnownUse[]>(indexes.map((i) => [i, []]));
+  for (const query of workload.queries) {
+    for (const group of query.groups) {
+      if (!sameTable(group.table, table)) continue;
+      const matches = indexes.map((index) => ({ index, match: matchIndex(group, index) })).filter((m) => m.match.serves);
+      for (const { index, match } of matches) {
+        const list = uses.get(index)!;
+        if (list.some((u) => u.query === query.text)) continue;
+        const others = matches.filter((m) => m.index !== index && m.match.usableKeys >= match.usableKeys).map((m) => m.index.name);
+        list.push({ query: query.text, alsoServedBy: others });
+      }
+    }
+  }
+  return uses;
+}
+
 function verdict(r: IndexReview, drops: readonly IndexReview[], keptForForeignKey: Map<IndexReview, ForeignKey>): string {
   const fk = keptForForeignKey.get(r);
   if (fk) return `keep: the only index serving foreign key ${fk.name}`;
@@ -112,7 +144,7 @@ export const overIndexedTable = defineRule({
   id: 'over-indexed-table',
   severity: 'medium',
   docs: { description: 'Log (write-heavy) tables with unused, barely used or high-cardinality text indexes that every insert pays for.' },
-  check({ model, lookup, options, tableTypes }) {
+  check({ model, lookup, options, tableTypes, workload }) {
     const findings: Finding[] = [];
     const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
     for (const table of model.tables) {
@@ -127,7 +159,8 @@ export const overIndexedTable = defineRule({
       const wideText = reviews.filter((r) => r.highCardinalityText !== null && !drops.includes(r));
       const tooMany = indexes.length > options.overIndexedMaxIndexes;
       if (drops.length === 0 && wideText.length === 0 && !tooMany) continue;
-      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, caveat, options));
+      const queries = knownUses(workload, table, indexes);
+      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, caveat, queries, options));
     }
     return findings;
   },
@@ -142,6 +175,7 @@ function findingFor(
   wideText: readonly IndexReview[],
   entryWrites: number | null,
   caveat: string | null,
+  queries: Map<Index, KnownUse[]> | null,
   options: RuleOptions,
 ): Finding {
   const where = `${table.schema}.${table.name}`;
@@ -170,11 +204,16 @@ function findingFor(
     `${where} is a log table (${classification.confidence} confidence) with ${n} indexes, so every insert writes ${n} index entries${writes}: ${problems.join('; ')}.` +
     (caveat !== null && drops.length > 0 ? ` But ${caveat}` : '');
 
+  // A drop that some known query could use with no other index serving it as well: say so, the planner or the schedule may still need it.
+  const onlyPath = queries === null ? [] : drops.filter((r) => (queries.get(r.index) ?? []).some((u) => u.alsoServedBy.length === 0));
   const keepTime = reviews.filter((r) => r.timeLeading && !drops.includes(r)).map((r) => r.index.name);
   let help: string;
   if (drops.length > 0) {
     const saving = `${sizesKnown ? `${formatBytes(savedBytes)} and ` : ''}${drops.length} of ${n} index writes per insert`;
     help = `Drop ${names(drops)}: saves ${saving}${keepTime.length > 0 ? `; keep ${keepTime.join(', ')} for time-range reads` : ''}.`;
+    if (onlyPath.length > 0) {
+      help += ` Check first: ${names(onlyPath)} ${onlyPath.length === 1 ? 'is' : 'are'} the only index a known query could use (evidence.indexes[].knownQueries), though no plan used ${onlyPath.length === 1 ? 'it' : 'them'} enough to count.`;
+    }
     if (wideText.length > 0) help += ` Also review ${names(wideText)}: if those lookups matter, a hash index or an index on a short prefix or hash of the text costs less.`;
   } else if (wideText.length > 0) {
     help = `Review ${names(wideText)}: high-cardinality text is costly to index on every insert; if the lookups matter, a hash index or an index on a short prefix or hash of the text costs less, otherwise drop it and read by time range.`;
@@ -190,6 +229,7 @@ function findingFor(
     scansPerThousandIndexWrites: r.scans !== null && entryWrites ? Number(((r.scans * 1000) / entryWrites).toFixed(3)) : null,
     highCardinalityText: r.highCardinalityText,
     verdict: verdict(r, drops, keptForForeignKey),
+    ...(queries === null ? {} : { knownQueries: (queries.get(r.index) ?? []).map((u) => ({ query: u.query, alsoServedBy: [...u.alsoServedBy] })) }),
   }));
   const severity =
     drops.length > 0 && caveat === null && hasRealTraffic(table, options) && classification.confidence !== 'low' ? ('medium' as const) : ('low' as const);

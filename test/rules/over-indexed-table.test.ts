@@ -122,6 +122,29 @@ ruleTester(overIndexedTable, {
       ],
     },
     {
+      name: 'known queries: each index lists the ones it could serve, and an unused drop that is the only path for one is flagged',
+      sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
+      tableTypes: LOG,
+      queries: `SELECT count(*) FROM request_log WHERE created_at >= $1 AND created_at < $2;
+        SELECT * FROM request_log WHERE status_code = 500 ORDER BY created_at DESC LIMIT 20;`,
+      expected: [
+        {
+          help: expect.stringMatching(/Check first: rl_status is the only index a known query could use/),
+          evidence: expect.objectContaining({
+            suggestedDrops: ['rl_endpoint', 'rl_method', 'rl_status'],
+            indexes: expect.arrayContaining([
+              expect.objectContaining({ name: 'rl_status', knownQueries: [{ query: expect.stringMatching(/WHERE status_code = \$1 ORDER BY created_at DESC/), alsoServedBy: [] }] }),
+              expect.objectContaining({ name: 'rl_method', knownQueries: [] }),
+              expect.objectContaining({
+                name: 'rl_created',
+                knownQueries: expect.arrayContaining([expect.objectContaining({ query: expect.stringMatching(/created_at >= \$1 AND created_at < \$2/) })]),
+              }),
+            ]),
+          }),
+        },
+      ],
+    },
+    {
       name: 'the endpoint index is high-cardinality text: named as such',
       sql: `${REQUEST_LOG}; ${INDEXES}; ${workload(READS)}`,
       tableTypes: LOG,
