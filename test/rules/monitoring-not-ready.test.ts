@@ -71,24 +71,24 @@ describe('on the server', () => {
   });
 });
 
-test('on PGlite: the items PGlite lacks are reported, nothing crashes', async () => {
-  const database = await createPgliteDatabase();
-  try {
+describe('on PGlite', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createPgliteDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  test('the items PGlite lacks are reported, nothing crashes', async () => {
     const found = await subjects(database.db);
     expect(found).toContain('pg_stat_statements');
     expect(found).toContain('statistics');
-  } finally {
-    await database.close();
-  }
-});
+  });
 
-test('a schema file has no server to monitor: nothing is reported about the scratch database', async () => {
-  const database = await createPgliteDatabase();
-  try {
+  test('a schema file has no server to monitor: nothing is reported about the scratch database', async () => {
     const result = await auditPostgres(database.db, { kind: 'sql-file', name: 'schema.sql' }, { rules: [monitoringNotReady] });
     expect(result.findings).toEqual([]);
     expect(result.summary.limitations.join(' ')).toMatch(/schema file has no usage statistics or server settings/);
-  } finally {
-    await database.close();
-  }
+  });
 });

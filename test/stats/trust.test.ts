@@ -120,7 +120,7 @@ describe('a role that cannot read the statistics views', () => {
 
 describe('track_counts off', () => {
   test('no usage statistics are trusted', async () => {
-    database = await createPgliteDatabase();
+    database = await createServerDatabase();
     await database.exec(`${TABLES} ${BUSY}`);
     await flush(database);
     const { model } = await auditPostgres(database.db, TARGET, { rules: [] });
