@@ -169,9 +169,15 @@ export class WorkloadBuilder {
         limit: p.analysis.limit,
       };
     });
+    // Monitoring and tooling queries (dbdoctor's own included) read only the system catalogs.
+    const catalogOnly = (q: QueryPattern): boolean =>
+      q.tables.length > 0 && q.tables.every((t) => !t.inModel && (t.schema === 'pg_catalog' || t.schema === 'information_schema' || (t.schema === null && t.table.startsWith('pg_'))));
+    const systemQueries = queries.filter(catalogOnly).length;
+    queries.splice(0, queries.length, ...queries.filter((q) => !catalogOnly(q)));
     queries.sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1) || (b.calls ?? -1) - (a.calls ?? -1) || a.text.localeCompare(b.text));
     const notes = [...this.notes];
     if (this.ignored > 0) notes.push(`${this.ignored} transaction-control and session statements (BEGIN, COMMIT, SET, …) ignored`);
+    if (systemQueries > 0) notes.push(`${systemQueries} statement${systemQueries === 1 ? '' : 's'} on the system catalogs only (monitoring, tools) left out`);
     if (this.unanalyzed > 0) notes.push(`${this.unanalyzed} statement${this.unanalyzed === 1 ? '' : 's'} parsed but not analyzed (an unsupported shape): counted, without column uses`);
     if (this.unparsed.length > 0) notes.push(`${this.unparsed.length} statement${this.unparsed.length === 1 ? '' : 's'} the PostgreSQL parser rejected (listed under unparsed)`);
     return { sources: SOURCE_PRIORITY.filter((s) => this.sourcesRead.has(s)), queries, unparsed: [...this.unparsed], notes };

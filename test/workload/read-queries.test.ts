@@ -16,6 +16,7 @@ select id from users where email = 'c@example.com';
 SELECT * FROM orders WHERE user_id = 7 ORDER BY created_at DESC LIMIT 20;
 SELEC broken FROM;
 BEGIN;
+SELECT c.relname FROM pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace;
 `,
     });
     expect(workload.queries).toHaveLength(2);
@@ -31,5 +32,6 @@ BEGIN;
     expect(workload.unparsed[0]?.location).toBe('queries:9');
     expect(workload.unparsed[0]?.error).toMatch(/syntax error/);
     expect(workload.notes.join('\n')).toMatch(/1 transaction-control/);
+    expect(workload.notes.join('\n')).toMatch(/1 statement on the system catalogs only \(monitoring, tools\) left out/);
   });
 });
