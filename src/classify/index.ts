@@ -67,10 +67,15 @@ function classifyOne(table: Table, model: SchemaModel, lookup: ModelLookup, opti
   const nameHint = logNameHint(table);
   const timeColumn = timeColumnOf(table);
   const timeHint = timeColumn ? `column ${timeColumn.name} (${timeColumn.type}) stamps each row's time` : null;
-  const usage = model.database.settings.track_counts === 'off' ? null : usageOf(table, model);
+  const trackCountsOff = model.database.settings.track_counts === 'off';
+  const usage = trackCountsOff || !model.capabilities.usageStatistics ? null : usageOf(table, model);
   let tooYoung: string;
   if (usage === null) {
-    tooYoung = model.database.settings.track_counts === 'off' ? 'track_counts is off: no usage statistics' : 'usage statistics could not be read';
+    tooYoung = trackCountsOff
+      ? 'track_counts is off: no usage statistics'
+      : model.capabilities.serverSettings === false
+        ? 'a schema file has no usage statistics'
+        : 'usage statistics could not be read';
   } else {
     const verdict = classifyByUsage(table, usage, totalInserts, since, options);
     if (verdict.type !== null) {
