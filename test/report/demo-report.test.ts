@@ -36,7 +36,7 @@ describe('the demo audit, in every document format', () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   test('the CLI writes the html format to a file', async () => {
     const schema = join(dir, 'schema.sql');
