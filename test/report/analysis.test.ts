@@ -141,6 +141,9 @@ describe('success criteria', () => {
     expect(['pg-stat-statements', 'slow-query-log', 'track-io-timing', 'index-usage-statistics'].map((id) => check(ready, id).status)).toEqual(['pass', 'pass', 'pass', 'pass']);
     const bare = successCriteria(makeRichResult({ settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' }, extensions: [] }));
     expect(['pg-stat-statements', 'slow-query-log', 'track-io-timing'].map((id) => check(bare, id).status)).toEqual(['fail', 'fail', 'fail']);
+    expect(check(bare, 'pg-stat-statements').detail).toMatch(/not installed .* and not in shared_preload_libraries/);
+    const preloadedOnly = successCriteria(makeRichResult({ settings: { shared_preload_libraries: 'pg_stat_statements' }, extensions: [] }));
+    expect(check(preloadedOnly, 'pg-stat-statements')).toMatchObject({ status: 'fail', detail: expect.stringContaining('CREATE EXTENSION pg_stat_statements was not run') });
     const notLoaded = successCriteria(makeRichResult({ settings: { shared_preload_libraries: 'auto_explain' } }));
     expect(check(notLoaded, 'pg-stat-statements').detail).toContain('not in shared_preload_libraries');
     const unreadable = successCriteria(makeRichResult({ settings: {}, extensions: [] }));

@@ -20,6 +20,19 @@ function preloaded(result: AuditResult, library: string): boolean | undefined {
   return value.split(',').some((l) => l.trim().replace(/^"|"$/g, '') === library);
 }
 
+/** Whether pg_stat_statements collects: it must be both preloaded and created in the database. */
+function statementsStatus(installed: boolean, loaded: boolean | undefined, fromFile: boolean, unknownDetail: string): Pick<CheckItem, 'status' | 'detail'> {
+  if (fromFile) return { status: 'unknown', detail: unknownDetail };
+  if (installed && loaded === true) return { status: 'pass', detail: 'installed and preloaded' };
+  if (installed) {
+    return loaded === undefined
+      ? { status: 'unknown', detail: 'installed; whether it is preloaded could not be read' }
+      : { status: 'fail', detail: 'installed, but not in shared_preload_libraries, so it collects nothing' };
+  }
+  if (loaded === true) return { status: 'fail', detail: 'preloaded, but CREATE EXTENSION pg_stat_statements was not run in this database' };
+  return { status: 'fail', detail: 'not installed in this database (CREATE EXTENSION pg_stat_statements) and not in shared_preload_libraries' };
+}
+
 /** pg_stat_statements, the slow-query log, I/O timing and usage counters. */
 export function monitoringChecks(result: AuditResult): CheckItem[] {
   const { model } = result;
@@ -27,18 +40,12 @@ export function monitoringChecks(result: AuditResult): CheckItem[] {
   const unknownDetail = fromFile ? 'a schema file has no server settings' : 'the setting could not be read';
   const installed = model.database.extensions.some((e) => e.name === 'pg_stat_statements');
   const loaded = preloaded(result, 'pg_stat_statements');
-  const statements: CheckItem =
-    installed && loaded === true
-      ? { id: 'pg-stat-statements', group: 'Monitoring', label: 'Query statistics collected (pg_stat_statements)', status: 'pass', detail: 'installed and preloaded' }
-      : loaded === undefined && !installed
-        ? { id: 'pg-stat-statements', group: 'Monitoring', label: 'Query statistics collected (pg_stat_statements)', status: fromFile ? 'unknown' : 'fail', detail: fromFile ? unknownDetail : 'the extension is not installed in this database' }
-        : {
-            id: 'pg-stat-statements',
-            group: 'Monitoring',
-            label: 'Query statistics collected (pg_stat_statements)',
-            status: loaded === undefined ? 'unknown' : 'fail',
-            detail: !installed ? 'preloaded, but CREATE EXTENSION pg_stat_statements was not run in this database' : loaded === undefined ? 'installed; whether it is preloaded could not be read' : 'installed, but not in shared_preload_libraries, so it collects nothing',
-          };
+  const statements: CheckItem = {
+    id: 'pg-stat-statements',
+    group: 'Monitoring',
+    label: 'Query statistics collected (pg_stat_statements)',
+    ...statementsStatus(installed, loaded, fromFile, unknownDetail),
+  };
   const minDuration = setting(result, 'log_min_duration_statement');
   const ms = minDuration === undefined ? NaN : Number(minDuration);
   const slowLog: CheckItem =
