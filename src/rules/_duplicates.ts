@@ -40,7 +40,18 @@ export function keepPreference(a: Index, b: Index): number {
 }
 
 /** Every removable duplicate in the model, each with the index to keep instead. */
-export function findDuplicatePairs(indexes: readonly Index[]): DuplicatePair[] {
+export function findDuplicatePairs(indexes: readonly Index[]): readonly DuplicatePair[] {
+  // The model is readonly, and three rules ask for the same pairs in one audit.
+  const cached = pairsByIndexList.get(indexes);
+  if (cached) return cached;
+  const pairs = computeDuplicatePairs(indexes);
+  pairsByIndexList.set(indexes, pairs);
+  return pairs;
+}
+
+const pairsByIndexList = new WeakMap<readonly Index[], readonly DuplicatePair[]>();
+
+function computeDuplicatePairs(indexes: readonly Index[]): DuplicatePair[] {
   const pairs: DuplicatePair[] = [];
   for (const tableIndexes of usableIndexesByTable(indexes).values()) {
     const seen = new Set<Index>();
