@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { openTarget, type OpenTarget } from '../connect/index.js';
-import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
 import { UserError } from '../errors.js';
+import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
 import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
@@ -33,22 +33,6 @@ export interface CommandIo {
   readonly cwd?: string;
 }
 
-async function openDemo(): Promise<OpenTarget> {
-  const lite = await createDemoDatabase();
-  return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
-}
-
-/** Resolves the target: the argument, else $DATABASE_URL; --demo needs neither. */
-function targetOf(argument: string | undefined, options: AuditCommandOptions, env: NodeJS.ProcessEnv): string | null {
-  if (options.demo) {
-    if (argument) throw new UserError('give either a target or --demo, not both');
-    return null;
-  }
-  const target = argument ?? env.DATABASE_URL;
-  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
-  return target;
-}
-
 /** The query sources to read: the files given, and pg_stat_statements when the target is a live server. */
 function workloadSourcesOf(options: AuditCommandOptions, liveServer: boolean): WorkloadSources | null {
   const logFiles = options.log ?? [];
@@ -67,7 +51,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = target === null ? await openDemo() : await openTarget(target);
+    const open = await openTargetOrDemo(target);
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

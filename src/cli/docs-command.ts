@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { openTarget, type OpenTarget } from '../connect/index.js';
-import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
 import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../docs/index.js';
 import { UserError } from '../errors.js';
+import { openTargetOrDemo, targetOf } from './target.js';
 import type { CommandIo } from './audit-command.js';
 import { resolveAuditConfiguration } from './audit-config.js';
 import { EXIT_CLEAN } from './exit.js';
@@ -19,21 +19,6 @@ export interface DocsCommandOptions {
   readonly log?: string[];
   readonly queries?: string[];
   readonly config?: string;
-}
-
-async function openDemo(): Promise<OpenTarget> {
-  const lite = await createDemoDatabase();
-  return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
-}
-
-function targetOf(argument: string | undefined, options: DocsCommandOptions, env: NodeJS.ProcessEnv): string | null {
-  if (options.demo) {
-    if (argument) throw new UserError('give either a target or --demo, not both');
-    return null;
-  }
-  const target = argument ?? env.DATABASE_URL;
-  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
-  return target;
 }
 
 /** Query sources: the demo's own queries, or the files given plus pg_stat_statements on a live server. */
@@ -51,7 +36,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd());
-  const open = target === null ? await openDemo() : await openTarget(target);
+  const open = await openTargetOrDemo(target);
   let result: AuditResult;
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');

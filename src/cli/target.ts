@@ -1,0 +1,25 @@
+import { openTarget, type OpenTarget } from '../connect/index.js';
+import { createDemoDatabase } from '../demo/index.js';
+import { UserError } from '../errors.js';
+
+/** Builds the demo database in PGlite and opens it like any other target. */
+export async function openDemo(): Promise<OpenTarget> {
+  const lite = await createDemoDatabase();
+  return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
+}
+
+/** Resolves the target: the argument, else $DATABASE_URL; null for --demo, which needs neither. */
+export function targetOf(argument: string | undefined, options: { readonly demo?: boolean }, env: NodeJS.ProcessEnv): string | null {
+  if (options.demo) {
+    if (argument) throw new UserError('give either a target or --demo, not both');
+    return null;
+  }
+  const target = argument ?? env.DATABASE_URL;
+  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
+  return target;
+}
+
+/** Opens the demo or the resolved target. */
+export async function openTargetOrDemo(target: string | null): Promise<OpenTarget> {
+  return target === null ? openDemo() : openTarget(target);
+}
