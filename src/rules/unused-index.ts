@@ -7,7 +7,7 @@ import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
-import { droppedAsUnjustified } from './_workload-evidence.js';
+import { droppedAsUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
 import type { EvidenceValue, Finding, Fix } from './types.js';
 
 const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -110,7 +110,7 @@ export const unusedIndex = defineRule({
   id: 'unused-index',
   severity: 'medium',
   docs: { description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.' },
-  check({ model, lookup, options, workload }) {
+  check({ model, lookup, options, workload, plans }) {
     if (!model.capabilities.usageStatistics || model.database.settings.track_counts === 'off') return [];
     const nodes = statisticsNodesOf(model);
     const trust = statisticsTrust(model, options, nodes);
@@ -131,6 +131,12 @@ export const unusedIndex = defineRule({
       const size = index.sizeBytes === null ? '' : ` It occupies ${COUNT.format(index.sizeBytes)} bytes${cost}.`;
       const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
       const severity = trust.trustworthy && leaves.some((l) => hasRealTraffic(l, options)) ? 'medium' : 'low';
+      const known = workloadEvidenceFor({ workload, plans }, index);
+      const wanted = known === null ? 0 : (known.queriesUsingIt as readonly EvidenceValue[]).length;
+      // Known queries that could use it, yet it was never scanned: the planner serves them another way
+      // (or they are newer than the statistics) — worth saying before anyone drops it.
+      const workloadNote =
+        wanted === 0 ? '' : ` ${COUNT.format(wanted)} known ${wanted === 1 ? 'query filters' : 'queries filter'} on its leading key${index.keys.length > 1 ? 's' : ''}, yet none was served by it: the planner prefers another path for ${wanted === 1 ? 'it' : 'them'}, or ${wanted === 1 ? 'it is' : 'they are'} newer than the statistics.`;
       const nodeEvidence: EvidenceValue[] = nodes.map((n, i) => ({
         node: n.node,
         scans: perNode.find((p) => p.node === n.node)?.scans ?? (i === 0 ? perNode.find((p) => p.node === null)?.scans : undefined) ?? 0,
@@ -144,7 +150,7 @@ export const unusedIndex = defineRule({
         table: index.table,
         index: index.name,
         columns: keyList(index),
-        message: `Index ${index.name} on ${index.schema}.${index.table} has not been scanned ${since}${where}.${size}${caveat}`,
+        message: `Index ${index.name} on ${index.schema}.${index.table} has not been scanned ${since}${where}.${size}${workloadNote}${caveat}`,
         help: trust.trustworthy
           ? `Drop ${index.name} concurrently, unless a rare job (month-end report, yearly cleanup) needs it; the down migration rebuilds it exactly.`
           : `Keep ${index.name} for now and audit again once the statistics cover at least ${options.minStatsAgeDays} days of normal traffic.`,
@@ -160,6 +166,7 @@ export const unusedIndex = defineRule({
           tableWrites: writesOf(usage),
           indexEntryWrites: entries,
           table: tableEvidence(table),
+          ...(known !== null ? { workload: known } : {}),
         },
         // A hint on statistics that prove nothing yet gets no fix: `dbdoctor fix` must not drop it.
         ...(trust.trustworthy ? { fix: fixFor(index, model.indexes) } : {}),

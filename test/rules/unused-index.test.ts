@@ -72,6 +72,22 @@ ruleTester(unusedIndex, {
       ],
     },
     {
+      name: 'a known query could use it, yet it was never scanned: the message and evidence say so',
+      sql: `${BUSY}
+        CREATE INDEX orders_status_idx ON orders (status);
+        ${FLUSH}`,
+      queries: `SELECT id FROM orders WHERE status = 'paid';\nSELECT id FROM orders WHERE customer = 'c1';`,
+      expected: [
+        {
+          index: 'orders_status_idx',
+          message: expect.stringContaining('1 known query filters on its leading key, yet none was served by it'),
+          evidence: expect.objectContaining({
+            workload: expect.objectContaining({ queriesUsingIt: [expect.objectContaining({ query: 'SELECT id FROM orders WHERE status = $1', keysUsed: 1 })] }),
+          }),
+        },
+      ],
+    },
+    {
       name: 'a partial, expression index with a comment is dropped and rebuilt exactly',
       sql: `${BUSY}
         CREATE INDEX orders_lower_customer_idx ON orders (lower(customer)) WHERE status = 'open';
