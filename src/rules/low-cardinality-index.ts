@@ -6,6 +6,7 @@ import { hasRealTraffic, indexEvidence, keyList, tableEvidence } from './_eviden
 import { isUsable, whyNotDroppable } from './_index-semantics.js';
 import { statisticsTrust } from '../stats/trust.js';
 import { statisticsNodesOf } from './unused-index.js';
+import { droppedAsUnjustified } from './_workload-evidence.js';
 import {
   columnOf,
   columnStatisticsEvidence,
@@ -172,6 +173,8 @@ export const lowCardinalityIndex = defineRule({
   check({ model, lookup, options, workload }) {
     const findings: Finding[] = [];
     const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
+    // A composite unjustified-composite-index proposes to drop is no alternative to point to.
+    const unjustified = droppedAsUnjustified({ model, workload });
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.predicate !== null || index.include.length > 0) continue;
       if (index.unique || index.constraint !== null || whyNotDroppable(index) !== null) continue;
@@ -181,7 +184,7 @@ export const lowCardinalityIndex = defineRule({
       const cardinality = cardinalityOf(column, table, options);
       if (cardinality === null) continue;
       const lookups = knownLookups(workload, index, column);
-      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table)), lookups, caveat, options));
+      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table).filter((i) => !unjustified.has(i))), lookups, caveat, options));
     }
     return findings;
   },
