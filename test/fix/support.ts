@@ -1,7 +1,6 @@
 /** Helpers shared by the fix and apply tests. */
 import pg from 'pg';
 import type { Queryable } from '../../src/introspect/types.js';
-import type { Index, IndexKey } from '../../src/model/types.js';
 
 /** Index definitions, constraint definitions and comments of the given schemas, as text rows to compare. */
 export async function catalogSnapshot(db: Queryable, schemas: readonly string[]): Promise<string[]> {
@@ -65,51 +64,7 @@ export function sink(): { lines: string[]; write(text: string): void; text(): st
   };
 }
 
-/** A column key for hand-made indexes in unit tests. */
-export function columnKey(column: string, overrides: Partial<IndexKey> = {}): IndexKey {
-  return {
-    kind: 'column',
-    column,
-    expression: column,
-    referencedColumns: [column],
-    opclass: 'pg_catalog.int4_ops',
-    opclassIsDefault: true,
-    opfamily: 'pg_catalog.integer_ops',
-    collation: null,
-    collationIsDefault: true,
-    ordering: { descending: false, nullsFirst: false },
-    ...overrides,
-  };
-}
-
-/** A hand-made index for unit tests. */
-export function fakeIndex(overrides: Partial<Index> & Pick<Index, 'name' | 'definition'>): Index {
-  return {
-    schema: 'public',
-    table: 't',
-    method: 'btree',
-    keys: [columnKey('a')],
-    include: [],
-    predicate: null,
-    unique: false,
-    primary: false,
-    nullsNotDistinct: false,
-    constraint: null,
-    valid: true,
-    ready: true,
-    partitioned: false,
-    parentIndex: null,
-    referencedByForeignKeys: [],
-    replicaIdentity: false,
-    sizeBytes: 8192,
-    tablespace: null,
-    storageParameters: [],
-    comment: null,
-    usage: null,
-    creationOrder: 1,
-    ...overrides,
-  };
-}
+export { columnKey, fakeIndex } from '../helpers/model.js';
 
 /** Identifiers that break naive quoting: case, spaces, quotes, keywords, unicode, 63 bytes, clause words. */
 export const NASTY_IDENTIFIERS: readonly string[] = [

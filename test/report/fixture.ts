@@ -1,53 +1,22 @@
 /** A small, hand-built audit result for reporter tests: no database needed. */
 import { summarize } from '../../src/audit/summary.js';
 import type { AuditResult } from '../../src/audit/types.js';
-import type { Index, IndexKey, SchemaModel, Table } from '../../src/model/types.js';
+import type { Index, SchemaModel, Table } from '../../src/model/types.js';
+import { columnKey, fakeIndex } from '../helpers/model.js';
 import type { Finding } from '../../src/rules/types.js';
-
-function key(column: string): IndexKey {
-  return {
-    kind: 'column',
-    column,
-    expression: column,
-    referencedColumns: [column],
-    opclass: null,
-    opclassIsDefault: true,
-    opfamily: null,
-    collation: null,
-    collationIsDefault: true,
-    ordering: { descending: false, nullsFirst: false },
-  };
-}
 
 /** A plain btree index on `public.<table>`; override what a test needs. */
 export function makeIndex(table: string, name: string, columns: readonly string[], extra: Partial<Index> = {}): Index {
-  return {
-    schema: 'public',
+  return fakeIndex({
     name,
     table,
-    method: 'btree',
-    keys: columns.map(key),
-    include: [],
-    predicate: null,
-    unique: false,
-    primary: false,
-    nullsNotDistinct: false,
-    constraint: null,
-    valid: true,
-    ready: true,
-    partitioned: false,
-    parentIndex: null,
-    referencedByForeignKeys: [],
-    replicaIdentity: false,
+    keys: columns.map((c) => columnKey(c, { opclass: null, opfamily: null })),
     sizeBytes: 8192,
     definition: `CREATE INDEX ${name} ON public.${table} USING btree (${columns.join(', ')})`,
-    tablespace: null,
-    storageParameters: [],
-    comment: null,
     usage: { scans: 0, tuplesRead: 0, tuplesFetched: 0, lastScanAt: null },
     creationOrder: null,
     ...extra,
-  };
+  });
 }
 
 /** A table in `public` with no columns listed (reporters never read them). */

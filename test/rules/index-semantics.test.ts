@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { IndexKey, KeyOrdering } from '../../src/model/types.js';
 import { keysArePrefix, sameKeyContent } from '../../src/rules/_index-semantics.js';
+import { columnKey } from '../helpers/model.js';
 
 /** A btree key written the way CREATE INDEX takes it: `a`, `a DESC`, `a NULLS FIRST`, `a DESC NULLS LAST`. */
 function key(spec: string, extra: Partial<IndexKey> = {}): IndexKey {
@@ -9,19 +10,7 @@ function key(spec: string, extra: Partial<IndexKey> = {}): IndexKey {
   const descending = /\bDESC\b/.test(text);
   const nullsFirst = /NULLS FIRST/.test(text) ? true : /NULLS LAST/.test(text) ? false : descending;
   const ordering: KeyOrdering = { descending, nullsFirst };
-  return {
-    kind: 'column',
-    column,
-    expression: column,
-    referencedColumns: [column],
-    opclass: 'pg_catalog.int4_ops',
-    opclassIsDefault: true,
-    opfamily: 'pg_catalog.integer_ops',
-    collation: null,
-    collationIsDefault: true,
-    ordering,
-    ...extra,
-  };
+  return columnKey(column, { ordering, ...extra });
 }
 
 const keys = (...specs: string[]): IndexKey[] => specs.map((s) => key(s));
