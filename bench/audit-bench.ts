@@ -17,12 +17,18 @@ import { auditModel, auditPostgres } from '../src/audit/run.js';
 import type { AuditResult } from '../src/audit/types.js';
 import { introspectPostgres } from '../src/introspect/postgres/index.js';
 import {
+  AUDIT_SETTINGS,
   COLUMNS_QUERY,
   COLUMN_STATS_QUERY,
   DATABASE_QUERY,
   EXTENSIONS_QUERY,
   SETTINGS_QUERY,
   FOREIGN_KEYS_QUERY,
+  EQUALITY_OPFAMILIES_QUERY,
+  REFERENCED_COLUMNS_QUERY,
+  OPCLASSES_QUERY,
+  COLLATIONS_QUERY,
+  INDEX_DEFINITIONS_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
   TABLE_USAGE_QUERY,
@@ -134,6 +140,22 @@ const BASELINE_QUERIES: readonly (readonly [string, string])[] = [
   ['pg_stats', `SELECT * FROM pg_catalog.pg_stats WHERE schemaname = ANY ($1::text[])`],
   ['pg_stat_user_tables', `SELECT * FROM pg_catalog.pg_stat_user_tables WHERE schemaname = ANY ($1::text[])`],
   ['pg_stat_user_indexes', `SELECT * FROM pg_catalog.pg_stat_user_indexes WHERE schemaname = ANY ($1::text[])`],
+  // The smaller catalogs the audit reads as well: the types of the columns, the rows that name
+  // operator classes, collations and access methods, comments, partition links, extension
+  // membership, the settings and the database's statistics reset time.
+  ['pg_type', `SELECT * FROM pg_catalog.pg_type WHERE oid IN (SELECT atttypid FROM pg_catalog.pg_attribute WHERE attrelid IN (${TABLES_OF}))`],
+  ['pg_opclass', `SELECT * FROM pg_catalog.pg_opclass`],
+  ['pg_opfamily', `SELECT * FROM pg_catalog.pg_opfamily`],
+  ['pg_am', `SELECT * FROM pg_catalog.pg_am`],
+  ['pg_amop', `SELECT * FROM pg_catalog.pg_amop`],
+  ['pg_collation', `SELECT * FROM pg_catalog.pg_collation`],
+  ['pg_description', `SELECT * FROM pg_catalog.pg_description WHERE classoid = 'pg_catalog.pg_class'::regclass AND objoid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])))`],
+  ['pg_inherits', `SELECT * FROM pg_catalog.pg_inherits WHERE inhrelid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])))`],
+  ['pg_depend (extension members)', `SELECT * FROM pg_catalog.pg_depend WHERE deptype = 'e'`],
+  ['pg_settings', `SELECT * FROM pg_catalog.pg_settings WHERE name = ANY ('{${AUDIT_SETTINGS.join(',')}}'::text[])`],
+  ['pg_extension', `SELECT * FROM pg_catalog.pg_extension`],
+  ['pg_tablespace', `SELECT * FROM pg_catalog.pg_tablespace`],
+  ['pg_stat_database', `SELECT * FROM pg_catalog.pg_stat_database WHERE datname = current_database()`],
 ];
 
 async function baseline(client: pg.Client, schemas: readonly string[]): Promise<{ ms: number; rows: number; perQuery: Map<string, number> }> {
@@ -142,7 +164,7 @@ async function baseline(client: pg.Client, schemas: readonly string[]): Promise<
   const start = performance.now();
   for (const [label, text] of BASELINE_QUERIES) {
     const t = performance.now();
-    const result = await client.query(text, [schemas]);
+    const result = await client.query(text, text.includes('$1') ? [schemas] : []);
     perQuery.set(label, performance.now() - t);
     rows += result.rowCount ?? result.rows.length;
   }
@@ -185,10 +207,15 @@ function queryLabeler(serverVersionNum: number): (text: string) => string {
     [EXTENSIONS_QUERY, 'extensions'],
     [indexesQuery(features), 'indexes'],
     [FOREIGN_KEYS_QUERY, 'foreign keys'],
+    [EQUALITY_OPFAMILIES_QUERY, 'foreign keys: equality operator families'],
+    [REFERENCED_COLUMNS_QUERY, 'foreign keys: referenced columns out of scope'],
+    [OPCLASSES_QUERY, 'operator classes'],
+    [COLLATIONS_QUERY, 'collations'],
+    [INDEX_DEFINITIONS_QUERY, 'index definitions the server prints'],
     [TABLE_USAGE_QUERY, 'table usage'],
     [indexUsageQuery(features), 'index usage'],
   ]);
-  return (text) => known.get(text) ?? (/^\s*(BEGIN|SET|SAVEPOINT|RELEASE|ROLLBACK)/i.test(text) ? 'session control' : text.trim().slice(0, 40));
+  return (text) => known.get(text) ?? (/^\s*(BEGIN|SET|SAVEPOINT|RELEASE|ROLLBACK|SELECT pg_catalog.set_config)/i.test(text) ? 'session control (a savepoint waits while rows are mapped)' : text.trim().slice(0, 40));
 }
 
 /** Runs `fn` and measures wall time, this process's CPU and the server backend's CPU. */

@@ -10,17 +10,35 @@ function countBy<K extends string>(findings: readonly Finding[], key: (f: Findin
   return counts;
 }
 
+/** Whether a statement begins with `word` (any case, after blanks); no regex: this runs once per finding. */
+function startsWithWord(statement: string, word: string): boolean {
+  const start = statement.length - statement.trimStart().length;
+  return statement.slice(start, start + word.length).toUpperCase() === word;
+}
+
+/** DROP INDEX …, or ALTER TABLE … DROP CONSTRAINT … (an index that backs a constraint). */
+function dropsAnIndex(statement: string): boolean {
+  return startsWithWord(statement, 'DROP INDEX') || (startsWithWord(statement, 'ALTER TABLE') && statement.toUpperCase().includes(' DROP CONSTRAINT '));
+}
+
 /** Bytes freed by the findings that drop an index, each index counted once. */
 export function reclaimableBytes(findings: readonly Finding[], model: SchemaModel): number {
-  const sizes = new Map(model.indexes.map((i) => [`${i.schema}.${i.name}`, i.sizeBytes ?? 0]));
-  const dropped = new Set<string>();
-  for (const f of findings) {
-    if (f.index && f.fix?.up.some((s) => /^\s*(DROP INDEX|ALTER TABLE .* DROP CONSTRAINT)/i.test(s)) && !f.fix.up.some((s) => /^\s*CREATE/i.test(s))) {
-      dropped.add(`${f.schema}.${f.index}`);
-    }
+  // Per schema, then by name: no key strings built per index and per finding.
+  const sizes = new Map<string, Map<string, number>>();
+  for (const i of model.indexes) {
+    let bySchema = sizes.get(i.schema);
+    if (!bySchema) sizes.set(i.schema, (bySchema = new Map()));
+    bySchema.set(i.name, i.sizeBytes ?? 0);
   }
   let total = 0;
-  for (const key of dropped) total += sizes.get(key) ?? 0;
+  for (const f of findings) {
+    if (!f.index || !f.fix || !f.fix.up.some(dropsAnIndex) || f.fix.up.some((s) => startsWithWord(s, 'CREATE'))) continue;
+    const bySchema = sizes.get(f.schema);
+    const size = bySchema?.get(f.index);
+    if (size === undefined) continue;
+    total += size;
+    bySchema!.delete(f.index); // counted once, whichever findings drop it
+  }
   return total;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Table, TableUsage } from '../model/types.js';
 import type { Confidence, TableType } from './types.js';
+import { formatCount } from '../text/numbers.js';
 
 /** Thresholds of the statistics classifier (a subset of RuleOptions). */
 export interface UsageThresholds {
@@ -30,11 +31,10 @@ export interface TooYoung {
   readonly reason: string;
 }
 
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const RATIO = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 function n(value: number): string {
-  return COUNT.format(value);
+  return formatCount(value);
 }
 
 function pct(fraction: number): string {

@@ -32,6 +32,7 @@ export function quoteLiteral(value: string): string {
 
 /** PostgreSQL cuts identifiers at 63 bytes (NAMEDATALEN - 1); cut on a character boundary. */
 export function truncateIdentifier(name: string, maxBytes = 63): string {
+  if (Buffer.byteLength(name, 'utf8') <= maxBytes) return name;
   let out = '';
   let bytes = 0;
   for (const ch of name) {

@@ -28,13 +28,9 @@ export function humanBytes(bytes: number): string {
   return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
-// A fixed locale: reports must read the same on every machine and in CI snapshots.
-const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+import { formatCount } from '../text/numbers.js';
 
-/** A count with thousands separators (`12,345`). */
-export function formatCount(n: number): string {
-  return COUNT_FORMAT.format(n);
-}
+export { formatCount };
 
 /** The plural of an English noun, enough for rule names and report nouns. */
 export function pluralize(word: string): string {

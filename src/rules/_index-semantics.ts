@@ -66,8 +66,17 @@ export function servesQueriesOf(b: Index, a: Index): boolean {
   } else if (a.keys.length !== b.keys.length || !keysArePrefix(a.keys, b.keys)) {
     return false;
   }
+  if (a.include.length === 0) return true;
   const stored = storedColumns(b);
   return a.include.every((c) => stored.has(c));
+}
+
+/**
+ * A cheap necessary condition for `b` to serve `a`'s queries (and so for either to make the
+ * other unnecessary): the same table and method, and the same first key.
+ */
+export function mayServe(b: Index, a: Index): boolean {
+  return a.method === b.method && b.keys.length >= a.keys.length && a.keys.length > 0 && sameKeyContent(a.keys[0]!, b.keys[0]!);
 }
 
 function enforcesImmediately(index: Index): boolean {

@@ -3,7 +3,7 @@ import { dropIndexFix } from '../fix/index-statements.js';
 import { defineRule } from './define-rule.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
-import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+import { covers, mayServe, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
 import { keptInsteadOfUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
 
 /** Why `b` serves everything `a` does, in words. */
@@ -39,7 +39,7 @@ export const redundantIndex = defineRule({
       for (const index of tableIndexes) {
         if (duplicates.has(index) || whyNotDroppable(index) !== null) continue;
         const coveredBy = tableIndexes.filter(
-          (other) => !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
+          (other) => mayServe(other, index) && !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
         );
         // The workload uses only this index's keys of the wider one: unjustified-composite-index drops that one instead.
         if (coveredBy.length > 0 && !keptInsteadOfUnjustified(context, index, coveredBy)) candidates.set(index, coveredBy);

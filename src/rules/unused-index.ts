@@ -9,8 +9,8 @@ import { servesForeignKey } from './unindexed-foreign-key.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
 import { droppedAsUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
 import type { EvidenceValue, Finding, Fix } from './types.js';
+import { formatCount } from '../text/numbers.js';
 
-const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** Every node whose statistics were read, with the age of each. */
 export function statisticsNodesOf(model: SchemaModel, primaryName = 'primary'): NodeStatistics[] {
@@ -37,6 +37,8 @@ function leafScans(index: Index): { node: string | null; scans: number | null }[
  * null when any node could not tell, so that an unknown never reads as zero.
  */
 function scansByNode(index: Index, all: readonly Index[]): { node: string | null; scans: number }[] | null {
+  // The common case, a plain index read on the primary only, without the bookkeeping.
+  if (!index.partitioned && !index.usageByNode) return index.usage === null ? null : [{ node: null, scans: index.usage.scans }];
   const leaves = index.partitioned ? leafIndexes(index, all) : [index];
   if (leaves.length === 0) return null;
   const totals = new Map<string | null, number>();
@@ -95,7 +97,7 @@ function fixFor(index: Index, all: readonly Index[]): Fix {
 }
 
 /** Leaf partitions of a table (itself when it is not partitioned). */
-function leafTables(table: Table, model: SchemaModel): Table[] {
+function leafTables(table: Table, model: SchemaModel): readonly Table[] {
   if (table.kind !== 'partitioned') return [table];
   return model.tables.filter((t) => t.parent?.schema === table.schema && t.parent.name === table.name).flatMap((t) => leafTables(t, model));
 }
@@ -116,6 +118,16 @@ export const unusedIndex = defineRule({
     const trust = statisticsTrust(model, options, nodes);
     const support = foreignKeySupport(model, lookup, droppedAsUnjustified({ model, workload }));
     const findings: Finding[] = [];
+    // The same for every finding: worked out once.
+    const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
+    const where = nodes.length > 1 ? ` on any of ${nodes.length} nodes` : '';
+    const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
+    const statistics: { [key: string]: EvidenceValue } = {
+      resetAt: trust.resetAt,
+      ageDays: trust.ageDays,
+      trustworthy: trust.trustworthy,
+      ...(trust.ageDays !== null ? { age: describeAge(trust.ageDays) } : {}),
+    };
     for (const index of model.indexes) {
       if (exempt(index, support) !== null) continue;
       const perNode = scansByNode(index, model.indexes);
@@ -123,20 +135,18 @@ export const unusedIndex = defineRule({
       const table = lookup.table(index.schema, index.table);
       // A partitioned table has no counters of its own: its partitions carry the traffic.
       const leaves = table ? leafTables(table, model) : [];
-      const usage = leaves.length === 0 || leaves.some((l) => l.usage === null) ? null : sumUsage(leaves.map((l) => l.usage!));
+      const usage =
+        leaves.length === 1 ? leaves[0]!.usage : leaves.length === 0 || leaves.some((l) => l.usage === null) ? null : sumUsage(leaves.map((l) => l.usage!));
       const entries = usage === null ? null : usage.inserts + Math.max(0, usage.updates - usage.hotUpdates);
-      const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
-      const where = nodes.length > 1 ? ` on any of ${nodes.length} nodes` : '';
-      const cost = entries === null ? '' : `, and it took ${COUNT.format(entries)} index-entry writes (inserts and non-HOT updates)`;
-      const size = index.sizeBytes === null ? '' : ` It occupies ${COUNT.format(index.sizeBytes)} bytes${cost}.`;
-      const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
+      const cost = entries === null ? '' : `, and it took ${formatCount(entries)} index-entry writes (inserts and non-HOT updates)`;
+      const size = index.sizeBytes === null ? '' : ` It occupies ${formatCount(index.sizeBytes)} bytes${cost}.`;
       const severity = trust.trustworthy && leaves.some((l) => hasRealTraffic(l, options)) ? 'medium' : 'low';
       const known = workloadEvidenceFor({ workload, plans }, index);
       const wanted = known === null ? 0 : (known.queriesUsingIt as readonly EvidenceValue[]).length;
       // Known queries that could use it, yet it was never scanned: the planner serves them another way
       // (or they are newer than the statistics) — worth saying before anyone drops it.
       const workloadNote =
-        wanted === 0 ? '' : ` ${COUNT.format(wanted)} known ${wanted === 1 ? 'query filters' : 'queries filter'} on its leading key${index.keys.length > 1 ? 's' : ''}, yet none was served by it: the planner prefers another path for ${wanted === 1 ? 'it' : 'them'}, or ${wanted === 1 ? 'it is' : 'they are'} newer than the statistics.`;
+        wanted === 0 ? '' : ` ${formatCount(wanted)} known ${wanted === 1 ? 'query filters' : 'queries filter'} on its leading key${index.keys.length > 1 ? 's' : ''}, yet none was served by it: the planner prefers another path for ${wanted === 1 ? 'it' : 'them'}, or ${wanted === 1 ? 'it is' : 'they are'} newer than the statistics.`;
       const nodeEvidence: EvidenceValue[] = nodes.map((n, i) => ({
         node: n.node,
         scans: perNode.find((p) => p.node === n.node)?.scans ?? (i === 0 ? perNode.find((p) => p.node === null)?.scans : undefined) ?? 0,
@@ -157,12 +167,7 @@ export const unusedIndex = defineRule({
         evidence: {
           index: indexEvidence(index),
           nodes: nodeEvidence,
-          statistics: {
-            resetAt: trust.resetAt,
-            ageDays: trust.ageDays,
-            trustworthy: trust.trustworthy,
-            ...(trust.ageDays !== null ? { age: describeAge(trust.ageDays) } : {}),
-          },
+          statistics,
           tableWrites: writesOf(usage),
           indexEntryWrites: entries,
           table: tableEvidence(table),

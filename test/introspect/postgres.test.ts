@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { introspectPostgres } from '../../src/introspect/postgres/index.js';
+import { introspectPostgres, withReadOnlyTransaction } from '../../src/introspect/postgres/index.js';
+import { inlineParameters } from '../../src/introspect/postgres/session.js';
 import type { Queryable } from '../../src/introspect/types.js';
 import type { Index, SchemaModel } from '../../src/model/types.js';
 import { ENGINES, createServerDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -138,6 +139,29 @@ for (const engine of ENGINES) {
       expect(fresh.database.inRecovery).toBe(false);
     });
 
+    test('foreign keys: multi-column, collations, and a referenced table outside the schemas read', async () => {
+      await database.exec(`
+        CREATE SCHEMA ref;
+        CREATE TABLE ref.accounts (region text, "Account No" int, dropped int, PRIMARY KEY (region, "Account No"));
+        ALTER TABLE ref.accounts DROP COLUMN dropped;
+        CREATE TABLE shop.ledger (id int PRIMARY KEY, acct int, reg text COLLATE "C", amount numeric, day date,
+          CONSTRAINT ledger_account_fk FOREIGN KEY (reg, acct) REFERENCES ref.accounts (region, "Account No"));
+        ALTER TABLE shop.ledger ADD CONSTRAINT ledger_self_fk FOREIGN KEY (acct) REFERENCES shop.ledger (id) NOT VALID;`);
+      const scoped = await introspectPostgres(database.db, { schemas: ['shop'] });
+      const fk = scoped.foreignKeys.find((f) => f.name === 'ledger_account_fk')!;
+      expect(fk.referencedTable).toEqual({ schema: 'ref', name: 'accounts' });
+      expect(fk.columns.map((c) => [c.column, c.referencedColumn, c.collation])).toEqual([
+        ['reg', 'region', 'pg_catalog."C"'],
+        ['acct', 'Account No', null],
+      ]);
+      expect(fk.columns[0]?.equalityOpfamilies).toContain('pg_catalog.text_ops');
+      expect(fk.columns[1]?.equalityOpfamilies).toContain('pg_catalog.integer_ops');
+      const self = scoped.foreignKeys.find((f) => f.name === 'ledger_self_fk')!;
+      expect(self).toMatchObject({ validated: false, columns: [{ column: 'acct', referencedColumn: 'id' }] });
+      const all = await introspectPostgres(database.db);
+      expect(all.foreignKeys.find((f) => f.name === 'ledger_account_fk')?.columns).toEqual(fk.columns);
+    });
+
     test('temporary tables are left out', () => {
       expect(model.tables.some((t) => t.name === 'scratch')).toBe(false);
     });
@@ -167,9 +191,44 @@ describe('session safety on the server', () => {
     };
     await introspectPostgres(spy);
     expect(statements[0]).toMatch(/^BEGIN .*READ ONLY/);
-    expect(statements.slice(1, 3).join(';')).toMatch(/statement_timeout.*lock_timeout/);
+    expect(statements[1]).toMatch(/statement_timeout[\s\S]*lock_timeout/);
     expect(statements.at(-1)).toBe('ROLLBACK');
     expect(statements.some((s) => /^(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|LOCK)\b/i.test(s))).toBe(false);
+  });
+
+  test('one message of statements (node-postgres) and one query at a time (any other connection) read the same model', async () => {
+    const client = database.db as pg.Client;
+    const oneAtATime: Queryable = { query: (text, params) => client.query(text, params) };
+    for (const schemas of [[], ['shop'], ["it's \\ odd"]]) {
+      const batched = await introspectPostgres(client, { schemas });
+      const single = await introspectPostgres(oneAtATime, { schemas });
+      expect({ ...batched, database: { ...batched.database, readAt: '' } }).toEqual({ ...single, database: { ...single.database, readAt: '' } });
+    }
+  });
+
+  test('parameters are written in as literals that mean the same', () => {
+    expect(inlineParameters('SELECT $1::text[], $2, $10', [["a'b", 'c\\d'], null])).toBe(`SELECT ARRAY['a''b', E'c\\\\d']::text[], NULL, $10`);
+    expect(inlineParameters('SELECT $1::oid[]', [[]])).toBe('SELECT ARRAY[]::oid[]');
+    expect(() => inlineParameters('SELECT $2', [1])).toThrow(/\$2/);
+    expect(() => inlineParameters('SELECT $1', [{}])).toThrow(/literal/);
+  });
+
+  test('the limits hold inside the audit transaction and end with it', async () => {
+    const inside = await withReadOnlyTransaction(
+      database.db,
+      async (tx) =>
+        (
+          await tx.query(
+            `SELECT current_setting('transaction_read_only') AS read_only, current_setting('transaction_isolation') AS isolation,
+                    current_setting('statement_timeout') AS statement_timeout, current_setting('lock_timeout') AS lock_timeout,
+                    current_setting('jit') AS jit`,
+          )
+        ).rows[0],
+      { statementTimeoutMs: 12_000, lockTimeoutMs: 345 },
+    );
+    expect(inside).toEqual({ read_only: 'on', isolation: 'repeatable read', statement_timeout: '12s', lock_timeout: '345ms', jit: 'off' });
+    const after = (await database.db.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).rows[0];
+    expect(after).toEqual({ s: '0', l: '0' });
   });
 
   test('takes no lock a writer waits for: a concurrent insert is not blocked', async () => {
@@ -191,6 +250,24 @@ describe('session safety on the server', () => {
     }
   });
 
+  test('behind DDL that holds a table lock, the audit gives up after lock_timeout with that reason, and leaves the connection usable', async () => {
+    const ddl = new pg.Client({ connectionString: database.url! });
+    await ddl.connect();
+    try {
+      await ddl.query('BEGIN');
+      await ddl.query('LOCK TABLE shop.codes IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      await expect(introspectPostgres(database.db, { session: { statementTimeoutMs: 30_000, lockTimeoutMs: 200 } })).rejects.toThrow(/lock timeout/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await ddl.query('ROLLBACK');
+      // Every query sent behind the failed one failed too; the connection is back outside any transaction.
+      const model = await introspectPostgres(database.db);
+      expect(model.tables.some((t) => t.name === 'codes')).toBe(true);
+    } finally {
+      await ddl.end();
+    }
+  });
+
   test('works for a role with only pg_monitor, and says what a lesser role could not see', async () => {
     const role = `dbdoctor_monitor_${process.pid}`;
     await database.exec(`DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN; GRANT pg_monitor TO ${role}`);
@@ -203,15 +280,20 @@ describe('session safety on the server', () => {
       expect(model.indexes.length).toBeGreaterThan(3);
       expect(model.limitations).toEqual([]);
       // Take the statistics views away from everyone in this database.
-      await database.exec(`REVOKE ALL ON pg_catalog.pg_stat_user_indexes FROM PUBLIC; REVOKE pg_monitor FROM ${role}`);
+      // pg_stats is read first and table usage between the two: a refusal must not cost the one in between.
+      await database.exec(`REVOKE ALL ON pg_catalog.pg_stat_user_indexes, pg_catalog.pg_stats FROM PUBLIC; REVOKE pg_monitor FROM ${role}`);
       const limited = await introspectPostgres(client);
       expect(limited.indexes.length).toBe(model.indexes.length);
+      expect(limited.indexes.map((i) => i.definition)).toEqual(model.indexes.map((i) => i.definition));
       expect(limited.indexes.every((i) => i.usage === null)).toBe(true);
       expect(limited.limitations.join(' ')).toMatch(/pg_stat_user_indexes/);
+      expect(limited.limitations.join(' ')).toMatch(/pg_stats/);
+      expect(limited.tables.every((t) => t.usage !== null)).toBe(true);
+      expect(limited.foreignKeys).toEqual(model.foreignKeys);
       expect(limited.capabilities.usageStatistics).toBe(false);
     } finally {
       await client.end();
-      await database.exec(`GRANT SELECT ON pg_catalog.pg_stat_user_indexes TO PUBLIC; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+      await database.exec(`GRANT SELECT ON pg_catalog.pg_stat_user_indexes, pg_catalog.pg_stats TO PUBLIC; DROP OWNED BY ${role}; DROP ROLE ${role}`);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { groupBySeverity, humanBytes, issuesInWords, pluralize, summaryLine } from '../../src/report/format.js';
+import { formatCount, groupBySeverity, humanBytes, issuesInWords, pluralize, summaryLine } from '../../src/report/format.js';
 import { makeFindings, makeResult } from './fixture.js';
 
 describe('format helpers', () => {
@@ -10,6 +10,16 @@ describe('format helpers', () => {
     expect(humanBytes(1_258_291)).toBe('1.2 MB');
     expect(humanBytes(1024 * 1024 - 1)).toBe('1.0 MB');
     expect(humanBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+  });
+
+  test('formatCount writes what the en-US number format writes', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const values = [0, -0, 7, -7, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -1_234_567, 2 ** 53 - 1, 2 ** 53, 1e21, 2.5, -2.5, 0.4, -0.4, 1234.5, NaN, Infinity];
+    for (const value of values) expect([value, formatCount(value)]).toEqual([value, intl.format(value)]);
+    for (let i = 0; i < 2000; i++) {
+      const value = Math.floor((Math.random() - 0.5) * 10 ** (1 + (i % 15)));
+      expect(formatCount(value)).toBe(intl.format(value));
+    }
   });
 
   test('pluralize rule nouns', () => {

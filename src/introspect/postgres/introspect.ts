@@ -1,4 +1,4 @@
-import type { IndexUsage, SchemaModel, Table, TableUsage } from '../../model/types.js';
+import type { Index, IndexUsage, SchemaModel, Table, TableUsage } from '../../model/types.js';
 import { qualifiedKey } from '../../model/lookup.js';
 import type { Queryable } from '../types.js';
 import {
@@ -9,7 +9,9 @@ import {
   EXTENSIONS_QUERY,
   SETTINGS_QUERY,
   DATABASE_QUERY,
+  EQUALITY_OPFAMILIES_QUERY,
   FOREIGN_KEYS_QUERY,
+  INDEX_DEFINITIONS_QUERY,
   OPCLASSES_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
@@ -18,11 +20,27 @@ import {
   indexUsageQuery,
   indexesQuery,
 } from './queries.js';
-import type { CollationRow, ColumnRow, ColumnStatsRow, OpclassRow, DatabaseRow, ExtensionRow, SettingRow, ForeignKeyRow, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
+import type {
+  CollationRow,
+  ColumnRow,
+  ColumnStatsRow,
+  DatabaseRow,
+  EqualityOpfamiliesRow,
+  ExtensionRow,
+  ForeignKeyRow,
+  IndexRow,
+  IndexUsageRow,
+  OpclassRow,
+  SettingRow,
+  TableRow,
+  TableUsageRow,
+} from './rows.js';
 import { mapColumnStatistics } from './map-stats.js';
 import { assembleKeys, keyLookups } from './index-keys.js';
-import { groupByTable, mapColumn, mapForeignKey, mapIndex, mapIndexUsage, mapTable, mapTableUsage } from './map.js';
-import { DEFAULT_SESSION_OPTIONS, tryQuery, withReadOnlyTransaction, type ReadOnlySessionOptions } from './session.js';
+import { plainIndexDefinition } from './index-definition.js';
+import { groupByTable, mapColumn, mapIndex, mapIndexUsage, mapTable, mapTableUsage } from './map.js';
+import { DEFAULT_SESSION_OPTIONS, QueryPipeline, rowsOf, tryQueries, withReadOnlyTransaction, type ReadOnlySessionOptions } from './session.js';
+import { readForeignKeys } from './foreign-keys.js';
 
 /** What to read. */
 export interface PostgresIntrospectOptions {
@@ -31,14 +49,27 @@ export interface PostgresIntrospectOptions {
   readonly session?: ReadOnlySessionOptions;
 }
 
-async function rowsOf<T>(db: Queryable, text: string, params: unknown[]): Promise<T[]> {
-  const { rows } = await db.query(text, params);
-  return rows as T[];
+/**
+ * Indexes whose definition the index query did not print and that are not on plain columns
+ * (see index-definition.ts) get the server's, in one more query. An index dropped since the index
+ * query ran has no definition left: it keeps an empty one, like a size that could not be measured.
+ */
+async function withServerDefinitions(db: Queryable, indexes: readonly Index[], rows: readonly IndexRow[]): Promise<Index[]> {
+  const missing = rows.filter((_, i) => indexes[i]!.definition === '').map((row) => Number(row.oid));
+  if (missing.length === 0) return [...indexes];
+  const printed = await rowsOf<{ oid: number; definition: string | null }>(db, INDEX_DEFINITIONS_QUERY, [missing]);
+  const byOid = new Map(printed.map((r) => [Number(r.oid), r.definition ?? '']));
+  return indexes.map((index, i) => (index.definition === '' ? { ...index, definition: byOid.get(Number(rows[i]!.oid)) ?? '' } : index));
 }
 
 /**
  * Reads a PostgreSQL database (12 to 18, or PGlite) into the dialect-neutral model, in one
  * read-only transaction with one query per kind of object.
+ *
+ * The queries are pipelined: all are sent at once and the connection runs them back to back, so
+ * the server works on the next one while this process maps the rows of the one before. The
+ * optional statistics queries go last, because a refusal aborts the transaction and would fail
+ * every query sent after it.
  */
 export async function introspectPostgres(db: Queryable, options: PostgresIntrospectOptions = {}): Promise<SchemaModel> {
   const schemaFilter = options.schemas && options.schemas.length > 0 ? [...options.schemas] : null;
@@ -48,86 +79,127 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
     async (tx) => {
       const [database] = await rowsOf<DatabaseRow>(tx, DATABASE_QUERY, []);
       if (!database) throw new Error('the server returned no database information');
-      const features = featuresFor(Number(database.server_version_num));
       const limitations: string[] = [];
-
-      const schemas = (await rowsOf<{ name: string }>(tx, SCHEMAS_QUERY, params)).map((r) => r.name);
-      const tableRows = await rowsOf<TableRow>(tx, TABLES_QUERY, params);
-      const columnRows = await rowsOf<ColumnRow>(tx, COLUMNS_QUERY, params);
-      const indexRows = await rowsOf<IndexRow>(tx, indexesQuery(features), params);
-      const fkRows = await rowsOf<ForeignKeyRow>(tx, FOREIGN_KEYS_QUERY, params);
-      const opclassRows = await rowsOf<OpclassRow>(tx, OPCLASSES_QUERY, []);
-      const collationRows = await rowsOf<CollationRow>(tx, COLLATIONS_QUERY, []);
-      const settingRows = await rowsOf<SettingRow>(tx, SETTINGS_QUERY, [[...AUDIT_SETTINGS]]);
-      const extensionRows = await rowsOf<ExtensionRow>(tx, EXTENSIONS_QUERY, []);
-      const columnStatsRows = (await tryQuery(tx, COLUMN_STATS_QUERY, params)) as ColumnStatsRow[] | null;
-      if (columnStatsRows === null) limitations.push('column statistics (pg_stats) could not be read: value distributions are unknown');
-
-      const tableUsageRows = (await tryQuery(tx, TABLE_USAGE_QUERY, params)) as TableUsageRow[] | null;
-      const indexUsageRows = (await tryQuery(tx, indexUsageQuery(features), params)) as IndexUsageRow[] | null;
-      if (tableUsageRows === null) limitations.push('table usage statistics (pg_stat_user_tables) could not be read: write and scan counts are unknown');
-      if (indexUsageRows === null) limitations.push('index usage statistics (pg_stat_user_indexes) could not be read: index scan counts are unknown');
-
-      const tableUsage = new Map<string, TableUsage>();
-      for (const row of tableUsageRows ?? []) tableUsage.set(qualifiedKey({ schema: row.schema, name: row.table_name }), mapTableUsage(row));
-      const indexUsage = new Map<string, IndexUsage>();
-      for (const row of indexUsageRows ?? []) indexUsage.set(qualifiedKey(row), mapIndexUsage(row));
-
-      const statsByColumn = new Map<string, ColumnStatsRow>();
-      for (const row of columnStatsRows ?? []) statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
-      // Summed here rather than with pg_indexes_size, which would open every index a second time.
-      const indexSizeByTable = new Map<string, number | null>();
-      for (const row of indexRows) {
-        const key = qualifiedKey({ schema: row.schema, name: row.table_name });
-        const sum = indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0;
-        indexSizeByTable.set(key, sum === null || row.size_bytes === null ? null : sum + Number(row.size_bytes));
+      const pipeline = new QueryPipeline(tx);
+      try {
+        return await readModel(tx, pipeline, database, params, limitations);
+      } finally {
+        // Should mapping fail, nothing may still be running when the transaction is rolled back.
+        await pipeline.settled();
       }
-      const columnsByTable = groupByTable(columnRows);
-      const tables: Table[] = tableRows.map((row) => {
-        const key = qualifiedKey(row);
-        const rowEstimate = row.row_estimate === null ? null : Number(row.row_estimate);
-        const columns = (columnsByTable.get(key) ?? []).map((column) => {
-          const stats = statsByColumn.get(`${key}\u0000${column.name}`);
-          return mapColumn(column, stats ? mapColumnStatistics(stats, rowEstimate) : null);
-        });
-        return mapTable(row, columns, tableUsage.get(key) ?? null, indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0);
-      });
-      const tableByKey = new Map(tables.map((t) => [qualifiedKey(t), t]));
-      const lookups = keyLookups(opclassRows, collationRows, columnsByTable);
-      const indexes = indexRows.map((row) => {
-        const tableKey = qualifiedKey({ schema: row.schema, name: row.table_name });
-        return mapIndex(row, assembleKeys(row, tableKey, lookups), tableByKey.get(tableKey), indexUsage.get(qualifiedKey(row)) ?? null);
-      });
-      if (tableRows.some((t) => t.size_bytes === null) || indexRows.some((i) => i.size_bytes === null)) {
-        limitations.push('some relation sizes could not be measured (dropped while reading, or not visible)');
-      }
-
-      return {
-        dialect: 'postgres',
-        capabilities: {
-          usageStatistics: tableUsageRows !== null && indexUsageRows !== null,
-          sizes: true,
-          foreignKeysAutoIndexed: false,
-          concurrentIndexBuild: true,
-          partialIndexes: true,
-        },
-        database: {
-          name: database.name,
-          serverVersion: database.server_version,
-          serverVersionNum: Number(database.server_version_num),
-          statsResetAt: database.stats_reset,
-          readAt: database.read_at,
-          settings: Object.fromEntries(settingRows.map((r) => [r.name, r.setting])),
-          extensions: extensionRows.map((r) => ({ name: r.name, version: r.version, schema: r.schema })),
-          inRecovery: database.in_recovery,
-        },
-        schemas,
-        tables,
-        indexes,
-        foreignKeys: fkRows.map(mapForeignKey),
-        limitations,
-      } satisfies SchemaModel;
     },
     options.session ?? DEFAULT_SESSION_OPTIONS,
   );
+}
+
+/** The catalog queries of one audit, sent through `pipeline`, and the model built from their rows. */
+async function readModel(tx: Queryable, pipeline: QueryPipeline, database: DatabaseRow, params: unknown[], limitations: string[]): Promise<SchemaModel> {
+  const features = featuresFor(Number(database.server_version_num));
+  // One batch: in one message where the connection allows it (see QueryPipeline.sendAll).
+  const main = pipeline.sendAll([
+    [SCHEMAS_QUERY, params],
+    [SETTINGS_QUERY, [[...AUDIT_SETTINGS]]],
+    [EXTENSIONS_QUERY, []],
+    [OPCLASSES_QUERY, []],
+    [COLLATIONS_QUERY, []],
+    [TABLES_QUERY, params],
+    [COLUMNS_QUERY, params],
+    [indexesQuery(features), params],
+    [FOREIGN_KEYS_QUERY, params],
+    [EQUALITY_OPFAMILIES_QUERY, []],
+  ]);
+  const pendingOptional = tryQueries(pipeline, tx, [
+    [COLUMN_STATS_QUERY, params],
+    [TABLE_USAGE_QUERY, params],
+    [indexUsageQuery(features), params],
+  ]);
+  pendingOptional.catch(() => undefined);
+
+  const [schemaRows, settingRows, extensionRows, opclassRows, collationRows, tableRows, columnRows, indexRows, foreignKeyRows, opfamilyRows] = (await main) as [
+    { name: string }[],
+    SettingRow[],
+    ExtensionRow[],
+    OpclassRow[],
+    CollationRow[],
+    TableRow[],
+    ColumnRow[],
+    IndexRow[],
+    ForeignKeyRow[],
+    EqualityOpfamiliesRow[],
+  ];
+  const schemas = schemaRows.map((r) => r.name);
+  const columnsByTable = groupByTable(columnRows);
+  const lookups = keyLookups(opclassRows, collationRows, columnsByTable);
+
+  // Mapped while the server runs the statistics queries; usage is joined last.
+  const columnNames = new Map([...columnsByTable].map(([key, columns]) => [key, columns.map((c) => c.name)]));
+  const indexesWithoutUsage = indexRows.map((row) => {
+    const tableKey = qualifiedKey({ schema: row.schema, name: row.table_name });
+    const definition = row.definition ?? plainIndexDefinition(row, tableKey, lookups) ?? '';
+    return mapIndex(row, definition, assembleKeys(row, tableKey, lookups), columnNames.get(tableKey) ?? [], null);
+  });
+  // Summed here rather than with pg_indexes_size, which would open every index a second time.
+  const indexSizeByTable = new Map<string, number | null>();
+  for (const row of indexRows) {
+    const key = qualifiedKey({ schema: row.schema, name: row.table_name });
+    const sum = indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0;
+    indexSizeByTable.set(key, sum === null || row.size_bytes === null ? null : sum + Number(row.size_bytes));
+  }
+  if (tableRows.some((t) => t.size_bytes === null) || indexRows.some((i) => i.size_bytes === null)) {
+    limitations.push('some relation sizes could not be measured (dropped while reading, or not visible)');
+  }
+
+  const [columnStatsRows, tableUsageRows, indexUsageRows] = (await pendingOptional) as [ColumnStatsRow[] | null, TableUsageRow[] | null, IndexUsageRow[] | null];
+  if (columnStatsRows === null) limitations.push('column statistics (pg_stats) could not be read: value distributions are unknown');
+  if (tableUsageRows === null) limitations.push('table usage statistics (pg_stat_user_tables) could not be read: write and scan counts are unknown');
+  if (indexUsageRows === null) limitations.push('index usage statistics (pg_stat_user_indexes) could not be read: index scan counts are unknown');
+
+  // Nothing is in flight any more: the queries that depend on what was read can go now.
+  const foreignKeys = await readForeignKeys(tx, foreignKeyRows, opfamilyRows, lookups);
+  const indexUsage = new Map<string, IndexUsage>();
+  for (const row of indexUsageRows ?? []) indexUsage.set(qualifiedKey(row), mapIndexUsage(row));
+  const indexes = (await withServerDefinitions(tx, indexesWithoutUsage, indexRows)).map((index) => {
+    const usage = indexUsage.get(qualifiedKey(index));
+    return usage ? { ...index, usage } : index;
+  });
+
+  const tableUsage = new Map<string, TableUsage>();
+  for (const row of tableUsageRows ?? []) tableUsage.set(qualifiedKey({ schema: row.schema, name: row.table_name }), mapTableUsage(row));
+  const statsByColumn = new Map<string, ColumnStatsRow>();
+  for (const row of columnStatsRows ?? []) statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
+  const tables: Table[] = tableRows.map((row) => {
+    const key = qualifiedKey(row);
+    const rowEstimate = row.row_estimate === null ? null : Number(row.row_estimate);
+    const columns = (columnsByTable.get(key) ?? []).map((column) => {
+      const stats = statsByColumn.get(`${key}\u0000${column.name}`);
+      return mapColumn(column, stats ? mapColumnStatistics(stats, rowEstimate) : null);
+    });
+    return mapTable(row, columns, tableUsage.get(key) ?? null, indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0);
+  });
+
+  return {
+    dialect: 'postgres',
+    capabilities: {
+      usageStatistics: tableUsageRows !== null && indexUsageRows !== null,
+      sizes: true,
+      foreignKeysAutoIndexed: false,
+      concurrentIndexBuild: true,
+      partialIndexes: true,
+    },
+    database: {
+      name: database.name,
+      serverVersion: database.server_version,
+      serverVersionNum: Number(database.server_version_num),
+      statsResetAt: database.stats_reset,
+      readAt: database.read_at,
+      settings: Object.fromEntries(settingRows.map((r) => [r.name, r.setting])),
+      extensions: extensionRows.map((r) => ({ name: r.name, version: r.version, schema: r.schema })),
+      inRecovery: database.in_recovery,
+    },
+    schemas,
+    tables,
+    indexes,
+    foreignKeys,
+    limitations,
+  } satisfies SchemaModel;
 }

@@ -2,7 +2,6 @@ import type {
   BackedConstraint,
   Column,
   ColumnStatistics,
-  ForeignKey,
   Index,
   IndexKey,
   IndexUsage,
@@ -11,7 +10,7 @@ import type {
 } from '../../model/types.js';
 import { qualifiedKey } from '../../model/lookup.js';
 import { typeCategoryOf } from './map-stats.js';
-import type { ColumnRow, ForeignKeyRow, IndexKeyJson, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
+import type { ColumnRow, IndexKeyJson, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
 
 /** pg_index.indoption bits (see pg_index.h). */
 const INDOPTION_DESC = 1;
@@ -19,14 +18,6 @@ const INDOPTION_NULLS_FIRST = 2;
 
 /** Access methods whose keys have a sort order. */
 const ORDERED_METHODS = new Set(['btree']);
-
-const REFERENTIAL_ACTIONS: Record<string, string> = {
-  a: 'NO ACTION',
-  r: 'RESTRICT',
-  c: 'CASCADE',
-  n: 'SET NULL',
-  d: 'SET DEFAULT',
-};
 
 function num(value: number | string | null | undefined): number {
   if (value === null || value === undefined) return 0;
@@ -136,8 +127,8 @@ function mapConstraint(row: IndexRow): BackedConstraint | null {
   };
 }
 
-export function mapIndex(row: IndexRow, keys: readonly IndexKeyJson[], table: Table | undefined, usage: IndexUsage | null): Index {
-  const columnNames = table?.columns.map((c) => c.name) ?? [];
+/** `columnNames` are the table's columns, which an expression key may read. */
+export function mapIndex(row: IndexRow, definition: string, keys: readonly IndexKeyJson[], columnNames: readonly string[], usage: IndexUsage | null): Index {
   const allKeys = keys;
   const keyCount = num(row.key_count);
   return {
@@ -162,31 +153,12 @@ export function mapIndex(row: IndexRow, keys: readonly IndexKeyJson[], table: Ta
     referencedByForeignKeys: row.referencing_fks ?? [],
     replicaIdentity: row.is_replica_identity,
     sizeBytes: row.size_bytes === null ? null : num(row.size_bytes),
-    definition: row.definition,
+    definition,
     tablespace: row.tablespace,
     storageParameters: parseTextArray(row.storage_parameters),
     comment: row.comment,
     usage,
     creationOrder: num(row.oid),
-  };
-}
-
-export function mapForeignKey(row: ForeignKeyRow): ForeignKey {
-  return {
-    schema: row.schema,
-    name: row.name,
-    table: row.table_name,
-    columns: (row.columns ?? []).map((c) => ({
-      column: c.column,
-      referencedColumn: c.referenced_column,
-      equalityOpfamilies: c.opfamilies,
-      collation: c.collation,
-    })),
-    referencedTable: { schema: row.referenced_schema, name: row.referenced_table },
-    onDelete: REFERENTIAL_ACTIONS[row.on_delete] ?? row.on_delete,
-    onUpdate: REFERENTIAL_ACTIONS[row.on_update] ?? row.on_update,
-    validated: row.validated,
-    definition: row.definition,
   };
 }
 

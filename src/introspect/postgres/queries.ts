@@ -126,6 +126,7 @@ SELECT n.nspname AS schema,
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
        COALESCE(bt.typcategory, t.typcategory)::text AS type_category,
        COALESCE(bt.typname, t.typname)::text AS base_type_name,
+       COALESCE(bt.oid, t.oid)::int8::float8 AS base_type_oid,
        a.attcollation::int8::float8 AS collation_oid,
        -- How pg_get_indexdef prints a column key (quoted only where PostgreSQL must).
        quote_ident(a.attname) AS quoted_name
@@ -164,25 +165,39 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 WHERE s.inherited = (c.relkind = 'p') AND ${TABLE_SCOPE}`;
 
 /**
- * Operator classes and collations that indexes use, each read once: the index query returns
- * their oids per key, and the keys are put together client-side (joining them per key on the
- * server cost as much as the rest of the index query).
+ * Operator classes and collations (a few hundred rows, even with ICU), each read once: the index
+ * query returns their oids per key, and the keys are put together client-side (joining them per
+ * key on the server cost as much as the rest of the index query).
  */
 export const OPCLASSES_QUERY = `
 SELECT oc.oid::int8::float8 AS oid,
        quote_ident(ocn.nspname) || '.' || quote_ident(oc.opcname) AS name,
        oc.opcdefault AS is_default,
-       quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname) AS family
+       quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname) AS family,
+       oc.opcintype::int8::float8 AS input_type,
+       -- Whether a key with this opclass can carry opclass options (13+: an options support
+       -- function, number 5 for btree and 3 for hash), which pg_get_indexdef prints.
+       EXISTS (SELECT 1 FROM pg_catalog.pg_amproc p
+                WHERE p.amprocfamily = oc.opcfamily AND p.amproclefttype = oc.opcintype
+                  AND p.amprocnum = CASE am.amname WHEN 'btree' THEN 5 WHEN 'hash' THEN 3 ELSE -1 END) AS may_have_options
 FROM pg_catalog.pg_opclass oc
+JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
 JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
 JOIN pg_catalog.pg_opfamily opf ON opf.oid = oc.opcfamily
 JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace`;
 
+/**
+ * Exact definitions of the indexes whose definition is not put together client-side
+ * (see index-definition.ts); `$1` is their oids.
+ */
+export const INDEX_DEFINITIONS_QUERY = `
+SELECT o.oid::int8::float8 AS oid, pg_catalog.pg_get_indexdef(o.oid) AS definition
+FROM unnest($1::oid[]) AS o(oid)`;
+
 export const COLLATIONS_QUERY = `
 SELECT co.oid::int8::float8 AS oid, quote_ident(cn.nspname) || '.' || quote_ident(co.collname) AS name
 FROM pg_catalog.pg_collation co
-JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-WHERE co.oid IN (SELECT DISTINCT unnest(indcollation::oid[]) FROM pg_catalog.pg_index)`;
+JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace`;
 
 /**
  * Per-key arrays (attnums, opclass and collation oids, options) come back as JSON so that they
@@ -209,7 +224,13 @@ SELECT n.nspname AS schema,
        x.indnkeyatts::int AS key_count,
        i.relkind = 'I' AS is_partitioned,
        pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
-       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition,
+       -- pg_get_indexdef opens the table of every index it prints (a relcache entry each), which
+       -- was most of this query's time; the definition of an index on plain columns with no
+       -- predicate or storage parameters is put together client-side instead (index-definition.ts).
+       CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL OR i.reloptions IS NOT NULL OR am.amname NOT IN ('btree', 'hash')
+            THEN pg_catalog.pg_get_indexdef(x.indexrelid) END AS definition,
+       quote_ident(i.relname) AS quoted_name,
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted_table,
        pg_catalog.pg_relation_size(x.indexrelid)::float8 AS size_bytes,
        ts.spcname AS tablespace,
        i.reloptions AS storage_parameters,
@@ -253,41 +274,24 @@ ORDER BY n.nspname, c.relname, i.relname`;
 }
 
 /**
- * Foreign keys with, per column, the operator families that contain the equality operator the
- * referential action's lookup (`WHERE $1 = fkcol`) uses: only an index in one of them serves it.
+ * Foreign keys with their per-position arrays; column names, collations and the operator
+ * families of the equality operators are looked up client-side (foreign-keys.ts) from rows read
+ * once, rather than in a subquery per foreign key, which cost more than the rest of the query.
  */
 export const FOREIGN_KEYS_QUERY = `
--- Operator families of every equality operator a foreign key uses, computed once for all of
--- them: the few distinct operators would otherwise be looked up again for every key column.
-WITH equality_opfamilies AS MATERIALIZED (
-  SELECT ao.amopopr AS operator,
-         json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)) AS opfamilies
-    FROM pg_catalog.pg_amop ao
-    JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
-    JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
-   WHERE ao.amopopr IN (SELECT DISTINCT unnest(conpfeqop) FROM pg_catalog.pg_constraint WHERE contype = 'f')
-   GROUP BY ao.amopopr)
 SELECT n.nspname AS schema,
        f.conname AS name,
        c.relname AS table_name,
        rn.nspname AS referenced_schema,
        r.relname AS referenced_table,
+       f.confrelid::int8::float8 AS referenced_oid,
        f.confdeltype AS on_delete,
        f.confupdtype AS on_update,
        f.convalidated AS validated,
        pg_catalog.pg_get_constraintdef(f.oid, true) AS definition,
-       (SELECT json_agg(json_build_object(
-                 'column', a.attname,
-                 'referenced_column', ra.attname,
-                 'collation', CASE WHEN coll.oid IS NOT NULL THEN quote_ident(colln.nspname) || '.' || quote_ident(coll.collname) END,
-                 'opfamilies', coalesce(eq.opfamilies, '[]'::json))
-               ORDER BY k.pos)
-          FROM unnest(f.conkey) WITH ORDINALITY AS k(attnum, pos)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum
-          JOIN pg_catalog.pg_attribute ra ON ra.attrelid = f.confrelid AND ra.attnum = f.confkey[k.pos]
-          LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = a.attcollation
-          LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
-          LEFT JOIN equality_opfamilies eq ON eq.operator = f.conpfeqop[k.pos]) AS columns
+       array_to_json(f.conkey) AS key_attnums,
+       array_to_json(f.confkey) AS referenced_attnums,
+       array_to_json(f.conpfeqop::int8[]) AS equality_operators
 FROM pg_catalog.pg_constraint f
 JOIN pg_catalog.pg_class c ON c.oid = f.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -297,6 +301,26 @@ WHERE f.contype = 'f' AND ${TABLE_SCOPE}
   -- A partition inherits its parent's foreign key; the parent's constraint is the one to act on.
   AND f.conparentid = 0
 ORDER BY n.nspname, c.relname, f.conname`;
+
+/**
+ * The operator families that contain each equality operator foreign keys compare with (a few
+ * distinct operators, whatever the number of foreign keys): only an index key in one of them
+ * serves the referential check.
+ */
+export const EQUALITY_OPFAMILIES_QUERY = `
+SELECT ao.amopopr::int8::float8 AS operator,
+       json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)) AS opfamilies
+FROM pg_catalog.pg_amop ao
+JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
+JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
+WHERE ao.amopopr IN (SELECT DISTINCT unnest(f.conpfeqop) FROM pg_catalog.pg_constraint f WHERE f.contype = 'f')
+GROUP BY ao.amopopr`;
+
+/** Column names of tables outside the audit's scope that foreign keys reference (`$1`: their oids). */
+export const REFERENCED_COLUMNS_QUERY = `
+SELECT a.attrelid::int8::float8 AS table_oid, a.attnum::int AS position, a.attname AS name
+FROM pg_catalog.pg_attribute a
+WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped`;
 
 export const TABLE_USAGE_QUERY = `
 SELECT s.schemaname AS schema, s.relname AS table_name,

@@ -61,6 +61,8 @@ export interface ColumnRow {
   base_type_name: string;
   collation_oid: number;
   quoted_name: string;
+  /** The column's type, or a domain's base type: what the default operator class is chosen for. */
+  base_type_oid: number;
 }
 
 export interface IndexKeyJson {
@@ -90,7 +92,10 @@ export interface IndexRow {
   key_count: number;
   is_partitioned: boolean;
   predicate: string | null;
-  definition: string;
+  /** pg_get_indexdef, only for indexes whose definition is not put together client-side. */
+  definition: string | null;
+  quoted_name: string;
+  quoted_table: string;
   size_bytes: number | null;
   tablespace: string | null;
   storage_parameters: string[] | string | null;
@@ -117,18 +122,13 @@ export interface OpclassRow {
   name: string;
   is_default: boolean;
   family: string;
+  input_type: number;
+  may_have_options: boolean;
 }
 
 export interface CollationRow {
   oid: number;
   name: string;
-}
-
-export interface ForeignKeyColumnJson {
-  column: string;
-  referenced_column: string;
-  collation: string | null;
-  opfamilies: string[];
 }
 
 export interface ForeignKeyRow {
@@ -137,11 +137,26 @@ export interface ForeignKeyRow {
   table_name: string;
   referenced_schema: string;
   referenced_table: string;
+  referenced_oid: number;
   on_delete: string;
   on_update: string;
   validated: boolean;
   definition: string;
-  columns: ForeignKeyColumnJson[] | null;
+  /** pg_constraint.conkey, confkey, conpfeqop: one entry per column pair, in order. */
+  key_attnums: number[];
+  referenced_attnums: number[];
+  equality_operators: number[];
+}
+
+export interface EqualityOpfamiliesRow {
+  operator: number;
+  opfamilies: string[];
+}
+
+export interface ReferencedColumnRow {
+  table_oid: number;
+  position: number;
+  name: string;
 }
 
 export interface TableUsageRow {
