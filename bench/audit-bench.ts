@@ -29,6 +29,7 @@ import {
   OPCLASSES_QUERY,
   COLLATIONS_QUERY,
   INDEX_DEFINITIONS_QUERY,
+  OTHER_RELATIONS_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
   TABLE_USAGE_QUERY,
@@ -212,6 +213,7 @@ function queryLabeler(serverVersionNum: number): (text: string) => string {
     [OPCLASSES_QUERY, 'operator classes'],
     [COLLATIONS_QUERY, 'collations'],
     [INDEX_DEFINITIONS_QUERY, 'index definitions the server prints'],
+    [OTHER_RELATIONS_QUERY, 'other relations (names a new index cannot take)'],
     [TABLE_USAGE_QUERY, 'table usage'],
     [indexUsageQuery(features), 'index usage'],
   ]);

@@ -15,29 +15,46 @@ export interface ModelLookup {
   foreignKeysReferencing(table: QualifiedName): readonly ForeignKey[];
 }
 
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** schema → name → value, so that a lookup builds no key string (rules look tables up per index). */
+class ByQualifiedName<T> {
+  readonly #bySchema = new Map<string, Map<string, T>>();
+
+  get(schema: string, name: string): T | undefined {
+    return this.#bySchema.get(schema)?.get(name);
+  }
+
+  set(schema: string, name: string, value: T): void {
+    let byName = this.#bySchema.get(schema);
+    if (!byName) this.#bySchema.set(schema, (byName = new Map()));
+    byName.set(name, value);
+  }
 }
+
+function pushTo<T>(map: ByQualifiedName<T[]>, schema: string, name: string, value: T): void {
+  const list = map.get(schema, name);
+  if (list) list.push(value);
+  else map.set(schema, name, [value]);
+}
+
+const NONE: readonly never[] = [];
 
 /** Builds the lookup tables for a model. */
 export function buildLookup(model: SchemaModel): ModelLookup {
-  const tables = new Map<string, Table>();
-  for (const t of model.tables) tables.set(qualifiedKey(t), t);
-  const indexes = new Map<string, Index[]>();
-  for (const i of model.indexes) pushTo(indexes, qualifiedKey({ schema: i.schema, name: i.table }), i);
-  const fks = new Map<string, ForeignKey[]>();
-  const referencing = new Map<string, ForeignKey[]>();
+  const tables = new ByQualifiedName<Table>();
+  for (const t of model.tables) tables.set(t.schema, t.name, t);
+  const indexes = new ByQualifiedName<Index[]>();
+  for (const i of model.indexes) pushTo(indexes, i.schema, i.table, i);
+  const fks = new ByQualifiedName<ForeignKey[]>();
+  const referencing = new ByQualifiedName<ForeignKey[]>();
   for (const fk of model.foreignKeys) {
-    pushTo(fks, qualifiedKey({ schema: fk.schema, name: fk.table }), fk);
-    pushTo(referencing, qualifiedKey(fk.referencedTable), fk);
+    pushTo(fks, fk.schema, fk.table, fk);
+    pushTo(referencing, fk.referencedTable.schema, fk.referencedTable.name, fk);
   }
   return {
     model,
-    table: (schema, name) => tables.get(qualifiedKey({ schema, name })),
-    indexesOf: (t) => indexes.get(qualifiedKey(t)) ?? [],
-    foreignKeysOf: (t) => fks.get(qualifiedKey(t)) ?? [],
-    foreignKeysReferencing: (t) => referencing.get(qualifiedKey(t)) ?? [],
+    table: (schema, name) => tables.get(schema, name),
+    indexesOf: (t) => indexes.get(t.schema, t.name) ?? NONE,
+    foreignKeysOf: (t) => fks.get(t.schema, t.name) ?? NONE,
+    foreignKeysReferencing: (t) => referencing.get(t.schema, t.name) ?? NONE,
   };
 }

@@ -302,6 +302,12 @@ export interface SchemaModel {
   readonly tables: readonly Table[];
   readonly indexes: readonly Index[];
   readonly foreignKeys: readonly ForeignKey[];
+  /**
+   * Relations of the schemas read that are neither a table nor an index of this model
+   * (sequences, views, composite types, foreign tables, extension-owned tables and their
+   * indexes): their names are taken for a new index too. Absent when the source cannot tell.
+   */
+  readonly otherRelations?: readonly QualifiedName[];
   /** What could not be read, in words a user understands (missing privileges, …). */
   readonly limitations: readonly string[];
   /** Every node whose index usage was read, the primary first; present only when replicas were read. */

@@ -14,6 +14,7 @@ import type { ColumnUseGroup, QueryPattern, Workload } from '../workload/types.j
 import { explainStatement, type PlanningConnection } from './explain.js';
 import { hypopgSupport, resetHypothetical, usesHypothetical, withHypotheticalIndex, type Hypopg } from './hypopg.js';
 import { existingIndexFor, proposeIndex } from './propose.js';
+import { takenRelationNames } from '../fix/names.js';
 import {
   DEFAULT_PLANNER_SETTINGS,
   type IndexProposal,
@@ -145,16 +146,6 @@ interface StepState {
   readonly proposals: Map<string, IndexProposal>;
 }
 
-function takenNames(model: SchemaModel): Map<string, Set<string>> {
-  const taken = new Map<string, Set<string>>();
-  for (const r of [...model.tables, ...model.indexes]) {
-    const set = taken.get(r.schema) ?? new Set<string>();
-    set.add(r.name);
-    taken.set(r.schema, set);
-  }
-  return taken;
-}
-
 function proposalFor(state: StepState, candidate: RawCandidate): IndexProposal | null {
   const taken = state.taken.get(candidate.table.schema) ?? new Set<string>();
   const draft = proposeIndex(candidate.table, candidate.group, taken, { useJoins: candidate.useJoins });
@@ -221,7 +212,7 @@ export async function collectPlanEvidence(db: PlanningConnection, model: SchemaM
       await conn.query('SET LOCAL plan_cache_mode = force_generic_plan');
       const lite = await isPglite(conn);
       const { support, hypopg } = await hypopgSupport(conn, model, lite);
-      const state: StepState = { db: conn, model, settings, hypopg, hypotheticalReason: support.reason, taken: takenNames(model), proposals: new Map() };
+      const state: StepState = { db: conn, model, settings, hypopg, hypotheticalReason: support.reason, taken: takenRelationNames(model), proposals: new Map() };
       const notes: string[] = [];
       if (!support.available && support.reason) notes.push(`Proposed indexes not verified: ${support.reason}.`);
       const plans: QueryPlan[] = [];

@@ -7,7 +7,8 @@
  * (`lower(email) = $1`) becomes an expression key.
  */
 import type { Index, Table } from '../model/types.js';
-import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { quoteIdent, quoteQualified } from '../fix/quote.js';
+import { freeRelationName } from '../fix/names.js';
 import type { ColumnUse, ColumnUseGroup } from '../workload/types.js';
 import type { IndexProposal, ProposedKey } from './types.js';
 
@@ -36,10 +37,7 @@ function sameKey(a: ProposedKey, b: ProposedKey): boolean {
 /** The name for a new index: `<table>_<columns>_idx`, at most 63 bytes, not taken by any relation of the schema. */
 export function proposalName(table: string, keys: readonly ProposedKey[], taken: ReadonlySet<string>): string {
   const parts = keys.map((k) => (k.sql.startsWith('(') ? `${k.column}_expr` : k.column));
-  const base = truncateIdentifier(`${table}_${parts.join('_')}_idx`);
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = truncateIdentifier(base, 63 - String(n).length) + n;
-  return name;
+  return freeRelationName(`${table}_${parts.join('_')}_idx`, taken);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ForeignKey, Index, Table } from '../model/types.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { quoteIdent, quoteQualified } from '../fix/quote.js';
+import { freeRelationName, takenRelationNames } from '../fix/names.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, trafficSeverity } from './_evidence.js';
 import { isUsable } from './_index-semantics.js';
@@ -44,9 +45,7 @@ function hasServingIndex(table: Table | undefined, fk: ForeignKey, lookup: Model
 function newIndexName(schema: string, table: string, fk: ForeignKey, takenBySchema: Map<string, Set<string>>): string {
   const taken = takenBySchema.get(schema) ?? new Set<string>();
   takenBySchema.set(schema, taken);
-  const base = truncateIdentifier(`${table}_${fk.columns.map((c) => c.column).join('_')}_idx`);
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = truncateIdentifier(base, 63 - String(n).length) + n;
+  const name = freeRelationName(`${table}_${fk.columns.map((c) => c.column).join('_')}_idx`, taken);
   taken.add(name);
   return name;
 }
@@ -91,12 +90,7 @@ export const unindexedForeignKey = defineRule({
   docs: { description: 'Foreign keys whose referencing columns lead no valid index, so deletes on the referenced table scan this one.' },
   check({ model, lookup, options }) {
     if (model.capabilities.foreignKeysAutoIndexed) return [];
-    const takenBySchema = new Map<string, Set<string>>();
-    for (const r of [...model.indexes, ...model.tables]) {
-      const names = takenBySchema.get(r.schema) ?? new Set<string>();
-      names.add(r.name);
-      takenBySchema.set(r.schema, names);
-    }
+    const takenBySchema = takenRelationNames(model);
     const findings: Finding[] = [];
     for (const fk of model.foreignKeys) {
       const table = lookup.table(fk.schema, fk.table);

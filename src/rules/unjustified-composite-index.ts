@@ -1,6 +1,7 @@
 import type { Index } from '../model/types.js';
 import { createIndexStatement, dropIndexFix, dropIndexStatement } from '../fix/index-statements.js';
-import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { quoteIdent, quoteQualified } from '../fix/quote.js';
+import { freeRelationName, takenRelationNames } from '../fix/names.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { findUnjustifiedComposites, queryEvidence, queryPrefixUse, type UnjustifiedComposite } from './_workload-evidence.js';
@@ -12,10 +13,7 @@ const MEDIUM_WRITES_FACTOR = 100;
 
 /** A name for the prefix index: `<table>_<columns>_idx`, ≤ 63 bytes, free in the schema. */
 function prefixIndexName(index: Index, columns: readonly string[], taken: ReadonlySet<string>): string {
-  const base = truncateIdentifier(`${index.table}_${columns.join('_')}_idx`);
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = truncateIdentifier(base, 63 - String(n).length) + n;
-  return name;
+  return freeRelationName(`${index.table}_${columns.join('_')}_idx`, taken);
 }
 
 /** Builds the prefix index concurrently first, then drops the composite; the way back does the reverse. */
@@ -56,12 +54,7 @@ export const unjustifiedCompositeIndex = defineRule({
   check(context) {
     const { model, lookup, tableTypes, options } = context;
     const findings: Finding[] = [];
-    const taken = new Map<string, Set<string>>();
-    for (const r of [...model.tables, ...model.indexes]) {
-      const set = taken.get(r.schema) ?? new Set<string>();
-      set.add(r.name);
-      taken.set(r.schema, set);
-    }
+    const taken = takenRelationNames(model);
     for (const u of findUnjustifiedComposites(context)) {
       const { index, usedKeys } = u;
       const table = lookup.table(index.schema, index.table);

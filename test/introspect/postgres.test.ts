@@ -162,6 +162,30 @@ for (const engine of ENGINES) {
       expect(all.foreignKeys.find((f) => f.name === 'ledger_account_fk')?.columns).toEqual(fk.columns);
     });
 
+    test('names taken by other relations: sequences, views, types, foreign tables, extension-owned tables and their indexes', async () => {
+      await database.exec(`
+        CREATE SCHEMA names;
+        CREATE TABLE names.plain (id serial PRIMARY KEY);
+        CREATE VIEW names.a_view AS SELECT 1 AS one;
+        CREATE TYPE names.a_type AS (a int);
+        CREATE TABLE names.owned (id int PRIMARY KEY);
+        ALTER EXTENSION plpgsql ADD TABLE names.owned;`);
+      try {
+        const read = await introspectPostgres(database.db, { schemas: ['names'] });
+        expect(read.tables.map((t) => t.name)).toEqual(['plain']);
+        expect(read.indexes.map((i) => i.name)).toEqual(['plain_pkey']);
+        expect([...(read.otherRelations ?? [])].map((r) => `${r.schema}.${r.name}`).sort()).toEqual([
+          'names.a_type',
+          'names.a_view',
+          'names.owned',
+          'names.owned_pkey',
+          'names.plain_id_seq',
+        ]);
+      } finally {
+        await database.exec('ALTER EXTENSION plpgsql DROP TABLE names.owned; DROP SCHEMA names CASCADE');
+      }
+    });
+
     test('temporary tables are left out', () => {
       expect(model.tables.some((t) => t.name === 'scratch')).toBe(false);
     });

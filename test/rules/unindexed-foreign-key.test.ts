@@ -205,6 +205,20 @@ ruleTester(unindexedForeignKey, {
       expected: [{ ...childFk, evidence: expect.objectContaining({ proposedIndex: 'child_parent_id_idx1' }) }],
     },
     {
+      name: 'the proposed index name avoids a sequence, a view and a composite type of the schema (IF NOT EXISTS would skip the index)',
+      sql: `${CHILD};
+        CREATE SEQUENCE child_parent_id_idx;
+        CREATE VIEW child_parent_id_idx1 AS SELECT 1 AS one;
+        CREATE TYPE child_parent_id_idx2 AS (a int)`,
+      expected: [
+        {
+          ...childFk,
+          evidence: expect.objectContaining({ proposedIndex: 'child_parent_id_idx3' }),
+          fix: expect.objectContaining({ up: [expect.stringMatching(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS child_parent_id_idx3 ON /)] }),
+        },
+      ],
+    },
+    {
       name: 'partitioned table without any index: the parent index is created ON ONLY, partitions concurrently and attached',
       sql: PARTITIONED,
       expected: [

@@ -12,6 +12,7 @@ import {
   EQUALITY_OPFAMILIES_QUERY,
   FOREIGN_KEYS_QUERY,
   INDEX_DEFINITIONS_QUERY,
+  OTHER_RELATIONS_QUERY,
   OPCLASSES_QUERY,
   SCHEMAS_QUERY,
   TABLES_QUERY,
@@ -107,6 +108,7 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
     [indexesQuery(features), params],
     [FOREIGN_KEYS_QUERY, params],
     [EQUALITY_OPFAMILIES_QUERY, []],
+    [OTHER_RELATIONS_QUERY, params],
   ]);
   const pendingOptional = tryQueries(pipeline, tx, [
     [COLUMN_STATS_QUERY, params],
@@ -115,7 +117,7 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
   ]);
   pendingOptional.catch(() => undefined);
 
-  const [schemaRows, settingRows, extensionRows, opclassRows, collationRows, tableRows, columnRows, indexRows, foreignKeyRows, opfamilyRows] = (await main) as [
+  const [schemaRows, settingRows, extensionRows, opclassRows, collationRows, tableRows, columnRows, indexRows, foreignKeyRows, opfamilyRows, otherRelations] = (await main) as [
     { name: string }[],
     SettingRow[],
     ExtensionRow[],
@@ -126,6 +128,7 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
     IndexRow[],
     ForeignKeyRow[],
     EqualityOpfamiliesRow[],
+    { schema: string; name: string }[],
   ];
   const schemas = schemaRows.map((r) => r.name);
   const columnsByTable = groupByTable(columnRows);
@@ -200,6 +203,7 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
     tables,
     indexes,
     foreignKeys,
+    otherRelations: otherRelations.map((r) => ({ schema: r.schema, name: r.name })),
     limitations,
   } satisfies SchemaModel;
 }

@@ -322,6 +322,24 @@ SELECT a.attrelid::int8::float8 AS table_oid, a.attnum::int AS position, a.attna
 FROM pg_catalog.pg_attribute a
 WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped`;
 
+/**
+ * The other relations of the schemas in scope, whose names a new index cannot take: sequences,
+ * views, composite types, foreign tables, and the tables an extension owns with their indexes
+ * (left out of the audit, but their names are taken all the same).
+ */
+export const OTHER_RELATIONS_QUERY = `
+WITH extension_tables AS MATERIALIZED (
+  SELECT d.objid FROM pg_catalog.pg_depend d
+   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e')
+SELECT n.nspname AS schema, c.relname AS name
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE ${SYSTEM_SCHEMA_FILTER}
+  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+  AND (c.relkind NOT IN ('r', 'p', 'm', 'i', 'I')
+       OR c.oid IN (SELECT objid FROM extension_tables)
+       OR c.oid IN (SELECT x.indexrelid FROM pg_catalog.pg_index x WHERE x.indrelid IN (SELECT objid FROM extension_tables)))`;
+
 export const TABLE_USAGE_QUERY = `
 SELECT s.schemaname AS schema, s.relname AS table_name,
        s.seq_scan::float8 AS seq_scan, s.seq_tup_read::float8 AS seq_tup_read,
