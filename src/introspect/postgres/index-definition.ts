@@ -22,7 +22,8 @@ export function plainIndexDefinition(row: IndexRow, tableKey: string, lookups: K
   const ordered = row.method === 'btree';
   if (!ordered && row.method !== 'hash') return null;
   const columns = lookups.columns.get(tableKey);
-  if (!columns) return null;
+  const table = lookups.quotedTables.get(tableKey);
+  if (!columns || table === undefined) return null;
   const keyCount = Number(row.key_count);
   const keys: string[] = [];
   const include: string[] = [];
@@ -48,7 +49,7 @@ export function plainIndexDefinition(row: IndexRow, tableKey: string, lookups: K
   // pg_get_indexdef(oid) prints ONLY for every partitioned index (its `inherits` argument is false).
   const only = row.is_partitioned ? 'ONLY ' : '';
   return (
-    `CREATE ${row.is_unique ? 'UNIQUE ' : ''}INDEX ${row.quoted_name} ON ${only}${row.quoted_table} USING ${row.method} (${keys.join(', ')})` +
+    `CREATE ${row.is_unique ? 'UNIQUE ' : ''}INDEX ${row.quoted_name} ON ${only}${table} USING ${row.method} (${keys.join(', ')})` +
     (include.length > 0 ? ` INCLUDE (${include.join(', ')})` : '') +
     (row.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '')
   );

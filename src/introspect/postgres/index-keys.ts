@@ -1,4 +1,5 @@
-import type { ColumnRow, CollationRow, IndexKeyJson, IndexRow, OpclassRow } from './rows.js';
+import { qualifiedKey } from '../../model/lookup.js';
+import type { ColumnRow, CollationRow, IndexKeyJson, IndexRow, OpclassRow, TableRow } from './rows.js';
 
 /** Operator classes and collations by oid, and each table's columns by attnum. */
 export interface KeyLookups {
@@ -6,19 +7,27 @@ export interface KeyLookups {
   readonly collations: ReadonlyMap<number, string>;
   /** Keyed by qualifiedKey of the table, then attnum. */
   readonly columns: ReadonlyMap<string, ReadonlyMap<number, ColumnRow>>;
+  /** Keyed by qualifiedKey of the table: `schema.name` quoted as PostgreSQL quotes it. */
+  readonly quotedTables: ReadonlyMap<string, string>;
 }
 
 /** The database's default collation ("default", oid 100): an expression key with it, or none, uses its type's own. */
 const DEFAULT_COLLATION_OID = 100;
 
-/** Builds the lookups from the rows of the opclass, collation and column queries. */
-export function keyLookups(opclasses: readonly OpclassRow[], collations: readonly CollationRow[], columnsByTable: ReadonlyMap<string, readonly ColumnRow[]>): KeyLookups {
+/** Builds the lookups from the rows of the opclass, collation, table and column queries. */
+export function keyLookups(
+  opclasses: readonly OpclassRow[],
+  collations: readonly CollationRow[],
+  tables: readonly TableRow[],
+  columnsByTable: ReadonlyMap<string, readonly ColumnRow[]>,
+): KeyLookups {
   const columns = new Map<string, Map<number, ColumnRow>>();
   for (const [table, rows] of columnsByTable) columns.set(table, new Map(rows.map((r) => [Number(r.position), r])));
   return {
     opclasses: new Map(opclasses.map((o) => [Number(o.oid), o])),
     collations: new Map(collations.map((c) => [Number(c.oid), c.name])),
     columns,
+    quotedTables: new Map(tables.map((t) => [qualifiedKey(t), t.quoted_name])),
   };
 }
 

@@ -132,7 +132,7 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
   ];
   const schemas = schemaRows.map((r) => r.name);
   const columnsByTable = groupByTable(columnRows);
-  const lookups = keyLookups(opclassRows, collationRows, columnsByTable);
+  const lookups = keyLookups(opclassRows, collationRows, tableRows, columnsByTable);
 
   // Mapped while the server runs the statistics queries; usage is joined last.
   const columnNames = new Map([...columnsByTable].map(([key, columns]) => [key, columns.map((c) => c.name)]));
@@ -161,10 +161,9 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
   const foreignKeys = await readForeignKeys(tx, foreignKeyRows, opfamilyRows, lookups);
   const indexUsage = new Map<string, IndexUsage>();
   for (const row of indexUsageRows ?? []) indexUsage.set(qualifiedKey(row), mapIndexUsage(row));
-  const indexes = (await withServerDefinitions(tx, indexesWithoutUsage, indexRows)).map((index) => {
-    const usage = indexUsage.get(qualifiedKey(index));
-    return usage ? { ...index, usage } : index;
-  });
+  const indexes = await withServerDefinitions(tx, indexesWithoutUsage, indexRows);
+  // Set in place rather than copied: these objects were made here, a moment ago, and nothing else holds them yet.
+  for (const index of indexes) (index as { usage: IndexUsage | null }).usage = indexUsage.get(qualifiedKey(index)) ?? null;
 
   const tableUsage = new Map<string, TableUsage>();
   for (const row of tableUsageRows ?? []) tableUsage.set(qualifiedKey({ schema: row.schema, name: row.table_name }), mapTableUsage(row));

@@ -95,6 +95,8 @@ export const TABLES_QUERY = `
 SELECT c.oid::int8::text AS oid,
        n.nspname AS schema,
        c.relname AS name,
+       -- How pg_get_indexdef names the table of an index.
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted_name,
        c.relkind AS relkind,
        c.relispartition AS is_partition,
        pn.nspname AS parent_schema,
@@ -230,7 +232,6 @@ SELECT n.nspname AS schema,
        CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL OR i.reloptions IS NOT NULL OR am.amname NOT IN ('btree', 'hash')
             THEN pg_catalog.pg_get_indexdef(x.indexrelid) END AS definition,
        quote_ident(i.relname) AS quoted_name,
-       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted_table,
        pg_catalog.pg_relation_size(x.indexrelid)::float8 AS size_bytes,
        ts.spcname AS tablespace,
        i.reloptions AS storage_parameters,

@@ -38,6 +38,8 @@ export interface TableRow {
   oid: string;
   schema: string;
   name: string;
+  /** `schema.name`, each part quoted as PostgreSQL quotes it. */
+  quoted_name: string;
   relkind: 'r' | 'p' | 'm';
   is_partition: boolean;
   parent_schema: string | null;
@@ -95,7 +97,6 @@ export interface IndexRow {
   /** pg_get_indexdef, only for indexes whose definition is not put together client-side. */
   definition: string | null;
   quoted_name: string;
-  quoted_table: string;
   size_bytes: number | null;
   tablespace: string | null;
   storage_parameters: string[] | string | null;
