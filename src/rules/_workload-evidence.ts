@@ -9,6 +9,7 @@ import { keyMatchesUse } from '../workload/match.js';
 import type { ColumnUse, ColumnUseGroup, QueryPattern, Workload } from '../workload/types.js';
 import type { PlanEvidence } from '../planner/types.js';
 import type { EvidenceValue, RuleContext } from './types.js';
+import { queriesNamingTable } from '../workload/by-table.js';
 
 const EQUALITY_KINDS = new Set(['equality', 'in', 'is-null', 'join']);
 const RANGE_KINDS = new Set(['range', 'like-prefix']);
@@ -25,7 +26,7 @@ export function groupsOnTable(query: QueryPattern, table: { readonly schema: str
 
 /** Queries of the workload that read or write the table. */
 export function queriesOnTable(workload: Workload, table: { readonly schema: string; readonly name: string }): QueryPattern[] {
-  return workload.queries.filter((q) => q.tables.some((t) => refersTo(t, table)) || q.groups.some((g) => refersTo(g.table, table)));
+  return queriesNamingTable(workload, table.name).filter((q) => q.tables.some((t) => refersTo(t, table)) || q.groups.some((g) => refersTo(g.table, table)));
 }
 
 /** The key indexes what the use constrains (an expression key is compared in canonical form; unparsable: no). */
@@ -90,7 +91,7 @@ export function plansUsing(plans: PlanEvidence | null | undefined, indexName: st
 export function workloadEvidenceFor(context: Pick<RuleContext, 'workload' | 'plans'>, index: Index): { [key: string]: EvidenceValue } | null {
   const workload = context.workload;
   if (!workload) return null;
-  const served = workload.queries
+  const served = queriesNamingTable(workload, index.table)
     .map((q) => ({ q, keys: queryPrefixUse(index, q) }))
     .filter((x) => x.keys > 0)
     .sort((a, b) => (b.q.calls ?? 0) - (a.q.calls ?? 0));
@@ -158,6 +159,14 @@ const memo = new WeakMap<Workload, WeakMap<SchemaModel, UnjustifiedComposite[]>>
 function computeUnjustified(model: SchemaModel, workload: Workload): UnjustifiedComposite[] {
   const context = { model };
   const out: UnjustifiedComposite[] = [];
+  // The indexes of each table, so that finding a prefix index looks at one table's indexes, not all.
+  const byTable = new Map<string, Index[]>();
+  for (const index of model.indexes) {
+    const key = `${index.schema}\u0000${index.table}`;
+    const list = byTable.get(key);
+    if (list) list.push(index);
+    else byTable.set(key, [index]);
+  }
   for (const index of context.model.indexes) {
     if (index.method !== 'btree' || index.keys.length < 2 || index.unique || index.primary || index.constraint !== null) continue;
     if (!index.valid || !index.ready || index.parentIndex !== null || index.referencedByForeignKeys.length > 0 || index.replicaIdentity) continue;
@@ -172,7 +181,7 @@ function computeUnjustified(model: SchemaModel, workload: Workload): Unjustified
       index,
       usedKeys,
       prefixQueries: uses.filter((u) => u.keys > 0).map((u) => u.q).sort((a, b) => (b.calls ?? 0) - (a.calls ?? 0)),
-      prefixServedBy: prefixIndexOf(index, usedKeys, context.model.indexes),
+      prefixServedBy: prefixIndexOf(index, usedKeys, byTable.get(`${index.schema}\u0000${index.table}`) ?? []),
     });
   }
   return out;

@@ -7,6 +7,7 @@ import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.j
 import type { Finding } from './types.js';
 import type { ColumnUseKind, Workload } from '../workload/types.js';
 import { sameTable } from '../workload/resolve.js';
+import { queriesNamingTable } from '../workload/by-table.js';
 
 /** Kinds of condition a B-tree key can search by. */
 const SEARCHABLE = new Set<ColumnUseKind>(['equality', 'in', 'range', 'like-prefix', 'join']);
@@ -27,7 +28,7 @@ function queryEvidence(workload: Workload | null, index: Index, leading: string,
   const table = { schema: index.schema, name: index.table };
   const withoutLeading = new Set<string>();
   const pinningLeading = new Set<string>();
-  for (const query of workload.queries) {
+  for (const query of queriesNamingTable(workload, index.table)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
       const plain = group.conditions.filter((u) => u.expression === undefined);

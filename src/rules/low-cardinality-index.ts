@@ -24,6 +24,7 @@ import {
 import type { Finding, RuleOptions, Severity } from './types.js';
 import type { ColumnUseKind, Workload } from '../workload/types.js';
 import { sameTable } from '../workload/resolve.js';
+import { queriesNamingTable } from '../workload/by-table.js';
 
 /** Why a column counts as low-cardinality, from its statistics or (unanalyzed booleans) its type. */
 interface Cardinality {
@@ -135,7 +136,7 @@ function knownLookups(workload: Workload | null, index: Index, column: Column): 
   const queries = new Set<string>();
   const values = new Set<string | null>();
   const ordering = new Set<string>();
-  for (const query of workload.queries) {
+  for (const query of queriesNamingTable(workload, index.table)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
       if ([...group.groupBy, ...group.orderBy].some((u) => u.column === column.name && u.expression === undefined)) ordering.add(query.text);

@@ -12,6 +12,7 @@ import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
 import type { Workload } from '../workload/types.js';
 import { sameTable } from '../workload/resolve.js';
 import { matchIndex } from '../workload/match.js';
+import { queriesNamingTable } from '../workload/by-table.js';
 
 /** What one index of a log table costs and does. */
 interface IndexReview {
@@ -96,7 +97,7 @@ interface KnownUse {
 function knownUses(workload: Workload | null, table: Table, indexes: readonly Index[]): Map<Index, KnownUse[]> | null {
   if (workload === null || (workload.sources ?? []).length === 0) return null;
   const uses = new Map<Index, KnownUse[]>(indexes.map((i) => [i, []]));
-  for (const query of workload.queries) {
+  for (const query of queriesNamingTable(workload, table.name)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
       const matches = indexes.map((index) => ({ index, match: matchIndex(group, index) })).filter((m) => m.match.serves);

@@ -3,8 +3,9 @@
  * with the counts of the best source that counted it. A statement the parser rejects becomes
  * an {@link UnparsedStatement}, never an exception.
  */
+import { createHash } from 'node:crypto';
 import { fingerprintSync, normalizeSync } from 'libpg-query';
-import { nodeOf, parseStatements } from './ast.js';
+import { nodeOf, parseStatements, relationNames } from './ast.js';
 import { analyzeStatement, type StatementAnalysis } from './analyze.js';
 import type { ModelTables } from './resolve.js';
 import type { QueryPattern, QuerySourceKind, UnparsedStatement, Workload } from './types.js';
@@ -115,6 +116,9 @@ export class WorkloadBuilder {
       this.unparsed.push({ source: observation.source, location: observation.location, text, error: error instanceof Error ? error.message : String(error) });
       return;
     }
+    // libpg-query's fingerprint alone merges queries on t1 and t2 (it leaves digits in relation
+    // names out): the relations named are part of the pattern's identity.
+    fingerprint = createHash('sha1').update(`${fingerprint}\u0000${relationNames(node).join('\u0000')}`).digest('hex').slice(0, 16);
     let pattern = this.patterns.get(fingerprint);
     if (!pattern) {
       pattern = {

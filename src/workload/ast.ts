@@ -100,3 +100,27 @@ export function stringConstant(value: unknown): string | null {
   const sval = c?.sval as { sval?: string } | undefined;
   return sval !== undefined ? (sval.sval ?? '') : null;
 }
+
+/**
+ * Every relation a parse tree names (`schema.name` as written), sorted and each once. libpg-query's
+ * fingerprint leaves digits in relation names out (so that partitions like events_2024 and
+ * events_2025 merge), which would also merge queries on tables t1 and t2: whoever merges by
+ * fingerprint adds these names to the key.
+ */
+export function relationNames(tree: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const rangeVar = (value as { RangeVar?: { schemaname?: unknown; relname?: unknown } }).RangeVar;
+    if (rangeVar && typeof rangeVar.relname === 'string') {
+      found.add(typeof rangeVar.schemaname === 'string' ? `${rangeVar.schemaname}.${rangeVar.relname}` : rangeVar.relname);
+    }
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(tree);
+  return [...found].sort();
+}

@@ -94,7 +94,11 @@ export type QueryCommand = 'select' | 'insert' | 'update' | 'delete' | 'other';
 
 /** A query after normalization: literals replaced by placeholders, repeated statements merged. */
 export interface QueryPattern {
-  /** libpg-query fingerprint: equal for statements that differ only in constants. */
+  /**
+   * The pattern's identity, equal for statements that differ only in constants: libpg-query's
+   * fingerprint with the relations the statement names (that fingerprint leaves digits in
+   * relation names out, which would merge queries on tables t1 and t2), 16 hex digits.
+   */
   readonly fingerprint: string;
   /** The normalized statement ($1, $2 for constants). */
   readonly text: string;

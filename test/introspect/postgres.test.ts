@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { introspectPostgres, withReadOnlyTransaction } from '../../src/introspect/postgres/index.js';
 import { inlineParameters } from '../../src/introspect/postgres/session.js';
+import { featuresFor, indexUsageQuery, indexesQuery } from '../../src/introspect/postgres/queries.js';
 import type { Queryable } from '../../src/introspect/types.js';
 import type { Index, SchemaModel } from '../../src/model/types.js';
 import { ENGINES, createServerDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -227,6 +228,17 @@ describe('session safety on the server', () => {
       const batched = await introspectPostgres(client, { schemas });
       const single = await introspectPostgres(oneAtATime, { schemas });
       expect({ ...batched, database: { ...batched.database, readAt: '' } }).toEqual({ ...single, database: { ...single.database, readAt: '' } });
+    }
+  });
+
+  test('the index and usage queries for older servers (12 to 14: no NULLS NOT DISTINCT, no last_idx_scan) run and read the same indexes', async () => {
+    const current = (await database.db.query(indexesQuery(featuresFor(150000)), [null])).rows as { name: string }[];
+    for (const version of [120000, 130000, 140000]) {
+      const older = (await database.db.query(indexesQuery(featuresFor(version)), [null])).rows as { name: string; nulls_not_distinct: boolean }[];
+      expect(older.map((r) => r.name)).toEqual(current.map((r) => r.name));
+      expect(older.every((r) => r.nulls_not_distinct === false)).toBe(true);
+      const usage = (await database.db.query(indexUsageQuery(featuresFor(version)), [null])).rows as { last_idx_scan: string | null }[];
+      expect(usage.every((r) => r.last_idx_scan === null)).toBe(true);
     }
   });
 

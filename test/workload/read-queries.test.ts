@@ -34,4 +34,25 @@ SELECT c.relname FROM pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.rel
     expect(workload.notes.join('\n')).toMatch(/1 transaction-control/);
     expect(workload.notes.join('\n')).toMatch(/1 statement on the system catalogs only \(monitoring, tools\) left out/);
   });
+
+  test('queries on tables whose names differ only in digits stay apart (the bare libpg-query fingerprint merges them)', async () => {
+    const workload = await readWorkload({
+      model: SHOP,
+      queryText: `
+SELECT * FROM stage1 WHERE id = 1;
+SELECT * FROM stage2 WHERE id = 2;
+SELECT * FROM s1.stage WHERE id = 3;
+SELECT * FROM s2.stage WHERE id = 4;
+select * from stage2 where id = 5;
+`,
+    });
+    expect(workload.queries.map((q) => q.text).sort()).toEqual([
+      'SELECT * FROM s1.stage WHERE id = $1',
+      'SELECT * FROM s2.stage WHERE id = $1',
+      'SELECT * FROM stage1 WHERE id = $1',
+      'SELECT * FROM stage2 WHERE id = $1',
+    ]);
+    expect(new Set(workload.queries.map((q) => q.fingerprint)).size).toBe(4);
+    expect(workload.queries.every((q) => /^[0-9a-f]{16}$/.test(q.fingerprint))).toBe(true);
+  });
 });
