@@ -5,6 +5,7 @@
  * sort order, predicates, INCLUDE columns and uniqueness.
  */
 import type { Index, IndexKey, KeyOrdering } from '../model/types.js';
+import { samePredicate } from './_predicate.js';
 
 /** Access methods where an index on (a, b) also serves queries on (a) alone. */
 const PREFIX_METHODS = new Set(['btree']);
@@ -52,7 +53,7 @@ export function isUsable(index: Index): boolean {
 export function sameShape(a: Index, b: Index): boolean {
   if (a.schema !== b.schema || a.table !== b.table || a.method !== b.method) return false;
   if (a.keys.length !== b.keys.length || !keysArePrefix(a.keys, b.keys)) return false;
-  if ((a.predicate ?? '') !== (b.predicate ?? '')) return false;
+  if (!samePredicate(a.predicate, b.predicate)) return false;
   const ai = new Set(a.include);
   return ai.size === new Set(b.include).size && b.include.every((c) => ai.has(c));
 }
@@ -60,7 +61,7 @@ export function sameShape(a: Index, b: Index): boolean {
 /** Serves every query `a` serves (a left prefix of its keys, same predicate, INCLUDE columns available). */
 export function servesQueriesOf(b: Index, a: Index): boolean {
   if (a.schema !== b.schema || a.table !== b.table || a.method !== b.method) return false;
-  if ((a.predicate ?? '') !== (b.predicate ?? '')) return false;
+  if (!samePredicate(a.predicate, b.predicate)) return false;
   if (PREFIX_METHODS.has(a.method)) {
     if (!keysArePrefix(a.keys, b.keys)) return false;
   } else if (a.keys.length !== b.keys.length || !keysArePrefix(a.keys, b.keys)) {

@@ -83,3 +83,22 @@ function proves(expression: string, columns: readonly string[]): boolean {
 export function impliedByEqualityOn(predicate: string | null, columns: readonly string[]): boolean {
   return predicate === null || proves(predicate, columns);
 }
+
+/**
+ * Two partial-index predicates that select the same rows in a way the planner sees as the same:
+ * equal text, or the same top-level AND-ed parts in another order (`a > 0 AND b` and `b AND a > 0`).
+ * Anything subtler (implication, rewritten expressions) is left unequal: a pair wrongly called
+ * equal would get an index dropped, a pair wrongly called different only goes unreported.
+ */
+export function samePredicate(a: string | null, b: string | null): boolean {
+  if ((a ?? '') === (b ?? '')) return true;
+  if (a === null || b === null) return false;
+  // An AND inside CASE WHEN … is not a top-level one; such predicates must match as text.
+  if (/\bCASE\b/i.test(a) || /\bCASE\b/i.test(b)) return false;
+  const partsA = conjuncts(a);
+  const partsB = conjuncts(b);
+  if (partsA === null || partsB === null) return false;
+  const setA = new Set(partsA.map((p) => p.trim()));
+  const setB = new Set(partsB.map((p) => p.trim()));
+  return setA.size === setB.size && [...setA].every((p) => setB.has(p));
+}

@@ -55,6 +55,15 @@ ruleTester(duplicateIndex, {
       sql: `${T}; CREATE INDEX t_a_pos ON t (a) WHERE b > 0; CREATE INDEX t_a_neg ON t (a) WHERE b < 0`,
     },
     {
+      name: 'predicates with the same conditions joined by OR instead of AND',
+      sql: `${T}; CREATE INDEX t_a_and ON t (a) WHERE b > 0 AND c IS NULL; CREATE INDEX t_a_or ON t (a) WHERE c IS NULL OR b > 0`,
+    },
+    {
+      name: 'CASE predicates whose inner ANDs are in another order are compared as text',
+      sql: `${T}; CREATE INDEX t_a_case1 ON t (a) WHERE CASE WHEN b > 0 AND c IS NULL THEN true ELSE false END;
+        CREATE INDEX t_a_case2 ON t (a) WHERE CASE WHEN c IS NULL AND b > 0 THEN true ELSE false END`,
+    },
+    {
       name: 'partial vs full index',
       sql: `${T}; CREATE INDEX t_a ON t (a); CREATE INDEX t_a_partial ON t (a) WHERE b IS NOT NULL`,
     },
@@ -296,6 +305,11 @@ ruleTester(duplicateIndex, {
     {
       name: 'same predicate',
       sql: `${T}; CREATE INDEX t_a_live ON t (a) WHERE b IS NULL; CREATE INDEX t_a_live_idx1 ON t (a) WHERE (b IS NULL)`,
+      expected: [{ index: 't_a_live_idx1', coveredBy: 't_a_live' }],
+    },
+    {
+      name: 'same predicate with its AND-ed conditions in another order',
+      sql: `${T}; CREATE INDEX t_a_live ON t (a) WHERE b IS NULL AND c > 0; CREATE INDEX t_a_live_idx1 ON t (a) WHERE c > 0 AND (b IS NULL)`,
       expected: [{ index: 't_a_live_idx1', coveredBy: 't_a_live' }],
     },
     {
