@@ -146,14 +146,25 @@ export async function tryQueries(pipeline: QueryPipeline, db: Queryable, queries
  */
 export function statementsRunner(db: Queryable): MultiStatementQueryable | null {
   if (runsMultipleStatements(db)) return db;
-  if (!(db instanceof pg.Client)) return null;
+  if (!isNodePostgresClient(db)) return null;
+  const client = db;
   return {
-    query: (text, params) => db.query(text, params),
+    query: (text, params) => client.query(text, params),
     queryStatements: async (sql) => {
-      const result = (await db.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
       return Array.isArray(result) ? result : [result];
     },
   };
+}
+
+/**
+ * A node-postgres client (or pool client): this package's `pg`, or the caller's own copy of it,
+ * recognised by what node-postgres clients carry.
+ */
+function isNodePostgresClient(db: Queryable): db is pg.Client {
+  if (db instanceof pg.Client) return true;
+  const candidate = db as Partial<Record<'connectionParameters' | 'processID', unknown>>;
+  return db.constructor?.name === 'Client' && typeof candidate.connectionParameters === 'object' && 'processID' in candidate;
 }
 
 /**
