@@ -293,6 +293,32 @@ async function singleAudit(url: string): Promise<SingleAuditReport> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as SingleAuditReport;
 }
 
+/**
+ * The full audit with a workload of two query patterns per table (read as a query file, planner
+ * off): what tying every index to the queries on its table costs on top of the catalog audit.
+ */
+async function measureWorkload(client: pg.Client, schemas: readonly string[], tables: number): Promise<{ ms: number; patterns: number }> {
+  const perSchema = Math.ceil(tables / schemas.length);
+  const statements: string[] = [];
+  for (const schema of schemas) {
+    for (let i = 0; i < perSchema; i++) {
+      const table = `${schema}.t${String(i).padStart(5, '0')}`;
+      statements.push(`SELECT * FROM ${table} WHERE a = 1 AND b > 2 ORDER BY d LIMIT 10;`, `SELECT id FROM ${table} WHERE status = 1 AND e = 2;`);
+    }
+  }
+  const options = { schemas, workloadSources: { queryText: statements.join('\n'), statStatements: false }, planner: false } as const;
+  log(`audit with a workload of ${fmtInt(statements.length)} statements (1 warm-up + ${RUNS} runs) …`);
+  let patterns = 0;
+  const times: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    heapAfterGcMb();
+    const { value, ms } = await timed(() => auditPostgres(client, TARGET, options));
+    patterns = value.workload?.queries.length ?? 0;
+    if (run > 0) times.push(ms);
+  }
+  return { ms: median(times), patterns };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -334,6 +360,7 @@ async function main(): Promise<void> {
   const rssAfterFull = maxRssMb();
   const heapWithResult = heapAfterGcMb();
   const subset = await measureSize(client, backendPid, 'subset', schemas.slice(0, 1), labeler);
+  const withWorkload = await measureWorkload(client, schemas, expectedTables);
   await close(client);
   const rssPeak = maxRssMb();
 
@@ -402,6 +429,17 @@ async function main(): Promise<void> {
         ['  peak RSS after the full-size runs', mb(rssAfterFull)],
         ['  peak RSS at end', mb(rssPeak)],
         ['  heap used after gc, holding one full audit result', mb(heapWithResult)],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(
+    table(
+      ['with a workload (query file, planner off)', 'value'],
+      [
+        ['query patterns', fmtInt(withWorkload.patterns)],
+        ['full audit with the workload (ms)', fmtMs(withWorkload.ms)],
+        ['  / the same audit without it', `${(withWorkload.ms / full.audit.ms).toFixed(2)}x`],
       ],
     ),
   );
