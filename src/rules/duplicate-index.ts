@@ -1,8 +1,18 @@
+import type { Index } from '../model/types.js';
 import { dropIndexFix } from '../fix/index-statements.js';
+import { findRedundantIndexes, stayingCover } from './_redundant.js';
 import { defineRule } from './define-rule.js';
 import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { workloadEvidenceFor } from './_workload-evidence.js';
+
+/** When the index kept is itself redundant, so that "keep it" and redundant-index's "drop it" read as one plan. */
+function keptIsRedundant(keep: Index, redundant: ReadonlyMap<Index, readonly Index[]>, duplicates: ReadonlySet<Index>): string {
+  const coveredBy = redundant.get(keep);
+  if (!coveredBy) return '';
+  const cover = stayingCover(coveredBy, redundant, duplicates);
+  return ` ${keep.name} is in turn redundant to ${cover.name} (see redundant-index): applying both fixes leaves ${cover.name} to serve these queries.`;
+}
 
 /**
  * Two indexes on the same table that serve exactly the same queries: same access method, keys,
@@ -16,7 +26,10 @@ export const duplicateIndex = defineRule({
   docs: { description: 'Indexes that are interchangeable with another index on the same table for every query and constraint.' },
   check(context) {
     const { model, lookup } = context;
-    return findDuplicatePairs(model.indexes).map(({ duplicate, keep }) => {
+    const pairs = findDuplicatePairs(model.indexes);
+    const redundant = findRedundantIndexes(context);
+    const duplicates = new Set(pairs.map((p) => p.duplicate));
+    return pairs.map(({ duplicate, keep }) => {
       const table = lookup.table(duplicate.schema, duplicate.table);
       const why = keep.constraint
         ? `it backs the ${keep.constraint.type === 'primary' ? 'primary key' : `${keep.constraint.type} constraint`} ${keep.constraint.name}`
@@ -33,9 +46,10 @@ export const duplicateIndex = defineRule({
         columns: keyList(duplicate),
         coveredBy: keep.name,
         message: `Index ${duplicate.name} duplicates ${keep.name} on ${duplicate.schema}.${duplicate.table}: both index (${keyList(duplicate).join(', ')}) the same way, so every write maintains both for no query benefit.`,
-        help: duplicate.constraint
-          ? `Drop the constraint ${duplicate.constraint.name} (its index goes with it) and keep ${keep.name}, because ${why}.`
-          : `Drop ${duplicate.name} and keep ${keep.name}, because ${why}.`,
+        help:
+          (duplicate.constraint
+            ? `Drop the constraint ${duplicate.constraint.name} (its index goes with it) and keep ${keep.name}, because ${why}.`
+            : `Drop ${duplicate.name} and keep ${keep.name}, because ${why}.`) + keptIsRedundant(keep, redundant, duplicates),
         evidence: {
           index: indexEvidence(duplicate),
           coveredBy: indexEvidence(keep),

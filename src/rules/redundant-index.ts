@@ -1,10 +1,10 @@
 import type { Index } from '../model/types.js';
+import { findRedundantIndexes, stayingCover } from './_redundant.js';
 import { dropIndexFix } from '../fix/index-statements.js';
 import { defineRule } from './define-rule.js';
-import { findDuplicatePairs, keepPreference } from './_duplicates.js';
+import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
-import { covers, mayServe, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
-import { keptInsteadOfUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
+import { workloadEvidenceFor } from './_workload-evidence.js';
 
 /** Why `b` serves everything `a` does, in words. */
 function reasonFor(a: Index, b: Index): string {
@@ -34,26 +34,10 @@ export const redundantIndex = defineRule({
   check(context) {
     const { model, lookup } = context;
     const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
-    const candidates = new Map<Index, Index[]>();
-    for (const tableIndexes of usableIndexesByTable(model.indexes).values()) {
-      for (const index of tableIndexes) {
-        if (duplicates.has(index) || whyNotDroppable(index) !== null) continue;
-        const coveredBy = tableIndexes.filter(
-          (other) => mayServe(other, index) && !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
-        );
-        // The workload uses only this index's keys of the wider one: unjustified-composite-index drops that one instead.
-        if (coveredBy.length > 0 && !keptInsteadOfUnjustified(context, index, coveredBy)) candidates.set(index, coveredBy);
-      }
-    }
+    const candidates = findRedundantIndexes(context);
     const findings = [];
     for (const [index, coveredBy] of candidates) {
-      // Name an index that stays: one neither redundant nor a duplicate itself, the narrowest such.
-      const best = [...coveredBy].sort(
-        (x, y) =>
-          Number(candidates.has(x) || duplicates.has(x)) - Number(candidates.has(y) || duplicates.has(y)) ||
-          x.keys.length - y.keys.length ||
-          keepPreference(x, y),
-      )[0]!;
+      const best = stayingCover(coveredBy, candidates, duplicates);
       const table = lookup.table(index.schema, index.table);
       findings.push({
         rule: 'redundant-index',

@@ -308,6 +308,17 @@ ruleTester(duplicateIndex, {
       expected: [{ index: 't_a_live_idx1', coveredBy: 't_a_live' }],
     },
     {
+      name: 'the index kept is itself a left prefix of a wider one: the help says both fixes leave the wider one',
+      sql: `${T}; CREATE INDEX t_a_first ON t (a); CREATE INDEX t_a_second ON t (a); CREATE INDEX t_a_b ON t (a, b)`,
+      expected: [
+        {
+          index: 't_a_second',
+          coveredBy: 't_a_first',
+          help: expect.stringMatching(/keep t_a_first.* t_a_first is in turn redundant to t_a_b \(see redundant-index\)/),
+        },
+      ],
+    },
+    {
       name: 'same predicate with its AND-ed conditions in another order',
       sql: `${T}; CREATE INDEX t_a_live ON t (a) WHERE b IS NULL AND c > 0; CREATE INDEX t_a_live_idx1 ON t (a) WHERE c > 0 AND (b IS NULL)`,
       expected: [{ index: 't_a_live_idx1', coveredBy: 't_a_live' }],
