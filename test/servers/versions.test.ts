@@ -1,7 +1,7 @@
 /**
- * The audit on every supported major version that is not otherwise tested: 12, 13, 14, 16 and
- * 17 (15 is the local server, 18 is PGlite), each a throwaway server from `npm run pg-servers`
- * (.ci/run installs them). A version that is not installed is skipped, and says how to install it.
+ * The audit on every supported major version besides the local 15: 12, 13, 14, 16, 17 and 18 (a
+ * real 18 server as well as PGlite's), each a throwaway server from `npm run pg-servers` (npm
+ * test's pretest and .ci/run install them). A version that is not installed is skipped.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -149,6 +149,6 @@ for (const version of serverVersions()) {
   });
 }
 
-test.skipIf(serverVersions().some((v) => v.binDir !== null))('no other PostgreSQL version is installed: run `npm run pg-servers` (Linux x64) to test 12, 13, 14, 16 and 17', () => {
+test.skipIf(serverVersions().some((v) => v.binDir !== null))('no other PostgreSQL version is installed: run `npm run pg-servers` (Linux x64) to test 12, 13, 14, 16, 17 and 18', () => {
   expect(serverVersions().every((v) => v.binDir === null)).toBe(true);
 });
