@@ -4,8 +4,13 @@
  * lock a writer waits for: catalog reads take none, and pg_relation_size holds an
  * ACCESS SHARE lock only while it measures.
  *
- * `$1` is always the list of schemas in scope (`text[]`), or NULL for every user schema.
+ * `$1` is the list of schemas in scope (`text[]`, or NULL for every user schema), unless a
+ * query's comment says otherwise.
  */
+import { SYSTEM_SCHEMA_FILTER, TABLE_SCOPE, commentOf } from './queries-scope.js';
+
+export * from './queries-statistics.js';
+export * from './queries-relations.js';
 
 /** Features that differ across the supported PostgreSQL versions (12 to 18). */
 export interface PostgresFeatures {
@@ -18,27 +23,6 @@ export interface PostgresFeatures {
 /** Feature flags for a server version number (`server_version_num`). */
 export function featuresFor(versionNum: number): PostgresFeatures {
   return { nullsNotDistinct: versionNum >= 150000, lastIndexScan: versionNum >= 160000 };
-}
-
-/** Schemas that are never the user's. */
-const SYSTEM_SCHEMA_FILTER = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-  AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'`;
-
-/** Tables in scope: user schemas, permanent or unlogged, not owned by an extension. */
-const TABLE_SCOPE = `c.relkind IN ('r', 'p', 'm')
-  AND c.relpersistence <> 't'
-  AND ${SYSTEM_SCHEMA_FILTER}
-  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_catalog.pg_depend d
-    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
-
-/**
- * Joins the comment of a relation: what obj_description(oid, 'pg_class') returns (pg_description
- * is unique on objoid, classoid, objsubid), without running that SQL function once per row.
- */
-function commentOf(oid: string, alias: string): string {
-  return `${alias}.objoid = ${oid} AND ${alias}.classoid = 'pg_catalog.pg_class'::regclass AND ${alias}.objsubid = 0`;
 }
 
 export const DATABASE_QUERY = `
@@ -141,30 +125,6 @@ LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, a.attnum`;
-
-/**
- * Planner statistics per column, from pg_stats (which shows only columns the role may read, so
- * a limited role gets fewer rows, never an error). A partitioned table has only inherited
- * statistics; a plain table's own ones are preferred. Most common values are fetched as text for
- * scalar columns only: an array column's values are arrays themselves.
- */
-export const COLUMN_STATS_QUERY = `
-SELECT s.schemaname AS schema,
-       s.tablename AS table_name,
-       s.attname AS name,
-       s.inherited,
-       s.null_frac::float8 AS null_frac,
-       s.n_distinct::float8 AS n_distinct,
-       s.avg_width::int AS avg_width,
-       s.correlation::float8 AS correlation,
-       array_to_json(s.most_common_freqs) AS most_common_freqs,
-       CASE WHEN t.typcategory <> 'A' THEN array_to_json(s.most_common_vals::text::text[]) END AS most_common_vals
-FROM pg_catalog.pg_stats s
-JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname
-JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
-JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
-JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-WHERE s.inherited = (c.relkind = 'p') AND ${TABLE_SCOPE}`;
 
 /**
  * Operator classes and collations (a few hundred rows, even with ICU), each read once: the index
@@ -272,92 +232,4 @@ LEFT JOIN (
    GROUP BY f.conindid) rfk ON rfk.conindid = x.indexrelid
 WHERE ${TABLE_SCOPE}
 ORDER BY n.nspname, c.relname, i.relname`;
-}
-
-/**
- * Foreign keys with their per-position arrays; column names, collations and the operator
- * families of the equality operators are looked up client-side (foreign-keys.ts) from rows read
- * once, rather than in a subquery per foreign key, which cost more than the rest of the query.
- */
-export const FOREIGN_KEYS_QUERY = `
-SELECT n.nspname AS schema,
-       f.conname AS name,
-       c.relname AS table_name,
-       rn.nspname AS referenced_schema,
-       r.relname AS referenced_table,
-       f.confrelid::int8::float8 AS referenced_oid,
-       f.confdeltype AS on_delete,
-       f.confupdtype AS on_update,
-       f.convalidated AS validated,
-       pg_catalog.pg_get_constraintdef(f.oid, true) AS definition,
-       array_to_json(f.conkey) AS key_attnums,
-       array_to_json(f.confkey) AS referenced_attnums,
-       array_to_json(f.conpfeqop::int8[]) AS equality_operators
-FROM pg_catalog.pg_constraint f
-JOIN pg_catalog.pg_class c ON c.oid = f.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_class r ON r.oid = f.confrelid
-JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
-WHERE f.contype = 'f' AND ${TABLE_SCOPE}
-  -- A partition inherits its parent's foreign key; the parent's constraint is the one to act on.
-  AND f.conparentid = 0
-ORDER BY n.nspname, c.relname, f.conname`;
-
-/**
- * The operator families that contain each equality operator foreign keys compare with (a few
- * distinct operators, whatever the number of foreign keys): only an index key in one of them
- * serves the referential check.
- */
-export const EQUALITY_OPFAMILIES_QUERY = `
-SELECT ao.amopopr::int8::float8 AS operator,
-       json_agg(DISTINCT quote_ident(ofn.nspname) || '.' || quote_ident(opf.opfname)) AS opfamilies
-FROM pg_catalog.pg_amop ao
-JOIN pg_catalog.pg_opfamily opf ON opf.oid = ao.amopfamily
-JOIN pg_catalog.pg_namespace ofn ON ofn.oid = opf.opfnamespace
-WHERE ao.amopopr IN (SELECT DISTINCT unnest(f.conpfeqop) FROM pg_catalog.pg_constraint f WHERE f.contype = 'f')
-GROUP BY ao.amopopr`;
-
-/** Column names of tables outside the audit's scope that foreign keys reference (`$1`: their oids). */
-export const REFERENCED_COLUMNS_QUERY = `
-SELECT a.attrelid::int8::float8 AS table_oid, a.attnum::int AS position, a.attname AS name
-FROM pg_catalog.pg_attribute a
-WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped`;
-
-/**
- * The other relations of the schemas in scope, whose names a new index cannot take: sequences,
- * views, composite types, foreign tables, and the tables an extension owns with their indexes
- * (left out of the audit, but their names are taken all the same).
- */
-export const OTHER_RELATIONS_QUERY = `
-WITH extension_tables AS MATERIALIZED (
-  SELECT d.objid FROM pg_catalog.pg_depend d
-   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e')
-SELECT n.nspname AS schema, c.relname AS name
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE ${SYSTEM_SCHEMA_FILTER}
-  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
-  AND (c.relkind NOT IN ('r', 'p', 'm', 'i', 'I')
-       OR c.oid IN (SELECT objid FROM extension_tables)
-       OR c.oid IN (SELECT x.indexrelid FROM pg_catalog.pg_index x WHERE x.indrelid IN (SELECT objid FROM extension_tables)))`;
-
-export const TABLE_USAGE_QUERY = `
-SELECT s.schemaname AS schema, s.relname AS table_name,
-       s.seq_scan::float8 AS seq_scan, s.seq_tup_read::float8 AS seq_tup_read,
-       coalesce(s.idx_scan, 0)::float8 AS idx_scan, coalesce(s.idx_tup_fetch, 0)::float8 AS idx_tup_fetch,
-       s.n_tup_ins::float8 AS n_tup_ins, s.n_tup_upd::float8 AS n_tup_upd, s.n_tup_hot_upd::float8 AS n_tup_hot_upd,
-       s.n_tup_del::float8 AS n_tup_del, s.n_live_tup::float8 AS n_live_tup, s.n_dead_tup::float8 AS n_dead_tup,
-       s.last_vacuum::text AS last_vacuum, s.last_autovacuum::text AS last_autovacuum,
-       s.last_analyze::text AS last_analyze, s.last_autoanalyze::text AS last_autoanalyze
-FROM pg_catalog.pg_stat_user_tables s
-WHERE $1::text[] IS NULL OR s.schemaname = ANY ($1::text[])`;
-
-export function indexUsageQuery(features: PostgresFeatures): string {
-  const lastScan = features.lastIndexScan ? 's.last_idx_scan::text' : 'NULL::text';
-  return `
-SELECT s.schemaname AS schema, s.indexrelname AS name,
-       s.idx_scan::float8 AS idx_scan, s.idx_tup_read::float8 AS idx_tup_read, s.idx_tup_fetch::float8 AS idx_tup_fetch,
-       ${lastScan} AS last_idx_scan
-FROM pg_catalog.pg_stat_user_indexes s
-WHERE $1::text[] IS NULL OR s.schemaname = ANY ($1::text[])`;
 }
