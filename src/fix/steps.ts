@@ -180,13 +180,28 @@ function specOf(parsed: ParsedStatement): CreateIndexSpec | null {
   };
 }
 
+/**
+ * `spec` builds a plain btree or hash index on the table of `fk` (the foreign-key index a fix
+ * would create) whose leading columns are exactly `columns`, in any order: it serves the
+ * referential lookup. A partial index or one with expressions is not judged here (plainColumns is
+ * null for those), so both are kept.
+ */
+function servesColumns(spec: CreateIndexSpec, fk: CreateIndexSpec, columns: readonly string[]): boolean {
+  if (spec.schema !== fk.schema || spec.table !== fk.table || spec.columns === null) return false;
+  if (spec.method !== 'btree' && !(spec.method === 'hash' && columns.length === 1)) return false;
+  const leading = new Set(spec.columns.slice(0, columns.length));
+  return spec.columns.length >= columns.length && leading.size === columns.length && columns.every((c) => leading.has(c));
+}
+
 function dropsAnIndex(statements: readonly ParsedStatement[]): boolean {
   return statements.some((s) => s.kind === 'drop-index' || s.kind === 'drop-constraint') && !statements.some((s) => s.kind === 'create-index');
 }
 
 /**
- * Turns findings into migration steps. Create steps come first, then drops, each in report
- * order, so an index that is replaced exists before anything is removed. An index is dropped
+ * Turns findings into migration steps. Create steps come first (those for foreign keys last, left
+ * out when another step's index serves the key; any create left out when an earlier step takes its
+ * name), then drops, each in report order, so an index that is replaced exists before anything is
+ * removed. An index is dropped
  * once, never when the index said to cover it is dropped by an earlier step, and never when
  * that is unsafe ({@link whyNotFixable}).
  */
@@ -209,7 +224,12 @@ export async function planMigration(
     }
     candidates.push({ finding, parsedUp: await Promise.all(finding.fix.up.map(parseStatement)) });
   }
-  const ordered = [...candidates.filter((c) => !dropsAnIndex(c.parsedUp)), ...candidates.filter((c) => dropsAnIndex(c.parsedUp))];
+  // Creates, those for foreign keys last (another fix's index may serve the key already), then drops.
+  const forForeignKey = (c: (typeof candidates)[number]): boolean => c.finding.rule === 'unindexed-foreign-key';
+  const creates = candidates.filter((c) => !dropsAnIndex(c.parsedUp));
+  const ordered = [...creates.filter((c) => !forForeignKey(c)), ...creates.filter(forForeignKey), ...candidates.filter((c) => dropsAnIndex(c.parsedUp))];
+  const created: { spec: CreateIndexSpec; finding: Finding }[] = [];
+  const createdBy = new Map<string, { id: string; up: string }>();
 
   for (const { finding, parsedUp } of ordered) {
     const fix = finding.fix!;
@@ -273,8 +293,32 @@ export async function planMigration(
 
     const specs = parsedUp.map(specOf).filter((s): s is CreateIndexSpec => s !== null);
     const main = specs[0];
+    const id = `${finding.rule}:${finding.schema}.${main?.name ?? finding.index ?? finding.constraint ?? finding.table}`;
+    if (finding.rule === 'unindexed-foreign-key' && main && finding.columns) {
+      const serving = created.find((c) => servesColumns(c.spec, main, finding.columns!));
+      if (serving) {
+        skipped.push({ finding: ref, reason: `the index ${serving.spec.schema}.${serving.spec.name} that ${serving.finding.rule} creates serves this foreign key too` });
+        continue;
+      }
+    }
+    // CREATE INDEX … IF NOT EXISTS with a name an earlier step took would silently create nothing.
+    const clash = specs.map((spec) => ({ spec, earlier: createdBy.get(key(spec.schema, spec.name)) })).find((c) => c.earlier !== undefined);
+    if (clash?.earlier) {
+      const same = clash.earlier.up === fix.up.join(';\n');
+      skipped.push({
+        finding: ref,
+        reason: same
+          ? `step ${clash.earlier.id} creates the same index`
+          : `step ${clash.earlier.id} creates another index named ${clash.spec.schema}.${clash.spec.name}: apply the plan, then audit again for a new name`,
+      });
+      continue;
+    }
+    for (const spec of specs) {
+      createdBy.set(key(spec.schema, spec.name), { id, up: fix.up.join(';\n') });
+      created.push({ spec, finding });
+    }
     steps.push({
-      id: `${finding.rule}:${finding.schema}.${main?.name ?? finding.index ?? finding.constraint ?? finding.table}`,
+      id,
       finding: ref,
       action: specs.length > 0 ? { kind: 'create-index', specs } : { kind: 'sql' },
       summary: main

@@ -53,6 +53,38 @@ describe('planMigration', () => {
     expect(plan.settings).toEqual({ lockTimeoutMs: 5000, statementTimeoutMs: 0 });
   });
 
+  test('a foreign key that another step\'s new index serves gets no index of its own; a name is created once', async () => {
+    const missing: Finding = {
+      ...fkFinding,
+      rule: 'missing-index',
+      constraint: undefined,
+      index: 'c_p_q_idx',
+      columns: ['p', 'q'],
+      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_p_q_idx ON public.c (p, q)'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_p_q_idx'], transactional: false },
+    };
+    const partial: Finding = {
+      ...missing,
+      index: 'c_q_idx',
+      columns: ['q'],
+      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q) WHERE q > 0'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx'], transactional: false },
+    };
+    const sameName: Finding = { ...partial, fix: { ...partial.fix!, up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q)'] } };
+    const secondKey: Finding = { ...fkFinding, constraint: 'c_other_fk' };
+    const qKey: Finding = {
+      ...fkFinding,
+      constraint: 'c_q_fk',
+      columns: ['q'],
+      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx1 ON public.c (q)'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx1'], transactional: false },
+    };
+    const plan = await planMigration([fkFinding, qKey, missing, partial, sameName, secondKey], model([]), { target });
+    expect(plan.steps.map((s) => s.id)).toEqual(['missing-index:public.c_p_q_idx', 'missing-index:public.c_q_idx', 'unindexed-foreign-key:public.c_q_idx1']);
+    expect(plan.skipped.map((s) => [s.finding.constraint ?? s.finding.index, s.reason])).toEqual([
+      ['c_q_idx', 'step missing-index:public.c_q_idx creates another index named public.c_q_idx: apply the plan, then audit again for a new name'],
+      ['c_fk', 'the index public.c_p_q_idx that missing-index creates serves this foreign key too'],
+      ['c_other_fk', 'the index public.c_p_q_idx that missing-index creates serves this foreign key too'],
+    ]);
+  });
+
   test('an index is dropped once, and never after the index that covers it', async () => {
     const plan = await planMigration([dropFinding(a, { coveredBy: 'b' }), dropFinding(a, { rule: 'redundant-index' }), dropFinding(b, { coveredBy: 'a' })], model([a, b]), { target });
     expect(plan.steps.map((s) => s.id)).toEqual(['duplicate-index:public.a']);
