@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { auditModel, auditPostgres } from '../src/audit/run.js';
 import type { AuditResult } from '../src/audit/types.js';
 import { introspectPostgres } from '../src/introspect/postgres/index.js';
@@ -41,8 +41,8 @@ import { clientCpuMs, fmtInt, fmtMs, heapAfterGcMb, maxRssMb, median, serverCpuM
 import type { SingleAuditReport } from './single-audit.js';
 import { INDEXES_PER_TABLE, buildSchema, schemaNames, type SchemaShape } from './schema.js';
 import { BASELINE_QUERIES, baseline } from './baseline.js';
+import { DB_NAME, SERVER_URL, close, connect, createDatabase, dropDatabase, log, urlFor, wasInterrupted } from './database.js';
 
-const SERVER_URL = process.env.DBDOCTOR_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Math.max(1, Number(process.env.DBDOCTOR_BENCH_RUNS ?? 3));
 const SHAPE: SchemaShape = {
   schemas: 4,
@@ -54,77 +54,8 @@ const TARGET = { kind: 'postgres', name: 'bench' } as const;
 const MAX_RATIO = 2;
 const MAX_RSS_MB = 300;
 
-const DB_NAME = `dbdoctor_bench_${process.pid}`;
 const execFileAsync = promisify(execFile);
 
-function urlFor(database: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The database's lifetime: created once, dropped exactly once, whatever happens.
-
-const openClients = new Set<pg.Client>();
-let created = false;
-let dropping: Promise<void> | null = null;
-
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  openClients.add(client);
-  return client;
-}
-
-async function close(client: pg.Client): Promise<void> {
-  openClients.delete(client);
-  await client.end().catch(() => undefined);
-}
-
-async function createDatabase(): Promise<void> {
-  const admin = await connect(SERVER_URL);
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
-    // Marked before it exists: an interrupt during CREATE must still drop it (IF EXISTS).
-    created = true;
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(DB_NAME)}`);
-  } finally {
-    await close(admin);
-  }
-}
-
-/** Closes our connections and drops the database (FORCE ends the build's sessions too). Idempotent. */
-function dropDatabase(): Promise<void> {
-  dropping ??= (async () => {
-    await Promise.all([...openClients].map(close));
-    if (!created) return;
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DB_NAME)} WITH (FORCE)`);
-      log(`dropped database ${DB_NAME}`);
-    } finally {
-      await admin.end().catch(() => undefined);
-    }
-  })();
-  return dropping;
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    interrupted = true;
-    log(`\n${signal}: dropping ${DB_NAME} …`);
-    dropDatabase()
-      .catch((error: unknown) => log(`could not drop ${DB_NAME}: ${String(error)}`))
-      .finally(() => process.exit(130));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // One size: warm-up + RUNS measured rounds of baseline, introspection + rules, and auditPostgres.
@@ -411,7 +342,7 @@ try {
 } catch (error) {
   process.exitCode = 1;
   // After an interrupt, the build's sessions fail because the database is being dropped: expected.
-  if (!interrupted) log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (!wasInterrupted()) log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
   await dropDatabase().catch((error: unknown) => {
     process.exitCode = 1;
