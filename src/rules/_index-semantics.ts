@@ -10,11 +10,17 @@ import { samePredicate } from './_predicate.js';
 /** Access methods where an index on (a, b) also serves queries on (a) alone. */
 const PREFIX_METHODS = new Set(['btree']);
 
-/** Two keys index the same values the same way (ordering aside). */
+/**
+ * Two keys index the same values the same way (ordering aside). Operator classes of one family on
+ * the same column or expression (`varchar_pattern_ops` and `text_pattern_ops` on a varchar, the
+ * default `text_ops` and an explicit `varchar_ops`) support the same operators: the operators
+ * belong to the family, and only a class for the key's own type can be used on it.
+ */
 export function sameKeyContent(a: IndexKey, b: IndexKey): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'column' ? a.column !== b.column : a.expression !== b.expression) return false;
-  return a.opclass === b.opclass && a.collation === b.collation;
+  const sameOperators = a.opclass === b.opclass || (a.opfamily !== null && a.opfamily === b.opfamily);
+  return sameOperators && a.collation === b.collation;
 }
 
 function sameOrdering(a: KeyOrdering | null, b: KeyOrdering | null, reversed: boolean): boolean {

@@ -64,6 +64,10 @@ ruleTester(duplicateIndex, {
         CREATE INDEX t_a_case2 ON t (a) WHERE CASE WHEN c IS NULL AND b > 0 THEN true ELSE false END`,
     },
     {
+      name: 'GIN jsonb_ops and jsonb_path_ops: operator classes of different families',
+      sql: 'CREATE TABLE j (doc jsonb); CREATE INDEX j_doc ON j USING gin (doc); CREATE INDEX j_doc_path ON j USING gin (doc jsonb_path_ops)',
+    },
+    {
       name: 'partial vs full index',
       sql: `${T}; CREATE INDEX t_a ON t (a); CREATE INDEX t_a_partial ON t (a) WHERE b IS NOT NULL`,
     },
@@ -322,6 +326,16 @@ ruleTester(duplicateIndex, {
       name: 'same predicate with its AND-ed conditions in another order',
       sql: `${T}; CREATE INDEX t_a_live ON t (a) WHERE b IS NULL AND c > 0; CREATE INDEX t_a_live_idx1 ON t (a) WHERE c > 0 AND (b IS NULL)`,
       expected: [{ index: 't_a_live_idx1', coveredBy: 't_a_live' }],
+    },
+    {
+      name: 'operator classes of one family on a varchar column: varchar_pattern_ops and text_pattern_ops',
+      sql: 'CREATE TABLE v (code varchar(20)); CREATE INDEX v_code_vpat ON v (code varchar_pattern_ops); CREATE INDEX v_code_tpat ON v (code text_pattern_ops)',
+      expected: [{ index: 'v_code_tpat', coveredBy: 'v_code_vpat' }],
+    },
+    {
+      name: 'the default operator class and an explicit varchar_ops on a varchar column',
+      sql: 'CREATE TABLE v (code varchar(20)); CREATE INDEX v_code ON v (code); CREATE INDEX v_code_ops ON v (code varchar_ops)',
+      expected: [{ index: 'v_code_ops', coveredBy: 'v_code' }],
     },
     {
       name: 'same non-default operator class twice',
