@@ -10,6 +10,7 @@ import type { ColumnUse, ColumnUseGroup, QueryPattern, Workload } from '../workl
 import type { PlanEvidence } from '../planner/types.js';
 import type { EvidenceValue, RuleContext } from './types.js';
 import { queriesNamingTable } from '../workload/by-table.js';
+import { usableIndexesByTable } from './_index-semantics.js';
 
 const EQUALITY_KINDS = new Set(['equality', 'in', 'is-null', 'join']);
 const RANGE_KINDS = new Set(['range', 'like-prefix']);
@@ -159,14 +160,9 @@ const memo = new WeakMap<Workload, WeakMap<SchemaModel, UnjustifiedComposite[]>>
 function computeUnjustified(model: SchemaModel, workload: Workload): UnjustifiedComposite[] {
   const context = { model };
   const out: UnjustifiedComposite[] = [];
-  // The indexes of each table, so that finding a prefix index looks at one table's indexes, not all.
-  const byTable = new Map<string, Index[]>();
-  for (const index of model.indexes) {
-    const key = `${index.schema}\u0000${index.table}`;
-    const list = byTable.get(key);
-    if (list) list.push(index);
-    else byTable.set(key, [index]);
-  }
+  // The usable indexes of each table (prefixIndexOf wants usable ones), so that finding a prefix
+  // index looks at one table's indexes, not all.
+  const byTable = usableIndexesByTable(model.indexes);
   for (const index of context.model.indexes) {
     if (index.method !== 'btree' || index.keys.length < 2 || index.unique || index.primary || index.constraint !== null) continue;
     if (!index.valid || !index.ready || index.parentIndex !== null || index.referencedByForeignKeys.length > 0 || index.replicaIdentity) continue;
