@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { auditModel, auditPostgres } from '../src/audit/run.js';
 import type { AuditResult } from '../src/audit/types.js';
-import { introspectPostgres } from '../src/introspect/postgres/index.js';
+import { introspectPostgres } from '../src/dialects/postgres/introspect/index.js';
 import {
   COLUMNS_QUERY,
   COLUMN_STATS_QUERY,
@@ -35,7 +35,7 @@ import {
   featuresFor,
   indexUsageQuery,
   indexesQuery,
-} from '../src/introspect/postgres/queries.js';
+} from '../src/dialects/postgres/introspect/queries.js';
 import type { SchemaModel } from '../src/model/types.js';
 import { clientCpuMs, fmtInt, fmtMs, heapAfterGcMb, maxRssMb, median, serverCpuMs, table, timed, timingQueryable } from './measure.js';
 import type { SingleAuditReport } from './single-audit.js';

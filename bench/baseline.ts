@@ -3,7 +3,7 @@
  * `SELECT *` per catalog, no joins, no functions, no formatting.
  */
 import type pg from 'pg';
-import { AUDIT_SETTINGS } from '../src/introspect/postgres/queries.js';
+import { AUDIT_SETTINGS } from '../src/dialects/postgres/introspect/queries.js';
 
 const TABLES_OF = `SELECT c.oid FROM pg_catalog.pg_class c
   WHERE c.relkind IN ('r', 'p', 'm') AND c.relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[]))`;

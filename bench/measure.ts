@@ -1,7 +1,7 @@
 /** Timing, memory and formatting helpers for the benchmark. */
 import { readFileSync } from 'node:fs';
-import type { MultiStatementQueryable, Queryable } from '../src/introspect/types.js';
-import { statementsRunner } from '../src/introspect/postgres/session.js';
+import type { MultiStatementQueryable, Queryable } from '../src/dialects/types.js';
+import { statementsRunner } from '../src/dialects/postgres/introspect/session.js';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

@@ -4,9 +4,9 @@
  * time (a session advisory lock). The connection must be in autocommit mode (no open
  * transaction): CONCURRENTLY statements cannot run inside one.
  */
-import type { Queryable } from '../introspect/types.js';
-import type { MigrationStep } from '../fix/steps.js';
-import { UserError } from '../errors.js';
+import type { Queryable } from '../dialects/types.js';
+import type { MigrationStep } from '../plan/steps.js';
+import { UserError } from '../util/errors.js';
 import { applySessionSettings, DEFAULT_EXECUTION_POLICY, ms, realSleep, runStatement, StatementError, type ExecutionPolicy, type Log, type Sleep } from './execute.js';
 import { Journal, JOURNAL_TABLE, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
 

@@ -4,9 +4,9 @@
  * it), retried with backoff when it gave up, made safe to run twice, and cleaned up after a
  * failed concurrent index build (which leaves an INVALID index that every write still updates).
  */
-import type { Queryable } from '../introspect/types.js';
-import { quoteQualified } from '../fix/quote.js';
-import { parseStatement, type ParsedStatement } from '../fix/sql-parse.js';
+import type { Queryable } from '../dialects/types.js';
+import { quoteQualified } from '../sql/quote.js';
+import { parseStatement, type ParsedStatement } from '../plan/sql-parse.js';
 
 /** How statements run. */
 export interface ExecutionPolicy {

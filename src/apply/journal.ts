@@ -6,8 +6,8 @@
  * `dbdoctor audit` never writes anything.
  */
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../introspect/types.js';
-import { JOURNAL_SCHEMA, type MigrationStep } from '../fix/steps.js';
+import type { Queryable } from '../dialects/types.js';
+import { JOURNAL_SCHEMA, type MigrationStep } from '../plan/steps.js';
 
 export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
 

@@ -1,18 +1,18 @@
 import { buildLookup } from '../model/lookup.js';
 import type { SchemaModel } from '../model/types.js';
-import { introspectPostgres } from '../introspect/postgres/index.js';
-import type { Queryable } from '../introspect/types.js';
+import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
+import type { Queryable } from '../dialects/types.js';
 import { allRules } from '../rules/index.js';
 import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
 import { summarize } from './summary.js';
-import { classifyTables, type TableTypeOverride } from '../classify/index.js';
+import { classifyTables, type TableTypeOverride } from '../rules/context/classify.js';
 import { applyIgnores } from '../config/apply.js';
 import type { IgnoreEntry } from '../config/schema.js';
-import { readNodeIndexUsage, withNodeUsage } from '../introspect/postgres/replica-usage.js';
-import type { Workload } from '../workload/types.js';
+import { readNodeIndexUsage, withNodeUsage } from '../dialects/postgres/introspect/replica-usage.js';
+import type { Workload } from '../model/workload.js';
 import { readWorkload } from '../workload/read.js';
-import { collectPlanEvidence, failedPlanEvidence } from '../planner/collect.js';
-import type { PlanEvidence, PlannerSettings } from '../planner/types.js';
+import { collectPlanEvidence, failedPlanEvidence } from '../workload/plans/collect.js';
+import type { PlanEvidence, PlannerSettings } from '../workload/plans/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
 
 /** How to audit. */

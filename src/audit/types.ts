@@ -1,9 +1,9 @@
 import type { Dialect, SchemaModel } from '../model/types.js';
 import type { Finding, Severity } from '../rules/types.js';
-import type { TableClassification } from '../classify/types.js';
-import type { Workload } from '../workload/types.js';
-import type { PlanEvidence } from '../planner/types.js';
-import type { StatisticsTrust } from '../stats/trust.js';
+import type { TableClassification } from '../rules/context/classify-types.js';
+import type { Workload } from '../model/workload.js';
+import type { PlanEvidence } from '../workload/plans/types.js';
+import type { StatisticsTrust } from '../rules/context/trust.js';
 import type { SuppressedFinding } from '../config/apply.js';
 
 /** What was audited; never contains credentials. */

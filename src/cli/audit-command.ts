@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
-import { UserError } from '../errors.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../sources/demo/index.js';
+import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';

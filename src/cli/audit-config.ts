@@ -2,12 +2,12 @@
  * The configuration and replica side of `dbdoctor audit`: which config file applies, what it
  * changes in the audit, and the standbys to read index usage from.
  */
-import { openPostgresUrl, parsePostgresUrl } from '../connect/postgres-url.js';
+import { openPostgresUrl, parsePostgresUrl } from '../dialects/postgres/connect.js';
 import type { AuditOptions, ReplicaSource } from '../audit/run.js';
 import { expandEnv, loadConfig } from '../config/load.js';
 import { ruleOptionsFromConfig, tableOverridesFromConfig } from '../config/apply.js';
-import { UserError } from '../errors.js';
-import { nodeNameOf } from '../introspect/postgres/replica-usage.js';
+import { UserError } from '../util/errors.js';
+import { nodeNameOf } from '../dialects/postgres/introspect/replica-usage.js';
 
 /** What the configuration contributes to an audit, and the replica URLs to open. */
 export interface AuditConfiguration {

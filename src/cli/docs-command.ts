@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../demo/index.js';
-import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../docs/index.js';
-import { UserError } from '../errors.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../sources/demo/index.js';
+import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../report/docs/index.js';
+import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import type { CommandIo } from './audit-command.js';
 import { resolveAuditConfiguration } from './audit-config.js';

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { analyzePool } from '../pool/analyze.js';
 import type { PoolOptions } from '../pool/inputs.js';
 import { poolReporters } from '../pool/reporters.js';

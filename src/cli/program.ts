@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
-import { UserError, redactSecrets } from '../errors.js';
+import { UserError, redactSecrets } from '../util/errors.js';
 import { runAuditCommand, type CommandIo } from './audit-command.js';
 import { runApplyCommand } from './apply-command.js';
 import { runFixCommand } from './fix-command.js';
 import { runPoolCommand } from './pool-command.js';
 import { runDocsCommand } from './docs-command.js';
 import { EXIT_ERROR } from './exit.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

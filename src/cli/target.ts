@@ -1,6 +1,6 @@
-import { openTarget, type OpenTarget } from '../connect/index.js';
-import { createDemoDatabase } from '../demo/index.js';
-import { UserError } from '../errors.js';
+import { openTarget, type OpenTarget } from '../sources/open-target.js';
+import { createDemoDatabase } from '../sources/demo/index.js';
+import { UserError } from '../util/errors.js';
 
 /** Builds the demo database in PGlite and opens it like any other target. */
 export async function openDemo(): Promise<OpenTarget> {

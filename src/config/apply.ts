@@ -1,7 +1,7 @@
 /**
  * What a configuration changes in an audit: rule options, forced table types, silenced findings.
  */
-import type { TableTypeOverride } from '../classify/index.js';
+import type { TableTypeOverride } from '../rules/context/classify.js';
 import type { Finding, RuleOptions } from '../rules/types.js';
 import type { DbdoctorConfig, IgnoreEntry } from './schema.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { configSchema, type DbdoctorConfig } from './schema.js';
 
 /** File names looked for in the working directory, in this order. */

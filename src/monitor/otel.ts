@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 import type { LiveSink, Recorder } from './recorder.js';
 import { DEFAULT_BUCKETS } from './tally.js';
 

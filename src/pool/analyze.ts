@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { effectivePool } from './effective.js';
 import { poolFindings } from './findings.js';
 import { dialectOf, numberFlag, offlineServer, resolveInputs, type PoolOptions } from './inputs.js';

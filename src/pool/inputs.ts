@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { fmt } from './math.js';
 import { parseSetting, readSettingsFile } from './read-settings.js';
 import { POOL_DRIVERS, type Deployment, type Dialect, type Load, type PoolDriver, type PoolInputs, type PoolSettings, type ServerFacts, type SettingValue } from './types.js';

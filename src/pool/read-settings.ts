@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import { isObjectLiteral, objectFromJson, readObjectLiterals, type ObjectLiteral } from './js-reader.js';
 import { readEngineCalls } from './python-reader.js';
 import type { PoolDriver, PoolSettings, SettingValue } from './types.js';

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { UserError, redactSecrets } from '../errors.js';
+import { UserError, redactSecrets } from '../util/errors.js';
 import { isLocalHost } from './server-postgres.js';
 import type { ConnectionGroup, ServerFacts } from './types.js';
 

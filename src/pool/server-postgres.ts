@@ -1,5 +1,5 @@
-import { openPostgresUrl, parsePostgresUrl } from '../connect/postgres-url.js';
-import type { Queryable } from '../introspect/types.js';
+import { openPostgresUrl, parsePostgresUrl } from '../dialects/postgres/connect.js';
+import type { Queryable } from '../dialects/types.js';
 import type { ConnectionGroup, PoolerEvidence, ServerFacts } from './types.js';
 
 interface SettingsRow {

@@ -28,7 +28,7 @@ export function humanBytes(bytes: number): string {
   return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
-import { formatCount } from '../text/numbers.js';
+import { formatCount } from '../util/numbers.js';
 
 export { formatCount };
 

@@ -1,5 +1,5 @@
 import type { AuditResult } from '../audit/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../util/version.js';
 import { analyze } from './analysis/index.js';
 import { summaryLine } from './format.js';
 import { checklistSection, nextStepsSection, savingsSection, strategySection } from './markdown/analysis.js';

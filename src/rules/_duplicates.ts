@@ -4,7 +4,7 @@
  * is itself about to be dropped as the one that covers another.
  */
 import type { Index } from '../model/types.js';
-import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/index-semantics.js';
 
 /** An index that another, interchangeable one makes unnecessary. */
 export interface DuplicatePair {

@@ -4,8 +4,8 @@
  * tests run them); the parts that need a decision (when to swap, how long to keep data) say so.
  */
 import type { Column, ForeignKey, Index, Table } from '../model/types.js';
-import { topLevelIndexOf } from '../fix/index-statements.js';
-import { quoteIdent, quoteLiteral, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { topLevelIndexOf } from '../dialects/postgres/ddl.js';
+import { quoteIdent, quoteLiteral, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 
 /** The plan, statement by statement, in the order to run it. */
 export interface PartitioningPlan {

@@ -4,7 +4,7 @@
  */
 import type { Index, SchemaModel } from '../model/types.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
-import { covers, mayServe, sameShape, usableIndexesByTable, whyNotDroppable } from './_index-semantics.js';
+import { covers, mayServe, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/index-semantics.js';
 import { keptInsteadOfUnjustified } from './_workload-evidence.js';
 import type { RuleContext } from './types.js';
 

@@ -4,9 +4,9 @@
  * index and per table, always saying when a number is unknown instead of guessing one.
  */
 import type { Column, ColumnStatistics, Index, Table, TableUsage } from '../model/types.js';
-import { quoteLiteral } from '../fix/quote.js';
+import { quoteLiteral } from '../sql/quote.js';
 import type { EvidenceValue } from './types.js';
-import type { StatisticsTrust } from '../stats/trust.js';
+import type { StatisticsTrust } from './context/trust.js';
 
 /** The column of a table by name. */
 export function columnOf(table: Table | undefined, name: string | null): Column | undefined {

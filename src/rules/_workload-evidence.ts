@@ -5,12 +5,12 @@
  * or "no query uses that one's later columns" in its evidence.
  */
 import type { Index, IndexKey, SchemaModel, Table } from '../model/types.js';
-import { keyMatchesUse } from '../workload/match.js';
-import type { ColumnUse, ColumnUseGroup, QueryPattern, Workload } from '../workload/types.js';
-import type { PlanEvidence } from '../planner/types.js';
+import { keyMatchesUse } from '../semantics/query-match.js';
+import type { ColumnUse, ColumnUseGroup, QueryPattern, Workload } from '../model/workload.js';
+import type { PlanEvidence } from '../workload/plans/types.js';
 import type { EvidenceValue, RuleContext } from './types.js';
 import { queriesNamingTable } from '../workload/by-table.js';
-import { usableIndexesByTable } from './_index-semantics.js';
+import { usableIndexesByTable } from '../semantics/index-semantics.js';
 
 const EQUALITY_KINDS = new Set(['equality', 'in', 'is-null', 'join']);
 const RANGE_KINDS = new Set(['range', 'like-prefix']);

@@ -1,12 +1,12 @@
 import type { Column, Index, Table } from '../model/types.js';
-import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
-import { isUsable } from './_index-semantics.js';
+import { isUsable } from '../semantics/index-semantics.js';
 import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.js';
 import type { Finding } from './types.js';
-import type { ColumnUseKind, Workload } from '../workload/types.js';
-import { sameTable } from '../workload/resolve.js';
+import type { ColumnUseKind, Workload } from '../model/workload.js';
+import { sameTable } from '../sql/resolve.js';
 import { queriesNamingTable } from '../workload/by-table.js';
 
 /** Kinds of condition a B-tree key can search by. */

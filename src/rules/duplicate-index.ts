@@ -1,5 +1,5 @@
 import type { Index } from '../model/types.js';
-import { dropIndexFix } from '../fix/index-statements.js';
+import { dropIndexFix } from '../dialects/postgres/ddl.js';
 import { findRedundantIndexes, stayingCover } from './_redundant.js';
 import { defineRule } from './define-rule.js';
 import { findDuplicatePairs } from './_duplicates.js';

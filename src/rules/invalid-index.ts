@@ -1,6 +1,6 @@
 import type { Index } from '../model/types.js';
-import { createIndexStatement, dropIndexStatement } from '../fix/index-statements.js';
-import { quoteQualified } from '../fix/quote.js';
+import { createIndexStatement, dropIndexStatement } from '../dialects/postgres/ddl.js';
+import { quoteQualified } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
 import type { Finding } from './types.js';

@@ -1,10 +1,10 @@
 import type { Column, Index, Table } from '../model/types.js';
-import { dropIndexFix } from '../fix/index-statements.js';
-import { quoteIdent, quoteQualified, truncateIdentifier } from '../fix/quote.js';
+import { dropIndexFix } from '../dialects/postgres/ddl.js';
+import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence } from './_evidence.js';
-import { isUsable, whyNotDroppable } from './_index-semantics.js';
-import { statisticsTrust } from '../stats/trust.js';
+import { isUsable, whyNotDroppable } from '../semantics/index-semantics.js';
+import { statisticsTrust } from './context/trust.js';
 import { statisticsNodesOf } from './unused-index.js';
 import { droppedAsUnjustified } from './_workload-evidence.js';
 import {
@@ -22,8 +22,8 @@ import {
   type ValueShare,
 } from './_statistics.js';
 import type { Finding, RuleOptions, Severity } from './types.js';
-import type { ColumnUseKind, Workload } from '../workload/types.js';
-import { sameTable } from '../workload/resolve.js';
+import type { ColumnUseKind, Workload } from '../model/workload.js';
+import { sameTable } from '../sql/resolve.js';
 import { queriesNamingTable } from '../workload/by-table.js';
 
 /** Why a column counts as low-cardinality, from its statistics or (unanalyzed booleans) its type. */

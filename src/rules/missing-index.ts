@@ -1,5 +1,5 @@
-import { dropIndexStatement } from '../fix/index-statements.js';
-import type { MissingIndexCandidate } from '../planner/types.js';
+import { dropIndexStatement } from '../dialects/postgres/ddl.js';
+import type { MissingIndexCandidate } from '../workload/plans/types.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, writesOf } from './_evidence.js';
 import { queryEvidence } from './_workload-evidence.js';

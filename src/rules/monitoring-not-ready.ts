@@ -1,5 +1,5 @@
 import type { SchemaModel } from '../model/types.js';
-import { statisticsTrust } from '../stats/trust.js';
+import { statisticsTrust } from './context/trust.js';
 import { defineRule } from './define-rule.js';
 import { statisticsNodesOf } from './unused-index.js';
 import type { EvidenceValue, Finding } from './types.js';

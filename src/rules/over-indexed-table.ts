@@ -1,17 +1,17 @@
 import type { ForeignKey, Index, Table } from '../model/types.js';
-import type { TableClassification } from '../classify/types.js';
-import { commentStatements, createIndexStatement, dropIndexStatement } from '../fix/index-statements.js';
+import type { TableClassification } from './context/classify-types.js';
+import { commentStatements, createIndexStatement, dropIndexStatement } from '../dialects/postgres/ddl.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, keyList, tableEvidence } from './_evidence.js';
-import { whyNotDroppable } from './_index-semantics.js';
+import { whyNotDroppable } from '../semantics/index-semantics.js';
 import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, scansOf, statisticsCaveat, times } from './_statistics.js';
-import { statisticsTrust } from '../stats/trust.js';
+import { statisticsTrust } from './context/trust.js';
 import { statisticsNodesOf } from './unused-index.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
-import type { Workload } from '../workload/types.js';
-import { sameTable } from '../workload/resolve.js';
-import { matchIndex } from '../workload/match.js';
+import type { Workload } from '../model/workload.js';
+import { sameTable } from '../sql/resolve.js';
+import { matchIndex } from '../semantics/query-match.js';
 import { queriesNamingTable } from '../workload/by-table.js';
 
 /** What one index of a log table costs and does. */

@@ -1,6 +1,6 @@
 import type { Index } from '../model/types.js';
 import { findRedundantIndexes, stayingCover } from './_redundant.js';
-import { dropIndexFix } from '../fix/index-statements.js';
+import { dropIndexFix } from '../dialects/postgres/ddl.js';
 import { defineRule } from './define-rule.js';
 import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';

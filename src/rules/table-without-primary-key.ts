@@ -1,7 +1,7 @@
 import type { Index, Table } from '../model/types.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { createIndexStatement, commentStatements } from '../fix/index-statements.js';
-import { quoteIdent, quoteQualified } from '../fix/quote.js';
+import { createIndexStatement, commentStatements } from '../dialects/postgres/ddl.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, trafficSeverity } from './_evidence.js';
 import type { Finding, Fix } from './types.js';

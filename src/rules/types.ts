@@ -1,8 +1,8 @@
 import type { ModelLookup } from '../model/lookup.js';
 import type { SchemaModel } from '../model/types.js';
-import type { TableTypes } from '../classify/types.js';
-import type { Workload } from '../workload/types.js';
-import type { PlanEvidence } from '../planner/types.js';
+import type { TableTypes } from './context/classify-types.js';
+import type { Workload } from '../model/workload.js';
+import type { PlanEvidence } from '../workload/plans/types.js';
 
 /** How urgent a finding is, in the seed audit's three levels. */
 export type Severity = 'critical' | 'medium' | 'low';

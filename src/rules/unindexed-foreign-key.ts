@@ -1,11 +1,11 @@
 import type { ForeignKey, Index, Table } from '../model/types.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { quoteIdent, quoteQualified } from '../fix/quote.js';
-import { freeRelationName, takenRelationNames } from '../fix/names.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
+import { freeRelationName, takenRelationNames } from '../semantics/names.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, trafficSeverity } from './_evidence.js';
-import { isUsable } from './_index-semantics.js';
-import { impliedByEqualityOn } from './_predicate.js';
+import { isUsable } from '../semantics/index-semantics.js';
+import { impliedByEqualityOn } from '../semantics/predicate.js';
 import type { Finding, Fix } from './types.js';
 
 /** Methods whose index the planner uses for the referential lookup `fkcol = $1`. */

@@ -1,7 +1,7 @@
 import type { Index } from '../model/types.js';
-import { createIndexStatement, dropIndexFix, dropIndexStatement } from '../fix/index-statements.js';
-import { quoteIdent, quoteQualified } from '../fix/quote.js';
-import { freeRelationName, takenRelationNames } from '../fix/names.js';
+import { createIndexStatement, dropIndexFix, dropIndexStatement } from '../dialects/postgres/ddl.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
+import { freeRelationName, takenRelationNames } from '../semantics/names.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { findUnjustifiedComposites, queryEvidence, queryPrefixUse, type UnjustifiedComposite } from './_workload-evidence.js';

@@ -1,15 +1,15 @@
 import type { ForeignKey, Index, SchemaModel, StatisticsNode, Table } from '../model/types.js';
-import { sumUsage } from '../classify/usage.js';
+import { sumUsage } from './context/classify-usage.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { dropIndexFix, restorePartitionedIndexStatements } from '../fix/index-statements.js';
-import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from '../stats/trust.js';
+import { dropIndexFix, restorePartitionedIndexStatements } from '../dialects/postgres/ddl.js';
+import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from './context/trust.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { servesForeignKey } from './unindexed-foreign-key.js';
 import { findDuplicatePairs, keepPreference } from './_duplicates.js';
 import { droppedAsUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
 import type { EvidenceValue, Finding, Fix } from './types.js';
-import { formatCount } from '../text/numbers.js';
+import { formatCount } from '../util/numbers.js';
 
 
 /** Every node whose statistics were read, with the age of each. */

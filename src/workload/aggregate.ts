@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { fingerprintSync, normalizeSync } from 'libpg-query';
-import { nodeOf, parseStatements, relationNames } from './ast.js';
-import { analyzeStatement, type StatementAnalysis } from './analyze.js';
-import type { ModelTables } from './resolve.js';
-import type { QueryPattern, QuerySourceKind, UnparsedStatement, Workload } from './types.js';
+import { nodeOf, parseStatements, relationNames } from '../sql/ast.js';
+import { analyzeStatement, type StatementAnalysis } from '../sql/analyze.js';
+import type { ModelTables } from '../sql/resolve.js';
+import type { QueryPattern, QuerySourceKind, UnparsedStatement, Workload } from '../model/workload.js';
 
 /** One statement (or one aggregated row of statistics) as a source saw it. */
 export interface Observation {

@@ -1,4 +1,4 @@
-import type { QueryPattern, Workload } from './types.js';
+import type { QueryPattern, Workload } from '../model/workload.js';
 
 const byTableName = new WeakMap<Workload, Map<string, readonly QueryPattern[]>>();
 const NONE: readonly QueryPattern[] = [];

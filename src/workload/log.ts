@@ -5,9 +5,9 @@
  * `log_statement` lines (`statement: …`, with the bare `duration: …` line that may follow).
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { Observation, WorkloadBuilder } from './aggregate.js';
-import { parseLoggedParameters, substituteParameters } from './statements.js';
+import { parseLoggedParameters, substituteParameters } from '../sql/statements.js';
 
 /** One log message with what belongs to it. */
 export interface LogEntry {

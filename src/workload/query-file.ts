@@ -3,9 +3,9 @@
  * weighted by a `-- calls: N` comment just before it. One workload a team can keep in its repo.
  */
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 import type { WorkloadBuilder } from './aggregate.js';
-import { splitSql, type SqlPiece } from './statements.js';
+import { splitSql, type SqlPiece } from '../sql/statements.js';
 
 const CALLS_COMMENT = /^calls:\s*(\d+)\s*$/i;
 

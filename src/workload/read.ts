@@ -2,15 +2,15 @@
  * The single entry point: read every query source that was given or found, and reduce the
  * statements to query patterns analyzed against the schema model.
  */
-import type { Queryable } from '../introspect/types.js';
+import type { Queryable } from '../dialects/types.js';
 import type { SchemaModel } from '../model/types.js';
 import { WorkloadBuilder } from './aggregate.js';
-import { loadParser } from './ast.js';
+import { loadParser } from '../sql/ast.js';
 import { addLogFile } from './log.js';
 import { addQueryFile, addQueryText } from './query-file.js';
-import { modelTables } from './resolve.js';
+import { modelTables } from '../sql/resolve.js';
 import { addStatStatements } from './stat-statements.js';
-import type { Workload } from './types.js';
+import type { Workload } from '../model/workload.js';
 
 /** Where to read queries from. */
 export interface ReadWorkloadOptions {

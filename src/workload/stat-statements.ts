@@ -4,8 +4,8 @@
  * there and readable, one to read it. Never errors a transaction: every reason it cannot be read
  * is checked first and becomes a note.
  */
-import { withReadOnlyTransaction } from '../introspect/postgres/session.js';
-import type { Queryable } from '../introspect/types.js';
+import { withReadOnlyTransaction } from '../dialects/postgres/introspect/session.js';
+import type { Queryable } from '../dialects/types.js';
 import type { WorkloadBuilder } from './aggregate.js';
 
 interface Availability {

@@ -11,7 +11,7 @@ import { runApplyCommand, type ApplyCommandOptions } from '../../src/cli/apply-c
 import { runFixCommand } from '../../src/cli/fix-command.js';
 import { runCli } from '../../src/cli/program.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
-import { catalogSnapshot, connect, invalidIndexes, sink } from '../fix/support.js';
+import { catalogSnapshot, connect, invalidIndexes, sink } from '../plan/support.js';
 
 const S = 'ap';
 const SETUP = `

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runApplyCommand } from '../../src/cli/apply-command.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
-import { catalogSnapshot, connect, sink } from '../fix/support.js';
+import { catalogSnapshot, connect, sink } from '../plan/support.js';
 
 const LOCK_TIMEOUT_MS = 400;
 /** A loaded 2-core machine can stall any statement; still far below the long transaction's hold. */

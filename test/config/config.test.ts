@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { applyIgnores, ruleOptionsFromConfig, tableOverridesFromConfig } from '../../src/config/apply.js';
 import { expandEnv, loadConfig, parseConfig } from '../../src/config/load.js';
 import { configJsonSchemaText } from '../../src/config/schema.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/util/errors.js';
 import { DEFAULT_RULE_OPTIONS, type Finding } from '../../src/rules/types.js';
 
 let dir: string;

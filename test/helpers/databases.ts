@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import type { Queryable } from '../../src/introspect/types.js';
+import type { Queryable } from '../../src/dialects/types.js';
 
 /** Connection settings of the local test server; override with DBDOCTOR_TEST_PG. */
 export const TEST_SERVER_URL = process.env.DBDOCTOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -12,10 +12,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
-import type { Queryable } from '../../src/introspect/types.js';
+import type { Queryable } from '../../src/dialects/types.js';
 import { SEVERITIES, type Finding, type Fix, type Rule, type RuleOptions } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from './databases.js';
-import type { TableType } from '../../src/classify/index.js';
+import type { TableType } from '../../src/rules/context/classify.js';
 
 export type EngineKind = TestDatabase['kind'];
 

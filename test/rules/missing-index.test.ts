@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import { missingIndex } from '../../src/rules/missing-index.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
-import { group, pattern, ref, use, workloadOf } from '../planner/patterns.js';
+import { group, pattern, ref, use, workloadOf } from '../workload/plans/patterns.js';
 
 const SCHEMA = `
 CREATE TABLE jobs (id bigint PRIMARY KEY, owner_id bigint NOT NULL, status text NOT NULL, queued_at timestamptz NOT NULL, email text NOT NULL);

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
-import type { Queryable } from '../../src/introspect/types.js';
+import type { Queryable } from '../../src/dialects/types.js';
 import { monitoringNotReady } from '../../src/rules/monitoring-not-ready.js';
 import { createPgliteDatabase, createServerDatabase, type TestDatabase } from '../helpers/databases.js';
 

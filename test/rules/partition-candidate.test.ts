@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { partitionCandidate } from '../../src/rules/partition-candidate.js';
-import { introspectPostgres } from '../../src/introspect/postgres/index.js';
+import { introspectPostgres } from '../../src/dialects/postgres/introspect/index.js';
 import { buildLookup } from '../../src/model/lookup.js';
-import { tableTypesOf } from '../../src/classify/index.js';
+import { tableTypesOf } from '../../src/rules/context/classify.js';
 import { DEFAULT_RULE_OPTIONS, type Finding } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { ruleTester } from '../helpers/rule-tester.js';

@@ -4,8 +4,8 @@ import { unjustifiedCompositeIndex } from '../../src/rules/unjustified-composite
 import { redundantIndex } from '../../src/rules/redundant-index.js';
 import { unusedIndex } from '../../src/rules/unused-index.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
-import { group, pattern, ref, use, workloadOf } from '../planner/patterns.js';
-import type { Workload } from '../../src/workload/types.js';
+import { group, pattern, ref, use, workloadOf } from '../workload/plans/patterns.js';
+import type { Workload } from '../../src/model/workload.js';
 
 const SCHEMA = `
 CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text NOT NULL, created_at timestamptz NOT NULL, region text);

@@ -6,8 +6,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
-import { introspectPostgres } from '../../src/introspect/postgres/index.js';
-import type { Queryable } from '../../src/introspect/types.js';
+import { introspectPostgres } from '../../src/dialects/postgres/introspect/index.js';
+import type { Queryable } from '../../src/dialects/types.js';
 import type { SchemaModel } from '../../src/model/types.js';
 import { serverVersions, startServer, type ThrowawayServer } from '../helpers/pg-servers.js';
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { analyzeStatement } from '../../src/workload/analyze.js';
-import { loadParser, parseStatements } from '../../src/workload/ast.js';
-import { modelTables } from '../../src/workload/resolve.js';
-import type { ColumnUse, ColumnUseGroup } from '../../src/workload/types.js';
+import { analyzeStatement } from '../../src/sql/analyze.js';
+import { loadParser, parseStatements } from '../../src/sql/ast.js';
+import { modelTables } from '../../src/sql/resolve.js';
+import type { ColumnUse, ColumnUseGroup } from '../../src/model/workload.js';
 import { SHOP } from './model.js';
 
 const tables = modelTables(SHOP);

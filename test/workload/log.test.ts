@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadParser } from '../../src/workload/ast.js';
+import { loadParser } from '../../src/sql/ast.js';
 import { detectLogFormat, parseCsvRecords, parseStderrLog } from '../../src/workload/log.js';
 import { readWorkload } from '../../src/workload/read.js';
-import { parseLoggedParameters, substituteParameters } from '../../src/workload/statements.js';
+import { parseLoggedParameters, substituteParameters } from '../../src/sql/statements.js';
 import { SHOP } from './model.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

@@ -5,8 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import { runCli } from '../../src/cli/program.js';
-import { introspectPostgres } from '../../src/introspect/postgres/index.js';
-import { matchIndex } from '../../src/workload/match.js';
+import { introspectPostgres } from '../../src/dialects/postgres/introspect/index.js';
+import { matchIndex } from '../../src/semantics/query-match.js';
 import { readWorkload } from '../../src/workload/read.js';
 import { createPgliteDatabase, createServerDatabase, TEST_SERVER_URL, type TestDatabase } from '../helpers/databases.js';
 

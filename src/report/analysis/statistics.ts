@@ -4,7 +4,7 @@
  * report derives what it can from the model instead of failing.
  */
 import type { AuditResult } from '../../audit/types.js';
-import { ageInDays } from '../../stats/trust.js';
+import { ageInDays } from '../../rules/context/trust.js';
 
 /** Statistics framing every number in the report. */
 export interface StatisticsFacts {

@@ -4,7 +4,7 @@
  * what they create.
  */
 import type { AuditResult } from '../../audit/types.js';
-import type { Confidence, TableClassification, TableType } from '../../classify/types.js';
+import type { Confidence, TableClassification, TableType } from '../../rules/context/classify-types.js';
 import type { ForeignKey, Index, Table, TableUsage } from '../../model/types.js';
 import type { Finding } from '../../rules/types.js';
 import { evidenceAt, indexKeys } from '../format.js';

@@ -1,6 +1,6 @@
 /** HTML: strategy by table type, savings, success criteria, next steps, migration, limitations. */
 import type { AuditResult } from '../../audit/types.js';
-import type { TableType } from '../../classify/types.js';
+import type { TableType } from '../../rules/context/classify-types.js';
 import type { Analysis, CheckStatus, IndexEntry, TableStrategy } from '../analysis/index.js';
 import { limitationLines, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, findingPath, formatCount, humanBytes, inSeverityOrder, sqlStatement } from '../format.js';

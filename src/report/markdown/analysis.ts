@@ -1,5 +1,5 @@
 /** Markdown: strategy by table type, estimated savings, success criteria and next steps. */
-import type { TableType } from '../../classify/types.js';
+import type { TableType } from '../../rules/context/classify-types.js';
 import type { Analysis, CheckItem, CheckStatus, NextStep, TableStrategy } from '../analysis/index.js';
 import { LOG_TABLE_MAX_INDEXES, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes } from '../format.js';

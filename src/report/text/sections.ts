@@ -1,6 +1,6 @@
 /** Terminal sections of the full analysis: summary, strategy, savings, criteria, next steps. */
 import type { AuditResult } from '../../audit/types.js';
-import type { TableType } from '../../classify/types.js';
+import type { TableType } from '../../rules/context/classify-types.js';
 import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js';
 import { describeAge, strategiesByType, TYPE_STRATEGY, verdictOf } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes, issueList } from '../format.js';

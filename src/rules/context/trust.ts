@@ -1,0 +1,121 @@
+/**
+ * How far the cumulative statistics (scans, writes) can be trusted. Every conclusion drawn from
+ * "no scans" or "many inserts" is only as good as the period the counters cover: a reset an hour
+ * ago, a database created yesterday, counters switched off or a role that cannot read them all
+ * make "never scanned" meaningless. Rules and the report ask this helper instead of guessing.
+ */
+import type { SchemaModel, Table } from '../../model/types.js';
+
+/** The thresholds the verdict depends on (a subset of RuleOptions). */
+export interface StatisticsTrustOptions {
+  /** Statistics younger than this many days are too young to call an index unused. */
+  readonly minStatsAgeDays: number;
+  /** Fewer writes and scans than this across the audited tables: a brand-new or idle database. */
+  readonly minStatsActivity: number;
+}
+
+/** One server's statistics window (the primary, or a replica given with `--replica`). */
+export interface NodeStatistics {
+  /** The node's name: a URL without credentials, or the target's name. */
+  readonly node: string;
+  readonly resetAt: string | null;
+  /** Days since `resetAt`; null when never reset (the age is then not recorded anywhere). */
+  readonly ageDays: number | null;
+}
+
+/** The verdict on the statistics, as the JSON report's `summary.statistics`. */
+export interface StatisticsTrust {
+  /** When the primary's counters were last reset; null when never (or unknown). */
+  readonly resetAt: string | null;
+  /** Days the counters cover, rounded to 0.1; null when the reset time is unknown. */
+  readonly ageDays: number | null;
+  /** True when "no scans" and write counts can be taken at face value. */
+  readonly trustworthy: boolean;
+  /** Writes plus scans since the reset over the audited tables; null when unreadable. */
+  readonly activity: number | null;
+  /** Why the statistics are (not) trustworthy, one sentence each, for the report. */
+  readonly notes: readonly string[];
+  /** Every node whose index usage was read, the primary first (only with replicas). */
+  readonly nodes?: readonly NodeStatistics[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Parses PostgreSQL's text form of a timestamptz (`2026-01-02 03:04:05.678+00`). */
+export function parseTimestamp(text: string | null): number | null {
+  if (text === null) return null;
+  const iso = text.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** Days between a reset and the moment the database was read, rounded to 0.1; null when unknown. */
+export function ageInDays(resetAt: string | null, readAt: string): number | null {
+  const reset = parseTimestamp(resetAt);
+  const read = parseTimestamp(readAt) ?? Date.now();
+  if (reset === null) return null;
+  return Math.max(0, Math.round(((read - reset) / DAY_MS) * 10) / 10);
+}
+
+/** Writes and scans of a table since the reset; null when its usage was not readable. */
+export function activityOf(table: Table): number | null {
+  const u = table.usage;
+  return u === null ? null : u.inserts + u.updates + u.deletes + u.seqScans + u.indexScans;
+}
+
+/** `3.2 days`, `1 day`, `5 hours`. */
+export function describeAge(ageDays: number): string {
+  if (ageDays < 1) {
+    const hours = Math.round(ageDays * 24);
+    return hours <= 1 ? 'less than an hour' : `${hours} hours`;
+  }
+  return ageDays === 1 ? '1 day' : `${ageDays} days`;
+}
+
+/**
+ * Judges the statistics of a model: trustworthy only when they were readable, are being
+ * collected (track_counts), cover at least `minStatsAgeDays` on every node, and record enough
+ * activity that silence means something.
+ */
+export function statisticsTrust(model: SchemaModel, options: StatisticsTrustOptions, nodes: readonly NodeStatistics[] = []): StatisticsTrust {
+  const notes: string[] = [];
+  let trustworthy = true;
+  const resetAt = model.database.statsResetAt;
+  const ageDays = ageInDays(resetAt, model.database.readAt);
+
+  if (!model.capabilities.usageStatistics) {
+    trustworthy = false;
+    notes.push('Usage statistics could not be read (the role lacks access to pg_stat_user_tables / pg_stat_user_indexes; grant pg_monitor): unused indexes and write volumes are not judged.');
+  }
+  if (model.database.settings.track_counts === 'off') {
+    trustworthy = false;
+    notes.push('track_counts is off: the server does not count scans and writes, so every counter reads zero.');
+  }
+
+  const readable = model.tables.filter((t) => t.kind !== 'partitioned' && t.usage !== null);
+  const activity = readable.length === 0 ? (model.capabilities.usageStatistics ? 0 : null) : readable.reduce((n, t) => n + (activityOf(t) ?? 0), 0);
+  if (activity !== null && model.capabilities.usageStatistics && activity < options.minStatsActivity) {
+    trustworthy = false;
+    notes.push(
+      `Almost no activity is recorded (${activity} writes and scans since ${resetAt ?? 'the statistics began'}, fewer than ${options.minStatsActivity}): a brand-new, idle or just-reset database, so "never scanned" means nothing yet.`,
+    );
+  }
+
+  if (ageDays !== null && ageDays < options.minStatsAgeDays) {
+    trustworthy = false;
+    notes.push(`Statistics were reset ${describeAge(ageDays)} ago (${resetAt}), less than the ${options.minStatsAgeDays} days needed to see weekly and monthly queries: an index unused so far may still be needed.`);
+  } else if (ageDays !== null) {
+    notes.push(`Statistics cover ${describeAge(ageDays)}, since ${resetAt}.`);
+  } else if (model.capabilities.usageStatistics) {
+    notes.push('Statistics were never reset: they cover the database since it was created or since the last crash recovery, and PostgreSQL does not record when that was.');
+  }
+
+  for (const node of nodes.slice(1)) {
+    if (node.ageDays !== null && node.ageDays < options.minStatsAgeDays) {
+      trustworthy = false;
+      notes.push(`Statistics on ${node.node} were reset ${describeAge(node.ageDays)} ago (${node.resetAt}), less than ${options.minStatsAgeDays} days.`);
+    }
+  }
+
+  return { resetAt, ageDays, trustworthy, activity, notes, ...(nodes.length > 1 ? { nodes } : {}) };
+}

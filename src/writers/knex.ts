@@ -1,0 +1,83 @@
+/**
+ * A Knex migration (CommonJS, as `knex migrate:make` writes one) that runs outside a
+ * transaction (`exports.config = { transaction: false }`) and sends each statement with
+ * `knex.raw`, all on one connection so the session's lock and statement timeouts hold.
+ */
+import { UserError } from '../util/errors.js';
+import type { MigrationPlan } from '../plan/steps.js';
+import { describeStep, headerLines, oneLine, RESET_SETTINGS, sessionSettings } from './common.js';
+import type { MigrationFile, MigrationWriter } from './types.js';
+
+/**
+ * The SQL as `knex.raw` must be given it: Knex turns a bare `?` into a bind placeholder and
+ * `\?` into a literal `?`. A `?` right after a backslash cannot be expressed.
+ */
+export function knexRawSql(sql: string): string {
+  return sql.replace(/(\\*)\?/g, (match, escapes: string) => {
+    if (escapes.length > 0) throw new UserError(`statement cannot be written for knex.raw (a backslash before "?"): ${sql}`);
+    return '\\?';
+  });
+}
+
+/** A JavaScript string literal. */
+const js = (text: string): string => JSON.stringify(text);
+
+function statementsBlock(plan: MigrationPlan, direction: 'up' | 'down'): string[] {
+  const lines: string[] = [];
+  const total = plan.steps.length;
+  const order = direction === 'up' ? plan.steps.map((_, i) => i) : plan.steps.map((_, i) => total - 1 - i);
+  for (const i of order) {
+    const step = plan.steps[i]!;
+    const description = describeStep(step, i + 1, total);
+    if (direction === 'down') description[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
+    lines.push(...description.map((l) => `    // ${l}`));
+    const statements = direction === 'up' ? step.up : step.down;
+    if (statements.length === 0) lines.push('    // This step cannot be undone (see the note above).');
+    for (const sql of statements) lines.push(`    ${js(knexRawSql(sql))},`);
+  }
+  return lines;
+}
+
+export const knexWriter: MigrationWriter = {
+  name: 'knex',
+  description: 'a Knex migration (CommonJS) running raw statements outside a transaction',
+  async render(plan: MigrationPlan): Promise<MigrationFile[]> {
+    const stamp = plan.createdAt.replace(/\D/g, '').slice(0, 14);
+    const source = [
+      ...headerLines(plan, 'both').map((l) => `// ${l}`),
+      '// `dbdoctor apply --from` runs the same plan (dbdoctor-plan.json) with retries and a journal.',
+      "'use strict';",
+      '',
+      '// CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.',
+      'exports.config = { transaction: false };',
+      '',
+      `const SETTINGS = [${sessionSettings(plan).map(js).join(', ')}];`,
+      `const RESET = [${RESET_SETTINGS.map(js).join(', ')}];`,
+      '',
+      '// One connection for the whole migration, so that SET lock_timeout applies to every statement.',
+      'async function run(knex, statements) {',
+      '  const connection = await knex.client.acquireConnection();',
+      '  try {',
+      '    for (const sql of [...SETTINGS, ...statements]) await knex.raw(sql).connection(connection);',
+      '  } finally {',
+      '    for (const sql of RESET) await Promise.resolve(knex.raw(sql).connection(connection)).catch(() => undefined);',
+      '    await knex.client.releaseConnection(connection);',
+      '  }',
+      '}',
+      '',
+      'exports.up = async function up(knex) {',
+      '  await run(knex, [',
+      ...statementsBlock(plan, 'up'),
+      '  ]);',
+      '};',
+      '',
+      'exports.down = async function down(knex) {',
+      '  await run(knex, [',
+      ...statementsBlock(plan, 'down'),
+      '  ]);',
+      '};',
+      '',
+    ];
+    return [{ path: `${stamp}_dbdoctor_fix_indexes.js`, content: source.join('\n') }];
+  },
+};
