@@ -56,7 +56,6 @@ const MAX_RSS_MB = 300;
 
 const execFileAsync = promisify(execFile);
 
-
 // ---------------------------------------------------------------------------------------------
 // One size: warm-up + RUNS measured rounds of baseline, introspection + rules, and auditPostgres.
 
@@ -102,7 +101,11 @@ function queryLabeler(serverVersionNum: number): (text: string) => string {
     [TABLE_USAGE_QUERY, 'table usage'],
     [indexUsageQuery(features), 'index usage'],
   ]);
-  return (text) => known.get(text) ?? (/^\s*(BEGIN|SET|SAVEPOINT|RELEASE|ROLLBACK|SELECT pg_catalog.set_config)/i.test(text) ? 'session control (a savepoint waits while rows are mapped)' : text.trim().slice(0, 40));
+  return (text) =>
+    known.get(text) ??
+    (/^\s*(BEGIN|SET|SAVEPOINT|RELEASE|ROLLBACK|SELECT pg_catalog.set_config)/i.test(text)
+      ? 'session control (a savepoint waits while rows are mapped)'
+      : text.trim().slice(0, 40));
 }
 
 /** Runs `fn` and measures wall time, this process's CPU and the server backend's CPU. */
@@ -111,7 +114,10 @@ async function costOf<T>(backendPid: number | null, fn: () => Promise<T> | T): P
   const client0 = clientCpuMs();
   const { value, ms } = await timed(fn);
   const server1 = serverCpuMs(backendPid);
-  return { value, cost: { ms, clientCpuMs: clientCpuMs() - client0, serverCpuMs: server0 === null || server1 === null ? null : server1 - server0 } };
+  return {
+    value,
+    cost: { ms, clientCpuMs: clientCpuMs() - client0, serverCpuMs: server0 === null || server1 === null ? null : server1 - server0 },
+  };
 }
 
 function medianCost(costs: readonly Cost[]): Cost {
@@ -123,7 +129,13 @@ function medianCost(costs: readonly Cost[]): Cost {
   };
 }
 
-async function measureSize(client: pg.Client, backendPid: number | null, label: string, schemas: readonly string[], labeler: (text: string) => string): Promise<SizeResult> {
+async function measureSize(
+  client: pg.Client,
+  backendPid: number | null,
+  label: string,
+  schemas: readonly string[],
+  labeler: (text: string) => string,
+): Promise<SizeResult> {
   const timing = timingQueryable(client, labeler);
   const auditOptions = { schemas };
   const series = { baseline: [] as Cost[], introspect: [] as Cost[], rules: [] as number[], audit: [] as Cost[] };
@@ -188,7 +200,10 @@ async function measureWorkload(client: pg.Client, schemas: readonly string[], ta
   for (const schema of schemas) {
     for (let i = 0; i < perSchema; i++) {
       const table = `${schema}.t${String(i).padStart(5, '0')}`;
-      statements.push(`SELECT * FROM ${table} WHERE a = 1 AND b > 2 ORDER BY d LIMIT 10;`, `SELECT id FROM ${table} WHERE status = 1 AND e = 2;`);
+      statements.push(
+        `SELECT * FROM ${table} WHERE a = 1 AND b > 2 ORDER BY d LIMIT 10;`,
+        `SELECT id FROM ${table} WHERE status = 1 AND e = 2;`,
+      );
     }
   }
   const options = { schemas, workloadSources: { queryText: statements.join('\n'), statStatements: false }, planner: false } as const;
@@ -213,7 +228,9 @@ async function main(): Promise<void> {
   log(`dbdoctor bench: database ${DB_NAME} on ${new URL(SERVER_URL).host}`);
   await createDatabase();
 
-  log(`building ${fmtInt(expectedTables)} tables with ${fmtInt(expectedTables * INDEXES_PER_TABLE)} indexes in ${SHAPE.schemas} schemas on ${BUILD_CONNECTIONS} connections …`);
+  log(
+    `building ${fmtInt(expectedTables)} tables with ${fmtInt(expectedTables * INDEXES_PER_TABLE)} indexes in ${SHAPE.schemas} schemas on ${BUILD_CONNECTIONS} connections …`,
+  );
   let lastReport = performance.now();
   const build = await timed(() =>
     buildSchema(urlFor(DB_NAME), SHAPE, BUILD_CONNECTIONS, (done, total) => {
@@ -254,9 +271,15 @@ async function main(): Promise<void> {
   const s = full.result.summary;
   const load = `load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end`;
   out.push('');
-  out.push(`dbdoctor audit benchmark — PostgreSQL ${info.server_version}, Node ${process.version}, ${os.availableParallelism()} CPUs (${load})`);
-  out.push(`schema: ${fmtInt(s.tables)} tables, ${fmtInt(s.indexes)} indexes, ${fmtInt(s.foreignKeys)} foreign keys in ${SHAPE.schemas} schemas, built in ${(build.ms / 1000).toFixed(1)} s`);
-  out.push(`times: median of ${RUNS} runs after 1 warm-up; CPU = this process + the server backend${backendPid === null ? ' (server CPU not measurable: server not local)' : ''}`);
+  out.push(
+    `dbdoctor audit benchmark — PostgreSQL ${info.server_version}, Node ${process.version}, ${os.availableParallelism()} CPUs (${load})`,
+  );
+  out.push(
+    `schema: ${fmtInt(s.tables)} tables, ${fmtInt(s.indexes)} indexes, ${fmtInt(s.foreignKeys)} foreign keys in ${SHAPE.schemas} schemas, built in ${(build.ms / 1000).toFixed(1)} s`,
+  );
+  out.push(
+    `times: median of ${RUNS} runs after 1 warm-up; CPU = this process + the server backend${backendPid === null ? ' (server CPU not measurable: server not local)' : ''}`,
+  );
   out.push('');
 
   const cpu = (c: Cost): number => c.clientCpuMs + (c.serverCpuMs ?? 0);
@@ -278,8 +301,14 @@ async function main(): Promise<void> {
         ['auditModel: rules (ms)', ...both((r) => fmtMs(r.rulesMs))],
         ['auditPostgres: full audit (ms)', ...both((r) => fmtMs(r.audit.ms))],
         [`audit / baseline, wall (target < ${MAX_RATIO}x)`, ...both((r) => ratio(r.audit.ms, r.baseline.ms))],
-        ['baseline CPU: client + server (ms)', ...both((r) => `${fmtMs(r.baseline.clientCpuMs)} + ${r.baseline.serverCpuMs === null ? '?' : fmtMs(r.baseline.serverCpuMs)}`)],
-        ['audit CPU: client + server (ms)', ...both((r) => `${fmtMs(r.audit.clientCpuMs)} + ${r.audit.serverCpuMs === null ? '?' : fmtMs(r.audit.serverCpuMs)}`)],
+        [
+          'baseline CPU: client + server (ms)',
+          ...both((r) => `${fmtMs(r.baseline.clientCpuMs)} + ${r.baseline.serverCpuMs === null ? '?' : fmtMs(r.baseline.serverCpuMs)}`),
+        ],
+        [
+          'audit CPU: client + server (ms)',
+          ...both((r) => `${fmtMs(r.audit.clientCpuMs)} + ${r.audit.serverCpuMs === null ? '?' : fmtMs(r.audit.serverCpuMs)}`),
+        ],
         ['audit / baseline, CPU', ...both((r) => ratio(cpu(r.audit), cpu(r.baseline)))],
         ['baseline per index (µs)', ...both((r) => perIndexUs(r.baseline.ms, r))],
         ['introspection per index (µs)', ...both((r) => perIndexUs(r.introspect.ms, r))],
@@ -291,14 +320,30 @@ async function main(): Promise<void> {
   out.push('');
 
   const rules = [...new Set([...Object.keys(full.result.summary.byRule), ...Object.keys(subset.result.summary.byRule)])].sort();
-  out.push(table(['findings by rule', col(full), col(subset)], rules.map((r) => [r, ...both((x) => fmtInt(x.result.summary.byRule[r] ?? 0))])));
+  out.push(
+    table(
+      ['findings by rule', col(full), col(subset)],
+      rules.map((r) => [r, ...both((x) => fmtInt(x.result.summary.byRule[r] ?? 0))]),
+    ),
+  );
   out.push('');
 
   const queries = [...new Set([...full.perQuery.keys(), ...subset.perQuery.keys()])];
-  const share = (r: SizeResult, q: string): string => `${fmtMs(r.perQuery.get(q) ?? 0)} (${(((r.perQuery.get(q) ?? 0) / r.introspect.ms) * 100).toFixed(0)}%)`;
-  out.push(table(['introspection query, wall ms (% of introspection)', col(full), col(subset)], queries.map((q) => [q, ...both((r) => share(r, q))])));
+  const share = (r: SizeResult, q: string): string =>
+    `${fmtMs(r.perQuery.get(q) ?? 0)} (${(((r.perQuery.get(q) ?? 0) / r.introspect.ms) * 100).toFixed(0)}%)`;
+  out.push(
+    table(
+      ['introspection query, wall ms (% of introspection)', col(full), col(subset)],
+      queries.map((q) => [q, ...both((r) => share(r, q))]),
+    ),
+  );
   out.push('');
-  out.push(table(['baseline query, wall ms', col(full), col(subset)], BASELINE_QUERIES.map(([q]) => [q, ...both((r) => fmtMs(r.baselinePerQuery.get(q) ?? 0))])));
+  out.push(
+    table(
+      ['baseline query, wall ms', col(full), col(subset)],
+      BASELINE_QUERIES.map(([q]) => [q, ...both((r) => fmtMs(r.baselinePerQuery.get(q) ?? 0))]),
+    ),
+  );
   out.push('');
 
   const mb = (v: number | null): string => (v === null ? 'n/a (needs --expose-gc)' : `${v.toFixed(1)} MB`);

@@ -20,7 +20,6 @@ export function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-
 const openClients = new Set<pg.Client>();
 let created = false;
 let dropping: Promise<void> | null = null;

@@ -35,7 +35,10 @@ export function heapAfterGcMb(): number | null {
  * Wraps a connection so every query's time is added up, per run, under the name `label`
  * gives its text.
  */
-export function timingQueryable(db: Queryable, label: (text: string) => string): { db: Queryable; times: Map<string, number[]>; endRun(keep: boolean): void } {
+export function timingQueryable(
+  db: Queryable,
+  label: (text: string) => string,
+): { db: Queryable; times: Map<string, number[]>; endRun(keep: boolean): void } {
   const times = new Map<string, number[]>();
   let current = new Map<string, number>();
   async function time<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -84,7 +87,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]): string =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

@@ -59,12 +59,16 @@ async function main(): Promise<void> {
     const b = mean(rates.bare);
     const m = mean(rates.monitored);
     const stats = monitor?.stats() ?? { queries: 0, slowQueries: 0 };
-    const perQuery = (side: 'bare' | 'monitored'): number => cpu[side] / (mean(rates[side]) * (ROUNDS * ROUND_MS) / 1000);
+    const perQuery = (side: 'bare' | 'monitored'): number => cpu[side] / ((mean(rates[side]) * (ROUNDS * ROUND_MS)) / 1000);
     console.log(`query loop: ${SQL}, ${CLIENTS} concurrent clients, ${ROUNDS} alternating rounds of ${ROUND_MS} ms per side`);
     console.log(`bare pool:      ${b.toFixed(0)} queries/s, ${perQuery('bare').toFixed(1)} µs of Node CPU per query`);
-    console.log(`monitored pool: ${m.toFixed(0)} queries/s, ${perQuery('monitored').toFixed(1)} µs of Node CPU per query (${stats.queries} queries recorded, ${stats.slowQueries} slow)`);
+    console.log(
+      `monitored pool: ${m.toFixed(0)} queries/s, ${perQuery('monitored').toFixed(1)} µs of Node CPU per query (${stats.queries} queries recorded, ${stats.slowQueries} slow)`,
+    );
     console.log(`ratio of means: ${((m / b) * 100).toFixed(1)}%`);
-    console.log(`throughput ratio (median of ${ROUNDS} adjacent-round ratios, monitored / bare): ${(median(ratios) * 100).toFixed(1)}%  (target ≥ 97%)`);
+    console.log(
+      `throughput ratio (median of ${ROUNDS} adjacent-round ratios, monitored / bare): ${(median(ratios) * 100).toFixed(1)}%  (target ≥ 97%)`,
+    );
   } finally {
     monitor?.stop();
     await Promise.all([bare.end(), watched.end()]);

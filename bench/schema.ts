@@ -96,7 +96,12 @@ $bench$`;
 }
 
 /** Builds the schema on `connections` parallel connections to `url`. */
-export async function buildSchema(url: string, shape: SchemaShape, connections: number, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function buildSchema(
+  url: string,
+  shape: SchemaShape,
+  connections: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   const jobs: string[] = [];
   schemaNames(shape).forEach((schema, k) => {
     for (let from = 0; from < shape.tablesPerSchema; from += shape.chunkSize) {
@@ -106,7 +111,11 @@ export async function buildSchema(url: string, shape: SchemaShape, connections: 
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   try {
-    await setup.query(schemaNames(shape).map((s) => `CREATE SCHEMA ${pg.escapeIdentifier(s)}`).join(';\n'));
+    await setup.query(
+      schemaNames(shape)
+        .map((s) => `CREATE SCHEMA ${pg.escapeIdentifier(s)}`)
+        .join(';\n'),
+    );
   } finally {
     await setup.end();
   }

@@ -27,7 +27,13 @@ try {
   const start = performance.now();
   const result = await auditPostgres(client, { kind: 'postgres', name: 'bench' }, { schemas: schemaList ? schemaList.split(',') : [] });
   const ms = performance.now() - start;
-  const report: SingleAuditReport = { ms, rssBeforeMb, maxRssMb: maxRssMb(), heapAfterGcMb: heapAfterGcMb(), findings: result.findings.length };
+  const report: SingleAuditReport = {
+    ms,
+    rssBeforeMb,
+    maxRssMb: maxRssMb(),
+    heapAfterGcMb: heapAfterGcMb(),
+    findings: result.findings.length,
+  };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 } finally {
   await client.end();

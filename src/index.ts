@@ -59,4 +59,11 @@ export { explainStatement, planMethodFor } from './workload/plans/explain.js';
 export { proposeIndex } from './workload/plans/propose.js';
 export { DEFAULT_PLANNER_SETTINGS } from './workload/plans/types.js';
 export type * from './workload/plans/types.js';
-export { buildStrategy, renderStrategyMarkdown, renderStrategyHtml, estimateBtreeBloat, type StrategyDocument, type StrategyOptions } from './report/docs/index.js';
+export {
+  buildStrategy,
+  renderStrategyMarkdown,
+  renderStrategyHtml,
+  estimateBtreeBloat,
+  type StrategyDocument,
+  type StrategyOptions,
+} from './report/docs/index.js';

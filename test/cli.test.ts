@@ -14,7 +14,11 @@ interface Run {
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env }, { write: (s: string) => (stderr += s) });
+  const code = await runCli(
+    args,
+    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env },
+    { write: (s: string) => (stderr += s) },
+  );
   return { code, stdout, stderr };
 }
 
@@ -69,12 +73,15 @@ describe('bad input: one line on stderr, exit 2', () => {
 describe('schema files', () => {
   test('a .sql file is audited through PGlite; findings exit 1', async () => {
     const file = join(dir, 'schema.sql');
-    await writeFile(file, `
+    await writeFile(
+      file,
+      `
       CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);
       CREATE INDEX idx_users_email ON users (email);
       ALTER TABLE users OWNER TO someone_who_does_not_exist;
       GRANT SELECT ON users TO PUBLIC;
-    `);
+    `,
+    );
     const run = await cli(['audit', file, '--format', 'json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
@@ -121,7 +128,9 @@ describe('live server', () => {
   afterAll(async () => database.close());
 
   test('--schema restricts the audit; DATABASE_URL is the default target', async () => {
-    const all = JSON.parse((await cli(['audit', '--format', 'json'], { DATABASE_URL: database.url! })).stdout) as { findings: { schema: string; rule: string }[] };
+    const all = JSON.parse((await cli(['audit', '--format', 'json'], { DATABASE_URL: database.url! })).stdout) as {
+      findings: { schema: string; rule: string }[];
+    };
     expect(all.findings.filter((f) => f.rule === 'duplicate-index').map((f) => f.schema)).toEqual(['app']);
     const other = await cli(['audit', database.url!, '--format', 'json', '--schema', 'other']);
     expect(other.code).toBe(0);

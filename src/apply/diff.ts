@@ -34,7 +34,9 @@ function name(f: Finding): string {
 /** The lines `dbdoctor apply` prints after its re-audit; after a rollback the findings that return are "back". */
 export function renderDiff(diff: FindingsDiff, after: 'apply' | 'rollback' = 'apply'): string[] {
   const returned = after === 'rollback' ? 'back' : 'new';
-  const lines = [`Re-audit: ${diff.fixed.length} finding${diff.fixed.length === 1 ? '' : 's'} gone, ${diff.appeared.length} ${returned}, ${diff.remaining.length} unchanged.`];
+  const lines = [
+    `Re-audit: ${diff.fixed.length} finding${diff.fixed.length === 1 ? '' : 's'} gone, ${diff.appeared.length} ${returned}, ${diff.remaining.length} unchanged.`,
+  ];
   for (const f of diff.fixed) lines.push(`  gone: ${name(f)}`);
   for (const f of diff.appeared) lines.push(`  ${`${returned}:`.padEnd(5)} ${name(f)}: ${f.message}`);
   return lines.map((l) => l.replace(/[\r\n]+/g, ' '));

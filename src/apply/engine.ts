@@ -7,7 +7,17 @@
 import type { Queryable } from '../dialects/types.js';
 import type { MigrationStep } from '../plan/steps.js';
 import { UserError } from '../util/errors.js';
-import { applySessionSettings, DEFAULT_EXECUTION_POLICY, ms, realSleep, runStatement, StatementError, type ExecutionPolicy, type Log, type Sleep } from './execute.js';
+import {
+  applySessionSettings,
+  DEFAULT_EXECUTION_POLICY,
+  ms,
+  realSleep,
+  runStatement,
+  StatementError,
+  type ExecutionPolicy,
+  type Log,
+  type Sleep,
+} from './execute.js';
 import { Journal, JOURNAL_TABLE, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
 
 /** Advisory lock key held while an apply or rollback runs ("dbdoctor" in ASCII). */
@@ -86,14 +96,21 @@ async function checkDropStep(db: Queryable, step: MigrationStep, resuming: boole
   if (cover !== undefined) {
     const coverState = await indexState(db, index.schema, cover);
     if (coverState === null || !coverState.valid) {
-      throw new ApplyStoppedError(`not dropping ${index.schema}.${index.name}: the index that covers it, ${index.schema}.${cover}, is ${coverState === null ? 'gone' : 'INVALID'}`);
+      throw new ApplyStoppedError(
+        `not dropping ${index.schema}.${index.name}: the index that covers it, ${index.schema}.${cover}, is ${coverState === null ? 'gone' : 'INVALID'}`,
+      );
     }
   }
   return null;
 }
 
 function stopped(entry: JournalEntry, error: unknown, next: string): ApplyStoppedError {
-  const reason = error instanceof StatementError ? `${error.message} (after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'})` : error instanceof Error ? error.message : String(error);
+  const reason =
+    error instanceof StatementError
+      ? `${error.message} (after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'})`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return new ApplyStoppedError(`step ${entry.position}/${entry.total} (${entry.step.summary}) failed: ${reason}; ${next}`);
 }
 
@@ -128,7 +145,11 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
       await journal.update(runId, position, { status: 'applied' });
       done++;
     } catch (error) {
-      const failure = stopped(entry, error, 'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback');
+      const failure = stopped(
+        entry,
+        error,
+        'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback',
+      );
       await journal.update(runId, position, { status: 'failed', attempts: attempts + 1, error: failure.message }).catch(() => undefined);
       throw failure;
     }
@@ -143,12 +164,19 @@ function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null): void {
     throw new UserError(`the rollback of run ${latest[0]!.runId} did not finish; finish it with dbdoctor apply --rollback`);
   }
   if (latest.some((e) => UNFINISHED.has(e.status))) {
-    throw new UserError(`run ${latest[0]!.runId} did not finish (see ${JOURNAL_TABLE}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`);
+    throw new UserError(
+      `run ${latest[0]!.runId} did not finish (see ${JOURNAL_TABLE}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`,
+    );
   }
 }
 
 /** Records the steps as a new run in the journal and applies them in order. */
-export async function applySteps(db: Queryable, steps: readonly MigrationStep[], context: { readonly source: string; readonly target: string }, options: EngineOptions): Promise<RunOutcome> {
+export async function applySteps(
+  db: Queryable,
+  steps: readonly MigrationStep[],
+  context: { readonly source: string; readonly target: string },
+  options: EngineOptions,
+): Promise<RunOutcome> {
   return withApplyLock(db, async () => {
     const journal = new Journal(db);
     ensureNoUnfinishedRun(await journal.latestRun());
@@ -242,7 +270,8 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
         throw failure;
       }
     }
-    for (const entry of latest.filter((e) => e.status === 'pending')) await journal.update(entry.runId, entry.position, { status: 'cancelled' });
+    for (const entry of latest.filter((e) => e.status === 'pending'))
+      await journal.update(entry.runId, entry.position, { status: 'cancelled' });
     return { runId: latest[0]!.runId, done, skipped: 0, irreversible };
   });
 }

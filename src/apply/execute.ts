@@ -67,7 +67,10 @@ function errorMessage(error: unknown): string {
 export const ms = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
 /** Sets the session's timeouts. */
-export async function applySessionSettings(db: Queryable, policy: Pick<ExecutionPolicy, 'lockTimeoutMs' | 'statementTimeoutMs'>): Promise<void> {
+export async function applySessionSettings(
+  db: Queryable,
+  policy: Pick<ExecutionPolicy, 'lockTimeoutMs' | 'statementTimeoutMs'>,
+): Promise<void> {
   await db.query(`SET lock_timeout = ${Math.max(0, Math.floor(policy.lockTimeoutMs))}`);
   await db.query(`SET statement_timeout = ${Math.max(0, Math.floor(policy.statementTimeoutMs))}`);
 }
@@ -105,7 +108,14 @@ async function alreadyDone(db: Queryable, parsed: ParsedStatement): Promise<stri
 }
 
 /** Drops the INVALID index a failed `CREATE INDEX CONCURRENTLY` left, if there is one; says what it did. */
-async function dropInvalidIndex(db: Queryable, parsed: ParsedStatement & { kind: 'create-index' }, policy: ExecutionPolicy, log: Log, sleep: Sleep, why: string): Promise<void> {
+async function dropInvalidIndex(
+  db: Queryable,
+  parsed: ParsedStatement & { kind: 'create-index' },
+  policy: ExecutionPolicy,
+  log: Log,
+  sleep: Sleep,
+  why: string,
+): Promise<void> {
   if (parsed.name === null) return;
   const row = await one<{ schema: string; name: string }>(
     db,
@@ -129,7 +139,14 @@ async function dropInvalidIndex(db: Queryable, parsed: ParsedStatement & { kind:
   }
 }
 
-async function runWithRetries(db: Queryable, sql: string, policy: ExecutionPolicy, log: Log, sleep: Sleep, onFailedTry?: () => Promise<void>): Promise<number> {
+async function runWithRetries(
+  db: Queryable,
+  sql: string,
+  policy: ExecutionPolicy,
+  log: Log,
+  sleep: Sleep,
+  onFailedTry?: () => Promise<void>,
+): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       await db.query(sql);
@@ -166,7 +183,13 @@ export interface StatementOutcome {
  * retries lock timeouts and deadlocks with backoff, and after a failed concurrent build drops
  * the INVALID index it left. Throws {@link StatementError} when it fails for good.
  */
-export async function runStatement(db: Queryable, sql: string, policy: ExecutionPolicy, log: Log, sleep: Sleep = realSleep): Promise<StatementOutcome> {
+export async function runStatement(
+  db: Queryable,
+  sql: string,
+  policy: ExecutionPolicy,
+  log: Log,
+  sleep: Sleep = realSleep,
+): Promise<StatementOutcome> {
   const started = performance.now();
   const parsed = await parseStatement(sql);
   const done = await alreadyDone(db, parsed);
@@ -175,7 +198,15 @@ export async function runStatement(db: Queryable, sql: string, policy: Execution
     return { result: 'already-done', attempts: 0, ms: performance.now() - started };
   }
   const concurrentBuild = parsed.kind === 'create-index' && parsed.concurrently ? parsed : null;
-  if (concurrentBuild) await dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
-  const attempts = await runWithRetries(db, sql, policy, log, sleep, concurrentBuild ? () => dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that the failed build left') : undefined);
+  if (concurrentBuild)
+    await dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
+  const attempts = await runWithRetries(
+    db,
+    sql,
+    policy,
+    log,
+    sleep,
+    concurrentBuild ? () => dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that the failed build left') : undefined,
+  );
   return { result: 'done', attempts, ms: performance.now() - started };
 }

@@ -16,7 +16,8 @@ export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
  * `failed`); a rollback takes a started step through `rolling-back` to `rolled-back` (or
  * `irreversible` when it has no way back) and cancels steps that never started.
  */
-export type StepStatus = 'pending' | 'applying' | 'applied' | 'skipped' | 'failed' | 'rolling-back' | 'rolled-back' | 'irreversible' | 'cancelled';
+export type StepStatus =
+  'pending' | 'applying' | 'applied' | 'skipped' | 'failed' | 'rolling-back' | 'rolled-back' | 'irreversible' | 'cancelled';
 
 /** Steps that did something, or may have: a rollback undoes them. */
 export const STARTED: ReadonlySet<StepStatus> = new Set(['applying', 'applied', 'failed', 'rolling-back']);
@@ -118,7 +119,10 @@ export class Journal {
 
   /** Records a new run with every step pending; returns its id. */
   async startRun(steps: readonly MigrationStep[], source: string, target: string): Promise<string> {
-    const runId = `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    const runId = `${new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 14)}-${randomUUID().slice(0, 8)}`;
     for (const [i, step] of steps.entries()) {
       await this.db.query(
         `INSERT INTO ${JOURNAL_TABLE} (run_id, position, total, step_id, summary, step, source, target) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
@@ -153,6 +157,9 @@ export class Journal {
     if (update.attempts !== undefined) add('attempts', update.attempts);
     if (update.error !== undefined) add('error', update.error);
     if (sets.length === 0) return;
-    await this.db.query(`UPDATE ${JOURNAL_TABLE} SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE run_id = $1 AND position = $2`, params);
+    await this.db.query(
+      `UPDATE ${JOURNAL_TABLE} SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE run_id = $1 AND position = $2`,
+      params,
+    );
   }
 }

@@ -67,7 +67,10 @@ function withoutScratchStatistics(model: SchemaModel, kind: TargetInfo['kind']):
   return {
     ...model,
     capabilities: { ...model.capabilities, usageStatistics: false, serverSettings: false },
-    limitations: [...model.limitations, 'a schema file has no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged'],
+    limitations: [
+      ...model.limitations,
+      'a schema file has no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged',
+    ],
   };
 }
 
@@ -95,7 +98,9 @@ export function auditModel(
   const tableTypes = classifyTables(model, lookup, ruleOptions, options.tableTypes ?? []);
   const workload = options.workload ?? null;
   const plans = options.plans ?? null;
-  const all = (options.rules ?? allRules).flatMap((rule) => rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }));
+  const all = (options.rules ?? allRules).flatMap((rule) =>
+    rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }),
+  );
   all.sort(compareFindings);
   const { kept: findings, suppressed } = applyIgnores(all, options.ignore ?? []);
   return {
@@ -132,13 +137,21 @@ export async function auditPostgres(
   }
   const sources = options.workloadSources;
   if (options.workload === undefined && sources) {
-    const workload = await readWorkload({ model, db: sources.statStatements === false ? undefined : db, logFiles: sources.logFiles ?? [], queryFiles: sources.queryFiles ?? [], ...(sources.queryText !== undefined ? { queryText: sources.queryText } : {}) });
+    const workload = await readWorkload({
+      model,
+      db: sources.statStatements === false ? undefined : db,
+      logFiles: sources.logFiles ?? [],
+      queryFiles: sources.queryFiles ?? [],
+      ...(sources.queryText !== undefined ? { queryText: sources.queryText } : {}),
+    });
     options = { ...options, workload };
   }
   let plans = options.plans ?? null;
   if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {
     // Rules are synchronous: the planner's answers are gathered first, in a read-only transaction of their own.
-    plans = await collectPlanEvidence(db, model, options.workload, { settings: options.planner ?? {} }).catch((error: unknown) => failedPlanEvidence(error));
+    plans = await collectPlanEvidence(db, model, options.workload, { settings: options.planner ?? {} }).catch((error: unknown) =>
+      failedPlanEvidence(error),
+    );
   }
   return auditModel(model, target, { ...options, plans }, startedAt);
 }

@@ -18,7 +18,10 @@ function startsWithWord(statement: string, word: string): boolean {
 
 /** DROP INDEX …, or ALTER TABLE … DROP CONSTRAINT … (an index that backs a constraint). */
 function dropsAnIndex(statement: string): boolean {
-  return startsWithWord(statement, 'DROP INDEX') || (startsWithWord(statement, 'ALTER TABLE') && statement.toUpperCase().includes(' DROP CONSTRAINT '));
+  return (
+    startsWithWord(statement, 'DROP INDEX') ||
+    (startsWithWord(statement, 'ALTER TABLE') && statement.toUpperCase().includes(' DROP CONSTRAINT '))
+  );
 }
 
 /** Bytes freed by the findings that drop an index, each index counted once. */
@@ -54,14 +57,21 @@ const MANY_CRITICAL = 10;
  * not break anything, so they make a database NEEDS REFINEMENT; an invalid index (a uniqueness
  * or speed that is not there) or a large number of critical findings make it AT RISK.
  */
-function statusOf(findings: readonly Finding[], bySeverity: Record<Severity, number>): Pick<AuditSummary, 'status' | 'riskLevel' | 'riskReason'> {
+function statusOf(
+  findings: readonly Finding[],
+  bySeverity: Record<Severity, number>,
+): Pick<AuditSummary, 'status' | 'riskLevel' | 'riskReason'> {
   const invalid = findings.filter((f) => f.rule === 'invalid-index').length;
   if (invalid > 0 || bySeverity.critical >= MANY_CRITICAL) {
     const reasons = [
       ...(invalid > 0 ? [`${plural(invalid, 'invalid index', 'invalid indexes')} that no query can use`] : []),
       ...(bySeverity.critical > 0 ? [plural(bySeverity.critical, 'critical finding')] : []),
     ];
-    return { status: 'AT RISK', riskLevel: 'high', riskReason: `${reasons.join(' and ')}: the indexes do not give the speed or guarantees they appear to.` };
+    return {
+      status: 'AT RISK',
+      riskLevel: 'high',
+      riskReason: `${reasons.join(' and ')}: the indexes do not give the speed or guarantees they appear to.`,
+    };
   }
   if (bySeverity.critical > 0 || bySeverity.medium > 0) {
     return {

@@ -53,7 +53,9 @@ function mode(options: ApplyCommandOptions): 'apply' | 'resume' | 'rollback' {
   const chosen = [options.rollback && '--rollback', options.resume && '--resume', options.from !== undefined && '--from'].filter(Boolean);
   if (chosen.length > 1) throw new UserError(`${chosen.join(' and ')} cannot be combined`);
   if ((options.rollback || options.resume || options.from !== undefined) && (hasFilters(options) || options.schema !== undefined)) {
-    throw new UserError('--rule, --min-severity, --table and --schema choose findings for a new plan; they cannot be combined with --from, --resume or --rollback');
+    throw new UserError(
+      '--rule, --min-severity, --table and --schema choose findings for a new plan; they cannot be combined with --from, --resume or --rollback',
+    );
   }
   return options.rollback ? 'rollback' : options.resume ? 'resume' : 'apply';
 }
@@ -62,7 +64,8 @@ function policyOf(options: ApplyCommandOptions, plan: MigrationPlan | null): Par
   const settings = plan?.settings ?? DEFAULT_MIGRATION_SETTINGS;
   return {
     lockTimeoutMs: options.lockTimeout !== undefined ? parseDuration(options.lockTimeout, '--lock-timeout') : settings.lockTimeoutMs,
-    statementTimeoutMs: options.statementTimeout !== undefined ? parseDuration(options.statementTimeout, '--statement-timeout') : settings.statementTimeoutMs,
+    statementTimeoutMs:
+      options.statementTimeout !== undefined ? parseDuration(options.statementTimeout, '--statement-timeout') : settings.statementTimeoutMs,
     ...(options.retries !== undefined ? { retries: parseCount(options.retries, '--retries') } : {}),
     ...(options.retryDelay !== undefined ? { retryDelayMs: parseDuration(options.retryDelay, '--retry-delay') } : {}),
   };
@@ -103,13 +106,25 @@ export async function runApplyCommand(argument: string | undefined, options: App
 
   // A dry run of a plan folder needs no database at all.
   if (fromPlan && options.dryRun) {
-    out([`Plan from ${options.from}: ${fromPlan.steps.length} step${fromPlan.steps.length === 1 ? '' : 's'} (made for ${fromPlan.target.name})`, ...renderPlan(fromPlan, true), settingsLine, 'Dry run: nothing was executed.']);
+    out([
+      `Plan from ${options.from}: ${fromPlan.steps.length} step${fromPlan.steps.length === 1 ? '' : 's'} (made for ${fromPlan.target.name})`,
+      ...renderPlan(fromPlan, true),
+      settingsLine,
+      'Dry run: nothing was executed.',
+    ]);
     return EXIT_CLEAN;
   }
 
   // The configuration and replicas apply to every audit of the run: silenced findings are not applied.
   return withConfiguredAudit(options, io, async (configured) =>
-    applyOpen(await openServer(targetOf(argument, io.env)), which, options, io, configured, { filters, out, confirm, fromPlan, policy, settingsLine }),
+    applyOpen(await openServer(targetOf(argument, io.env)), which, options, io, configured, {
+      filters,
+      out,
+      confirm,
+      fromPlan,
+      policy,
+      settingsLine,
+    }),
   );
 }
 
@@ -142,7 +157,9 @@ async function applyOpen(
         scope = plan.schemas;
         before = await audit(scope);
         if (plan.target.database !== null && before.target.database !== plan.target.database) {
-          out([`Note: the plan was made for database ${plan.target.database}; this is ${before.target.database}. Each drop is checked against the index the plan was made for before it runs.`]);
+          out([
+            `Note: the plan was made for database ${plan.target.database}; this is ${before.target.database}. Each drop is checked against the index the plan was made for before it runs.`,
+          ]);
         }
       } else {
         scope = options.schema ?? [];
@@ -153,16 +170,31 @@ async function applyOpen(
           settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
         });
       }
-      out([`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${open.info.name}`, ...renderPlan(plan, true), settingsLine]);
+      out([
+        `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${open.info.name}`,
+        ...renderPlan(plan, true),
+        settingsLine,
+      ]);
       if (plan.steps.length === 0) {
         out(['Nothing to apply.']);
         return EXIT_CLEAN;
       }
       if (options.dryRun) {
-        out(['Statements, in order:', ...sessionSettings({ ...plan, settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! } }).map((s) => `  ${s};`), ...plan.steps.flatMap((s) => s.up.map((sql) => `  ${sql};`)), 'Dry run: nothing was executed.']);
+        out([
+          'Statements, in order:',
+          ...sessionSettings({
+            ...plan,
+            settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
+          }).map((s) => `  ${s};`),
+          ...plan.steps.flatMap((s) => s.up.map((sql) => `  ${sql};`)),
+          'Dry run: nothing was executed.',
+        ]);
         return EXIT_CLEAN;
       }
-      if (!options.yes && !(await confirm(`Apply these ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${open.info.name}? [y/N] `))) {
+      if (
+        !options.yes &&
+        !(await confirm(`Apply these ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${open.info.name}? [y/N] `))
+      ) {
         out(['Not applied.']);
         return EXIT_FINDINGS;
       }
@@ -171,18 +203,27 @@ async function applyOpen(
       scope = [];
       const entries = which === 'resume' ? await stepsToResume(open.db) : await stepsToRollBack(open.db);
       const verb = which === 'resume' ? 'Resume' : 'Roll back';
-      out([`${verb} run ${entries[0]?.runId ?? ''}: ${entries.length} step${entries.length === 1 ? '' : 's'}`, ...entriesLines(entries, which === 'resume' ? 'up' : 'down'), settingsLine]);
+      out([
+        `${verb} run ${entries[0]?.runId ?? ''}: ${entries.length} step${entries.length === 1 ? '' : 's'}`,
+        ...entriesLines(entries, which === 'resume' ? 'up' : 'down'),
+        settingsLine,
+      ]);
       if (options.dryRun) {
         out(['Dry run: nothing was executed.']);
         return EXIT_CLEAN;
       }
       before = await audit(scope);
-      if (entries.length > 0 && !options.yes && !(await confirm(`${verb} these ${entries.length} step${entries.length === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))) {
+      if (
+        entries.length > 0 &&
+        !options.yes &&
+        !(await confirm(`${verb} these ${entries.length} step${entries.length === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))
+      ) {
         out(['Nothing done.']);
         return EXIT_FINDINGS;
       }
       const outcome = which === 'resume' ? await resumeLatest(open.db, engine) : await rollbackLatest(open.db, engine);
-      if (outcome.irreversible > 0) out([`${outcome.irreversible} step${outcome.irreversible === 1 ? '' : 's'} could not be undone (see above).`]);
+      if (outcome.irreversible > 0)
+        out([`${outcome.irreversible} step${outcome.irreversible === 1 ? '' : 's'} could not be undone (see above).`]);
     }
 
     const after = await audit(scope);

@@ -55,10 +55,18 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =
-        target === null ? { ...DEMO_WORKLOAD_SOURCES, logFiles: options.log ?? [], queryFiles: options.queries ?? [] } : workloadSourcesOf(options, open.info.kind === 'postgres');
+        target === null
+          ? { ...DEMO_WORKLOAD_SOURCES, logFiles: options.log ?? [], queryFiles: options.queries ?? [] }
+          : workloadSourcesOf(options, open.info.kind === 'postgres');
       // The demo's tables are small stand-ins: its size thresholds are scaled down with them (a config still wins).
       const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
-      result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, ...demo, replicas: replicas.replicas, ...(workloadSources ? { workloadSources } : {}) });
+      result = await auditPostgres(open.db, open.info, {
+        schemas: options.schema ?? [],
+        ...configuration.options,
+        ...demo,
+        replicas: replicas.replicas,
+        ...(workloadSources ? { workloadSources } : {}),
+      });
     } finally {
       await open.close().catch(() => undefined);
     }

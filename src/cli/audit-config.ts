@@ -91,7 +91,9 @@ export async function openReplicas(urls: readonly string[]): Promise<OpenReplica
       try {
         open = await openPostgresUrl(url);
       } catch (error) {
-        throw new UserError(`replica ${name} cannot be reached: ${error instanceof Error ? error.message.replace(/^could not connect to \S+: /, '') : String(error)}`);
+        throw new UserError(
+          `replica ${name} cannot be reached: ${error instanceof Error ? error.message.replace(/^could not connect to \S+: /, '') : String(error)}`,
+        );
       }
       opened.push({ name, close: open.close, source: { name, db: open.db } });
     }

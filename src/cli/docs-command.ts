@@ -41,7 +41,12 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');
     const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
-    result = await auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configuration.options, ...demo, ...(workloadSources ? { workloadSources } : {}) });
+    result = await auditPostgres(open.db, open.info, {
+      schemas: options.schema ?? [],
+      ...configuration.options,
+      ...demo,
+      ...(workloadSources ? { workloadSources } : {}),
+    });
   } finally {
     await open.close().catch(() => undefined);
   }

@@ -34,7 +34,8 @@ export function renderPlan(plan: MigrationPlan, withStatements: boolean): string
   });
   if (plan.skipped.length > 0) {
     lines.push(`Not fixed (${plan.skipped.length}):`);
-    for (const s of plan.skipped) lines.push(`  - ${s.finding.rule} on ${s.finding.schema}.${s.finding.index ?? s.finding.constraint ?? s.finding.table}: ${s.reason}`);
+    for (const s of plan.skipped)
+      lines.push(`  - ${s.finding.rule} on ${s.finding.schema}.${s.finding.index ?? s.finding.constraint ?? s.finding.table}: ${s.reason}`);
   }
   return lines.map((l) => l.replace(/[\r\n]+/g, ' '));
 }
@@ -49,8 +50,12 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     lockTimeoutMs: parseDuration(options.lockTimeout ?? '5s', '--lock-timeout'),
     statementTimeoutMs: parseDuration(options.statementTimeout ?? '0', '--statement-timeout'),
   };
-  for (const [flag, id] of [['--revision', options.revision], ['--down-revision', options.downRevision]] as const) {
-    if (id !== undefined && !isValidRevisionId(id)) throw new UserError(`${flag}: "${id}" is not an Alembic revision id (letters, digits and _)`);
+  for (const [flag, id] of [
+    ['--revision', options.revision],
+    ['--down-revision', options.downRevision],
+  ] as const) {
+    if (id !== undefined && !isValidRevisionId(id))
+      throw new UserError(`${flag}: "${id}" is not an Alembic revision id (letters, digits and _)`);
   }
   if (formatName !== 'alembic' && (options.revision !== undefined || options.downRevision !== undefined)) {
     throw new UserError('--revision and --down-revision are for --format alembic');
@@ -59,7 +64,9 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   const open = await openTarget(target);
   let result: AuditResult;
   try {
-    result = await withConfiguredAudit(options, io, (configured) => auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured }));
+    result = await withConfiguredAudit(options, io, (configured) =>
+      auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured }),
+    );
   } finally {
     await open.close().catch(() => undefined);
   }
@@ -71,7 +78,11 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   });
   if (plan.steps.length === 0) {
     io.stdout.write(
-      [`Nothing to fix: ${findings.length} finding${findings.length === 1 ? '' : 's'} selected, none with a fix to apply; nothing written.`, ...renderPlan(plan, false), ''].join('\n'),
+      [
+        `Nothing to fix: ${findings.length} finding${findings.length === 1 ? '' : 's'} selected, none with a fix to apply; nothing written.`,
+        ...renderPlan(plan, false),
+        '',
+      ].join('\n'),
     );
     return EXIT_CLEAN;
   }

@@ -15,7 +15,7 @@ function collect(value: string, previous: string[] = []): string[] {
 /** Builds the command line; `run` sets the exit code through the returned promise. */
 function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Command {
   const program = new Command('dbdoctor')
-    .description('Audit a database\'s indexes the way an expert DBA would, and fix what it finds.')
+    .description("Audit a database's indexes the way an expert DBA would, and fix what it finds.")
     .version(VERSION)
     .exitOverride()
     .showSuggestionAfterError(false)
@@ -29,9 +29,17 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .choices(['critical', 'medium', 'low', 'none'])
+        .default('critical'),
+    )
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
-    .option('--replica <url>', 'a standby whose index usage counts too: an index is unused only if unused on every node (repeatable)', collect)
+    .option(
+      '--replica <url>',
+      'a standby whose index usage counts too: an index is unused only if unused on every node (repeatable)',
+      collect,
+    )
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
     .exitOverride()
@@ -41,7 +49,9 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     });
   program
     .command('docs')
-    .description('write the index-strategy document: per table its type, query patterns and every index with the queries it serves; what to remove and add; a maintenance schedule')
+    .description(
+      'write the index-strategy document: per table its type, query patterns and every index with the queries it serves; what to remove and add; a maintenance schedule',
+    )
     .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
     .option('--demo', 'document the built-in demo application (runs in-process on PGlite)')
     .addOption(new Option('-f, --format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
@@ -69,7 +79,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--statement-timeout <duration>', 'statement_timeout the migration sets; 0 for none', '0')
     .option('--revision <id>', 'Alembic revision id (default: random)')
     .option('--down-revision <id>', 'Alembic revision this one follows')
-    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not fixed')
+    .option(
+      '-c, --config <file>',
+      'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not fixed',
+    )
     .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
@@ -78,7 +91,9 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     });
   program
     .command('apply')
-    .description('apply the fixes (or a migration folder from dbdoctor fix) to a live database one statement at a time, journaled; or resume or roll back the last run')
+    .description(
+      'apply the fixes (or a migration folder from dbdoctor fix) to a live database one statement at a time, journaled; or resume or roll back the last run',
+    )
     .argument('[target]', 'postgres:// URL; defaults to $DATABASE_URL')
     .option('--from <dir>', 'apply the migration folder dbdoctor fix wrote, instead of auditing now')
     .option('-y, --yes', 'apply without asking')
@@ -89,11 +104,17 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('-r, --rule <id>', 'only findings of this rule (repeatable)', collect)
     .option('--min-severity <severity>', 'only findings at this severity or above: critical, medium or low')
     .option('-t, --table <name>', 'only findings on this table, as table or schema.table (repeatable)', collect)
-    .option('--lock-timeout <duration>', 'longest a statement waits for a lock before it gives up and is retried (default: the plan\'s, else 5s)')
-    .option('--statement-timeout <duration>', 'statement_timeout; 0 for none (default: the plan\'s, else 0)')
+    .option(
+      '--lock-timeout <duration>',
+      "longest a statement waits for a lock before it gives up and is retried (default: the plan's, else 5s)",
+    )
+    .option('--statement-timeout <duration>', "statement_timeout; 0 for none (default: the plan's, else 0)")
     .option('--retries <n>', 'retries of a statement that hit the lock timeout (default 5)')
     .option('--retry-delay <duration>', 'first wait before a retry, doubled each time (default 1s)')
-    .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not applied')
+    .option(
+      '-c, --config <file>',
+      'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not applied',
+    )
     .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
@@ -102,27 +123,36 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     });
   program
     .command('pool')
-    .description('size a connection pool from the load, the deployment and the server\'s limits, and check its settings')
+    .description("size a connection pool from the load, the deployment and the server's limits, and check its settings")
     .argument('[target]', 'postgres:// or mysql:// URL to read max_connections and current connections from (optional)')
-    .option('--from <file>', 'read the pool settings from application code: a Python create_engine(...) call, or a node-postgres / mysql2 options object (JSON, JS, TS)')
+    .option(
+      '--from <file>',
+      'read the pool settings from application code: a Python create_engine(...) call, or a node-postgres / mysql2 options object (JSON, JS, TS)',
+    )
     .option('--config <file>', 'a JSON config file with a "pool" section (flags override it)')
-    .addOption(new Option('--driver <driver>', 'the pool the recommendations are written for').choices(['sqlalchemy', 'node-postgres', 'mysql2']))
+    .addOption(
+      new Option('--driver <driver>', 'the pool the recommendations are written for').choices(['sqlalchemy', 'node-postgres', 'mysql2']),
+    )
     .option('--set <key=value>', 'a pool setting by its driver name, e.g. pool_size=50 (repeatable; overrides --from)', collect)
     .option('--instances <n>', 'application instances, or MIN-MAX when autoscaled (default 1)')
     .option('--processes <n>', 'processes (workers) per instance, each with its own pool (default 1)')
     .option('--other-connections <n>', 'connections other clients hold (default 0)')
     .option('--concurrency <n>', 'queries in flight on average across the deployment: N, or N×FRACTION such as 26x60%')
-    .option('--rps <n>', 'requests per second across the deployment (with --query-ms: Little\'s law)')
+    .option('--rps <n>', "requests per second across the deployment (with --query-ms: Little's law)")
     .option('--queries-per-request <n>', 'queries per request (default 1)')
     .option('--query-ms <n>', 'milliseconds a query holds its connection')
-    .option('--max-connections <n>', 'the server\'s max_connections, when no target is given')
+    .option('--max-connections <n>', "the server's max_connections, when no target is given")
     .option('--reserved-connections <n>', 'connections the server reserves (superuser and reserved), when no target is given')
-    .option('--cores <n>', 'the database server\'s CPU cores')
-    .option('--application-name <name>', 'the application\'s application_name, to count other clients\' connections on the server')
+    .option('--cores <n>', "the database server's CPU cores")
+    .option('--application-name <name>', "the application's application_name, to count other clients' connections on the server")
     .option('--dialect <dialect>', 'postgresql or mysql, when neither the target nor the code says')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'medium', 'low', 'none']).default('critical'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .choices(['critical', 'medium', 'low', 'none'])
+        .default('critical'),
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
@@ -149,7 +179,8 @@ export async function runCli(argv: readonly string[], io: CommandIo, stderr: { w
       stderr.write(`dbdoctor: ${error.message.replace(/^error: /, '')}\n`);
       return EXIT_ERROR;
     }
-    const message = error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     stderr.write(`dbdoctor: ${redactSecrets(message.split('\n')[0] ?? message, secretsOf(io.env))}\n`);
     return EXIT_ERROR;
   }

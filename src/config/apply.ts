@@ -38,7 +38,10 @@ export function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
 }
 
 /** Splits findings into those kept and those an ignore entry silences (first matching entry's reason). */
-export function applyIgnores(findings: readonly Finding[], ignore: readonly IgnoreEntry[]): { kept: Finding[]; suppressed: SuppressedFinding[] } {
+export function applyIgnores(
+  findings: readonly Finding[],
+  ignore: readonly IgnoreEntry[],
+): { kept: Finding[]; suppressed: SuppressedFinding[] } {
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {

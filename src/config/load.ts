@@ -33,7 +33,8 @@ function pathText(path: readonly PropertyKey[]): string {
 function issueText(issue: z.core.$ZodIssue): string {
   // A record key that fails its own check: the key's message says what a key must look like.
   if (issue.code === 'invalid_key' && issue.issues[0]) return `${pathText(issue.path)}: ${issue.issues[0].message}`;
-  if (issue.code === 'unrecognized_keys') return `${pathText(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${pathText(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${pathText(issue.path)}: ${issue.message}`;
 }
 

@@ -45,7 +45,13 @@ export const configSchema = z
       .describe('Force the type of a table ("schema.table" or "table": type).'),
     thresholds: thresholdsSchema().optional(),
     ignore: z.array(ignoreEntrySchema).optional().describe('Findings to silence: each needs a reason, which the report shows.'),
-    minStatsAgeDays: z.number().nonnegative().optional().describe(`statistics younger than this many days are not trusted to call an index unused (default ${DEFAULT_RULE_OPTIONS.minStatsAgeDays})`),
+    minStatsAgeDays: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe(
+        `statistics younger than this many days are not trusted to call an index unused (default ${DEFAULT_RULE_OPTIONS.minStatsAgeDays})`,
+      ),
     replicas: z
       .array(z.string().min(1))
       .optional()

@@ -18,14 +18,29 @@ import { exportToPrometheus } from './prometheus.js';
 import { Recorder } from './recorder.js';
 import type { MonitorOptions, MysqlPoolLike, PgPoolLike, PoolMonitor } from './types.js';
 
-export type { LeakEvent, MonitorLogger, MonitorOptions, MonitorStats, MysqlPoolLike, PgPoolLike, PoolMonitor, PoolState, SlowQueryEvent } from './types.js';
+export type {
+  LeakEvent,
+  MonitorLogger,
+  MonitorOptions,
+  MonitorStats,
+  MysqlPoolLike,
+  PgPoolLike,
+  PoolMonitor,
+  PoolState,
+  SlowQueryEvent,
+} from './types.js';
 export type { MeterLike } from './otel.js';
 export { normalizeStatement, operationOf } from './statement.js';
 export { NAMES as PROMETHEUS_METRIC_NAMES } from './prometheus.js';
 
 function isPgPool(pool: object): pool is PgPoolLike {
   const p = pool as Partial<PgPoolLike>;
-  return typeof p.connect === 'function' && typeof p.query === 'function' && typeof p.idleCount === 'number' && typeof p.waitingCount === 'number';
+  return (
+    typeof p.connect === 'function' &&
+    typeof p.query === 'function' &&
+    typeof p.idleCount === 'number' &&
+    typeof p.waitingCount === 'number'
+  );
 }
 
 function pgName(pool: PgPoolLike): string {
@@ -56,7 +71,9 @@ export function monitorPool(pool: PgPoolLike | MysqlPoolLike, options: MonitorOp
     const core = mysqlCorePool(pool);
     if (!core) throw new TypeError('monitorPool expects a pg.Pool or a mysql2 pool (createPool, or mysql2/promise createPool)');
     const c = core.config.connectionConfig;
-    recorder = new Recorder(options.name ?? `${c.host ?? 'localhost'}:${c.port ?? 3306}/${c.database ?? ''}`, 'mysql', options, () => mysqlState(core));
+    recorder = new Recorder(options.name ?? `${c.host ?? 'localhost'}:${c.port ?? 3306}/${c.database ?? ''}`, 'mysql', options, () =>
+      mysqlState(core),
+    );
     detach = instrumentMysql(core, recorder);
   }
   const undo: Array<() => void> = [detach];

@@ -12,7 +12,10 @@ type Callback = (error: unknown, ...rest: unknown[]) => void;
 export interface MysqlCorePool extends MysqlPoolLike {
   query: Fn;
   execute: Fn;
-  readonly config: { readonly connectionLimit: number; readonly connectionConfig: { readonly host?: string; readonly port?: number; readonly database?: string } };
+  readonly config: {
+    readonly connectionLimit: number;
+    readonly connectionConfig: { readonly host?: string; readonly port?: number; readonly database?: string };
+  };
   readonly _allConnections: { readonly length: number };
   readonly _freeConnections: { readonly length: number };
   readonly _connectionQueue: { readonly length: number };
@@ -57,7 +60,10 @@ function statementOf(first: unknown): string {
 
 // An exhausted pool that does not wait fails with these; mysql2 has no acquire timeout of its own.
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && /No connections available|Queue limit reached|ETIMEDOUT|timeout/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`);
+  return (
+    error instanceof Error &&
+    /No connections available|Queue limit reached|ETIMEDOUT|timeout/i.test(`${error.message} ${(error as { code?: string }).code ?? ''}`)
+  );
 }
 
 /** Instruments a mysql2 core pool; returns the function that undoes it all. */

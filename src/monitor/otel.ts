@@ -7,11 +7,20 @@ type Attributes = Record<string, string>;
 
 /** The part of an OpenTelemetry `Meter` the monitor uses; `@opentelemetry/api`'s Meter fits it. */
 export interface MeterLike {
-  createHistogram(name: string, options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } }): { record(value: number, attributes?: Attributes): void };
+  createHistogram(
+    name: string,
+    options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } },
+  ): { record(value: number, attributes?: Attributes): void };
   createCounter(name: string, options?: { description?: string; unit?: string }): { add(value: number, attributes?: Attributes): void };
   createObservableUpDownCounter(name: string, options?: { description?: string; unit?: string }): object;
-  addBatchObservableCallback(callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void, observables: object[]): void;
-  removeBatchObservableCallback(callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void, observables: object[]): void;
+  addBatchObservableCallback(
+    callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void,
+    observables: object[],
+  ): void;
+  removeBatchObservableCallback(
+    callback: (result: { observe(observable: object, value: number, attributes?: Attributes): void }) => void,
+    observables: object[],
+  ): void;
 }
 
 /** The global meter of `@opentelemetry/api`, when the application has it installed; else null. */
@@ -32,13 +41,37 @@ export function globalMeter(): MeterLike | null {
  */
 export function exportToOpenTelemetry(meter: MeterLike, recorder: Recorder, buckets: readonly number[] = DEFAULT_BUCKETS): () => void {
   const advice = { explicitBucketBoundaries: [...buckets] };
-  const duration = meter.createHistogram('db.client.operation.duration', { description: 'Duration of database client operations.', unit: 's', advice });
-  const wait = meter.createHistogram('db.client.connection.wait_time', { description: 'The time it took to obtain an open connection from the pool.', unit: 's', advice });
-  const use = meter.createHistogram('db.client.connection.use_time', { description: 'The time between borrowing a connection and returning it to the pool.', unit: 's', advice });
-  const timeouts = meter.createCounter('db.client.connection.timeouts', { description: 'The number of connection timeouts that have occurred trying to obtain a connection from the pool.', unit: '{timeout}' });
-  const count = meter.createObservableUpDownCounter('db.client.connection.count', { description: 'The number of connections that are currently in state described by the state attribute.', unit: '{connection}' });
-  const max = meter.createObservableUpDownCounter('db.client.connection.max', { description: 'The maximum number of open connections allowed.', unit: '{connection}' });
-  const pending = meter.createObservableUpDownCounter('db.client.connection.pending_requests', { description: 'The number of current pending requests for an open connection.', unit: '{request}' });
+  const duration = meter.createHistogram('db.client.operation.duration', {
+    description: 'Duration of database client operations.',
+    unit: 's',
+    advice,
+  });
+  const wait = meter.createHistogram('db.client.connection.wait_time', {
+    description: 'The time it took to obtain an open connection from the pool.',
+    unit: 's',
+    advice,
+  });
+  const use = meter.createHistogram('db.client.connection.use_time', {
+    description: 'The time between borrowing a connection and returning it to the pool.',
+    unit: 's',
+    advice,
+  });
+  const timeouts = meter.createCounter('db.client.connection.timeouts', {
+    description: 'The number of connection timeouts that have occurred trying to obtain a connection from the pool.',
+    unit: '{timeout}',
+  });
+  const count = meter.createObservableUpDownCounter('db.client.connection.count', {
+    description: 'The number of connections that are currently in state described by the state attribute.',
+    unit: '{connection}',
+  });
+  const max = meter.createObservableUpDownCounter('db.client.connection.max', {
+    description: 'The maximum number of open connections allowed.',
+    unit: '{connection}',
+  });
+  const pending = meter.createObservableUpDownCounter('db.client.connection.pending_requests', {
+    description: 'The number of current pending requests for an open connection.',
+    unit: '{request}',
+  });
 
   const pool: Attributes = { 'db.client.connection.pool.name': recorder.name };
   const idle: Attributes = { ...pool, 'db.client.connection.state': 'idle' };

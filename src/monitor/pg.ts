@@ -49,7 +49,11 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     patches.set(client, 'query', function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
       const start = performance.now();
       const sql = typeof config === 'string' ? config : statementOf(config);
-      const values = Array.isArray(second) ? second : typeof config === 'object' && config !== null ? (config as { values?: unknown }).values : undefined;
+      const values = Array.isArray(second)
+        ? second
+        : typeof config === 'object' && config !== null
+          ? (config as { values?: unknown }).values
+          : undefined;
       // pool.query's own call, (text, values, callback): the hot path, without touching `arguments`.
       if (arguments.length === 3 && typeof third === 'function') {
         return original.call(this, config, second, (error: unknown, result: unknown) => {

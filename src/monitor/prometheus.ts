@@ -7,7 +7,8 @@ type HistogramValues = Awaited<ReturnType<Histogram<string>['get']>>;
 type Series = { readonly labels: Labels; readonly tally: Tally };
 
 // Not in prom-client's type declarations, but the method its registry renders through.
-const baseGetForPromString = (Histogram.prototype as unknown as { getForPromString(this: Histogram<string>): Promise<HistogramValues> }).getForPromString;
+const baseGetForPromString = (Histogram.prototype as unknown as { getForPromString(this: Histogram<string>): Promise<HistogramValues> })
+  .getForPromString;
 
 /**
  * A histogram whose counts live in the monitors' tallies: prom-client renders it like its own,
@@ -70,7 +71,13 @@ function pool(r: Recorder): Labels {
   return { pool_name: r.name };
 }
 
-function counter(name: string, help: string, sources: Set<Recorder>, read: (r: Recorder) => Array<[Labels, number]>, labelNames: string[] = ['pool_name']): Counter<string> {
+function counter(
+  name: string,
+  help: string,
+  sources: Set<Recorder>,
+  read: (r: Recorder) => Array<[Labels, number]>,
+  labelNames: string[] = ['pool_name'],
+): Counter<string> {
   const metric: Counter<string> = new Counter({
     name,
     help,
@@ -85,7 +92,13 @@ function counter(name: string, help: string, sources: Set<Recorder>, read: (r: R
   return metric;
 }
 
-function gauge(name: string, help: string, sources: Set<Recorder>, read: (r: Recorder) => Array<[Labels, number]>, labelNames: string[] = ['pool_name']): Gauge<string> {
+function gauge(
+  name: string,
+  help: string,
+  sources: Set<Recorder>,
+  read: (r: Recorder) => Array<[Labels, number]>,
+  labelNames: string[] = ['pool_name'],
+): Gauge<string> {
   const metric: Gauge<string> = new Gauge({
     name,
     help,
@@ -102,32 +115,69 @@ function gauge(name: string, help: string, sources: Set<Recorder>, read: (r: Rec
 function createFamily(registry: Registry): Family {
   const sources = new Set<Recorder>();
   const metrics = [
-    new TallyHistogram('db_client_operation_duration_seconds', 'Duration of database client operations.', ['pool_name', 'db_system_name', 'db_operation_name', 'error_type'], function* () {
-      for (const r of sources) {
-        for (const s of r.series.values()) {
-          const labels: Labels = { pool_name: r.name, db_system_name: r.system, db_operation_name: s.operation };
-          if (s.errorType !== null) labels.error_type = s.errorType;
-          yield { labels, tally: s.tally };
+    new TallyHistogram(
+      'db_client_operation_duration_seconds',
+      'Duration of database client operations.',
+      ['pool_name', 'db_system_name', 'db_operation_name', 'error_type'],
+      function* () {
+        for (const r of sources) {
+          for (const s of r.series.values()) {
+            const labels: Labels = { pool_name: r.name, db_system_name: r.system, db_operation_name: s.operation };
+            if (s.errorType !== null) labels.error_type = s.errorType;
+            yield { labels, tally: s.tally };
+          }
         }
-      }
-    }),
-    new TallyHistogram('db_client_connection_wait_time_seconds', 'Time it took to obtain an open connection from the pool.', ['pool_name'], function* () {
-      for (const r of sources) yield { labels: pool(r), tally: r.waitTime };
-    }),
-    new TallyHistogram('db_client_connection_use_time_seconds', 'Time between borrowing a connection and returning it to the pool.', ['pool_name'], function* () {
-      for (const r of sources) yield { labels: pool(r), tally: r.useTime };
-    }),
-    gauge('db_client_connection_count', 'Connections currently in the state described by the state label.', sources, (r) => {
-      const s = r.state();
-      return [[{ pool_name: r.name, state: 'idle' }, s.idle], [{ pool_name: r.name, state: 'used' }, s.used]];
-    }, ['pool_name', 'state']),
+      },
+    ),
+    new TallyHistogram(
+      'db_client_connection_wait_time_seconds',
+      'Time it took to obtain an open connection from the pool.',
+      ['pool_name'],
+      function* () {
+        for (const r of sources) yield { labels: pool(r), tally: r.waitTime };
+      },
+    ),
+    new TallyHistogram(
+      'db_client_connection_use_time_seconds',
+      'Time between borrowing a connection and returning it to the pool.',
+      ['pool_name'],
+      function* () {
+        for (const r of sources) yield { labels: pool(r), tally: r.useTime };
+      },
+    ),
+    gauge(
+      'db_client_connection_count',
+      'Connections currently in the state described by the state label.',
+      sources,
+      (r) => {
+        const s = r.state();
+        return [
+          [{ pool_name: r.name, state: 'idle' }, s.idle],
+          [{ pool_name: r.name, state: 'used' }, s.used],
+        ];
+      },
+      ['pool_name', 'state'],
+    ),
     gauge('db_client_connection_max', 'The maximum number of open connections allowed.', sources, (r) => [[pool(r), r.state().max]]),
-    gauge('db_client_connection_pending_requests', 'Pending requests for an open connection.', sources, (r) => [[pool(r), r.state().pending]]),
-    counter('db_client_connection_timeouts_total', 'Checkouts that timed out or were refused because the pool was exhausted.', sources, (r) => [[pool(r), r.timeouts]]),
+    gauge('db_client_connection_pending_requests', 'Pending requests for an open connection.', sources, (r) => [
+      [pool(r), r.state().pending],
+    ]),
+    counter(
+      'db_client_connection_timeouts_total',
+      'Checkouts that timed out or were refused because the pool was exhausted.',
+      sources,
+      (r) => [[pool(r), r.timeouts]],
+    ),
     counter('db_client_connection_leaks_total', 'Connections held longer than the leak limit.', sources, (r) => [[pool(r), r.leaks]]),
     counter('db_client_connections_created_total', 'Connections the pool opened.', sources, (r) => [[pool(r), r.connectionsCreated]]),
     counter('db_client_operation_slow_total', 'Operations over the slow-query threshold.', sources, (r) => [[pool(r), r.slowQueries]]),
-    counter('db_client_operation_errors_total', 'Operations that failed, by error type.', sources, (r) => [...r.errorsByType].map(([type, n]) => [{ pool_name: r.name, error_type: type }, n]), ['pool_name', 'error_type']),
+    counter(
+      'db_client_operation_errors_total',
+      'Operations that failed, by error type.',
+      sources,
+      (r) => [...r.errorsByType].map(([type, n]) => [{ pool_name: r.name, error_type: type }, n]),
+      ['pool_name', 'error_type'],
+    ),
   ];
   for (const metric of metrics) registry.registerMetric(metric);
   return { sources, names: NAMES };

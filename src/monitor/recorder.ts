@@ -156,13 +156,16 @@ export class Recorder {
       this.leaks++;
       const stack = held.stack?.stack?.split('\n').slice(1).join('\n') ?? '(stack not captured)';
       const heldMs = Math.round(now - held.since);
-      this.logger.warn(`connection held for ${heldMs} ms on ${this.name}, over the leak limit of ${this.leakMs} ms; checked out at:\n${stack}`, {
-        kind: 'leak',
-        pool: this.name,
-        heldMs,
-        stack,
-        state: this.state(),
-      });
+      this.logger.warn(
+        `connection held for ${heldMs} ms on ${this.name}, over the leak limit of ${this.leakMs} ms; checked out at:\n${stack}`,
+        {
+          kind: 'leak',
+          pool: this.name,
+          heldMs,
+          stack,
+          state: this.state(),
+        },
+      );
     }
   }
 

@@ -101,7 +101,13 @@ export interface PgPoolLike {
   readonly totalCount: number;
   readonly idleCount: number;
   readonly waitingCount: number;
-  readonly options?: { readonly max?: number; readonly host?: string; readonly port?: number; readonly database?: string; readonly connectionString?: string };
+  readonly options?: {
+    readonly max?: number;
+    readonly host?: string;
+    readonly port?: number;
+    readonly database?: string;
+    readonly connectionString?: string;
+  };
 }
 
 /** The part of a mysql2 pool (callback or promise API) the monitor uses. */

@@ -29,8 +29,20 @@ export type ParsedStatement =
       readonly ifNotExists: boolean;
     }
   | { readonly kind: 'drop-index'; readonly concurrently: boolean; readonly index: RelationName; readonly ifExists: boolean }
-  | { readonly kind: 'drop-constraint'; readonly concurrently: false; readonly table: RelationName; readonly constraint: string; readonly ifExists: boolean }
-  | { readonly kind: 'add-constraint'; readonly concurrently: false; readonly table: RelationName; readonly constraint: string | null; readonly usingIndex: string | null }
+  | {
+      readonly kind: 'drop-constraint';
+      readonly concurrently: false;
+      readonly table: RelationName;
+      readonly constraint: string;
+      readonly ifExists: boolean;
+    }
+  | {
+      readonly kind: 'add-constraint';
+      readonly concurrently: false;
+      readonly table: RelationName;
+      readonly constraint: string | null;
+      readonly usingIndex: string | null;
+    }
   | { readonly kind: 'attach-index'; readonly concurrently: false; readonly parent: RelationName; readonly child: RelationName }
   | { readonly kind: 'other'; readonly concurrently: false };
 

@@ -194,7 +194,9 @@ function servesColumns(spec: CreateIndexSpec, fk: CreateIndexSpec, columns: read
 }
 
 function dropsAnIndex(statements: readonly ParsedStatement[]): boolean {
-  return statements.some((s) => s.kind === 'drop-index' || s.kind === 'drop-constraint') && !statements.some((s) => s.kind === 'create-index');
+  return (
+    statements.some((s) => s.kind === 'drop-index' || s.kind === 'drop-constraint') && !statements.some((s) => s.kind === 'create-index')
+  );
 }
 
 /**
@@ -208,7 +210,12 @@ function dropsAnIndex(statements: readonly ParsedStatement[]): boolean {
 export async function planMigration(
   findings: readonly Finding[],
   model: SchemaModel,
-  context: { readonly target: MigrationPlan['target']; readonly schemas?: readonly string[]; readonly settings?: Partial<MigrationSettings>; readonly now?: Date },
+  context: {
+    readonly target: MigrationPlan['target'];
+    readonly schemas?: readonly string[];
+    readonly settings?: Partial<MigrationSettings>;
+    readonly now?: Date;
+  },
 ): Promise<MigrationPlan> {
   const steps: MigrationStep[] = [];
   const skipped: SkippedFinding[] = [];
@@ -227,7 +234,11 @@ export async function planMigration(
   // Creates, those for foreign keys last (another fix's index may serve the key already), then drops.
   const forForeignKey = (c: (typeof candidates)[number]): boolean => c.finding.rule === 'unindexed-foreign-key';
   const creates = candidates.filter((c) => !dropsAnIndex(c.parsedUp));
-  const ordered = [...creates.filter((c) => !forForeignKey(c)), ...creates.filter(forForeignKey), ...candidates.filter((c) => dropsAnIndex(c.parsedUp))];
+  const ordered = [
+    ...creates.filter((c) => !forForeignKey(c)),
+    ...creates.filter(forForeignKey),
+    ...candidates.filter((c) => dropsAnIndex(c.parsedUp)),
+  ];
   const created: { spec: CreateIndexSpec; finding: Finding }[] = [];
   const createdBy = new Map<string, { id: string; up: string }>();
 
@@ -253,7 +264,10 @@ export async function planMigration(
       if (finding.coveredBy !== undefined) {
         const coverDropped = droppedBy.get(key(index.schema, finding.coveredBy));
         if (coverDropped !== undefined) {
-          skipped.push({ finding: ref, reason: `the index that covers it, ${index.schema}.${finding.coveredBy}, is dropped by step ${coverDropped}` });
+          skipped.push({
+            finding: ref,
+            reason: `the index that covers it, ${index.schema}.${finding.coveredBy}, is dropped by step ${coverDropped}`,
+          });
           continue;
         }
       }
@@ -276,7 +290,9 @@ export async function planMigration(
       // The rule's way back rebuilds a partitioned index with generated partition index names; restore them exactly.
       const down = index.partitioned && fix.down.length > 0 ? restorePartitionedIndexStatements(index, model.indexes) : fix.down;
       if (index.partitioned && attached.length > 0) {
-        notes.push(`Dropping it also drops the ${attached.length} partition index(es) attached to it; down recreates each under its own name and re-attaches it.`);
+        notes.push(
+          `Dropping it also drops the ${attached.length} partition index(es) attached to it; down recreates each under its own name and re-attaches it.`,
+        );
       }
       steps.push({
         id,
@@ -297,7 +313,10 @@ export async function planMigration(
     if (finding.rule === 'unindexed-foreign-key' && main && finding.columns) {
       const serving = created.find((c) => servesColumns(c.spec, main, finding.columns!));
       if (serving) {
-        skipped.push({ finding: ref, reason: `the index ${serving.spec.schema}.${serving.spec.name} that ${serving.finding.rule} creates serves this foreign key too` });
+        skipped.push({
+          finding: ref,
+          reason: `the index ${serving.spec.schema}.${serving.spec.name} that ${serving.finding.rule} creates serves this foreign key too`,
+        });
         continue;
       }
     }

@@ -29,7 +29,10 @@ async function readServer(target: string, cores: ServerFacts['cores']): Promise<
  */
 export async function analyzePool(target: string | undefined, flags: PoolOptions): Promise<PoolReport> {
   const { inputs, options } = await resolveInputs(flags);
-  const cores = options.cores === undefined ? null : { count: numberFlag('--cores', options.cores, { integer: true, positive: true }), source: 'flag' as const };
+  const cores =
+    options.cores === undefined
+      ? null
+      : { count: numberFlag('--cores', options.cores, { integer: true, positive: true }), source: 'flag' as const };
   const server = target ? await readServer(target, cores) : offlineServer(options, dialectOf(options, target, inputs.settings), cores);
   return buildPoolReport(inputs, server);
 }

@@ -74,7 +74,9 @@ function sqlalchemy(r: Reader): Omit<EffectivePool, 'driver' | 'unreadable'> {
   // QueuePool treats pool_size=0 and max_overflow=-1 as "no limit".
   const unlimited = nullPool || size === 0 || overflow === -1;
   const cap = unlimited ? Infinity : size === null || overflow === null ? null : size + overflow;
-  const capText = nullPool ? `poolclass=${poolclass}: a new connection per checkout, no limit` : `pool_size ${size ?? '?'} + max_overflow ${overflow ?? '?'}${unlimited ? ' (no limit)' : ''}`;
+  const capText = nullPool
+    ? `poolclass=${poolclass}: a new connection per checkout, no limit`
+    : `pool_size ${size ?? '?'} + max_overflow ${overflow ?? '?'}${unlimited ? ' (no limit)' : ''}`;
   return {
     cap,
     capText,

@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { fmt } from './math.js';
 import { parseSetting, readSettingsFile } from './read-settings.js';
-import { POOL_DRIVERS, type Deployment, type Dialect, type Load, type PoolDriver, type PoolInputs, type PoolSettings, type ServerFacts, type SettingValue } from './types.js';
+import {
+  POOL_DRIVERS,
+  type Deployment,
+  type Dialect,
+  type Load,
+  type PoolDriver,
+  type PoolInputs,
+  type PoolSettings,
+  type ServerFacts,
+  type SettingValue,
+} from './types.js';
 
 /** The options `dbdoctor pool` takes, as text (flags) or numbers (config file). */
 export interface PoolOptions {
@@ -109,7 +119,11 @@ export function parseConcurrency(value: string | number): Extract<Load, { kind: 
   }
   const factor = Number(match[2]) / (match[3] ? 100 : 1);
   if (!(base * factor > 0)) throw new UserError(`--concurrency must be positive, got "${text}"`);
-  return { kind: 'concurrency', inFlight: base * factor, expression: `${fmt(base)} × ${match[3] ? `${fmt(Number(match[2]))}%` : fmt(factor)}` };
+  return {
+    kind: 'concurrency',
+    inFlight: base * factor,
+    expression: `${fmt(base)} × ${match[3] ? `${fmt(Number(match[2]))}%` : fmt(factor)}`,
+  };
 }
 
 function parseLoad(o: PoolOptions): Load | null {
@@ -117,11 +131,19 @@ function parseLoad(o: PoolOptions): Load | null {
   if (o.concurrency !== undefined && little) throw new UserError('give either --concurrency or --rps with --query-ms, not both');
   if (o.concurrency !== undefined) return parseConcurrency(o.concurrency);
   if (!little) return null;
-  if (o.rps === undefined || o.queryMs === undefined) throw new UserError('Little\'s law needs both --rps and --query-ms (and optionally --queries-per-request)');
+  if (o.rps === undefined || o.queryMs === undefined)
+    throw new UserError("Little's law needs both --rps and --query-ms (and optionally --queries-per-request)");
   const requestsPerSecond = numberFlag('--rps', o.rps, { positive: true });
-  const queriesPerRequest = o.queriesPerRequest === undefined ? 1 : numberFlag('--queries-per-request', o.queriesPerRequest, { positive: true });
+  const queriesPerRequest =
+    o.queriesPerRequest === undefined ? 1 : numberFlag('--queries-per-request', o.queriesPerRequest, { positive: true });
   const queryMs = numberFlag('--query-ms', o.queryMs, { positive: true });
-  return { kind: 'littles-law', inFlight: (requestsPerSecond * queriesPerRequest * queryMs) / 1000, requestsPerSecond, queriesPerRequest, queryMs };
+  return {
+    kind: 'littles-law',
+    inFlight: (requestsPerSecond * queriesPerRequest * queryMs) / 1000,
+    requestsPerSecond,
+    queriesPerRequest,
+    queryMs,
+  };
 }
 
 function parseDriver(text: string | undefined): PoolDriver | undefined {
@@ -152,7 +174,9 @@ async function readSettings(o: PoolOptions, config: ConfigPool, driver: PoolDriv
   }
   if (o.set && o.set.length > 0) {
     const values = Object.fromEntries(o.set.map(parseSetting));
-    settings = settings ? { ...settings, values: { ...settings.values, ...values } } : { driver: driver ?? 'sqlalchemy', values, positional: [], source: { kind: 'flags' } };
+    settings = settings
+      ? { ...settings, values: { ...settings.values, ...values } }
+      : { driver: driver ?? 'sqlalchemy', values, positional: [], source: { kind: 'flags' } };
   }
   return settings;
 }
@@ -192,7 +216,8 @@ export function dialectOf(o: PoolOptions, target: string | undefined, settings: 
 export function offlineServer(o: PoolOptions, dialect: Dialect, cores: ServerFacts['cores']): ServerFacts {
   const pg = dialect === 'postgresql';
   const given = o.maxConnections !== undefined;
-  const reserved = o.reservedConnections === undefined ? (pg ? 3 : 0) : numberFlag('--reserved-connections', o.reservedConnections, { integer: true });
+  const reserved =
+    o.reservedConnections === undefined ? (pg ? 3 : 0) : numberFlag('--reserved-connections', o.reservedConnections, { integer: true });
   return {
     source: given ? 'flags' : 'assumed',
     dialect,

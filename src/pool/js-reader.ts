@@ -103,10 +103,14 @@ function arithmetic(tokens: readonly Token[]): number | null {
 }
 
 function valueOf(tokens: readonly Token[], source: string): SettingValue {
-  const text = source.slice(tokens[0]?.start ?? 0, tokens[tokens.length - 1]?.end ?? 0).replace(/\s+/g, ' ').trim();
+  const text = source
+    .slice(tokens[0]?.start ?? 0, tokens[tokens.length - 1]?.end ?? 0)
+    .replace(/\s+/g, ' ')
+    .trim();
   const [first] = tokens;
   if (tokens.length === 1 && first) {
-    if (first.type === 'string' || (first.type === 'template' && !first.text.includes('${'))) return { kind: 'string', value: first.value ?? '' };
+    if (first.type === 'string' || (first.type === 'template' && !first.text.includes('${')))
+      return { kind: 'string', value: first.value ?? '' };
     if (first.text === 'true' || first.text === 'false') return { kind: 'boolean', value: first.text === 'true' };
     if (first.text === 'null' || first.text === 'undefined') return { kind: 'none' };
   }

@@ -87,7 +87,14 @@ export function tokenizePython(source: string): Token[] {
       const end = stringEnd(source, bodyStart, quote);
       const body = source.slice(bodyStart, Math.max(bodyStart, end - quote.length));
       const prefix = (str[1] ?? '').toLowerCase();
-      tokens.push({ type: prefix.includes('f') ? 'op' : 'string', text: source.slice(i, end), value: body, start: i, end, line: lineAt(lineStarts, i) });
+      tokens.push({
+        type: prefix.includes('f') ? 'op' : 'string',
+        text: source.slice(i, end),
+        value: body,
+        start: i,
+        end,
+        line: lineAt(lineStarts, i),
+      });
       i = end;
       continue;
     }
@@ -149,7 +156,11 @@ function readArguments(tokens: readonly Token[], open: number, source: string): 
     const [first, second] = current;
     const keyword = first?.type === 'name' && second?.text === '=' && current.length > 2;
     const valueTokens = keyword ? current.slice(2) : current;
-    args.push({ name: keyword ? (first?.text ?? null) : null, value: valueOf(valueTokens, source), line: (valueTokens[0] ?? first)?.line ?? 0 });
+    args.push({
+      name: keyword ? (first?.text ?? null) : null,
+      value: valueOf(valueTokens, source),
+      line: (valueTokens[0] ?? first)?.line ?? 0,
+    });
     current = [];
   };
   for (let k = open + 1; k < tokens.length; k++) {

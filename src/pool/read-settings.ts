@@ -55,7 +55,12 @@ function fromPython(source: string, file: string): PoolSettings {
   return { driver: 'sqlalchemy', values, positional, source: { kind: 'python', file, line: call.line, what: `${call.function}(...)` } };
 }
 
-function fromObjects(objects: readonly ObjectLiteral[], file: string, kind: 'json' | 'javascript', wanted: PoolDriver | undefined): PoolSettings {
+function fromObjects(
+  objects: readonly ObjectLiteral[],
+  file: string,
+  kind: 'json' | 'javascript',
+  wanted: PoolDriver | undefined,
+): PoolSettings {
   const found = findPoolObject(objects, wanted);
   if (!found) {
     const what = wanted ? `${wanted} ` : '';
@@ -107,7 +112,8 @@ export async function readSettingsFile(file: string, wanted?: PoolDriver): Promi
     const object = objectFromJson(parsed);
     return fromObjects(object ? [object] : [], file, 'json', wanted);
   }
-  if (['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].includes(ext)) return fromObjects(readObjectLiterals(source), file, 'javascript', wanted);
+  if (['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].includes(ext))
+    return fromObjects(readObjectLiterals(source), file, 'javascript', wanted);
   // No telling extension: a create_engine call decides, else try an options object.
   if (readEngineCalls(source).length > 0) return fromPython(source, file);
   return fromObjects(readObjectLiterals(source), file, 'javascript', wanted);

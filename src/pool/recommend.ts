@@ -12,7 +12,12 @@ export function harmfulIdentifierLength(current: EffectivePool | null, server: S
   return length !== null && length !== undefined && length > server.identifierLimit;
 }
 
-function settingsFor(inputs: PoolInputs, server: ServerFacts, sizes: Sizes | null, current: EffectivePool | null): Array<[string, Value, string]> {
+function settingsFor(
+  inputs: PoolInputs,
+  server: ServerFacts,
+  sizes: Sizes | null,
+  current: EffectivePool | null,
+): Array<[string, Value, string]> {
   const recycle = recycleFor(server);
   const out: Array<[string, Value, string]> = [];
   const through = sizes && !sizes.fits ? ' (connecting through the pooler below)' : '';
@@ -20,14 +25,32 @@ function settingsFor(inputs: PoolInputs, server: ServerFacts, sizes: Sizes | nul
   switch (inputs.driver) {
     case 'sqlalchemy':
       if (sizes) {
-        out.push(['pool_size', sizes.steady, `the peak: ${sizes.steady} busy connections per process at the ${fmt(99.9)}th percentile${through}`]);
-        out.push(['max_overflow', sizes.burst, sizes.burst === sizes.steady ? `as many again for bursts (${sizes.steady} + ${sizes.burst} = ${sizes.steady + sizes.burst} per process)` : `what the server budget leaves (${sizes.steady} + ${sizes.burst} = ${sizes.steady + sizes.burst} per process)`]);
+        out.push([
+          'pool_size',
+          sizes.steady,
+          `the peak: ${sizes.steady} busy connections per process at the ${fmt(99.9)}th percentile${through}`,
+        ]);
+        out.push([
+          'max_overflow',
+          sizes.burst,
+          sizes.burst === sizes.steady
+            ? `as many again for bursts (${sizes.steady} + ${sizes.burst} = ${sizes.steady + sizes.burst} per process)`
+            : `what the server budget leaves (${sizes.steady} + ${sizes.burst} = ${sizes.steady + sizes.burst} per process)`,
+        ]);
       }
       out.push(['pool_timeout', POOL_TIMEOUT_S, `${timeoutWhy} (SQLAlchemy's default, made explicit)`]);
       out.push(['pool_recycle', recycle.seconds, recycle.why]);
-      out.push(['pool_pre_ping', true, 'tests each connection at checkout (a cheap round trip) so a dropped one is replaced, not handed to a request']);
+      out.push([
+        'pool_pre_ping',
+        true,
+        'tests each connection at checkout (a cheap round trip) so a dropped one is replaced, not handed to a request',
+      ]);
       if (harmfulIdentifierLength(current, server)) {
-        out.push(['max_identifier_length', null, `remove: ${server.dialect === 'postgresql' ? 'PostgreSQL' : 'MySQL'} keeps ${server.identifierLimit} bytes, and the dialect already knows it`]);
+        out.push([
+          'max_identifier_length',
+          null,
+          `remove: ${server.dialect === 'postgresql' ? 'PostgreSQL' : 'MySQL'} keeps ${server.identifierLimit} bytes, and the dialect already knows it`,
+        ]);
       }
       return out;
     case 'node-postgres':
@@ -64,8 +87,11 @@ function snippetFor(inputs: PoolInputs, settings: readonly RecommendedSetting[])
     ];
     return `engine = ${fn}(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
   }
-  const js = (value: Exclude<Value, null>): string => (typeof value === 'number' ? value.toLocaleString('en-US').replace(/,/g, '_') : JSON.stringify(value));
-  const keptJs = kept.map(([name, value]) => `  ${name}: ${value.kind === 'boolean' ? String(value.value) : value.kind === 'none' ? 'null' : sourceText(value)},`);
+  const js = (value: Exclude<Value, null>): string =>
+    typeof value === 'number' ? value.toLocaleString('en-US').replace(/,/g, '_') : JSON.stringify(value);
+  const keptJs = kept.map(
+    ([name, value]) => `  ${name}: ${value.kind === 'boolean' ? String(value.value) : value.kind === 'none' ? 'null' : sourceText(value)},`,
+  );
   const props = [...keptJs, ...settings.filter((s) => s.value !== null).map((s) => `  ${s.name}: ${js(s.value as Exclude<Value, null>)},`)];
   const call = inputs.driver === 'node-postgres' ? 'new Pool' : 'mysql.createPool';
   return `const pool = ${call}({\n${props.join('\n')}\n});\n`;
@@ -89,13 +115,24 @@ export function recommend(inputs: PoolInputs, server: ServerFacts, current: Effe
   const pooler = sizes && !sizes.fits && !server.pooler?.detected ? poolerAdvice(sizes, budget, server) : null;
   if (sizes?.fits) {
     const total = budget.pools * (sizes.steady + sizes.burst) + budget.other;
-    arithmetic.push(`server check: ${budget.pools} × (${sizes.steady} + ${sizes.burst}) + ${budget.other} = ${total} ≤ ${budget.available}`);
+    arithmetic.push(
+      `server check: ${budget.pools} × (${sizes.steady} + ${sizes.burst}) + ${budget.other} = ${total} ≤ ${budget.available}`,
+    );
   }
   if (ceiling !== null && server.cores) {
-    const load = sizes ? `; ${fmt(sizes.inFlight)} in flight on average ${sizes.inFlight > ceiling ? 'already queue inside the server' : 'fit'}` : '';
-    arithmetic.push(`cores: 2 × ${server.cores.count} cores + 1 = ${ceiling} queries the server runs at once (${server.cores.source})${load}`);
+    const load = sizes
+      ? `; ${fmt(sizes.inFlight)} in flight on average ${sizes.inFlight > ceiling ? 'already queue inside the server' : 'fit'}`
+      : '';
+    arithmetic.push(
+      `cores: 2 × ${server.cores.count} cores + 1 = ${ceiling} queries the server runs at once (${server.cores.source})${load}`,
+    );
   }
-  const settings = settingsFor(inputs, server, sizes, current).map(([name, value, why]) => ({ name, value, current: currentText(inputs.settings, name), why }));
+  const settings = settingsFor(inputs, server, sizes, current).map(([name, value, why]) => ({
+    name,
+    value,
+    current: currentText(inputs.settings, name),
+    why,
+  }));
   return {
     driver: inputs.driver,
     needed: sizes ? { inFlight: sizes.inFlight, perProcess: sizes.perProcess, peakPerProcess: sizes.peak } : null,

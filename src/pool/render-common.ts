@@ -30,14 +30,18 @@ export function describeSettings(report: PoolReport): string {
 
 export function describeDeployment(report: PoolReport): string {
   const d = report.inputs.deployment;
-  const scale = d.instances.min === d.instances.max ? describeScale(d, 'max') : `${d.instances.min}–${d.instances.max} instances (autoscaled) × ${plural(d.processes, 'process', 'processes')}`;
+  const scale =
+    d.instances.min === d.instances.max
+      ? describeScale(d, 'max')
+      : `${d.instances.min}–${d.instances.max} instances (autoscaled) × ${plural(d.processes, 'process', 'processes')}`;
   return `${scale}, ${plural(d.otherConnections, 'other connection')}`;
 }
 
 export function describeLoad(report: PoolReport): string {
   const load = report.inputs.load;
   if (!load) return 'not given';
-  if (load.kind === 'concurrency') return `${load.expression}${load.expression === fmt(load.inFlight) ? '' : ` = ${fmt(load.inFlight)}`} queries in flight on average`;
+  if (load.kind === 'concurrency')
+    return `${load.expression}${load.expression === fmt(load.inFlight) ? '' : ` = ${fmt(load.inFlight)}`} queries in flight on average`;
   return `${fmt(load.requestsPerSecond)} req/s × ${fmt(load.queriesPerRequest)} queries × ${fmt(load.queryMs)} ms = ${fmt(load.inFlight)} in flight (Little's law)`;
 }
 
@@ -52,8 +56,12 @@ export function describeServerSource(report: PoolReport): string {
 
 export function describeLimits(report: PoolReport): string {
   const s = report.server;
-  const reserved = s.dialect === 'postgresql' ? `, superuser_reserved_connections ${s.superuserReserved}, reserved_connections ${s.reserved}` : '';
-  const idle = s.idleSessionTimeoutS === null ? '' : `, ${s.dialect === 'postgresql' ? 'idle_session_timeout' : 'wait_timeout'} ${fmt(s.idleSessionTimeoutS)} s`;
+  const reserved =
+    s.dialect === 'postgresql' ? `, superuser_reserved_connections ${s.superuserReserved}, reserved_connections ${s.reserved}` : '';
+  const idle =
+    s.idleSessionTimeoutS === null
+      ? ''
+      : `, ${s.dialect === 'postgresql' ? 'idle_session_timeout' : 'wait_timeout'} ${fmt(s.idleSessionTimeoutS)} s`;
   return `max_connections ${s.maxConnections}${reserved}${idle}; identifiers up to ${s.identifierLimit} bytes`;
 }
 

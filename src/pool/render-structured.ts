@@ -39,7 +39,12 @@ export function renderPoolMarkdown(report: PoolReport): string {
   const rec = report.recommendation;
   const out: string[] = ['# Connection pool', '', `**Pool**: ${describeSource(report)}`, ''];
   out.push('## Inputs', '', '| | |', '| --- | --- |');
-  out.push(`| pool | ${cell(describeSettings(report))} |`, `| deployment | ${cell(describeDeployment(report))} |`, `| load | ${cell(describeLoad(report))} |`, '');
+  out.push(
+    `| pool | ${cell(describeSettings(report))} |`,
+    `| deployment | ${cell(describeDeployment(report))} |`,
+    `| load | ${cell(describeLoad(report))} |`,
+    '',
+  );
   out.push('## Server', '', `${describeServerSource(report)}: ${describeLimits(report)}.`, '');
   const pooler = describePooler(report);
   const cores = describeCores(report);
@@ -47,15 +52,27 @@ export function renderPoolMarkdown(report: PoolReport): string {
   if (cores) out.push(`Cores: ${cores}.`, '');
   const connections = report.server.connections;
   if (connections && connections.length > 0) {
-    out.push('| application | state | connections |', '| --- | --- | ---: |', ...connections.map((c) => `| ${cell(c.application)} | ${cell(c.state)} | ${c.count} |`), '');
+    out.push(
+      '| application | state | connections |',
+      '| --- | --- | ---: |',
+      ...connections.map((c) => `| ${cell(c.application)} | ${cell(c.state)} | ${c.count} |`),
+      '',
+    );
   }
   out.push('## Arithmetic', '', ...rec.arithmetic.map((line) => `- ${line}`), '');
   out.push(`## Recommended (${DRIVER_LABEL[rec.driver]})`, '', '| setting | value | why | change |', '| --- | --- | --- | --- |');
-  for (const s of rec.settings) out.push(`| \`${s.name}\` | \`${settingValue(rec.driver, s)}\` | ${cell(s.why)} | ${cell(changeNote(rec.driver, s))} |`);
+  for (const s of rec.settings)
+    out.push(`| \`${s.name}\` | \`${settingValue(rec.driver, s)}\` | ${cell(s.why)} | ${cell(changeNote(rec.driver, s))} |`);
   out.push('', `\`\`\`${rec.driver === 'sqlalchemy' ? 'python' : 'js'}`, rec.snippet.trimEnd(), '```', '');
   if (rec.pooler) {
     out.push(`### ${rec.pooler.kind === 'pgbouncer' ? 'PgBouncer' : 'ProxySQL'} (${rec.pooler.poolMode} mode)`, '', '```ini');
-    out.push(`pool_mode = ${rec.pooler.poolMode}`, `default_pool_size = ${rec.pooler.defaultPoolSize}`, `max_client_conn = ${rec.pooler.maxClientConn}`, '```', '');
+    out.push(
+      `pool_mode = ${rec.pooler.poolMode}`,
+      `default_pool_size = ${rec.pooler.defaultPoolSize}`,
+      `max_client_conn = ${rec.pooler.maxClientConn}`,
+      '```',
+      '',
+    );
     out.push(...rec.pooler.why.map((w) => `- ${w}`), '');
   }
   out.push('## Findings', '', `**${summaryOf(report.findings)}**`, '');

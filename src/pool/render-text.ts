@@ -32,14 +32,39 @@ function rows(pairs: ReadonlyArray<readonly [string, string | null]>, indent = '
 export function renderPoolText(report: PoolReport, options: { readonly color: boolean }): string {
   const bold = sgr(1, 22, options.color);
   const dim = sgr(2, 22, options.color);
-  const paint: { readonly [S in Severity]: Paint } = { critical: sgr(31, 39, options.color), medium: sgr(33, 39, options.color), low: sgr(32, 39, options.color) };
+  const paint: { readonly [S in Severity]: Paint } = {
+    critical: sgr(31, 39, options.color),
+    medium: sgr(33, 39, options.color),
+    low: sgr(32, 39, options.color),
+  };
   const rec = report.recommendation;
   const out: string[] = [`${bold('dbdoctor pool')} · ${describeSource(report)}`, ''];
-  out.push(bold('Inputs'), ...rows([['pool', describeSettings(report)], ['deployment', describeDeployment(report)], ['load', describeLoad(report)]]), '');
+  out.push(
+    bold('Inputs'),
+    ...rows([
+      ['pool', describeSettings(report)],
+      ['deployment', describeDeployment(report)],
+      ['load', describeLoad(report)],
+    ]),
+    '',
+  );
   out.push(`${bold('Server')}  ${dim(describeServerSource(report))}`);
   const connections = report.server.connections;
-  const connectionText = connections === null ? null : connections.length === 0 ? 'none besides dbdoctor' : connections.map((c) => `${c.application} ${c.state} ${c.count}`).join(', ');
-  out.push(...rows([['limits', describeLimits(report)], ['connections', connectionText], ['pooler', describePooler(report)], ['cores', describeCores(report)]]), '');
+  const connectionText =
+    connections === null
+      ? null
+      : connections.length === 0
+        ? 'none besides dbdoctor'
+        : connections.map((c) => `${c.application} ${c.state} ${c.count}`).join(', ');
+  out.push(
+    ...rows([
+      ['limits', describeLimits(report)],
+      ['connections', connectionText],
+      ['pooler', describePooler(report)],
+      ['cores', describeCores(report)],
+    ]),
+    '',
+  );
   out.push(bold('Arithmetic'), ...rec.arithmetic.map((line) => `  ${line}`), '');
   out.push(bold(`Recommended (${DRIVER_LABEL[rec.driver]})`));
   const width = Math.max(...rec.settings.map((s) => `${s.name}=${settingValue(rec.driver, s)}`.length));
@@ -47,10 +72,21 @@ export function renderPoolText(report: PoolReport, options: { readonly color: bo
     const setting = s.value === null ? `${s.name} (remove)` : `${s.name}=${settingValue(rec.driver, s)}`;
     out.push(`  ${bold(setting.padEnd(width))}  ${s.why} ${dim(`[${changeNote(rec.driver, s)}]`)}`);
   }
-  out.push('', ...rec.snippet.trimEnd().split('\n').map((line) => `  ${line}`), '');
+  out.push(
+    '',
+    ...rec.snippet
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`),
+    '',
+  );
   if (rec.pooler) {
     out.push(bold(`Pooler (${rec.pooler.kind === 'pgbouncer' ? 'PgBouncer' : 'ProxySQL'}, ${rec.pooler.poolMode} mode)`));
-    out.push(`  pool_mode = ${rec.pooler.poolMode}`, `  default_pool_size = ${rec.pooler.defaultPoolSize}`, `  max_client_conn = ${rec.pooler.maxClientConn}`);
+    out.push(
+      `  pool_mode = ${rec.pooler.poolMode}`,
+      `  default_pool_size = ${rec.pooler.defaultPoolSize}`,
+      `  max_client_conn = ${rec.pooler.maxClientConn}`,
+    );
     out.push(...rec.pooler.why.map((w) => `  ${dim(w)}`), '');
   }
   for (const group of severityOrder(report.findings)) {

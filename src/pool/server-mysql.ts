@@ -44,14 +44,20 @@ export async function readMysqlServer(target: string, cores: ServerFacts['cores'
   }
   connection.on('error', () => undefined);
   try {
-    const [variables] = await connection.query('SELECT @@max_connections AS max_connections, @@wait_timeout AS wait_timeout, @@version AS version');
+    const [variables] = await connection.query(
+      'SELECT @@max_connections AS max_connections, @@wait_timeout AS wait_timeout, @@version AS version',
+    );
     const row = (variables as VariablesRow[])[0];
     const [activity] = await connection.query(
       `SELECT concat(user, '@', coalesce(db, '(none)')) AS application, lower(command) AS state, count(*) AS count
        FROM information_schema.processlist WHERE id <> connection_id() AND command <> 'Daemon'
        GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
     );
-    const groups = (activity as ConnectionGroup[]).map((g) => ({ application: g.application, state: g.state === 'sleep' ? 'idle' : g.state, count: Number(g.count) }));
+    const groups = (activity as ConnectionGroup[]).map((g) => ({
+      application: g.application,
+      state: g.state === 'sleep' ? 'idle' : g.state,
+      count: Number(g.count),
+    }));
     const port = Number(url.port || 3306);
     const proxy = port === 6033;
     return {
@@ -65,7 +71,11 @@ export async function readMysqlServer(target: string, cores: ServerFacts['cores'
       identifierLimit: 64,
       idleSessionTimeoutS: row ? Number(row.wait_timeout) : null,
       connections: groups,
-      pooler: { detected: proxy, kind: proxy ? 'proxysql' : null, evidence: proxy ? ['the target uses port 6033, ProxySQL\'s default'] : [] },
+      pooler: {
+        detected: proxy,
+        kind: proxy ? 'proxysql' : null,
+        evidence: proxy ? ["the target uses port 6033, ProxySQL's default"] : [],
+      },
       cores: cores ?? (isLocalHost(url.hostname) ? { count: localCores, source: 'local machine' } : null),
     };
   } finally {

@@ -37,12 +37,17 @@ function isLocal(host: string): boolean {
   return host === '' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.startsWith('/') || host.startsWith('%2F');
 }
 
-async function detectPooler(db: Queryable, url: URL, serverPort: number | null, groups: readonly ConnectionGroup[]): Promise<PoolerEvidence> {
+async function detectPooler(
+  db: Queryable,
+  url: URL,
+  serverPort: number | null,
+  groups: readonly ConnectionGroup[],
+): Promise<PoolerEvidence> {
   const evidence: string[] = [];
   let kind: string | null = null;
   const port = Number(url.port || 5432);
   if (port === 6432) {
-    evidence.push('the target uses port 6432, PgBouncer\'s default');
+    evidence.push("the target uses port 6432, PgBouncer's default");
     kind = 'pgbouncer';
   }
   if (serverPort !== null && serverPort !== port) {

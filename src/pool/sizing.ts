@@ -46,7 +46,10 @@ export function otherConnections(inputs: PoolInputs, server: ServerFacts): { cou
     const observed = server.connections.filter((c) => c.application !== inputs.applicationName).reduce((sum, c) => sum + c.count, 0);
     if (observed > flag) return { count: observed, why: `${observed} held now by applications other than "${inputs.applicationName}"` };
   }
-  return { count: flag, why: flag === 0 ? 'no other clients given (--other-connections)' : `${flag} other connections (--other-connections)` };
+  return {
+    count: flag,
+    why: flag === 0 ? 'no other clients given (--other-connections)' : `${flag} other connections (--other-connections)`,
+  };
 }
 
 function describeServer(server: ServerFacts): string {
@@ -61,7 +64,10 @@ export function budgetOf(inputs: PoolInputs, server: ServerFacts): Budget {
   const { instances, processes } = inputs.deployment;
   const pools = instances.max * processes;
   const perProcess = Math.max(0, Math.floor((available - other.count) / pools));
-  const reservedText = server.dialect === 'postgresql' ? ` − superuser_reserved_connections ${server.superuserReserved} − reserved_connections ${server.reserved}` : '';
+  const reservedText =
+    server.dialect === 'postgresql'
+      ? ` − superuser_reserved_connections ${server.superuserReserved} − reserved_connections ${server.reserved}`
+      : '';
   const lines = [
     `server: max_connections ${server.maxConnections}${reservedText} = ${available} available (${describeServer(server)})`,
     `other clients: ${other.why}`,
@@ -76,7 +82,8 @@ export function describeScale(deployment: Deployment, at: 'min' | 'max'): string
 }
 
 function describeLoad(load: Load): string {
-  if (load.kind === 'concurrency') return `${load.expression}${load.expression === fmt(load.inFlight) ? '' : ` = ${fmt(load.inFlight)}`} queries in flight on average (--concurrency)`;
+  if (load.kind === 'concurrency')
+    return `${load.expression}${load.expression === fmt(load.inFlight) ? '' : ` = ${fmt(load.inFlight)}`} queries in flight on average (--concurrency)`;
   return `${fmt(load.requestsPerSecond)} req/s × ${fmt(load.queriesPerRequest)} queries × ${fmt(load.queryMs)} ms = ${fmt(load.inFlight)} queries in flight on average (Little's law)`;
 }
 
@@ -108,9 +115,15 @@ export function recycleFor(server: ServerFacts): { seconds: number; why: string 
   if (idle !== null && idle > 0 && idle * 0.9 < DEFAULT_RECYCLE_S) {
     const seconds = Math.max(1, Math.floor(idle * 0.9));
     const setting = server.dialect === 'postgresql' ? 'idle_session_timeout' : 'wait_timeout';
-    return { seconds, why: `90% of the server's ${setting} ${fmt(idle)} s = ${seconds} s, so the pool replaces connections before the server drops them` };
+    return {
+      seconds,
+      why: `90% of the server's ${setting} ${fmt(idle)} s = ${seconds} s, so the pool replaces connections before the server drops them`,
+    };
   }
-  return { seconds: DEFAULT_RECYCLE_S, why: 'hourly: replaces connections a firewall, failover or server restart broke, and bounds per-connection memory growth' };
+  return {
+    seconds: DEFAULT_RECYCLE_S,
+    why: 'hourly: replaces connections a firewall, failover or server restart broke, and bounds per-connection memory growth',
+  };
 }
 
 /** PgBouncer (or ProxySQL) sizing when the processes' pools cannot all fit the server. */

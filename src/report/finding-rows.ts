@@ -31,13 +31,21 @@ export function findingRows(result: AuditResult): { row(f: Finding): FindingRow;
     let scans = known.scans;
     if (f.index === undefined && names.length > 0) {
       const found = names.map((n) => indexes.get(`${f.schema}\u0000${n}`));
-      if (found.every((i) => i?.sizeBytes !== null && i?.sizeBytes !== undefined)) sizeBytes = found.reduce((sum, i) => sum + (i!.sizeBytes ?? 0), 0);
+      if (found.every((i) => i?.sizeBytes !== null && i?.sizeBytes !== undefined))
+        sizeBytes = found.reduce((sum, i) => sum + (i!.sizeBytes ?? 0), 0);
       if (found.every((i) => i?.usage)) scans = found.reduce((sum, i) => sum + (i!.usage?.scans ?? 0), 0);
     }
     return { indexes: names, constraint: f.constraint ?? null, sizeBytes, scans, writes: known.writes ?? writes(f) };
   };
   // Database-wide findings (monitoring, settings) have nothing to put in the table's columns.
   const tabular = (findings: readonly Finding[]): boolean =>
-    findings.some((f) => f.index !== undefined || f.constraint !== undefined || (f.columns?.length ?? 0) > 0 || droppedIndexNames(f).length > 0 || f.schema !== '');
+    findings.some(
+      (f) =>
+        f.index !== undefined ||
+        f.constraint !== undefined ||
+        (f.columns?.length ?? 0) > 0 ||
+        droppedIndexNames(f).length > 0 ||
+        f.schema !== '',
+    );
   return { row, tabular };
 }

@@ -89,7 +89,9 @@ export function partitioningPlan(
   for (const index of indexes) {
     if (index.primary || !index.valid) continue;
     if (index.unique && !index.keys.some((k) => k.column === key.name)) {
-      notes.push(`${index.name} enforces uniqueness without ${key.name}: a partitioned table cannot enforce it across partitions; it is not recreated.`);
+      notes.push(
+        `${index.name} enforces uniqueness without ${key.name}: a partitioned table cannot enforce it across partitions; it is not recreated.`,
+      );
       continue;
     }
     const statement = indexOnNewTable(index, target);
@@ -97,7 +99,9 @@ export function partitioningPlan(
   }
   const unused = indexes.filter((i) => !i.primary && i.valid && i.usage?.scans === 0).map((i) => i.name);
   if (unused.length > 0) {
-    notes.push(`The indexes are recreated as they are; leave out the ones nothing scans (${unused.join(', ')}: no scans since the statistics reset), as over-indexed-table and unused-index suggest.`);
+    notes.push(
+      `The indexes are recreated as they are; leave out the ones nothing scans (${unused.join(', ')}: no scans since the statistics reset), as over-indexed-table and unused-index suggest.`,
+    );
   }
   for (const fk of foreignKeys) create.push(`ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
   if (referencedBy.length > 0) {
@@ -143,6 +147,9 @@ export function partitioningPlan(
     `Copy large tables month by month (INSERT … SELECT … WHERE ${key.name} >= … AND ${key.name} < …) rather than in one statement; the swap then only copies the rows written since, under a lock that blocks writers for that moment.`,
     `Drop ${table.schema}.${oldName} once the application has run on the partitioned table.`,
   );
-  if (!key.notNull) notes.push(`${key.name} can be NULL: the primary key makes it NOT NULL, so rows without a time fail to copy; fill them or make the column NOT NULL first.`);
+  if (!key.notNull)
+    notes.push(
+      `${key.name} can be NULL: the primary key makes it NOT NULL, so rows without a time fail to copy; fill them or make the column NOT NULL first.`,
+    );
   return { newTable, primaryKey, create, migrate, maintain, notes };
 }

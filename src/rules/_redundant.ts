@@ -24,7 +24,11 @@ export function findRedundantIndexes(context: Pick<RuleContext, 'model' | 'workl
     for (const index of tableIndexes) {
       if (duplicates.has(index) || whyNotDroppable(index) !== null) continue;
       const coveredBy = tableIndexes.filter(
-        (other) => mayServe(other, index) && !sameShape(index, other) && covers(other, index) && !(covers(index, other) && keepPreference(index, other) < 0),
+        (other) =>
+          mayServe(other, index) &&
+          !sameShape(index, other) &&
+          covers(other, index) &&
+          !(covers(index, other) && keepPreference(index, other) < 0),
       );
       // The workload uses only this index's keys of the wider one: unjustified-composite-index drops that one instead.
       if (coveredBy.length > 0 && !keptInsteadOfUnjustified(context, index, coveredBy)) candidates.set(index, coveredBy);

@@ -72,7 +72,9 @@ export function formatBytes(bytes: number): string {
 
 /** A count with thousands separators, independent of the machine's locale. */
 export function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** One value of a column and the share of rows holding it (NULL as `value: null`). */

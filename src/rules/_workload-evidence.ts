@@ -16,7 +16,10 @@ const EQUALITY_KINDS = new Set(['equality', 'in', 'is-null', 'join']);
 const RANGE_KINDS = new Set(['range', 'like-prefix']);
 
 /** Same table: the reference is qualified with this schema, or unqualified and the name matches. */
-function refersTo(ref: { readonly schema: string | null; readonly table: string }, table: { readonly schema: string; readonly name: string }): boolean {
+function refersTo(
+  ref: { readonly schema: string | null; readonly table: string },
+  table: { readonly schema: string; readonly name: string },
+): boolean {
   return ref.table === table.name && (ref.schema === null || ref.schema === table.schema);
 }
 
@@ -27,7 +30,9 @@ export function groupsOnTable(query: QueryPattern, table: { readonly schema: str
 
 /** Queries of the workload that read or write the table. */
 export function queriesOnTable(workload: Workload, table: { readonly schema: string; readonly name: string }): QueryPattern[] {
-  return queriesNamingTable(workload, table.name).filter((q) => q.tables.some((t) => refersTo(t, table)) || q.groups.some((g) => refersTo(g.table, table)));
+  return queriesNamingTable(workload, table.name).filter(
+    (q) => q.tables.some((t) => refersTo(t, table)) || q.groups.some((g) => refersTo(g.table, table)),
+  );
 }
 
 /** The key indexes what the use constrains (an expression key is compared in canonical form; unparsable: no). */
@@ -89,7 +94,10 @@ export function plansUsing(plans: PlanEvidence | null | undefined, indexName: st
  * What the workload says about one index, for any finding's evidence: the queries that use its
  * leading keys (with how many keys), and the planned queries that read it. Null without a workload.
  */
-export function workloadEvidenceFor(context: Pick<RuleContext, 'workload' | 'plans'>, index: Index): { [key: string]: EvidenceValue } | null {
+export function workloadEvidenceFor(
+  context: Pick<RuleContext, 'workload' | 'plans'>,
+  index: Index,
+): { [key: string]: EvidenceValue } | null {
   const workload = context.workload;
   if (!workload) return null;
   const served = queriesNamingTable(workload, index.table)
@@ -98,7 +106,11 @@ export function workloadEvidenceFor(context: Pick<RuleContext, 'workload' | 'pla
     .sort((a, b) => (b.q.calls ?? 0) - (a.q.calls ?? 0));
   const planned = new Set(plansUsing(context.plans, index.name));
   return {
-    queriesUsingIt: served.map((x) => ({ ...queryEvidence(x.q), keysUsed: x.keys, plannerPicksIt: context.plans ? planned.has(x.q.fingerprint) : null })),
+    queriesUsingIt: served.map((x) => ({
+      ...queryEvidence(x.q),
+      keysUsed: x.keys,
+      plannerPicksIt: context.plans ? planned.has(x.q.fingerprint) : null,
+    })),
     plannedQueriesReadingIt: planned.size,
   };
 }
@@ -131,7 +143,9 @@ export function prefixIndexOf(index: Index, n: number, indexes: readonly Index[]
       o.keys.length >= n &&
       o.keys.length < index.keys.length &&
       (o.predicate === null || o.predicate === index.predicate) &&
-      index.keys.slice(0, n).every((k, i) => o.keys[i]!.kind === k.kind && o.keys[i]!.column === k.column && o.keys[i]!.expression === k.expression),
+      index.keys
+        .slice(0, n)
+        .every((k, i) => o.keys[i]!.kind === k.kind && o.keys[i]!.column === k.column && o.keys[i]!.expression === k.expression),
   );
   return candidates.sort((a, b) => a.keys.length - b.keys.length || (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0))[0] ?? null;
 }
@@ -165,7 +179,8 @@ function computeUnjustified(model: SchemaModel, workload: Workload): Unjustified
   const byTable = usableIndexesByTable(model.indexes);
   for (const index of context.model.indexes) {
     if (index.method !== 'btree' || index.keys.length < 2 || index.unique || index.primary || index.constraint !== null) continue;
-    if (!index.valid || !index.ready || index.parentIndex !== null || index.referencedByForeignKeys.length > 0 || index.replicaIdentity) continue;
+    if (!index.valid || !index.ready || index.parentIndex !== null || index.referencedByForeignKeys.length > 0 || index.replicaIdentity)
+      continue;
     const table = { schema: index.schema, name: index.table };
     const queries = queriesOnTable(workload, table);
     if (queries.length === 0) continue;
@@ -176,7 +191,10 @@ function computeUnjustified(model: SchemaModel, workload: Workload): Unjustified
     out.push({
       index,
       usedKeys,
-      prefixQueries: uses.filter((u) => u.keys > 0).map((u) => u.q).sort((a, b) => (b.calls ?? 0) - (a.calls ?? 0)),
+      prefixQueries: uses
+        .filter((u) => u.keys > 0)
+        .map((u) => u.q)
+        .sort((a, b) => (b.calls ?? 0) - (a.calls ?? 0)),
       prefixServedBy: prefixIndexOf(index, usedKeys, byTable.get(`${index.schema}\u0000${index.table}`) ?? []),
     });
   }
@@ -188,7 +206,11 @@ function computeUnjustified(model: SchemaModel, workload: Workload): Unjustified
  * because `index` serves its used prefix: redundant-index must then not propose dropping
  * `index` too, or both would go.
  */
-export function keptInsteadOfUnjustified(context: Pick<RuleContext, 'model' | 'workload'>, index: Index, coveredBy: readonly Index[]): boolean {
+export function keptInsteadOfUnjustified(
+  context: Pick<RuleContext, 'model' | 'workload'>,
+  index: Index,
+  coveredBy: readonly Index[],
+): boolean {
   if (!context.workload || coveredBy.length === 0) return false;
   const unjustified = new Map(findUnjustifiedComposites(context).map((u) => [u.index, u]));
   return coveredBy.every((c) => unjustified.get(c)?.prefixServedBy === index);
@@ -205,5 +227,9 @@ export function rowsOf(table: Table | undefined): number {
  * pick one of these, or applying every fix would drop both.
  */
 export function droppedAsUnjustified(context: Pick<RuleContext, 'model' | 'workload'>): ReadonlySet<Index> {
-  return new Set(findUnjustifiedComposites(context).filter((u) => u.prefixServedBy !== null).map((u) => u.index));
+  return new Set(
+    findUnjustifiedComposites(context)
+      .filter((u) => u.prefixServedBy !== null)
+      .map((u) => u.index),
+  );
 }

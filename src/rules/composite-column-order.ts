@@ -53,7 +53,10 @@ const SKIP_SCAN_VERSION = 180000;
 export const compositeColumnOrder = defineRule({
   id: 'composite-column-order',
   severity: 'low',
-  docs: { description: 'Composite B-tree indexes led by a column far less selective than a later one (a hint, with when the order is still right).' },
+  docs: {
+    description:
+      'Composite B-tree indexes led by a column far less selective than a later one (a hint, with when the order is still right).',
+  },
   check({ model, lookup, options, workload }) {
     const findings: Finding[] = [];
     for (const index of model.indexes) {
@@ -78,7 +81,9 @@ export const compositeColumnOrder = defineRule({
       // When the queries are known and none searches the selective column without the leading one, the order serves them all.
       const queries = queryEvidence(workload, index, leading.name, best.column.name);
       if (queries !== null && queries.withoutLeading.length === 0) continue;
-      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries));
+      findings.push(
+        findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries),
+      );
     }
     return findings;
   },
@@ -101,7 +106,9 @@ function findingFor(
   const name = truncateIdentifier(`${index.table}_${reordered.join('_')}_idx`);
   const suggested = `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`;
   const ledByLater = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys[0]?.column === later.column.name).map((i) => i.name);
-  const ledByLeadingAlone = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name).map((i) => i.name);
+  const ledByLeadingAlone = tableIndexes
+    .filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name)
+    .map((i) => i.name);
   const skipScan = serverVersionNum >= SKIP_SCAN_VERSION;
 
   const stillRight = [
@@ -110,8 +117,12 @@ function findingFor(
     `queries search ${leading.name} alone and this index is what serves them${ledByLeadingAlone.length > 0 ? '' : ' (no other index leads with it)'}`,
   ];
   const context: string[] = [];
-  if (ledByLater.length > 0) context.push(`${ledByLater.join(', ')} already ${ledByLater.length === 1 ? 'leads' : 'lead'} with ${later.column.name}`);
-  if (skipScan) context.push(`on PostgreSQL 18 and later a B-tree skip scan lets queries on ${later.column.name} alone use this index through the few values of ${leading.name}`);
+  if (ledByLater.length > 0)
+    context.push(`${ledByLater.join(', ')} already ${ledByLater.length === 1 ? 'leads' : 'lead'} with ${later.column.name}`);
+  if (skipScan)
+    context.push(
+      `on PostgreSQL 18 and later a B-tree skip scan lets queries on ${later.column.name} alone use this index through the few values of ${leading.name}`,
+    );
 
   return {
     rule: 'composite-column-order',

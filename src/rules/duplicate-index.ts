@@ -56,7 +56,9 @@ export const duplicateIndex = defineRule({
           table: tableEvidence(table),
           writesSinceStatsReset: writesOf(table?.usage ?? null),
           // Which queries the pair serves, and which of the two the planner picks for them.
-          ...(context.workload ? { workload: workloadEvidenceFor(context, duplicate), keptWorkload: workloadEvidenceFor(context, keep) } : {}),
+          ...(context.workload
+            ? { workload: workloadEvidenceFor(context, duplicate), keptWorkload: workloadEvidenceFor(context, keep) }
+            : {}),
         },
         fix: dropIndexFix(duplicate),
       };

@@ -19,7 +19,9 @@ export const invalidIndex = defineRule({
     for (const index of model.indexes) {
       if (index.valid) continue;
       const table = lookup.table(index.schema, index.table);
-      findings.push(index.partitioned ? partitionedFinding(index, model.indexes, lookup.model.tables) : plainFinding(index, tableEvidence(table)));
+      findings.push(
+        index.partitioned ? partitionedFinding(index, model.indexes, lookup.model.tables) : plainFinding(index, tableEvidence(table)),
+      );
     }
     return findings;
   },
@@ -44,12 +46,18 @@ function plainFinding(index: Index, table: Finding['evidence']): Finding {
       // Rebuilding brings back a usable index, which is as close to the original as can be had.
       down: leftover ? [] : [createIndexStatement(index)],
       transactional: false,
-      notes: leftover ? ['Nothing to restore: the index was a leftover that no query could use.'] : ['The down migration builds a valid index; the invalid state cannot be recreated.'],
+      notes: leftover
+        ? ['Nothing to restore: the index was a leftover that no query could use.']
+        : ['The down migration builds a valid index; the invalid state cannot be recreated.'],
     },
   };
 }
 
-function partitionedFinding(index: Index, indexes: readonly Index[], tables: readonly { schema: string; name: string; kind: string; parent: { schema: string; name: string } | null }[]): Finding {
+function partitionedFinding(
+  index: Index,
+  indexes: readonly Index[],
+  tables: readonly { schema: string; name: string; kind: string; parent: { schema: string; name: string } | null }[],
+): Finding {
   const attached = new Set(
     indexes.filter((i) => i.parentIndex?.schema === index.schema && i.parentIndex.name === index.name).map((i) => `${i.schema}.${i.table}`),
   );

@@ -69,7 +69,10 @@ function partialIndexFor(
   const lookedUpShare = lookedUp.reduce((n, v) => n + (shares.find((s) => s.value === v)?.fraction ?? 0), 0);
   if (lookedUp.length > 0 && lookedUpShare <= 0.5 && (dominant === null || !lookedUp.includes(dominant.value))) {
     const values = lookedUp.filter((v): v is string => v !== null).map((v) => sqlValue(column, v));
-    const parts = [values.length === 1 ? `${col} = ${values[0]}` : values.length > 1 ? `${col} IN (${values.join(', ')})` : null, lookedUp.includes(null) ? `${col} IS NULL` : null];
+    const parts = [
+      values.length === 1 ? `${col} = ${values[0]}` : values.length > 1 ? `${col} IN (${values.join(', ')})` : null,
+      lookedUp.includes(null) ? `${col} IS NULL` : null,
+    ];
     predicate = parts.filter((p) => p !== null).join(' OR ');
   } else if (dominant === null) {
     return null;
@@ -139,7 +142,8 @@ function knownLookups(workload: Workload | null, index: Index, column: Column): 
   for (const query of queriesNamingTable(workload, index.table)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
-      if ([...group.groupBy, ...group.orderBy].some((u) => u.column === column.name && u.expression === undefined)) ordering.add(query.text);
+      if ([...group.groupBy, ...group.orderBy].some((u) => u.column === column.name && u.expression === undefined))
+        ordering.add(query.text);
       for (const use of group.conditions) {
         if (use.column !== column.name || use.expression !== undefined || !LOOKUPS.has(use.kind)) continue;
         queries.add(query.text);
@@ -185,7 +189,22 @@ export const lowCardinalityIndex = defineRule({
       const cardinality = cardinalityOf(column, table, options);
       if (cardinality === null) continue;
       const lookups = knownLookups(workload, index, column);
-      findings.push(findingFor(index, table, column, cardinality, compositesWith(index, column, lookup.indexesOf(table).filter((i) => !unjustified.has(i))), lookups, caveat, options));
+      findings.push(
+        findingFor(
+          index,
+          table,
+          column,
+          cardinality,
+          compositesWith(
+            index,
+            column,
+            lookup.indexesOf(table).filter((i) => !unjustified.has(i)),
+          ),
+          lookups,
+          caveat,
+          options,
+        ),
+      );
     }
     return findings;
   },
@@ -277,7 +296,10 @@ function findingFor(
       table: tableEvidence(table),
       lessCommonValues: sought.map((s) => ({ value: s.value, fraction: Number(s.fraction.toFixed(4)) })),
       suggestedPartialIndex: partial?.definition ?? null,
-      queries: lookups === null ? null : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values], groupOrSortBy: [...lookups.ordering] },
+      queries:
+        lookups === null
+          ? null
+          : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values], groupOrSortBy: [...lookups.ordering] },
       compositesWithColumn: composites.map((x) => x.definition),
     },
     ...(fixable ? { fix: dropIndexFix(index) } : {}),

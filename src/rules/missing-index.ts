@@ -11,7 +11,10 @@ function pct(share: number): string {
 
 /** `CREATE INDEX … ` → `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` (not on a partitioned table, which cannot). */
 function createFix(c: MissingIndexCandidate, partitioned: boolean): Fix {
-  const create = c.proposal.definition.replace(/^CREATE INDEX /, partitioned ? 'CREATE INDEX IF NOT EXISTS ' : 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ');
+  const create = c.proposal.definition.replace(
+    /^CREATE INDEX /,
+    partitioned ? 'CREATE INDEX IF NOT EXISTS ' : 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ',
+  );
   return {
     up: [create],
     down: [dropIndexStatement({ schema: c.schema, name: c.proposal.name, partitioned })],
@@ -32,7 +35,9 @@ function createFix(c: MissingIndexCandidate, partitioned: boolean): Fix {
 export const missingIndex = defineRule({
   id: 'missing-index',
   severity: 'medium',
-  docs: { description: 'Queries whose plan reads a large table in full for a selective predicate, join or sort, with the index that serves them.' },
+  docs: {
+    description: 'Queries whose plan reads a large table in full for a selective predicate, join or sort, with the index that serves them.',
+  },
   check(context) {
     const plans = context.plans;
     const workload = context.workload;
@@ -68,7 +73,11 @@ export const missingIndex = defineRule({
         ? `hypopg confirms it: the plan cost falls by ${pct(best)}`
         : `not verified: ${first.verification.status === 'not-verified' ? first.verification.reason : 'no check'}`;
       const fk = context.model.foreignKeys.find(
-        (f) => f.schema === first.schema && f.table === first.table && f.columns.length === first.proposal.keys.length && f.columns.every((col, i) => first.proposal.keys[i]!.column === col.column && !first.proposal.keys[i]!.sql.startsWith('(')),
+        (f) =>
+          f.schema === first.schema &&
+          f.table === first.table &&
+          f.columns.length === first.proposal.keys.length &&
+          f.columns.every((col, i) => first.proposal.keys[i]!.column === col.column && !first.proposal.keys[i]!.sql.startsWith('(')),
       );
       const evidenceQueries: EvidenceValue[] = candidates.map((c) => {
         const q = queries.get(c.fingerprint);

@@ -41,7 +41,10 @@ function item(model: SchemaModel, subject: string, message: string, help: string
 export const monitoringNotReady = defineRule({
   id: 'monitoring-not-ready',
   severity: 'low',
-  docs: { description: 'Monitoring the audit depends on is missing: pg_stat_statements, slow-query logging, track_io_timing, or usable statistics.' },
+  docs: {
+    description:
+      'Monitoring the audit depends on is missing: pg_stat_statements, slow-query logging, track_io_timing, or usable statistics.',
+  },
   check({ model, options }) {
     if (model.dialect !== 'postgres' || model.capabilities.serverSettings === false) return [];
     const findings: Finding[] = [];

@@ -69,7 +69,10 @@ function review(index: Index, table: Table, entryWrites: number | null, options:
  * column stays: time ranges are what a log table is read by). An index that is the last one
  * serving a foreign key stays too, or dropping it would trade this finding for unindexed-foreign-key.
  */
-function suggestedDrops(reviews: readonly IndexReview[], foreignKeys: readonly ForeignKey[]): { drops: IndexReview[]; keptForForeignKey: Map<IndexReview, ForeignKey> } {
+function suggestedDrops(
+  reviews: readonly IndexReview[],
+  foreignKeys: readonly ForeignKey[],
+): { drops: IndexReview[]; keptForForeignKey: Map<IndexReview, ForeignKey> } {
   const drops = reviews.filter((r) => r.mustStay === null && (r.unused || (r.barelyUsed && !r.timeLeading)));
   const keptForForeignKey = new Map<IndexReview, ForeignKey>();
   for (const fk of foreignKeys) {
@@ -194,7 +197,9 @@ function findingFor(
     const annotated = unused.map((r) => (r.highCardinalityText !== null ? `${r.index.name}, on high-cardinality text` : r.index.name));
     if (unused.length > 0) problems.push(`${unused.length} never scanned since the statistics reset (${annotated.join('; ')})`);
     if (barely.length > 0) {
-      problems.push(`${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name} scanned ${times(r.scans ?? 0)}`).join(', ')})`);
+      problems.push(
+        `${barely.length} scanned less than once per ${formatCount(options.overIndexedWritesPerScan)} index writes (${barely.map((r) => `${r.index.name} scanned ${times(r.scans ?? 0)}`).join(', ')})`,
+      );
     }
   }
   for (const r of wideText) problems.push(`${r.index.name} indexes ${r.highCardinalityText} and was scanned ${times(r.scans ?? 0)}`);
@@ -215,7 +220,8 @@ function findingFor(
     if (onlyPath.length > 0) {
       help += ` Check first: ${names(onlyPath)} ${onlyPath.length === 1 ? 'is' : 'are'} the only index a known query could use (evidence.indexes[].knownQueries), though no plan used ${onlyPath.length === 1 ? 'it' : 'them'} enough to count.`;
     }
-    if (wideText.length > 0) help += ` Also review ${names(wideText)}: if those lookups matter, a hash index or an index on a short prefix or hash of the text costs less.`;
+    if (wideText.length > 0)
+      help += ` Also review ${names(wideText)}: if those lookups matter, a hash index or an index on a short prefix or hash of the text costs less.`;
   } else if (wideText.length > 0) {
     help = `Review ${names(wideText)}: high-cardinality text is costly to index on every insert; if the lookups matter, a hash index or an index on a short prefix or hash of the text costs less, otherwise drop it and read by time range.`;
   } else {
@@ -230,10 +236,14 @@ function findingFor(
     scansPerThousandIndexWrites: r.scans !== null && entryWrites ? Number(((r.scans * 1000) / entryWrites).toFixed(3)) : null,
     highCardinalityText: r.highCardinalityText,
     verdict: verdict(r, drops, keptForForeignKey),
-    ...(queries === null ? {} : { knownQueries: (queries.get(r.index) ?? []).map((u) => ({ query: u.query, alsoServedBy: [...u.alsoServedBy] })) }),
+    ...(queries === null
+      ? {}
+      : { knownQueries: (queries.get(r.index) ?? []).map((u) => ({ query: u.query, alsoServedBy: [...u.alsoServedBy] })) }),
   }));
   const severity =
-    drops.length > 0 && caveat === null && hasRealTraffic(table, options) && classification.confidence !== 'low' ? ('medium' as const) : ('low' as const);
+    drops.length > 0 && caveat === null && hasRealTraffic(table, options) && classification.confidence !== 'low'
+      ? ('medium' as const)
+      : ('low' as const);
   return {
     rule: 'over-indexed-table',
     severity,
@@ -243,11 +253,19 @@ function findingFor(
     message,
     help,
     evidence: {
-      tableType: { type: classification.type, confidence: classification.confidence, source: classification.source, evidence: [...classification.evidence] },
+      tableType: {
+        type: classification.type,
+        confidence: classification.confidence,
+        source: classification.source,
+        evidence: [...classification.evidence],
+      },
       table: tableEvidence(table),
       indexWritesPerInsert: n,
       indexEntryWritesSinceStatsReset: entryWrites === null ? null : entryWrites * n,
-      insertShareOfWrites: usage && usage.inserts + usage.updates + usage.deletes > 0 ? percent(usage.inserts / (usage.inserts + usage.updates + usage.deletes)) : null,
+      insertShareOfWrites:
+        usage && usage.inserts + usage.updates + usage.deletes > 0
+          ? percent(usage.inserts / (usage.inserts + usage.updates + usage.deletes))
+          : null,
       indexes: indexesEvidence,
       suggestedDrops: drops.map((r) => r.index.name),
       statisticsConclusive: caveat === null,

@@ -6,7 +6,8 @@ import { columnOf, formatBytes, formatCount, percent } from './_statistics.js';
 import type { Finding, RuleOptions } from './types.js';
 
 /** Names that say a column records when a row was written. */
-const WRITE_TIME_NAME = /^(created|inserted|logged|occurred|recorded|received|requested|event|sent)_?(at|on|time|timestamp|date|ts)$|^(timestamp|ts|time|event_time|log_time)$/i;
+const WRITE_TIME_NAME =
+  /^(created|inserted|logged|occurred|recorded|received|requested|event|sent)_?(at|on|time|timestamp|date|ts)$|^(timestamp|ts|time|event_time|log_time)$/i;
 
 /**
  * The column to partition by: a date/time column, preferably one named for the write time, NOT
@@ -53,7 +54,9 @@ function isLarge(table: Table, options: RuleOptions): boolean {
 export const partitionCandidate = defineRule({
   id: 'partition-candidate',
   severity: 'low',
-  docs: { description: 'Large append-mostly log tables with a time column: monthly RANGE partitioning instead of more indexes, with the DDL.' },
+  docs: {
+    description: 'Large append-mostly log tables with a time column: monthly RANGE partitioning instead of more indexes, with the DDL.',
+  },
   check({ model, lookup, options, tableTypes }) {
     const findings: Finding[] = [];
     const readAt = new Date(model.database.readAt);
@@ -81,7 +84,10 @@ export const partitionCandidate = defineRule({
       ].filter((s) => s !== null);
       const thresholds = `partitioning from ${formatCount(options.partitionMinRows)} rows or ${formatBytes(options.partitionMinBytes)}`;
       const activity = u && writes > 0 ? `, ${percent(u.inserts / writes)} of its writes are inserts` : '';
-      const deletes = u && u.deletes > 0 ? `; ${formatCount(u.deletes)} rows were deleted since the statistics reset, which dropping old partitions would replace without bloat or VACUUM work` : '';
+      const deletes =
+        u && u.deletes > 0
+          ? `; ${formatCount(u.deletes)} rows were deleted since the statistics reset, which dropping old partitions would replace without bloat or VACUUM work`
+          : '';
       findings.push({
         rule: 'partition-candidate',
         severity: 'low',
@@ -105,7 +111,8 @@ export const partitionCandidate = defineRule({
             retentionMonths: options.partitionRetentionMonths,
             notes: [...plan.notes],
           },
-          notAutoApplied: 'Partitioning rewrites the table and changes its primary key; run the statements deliberately, in a maintenance window for the swap.',
+          notAutoApplied:
+            'Partitioning rewrites the table and changes its primary key; run the statements deliberately, in a maintenance window for the swap.',
         },
       });
     }

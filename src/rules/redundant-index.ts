@@ -58,7 +58,9 @@ export const redundantIndex = defineRule({
           alsoCoveredBy: coveredBy.filter((c) => c !== best).map((c) => c.name),
           table: tableEvidence(table),
           writesSinceStatsReset: writesOf(table?.usage ?? null),
-          ...(context.workload ? { workload: workloadEvidenceFor(context, index), coveredByWorkload: workloadEvidenceFor(context, best) } : {}),
+          ...(context.workload
+            ? { workload: workloadEvidenceFor(context, index), coveredByWorkload: workloadEvidenceFor(context, best) }
+            : {}),
         },
         fix: dropIndexFix(index),
       });

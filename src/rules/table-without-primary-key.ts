@@ -26,7 +26,11 @@ function promoteFix(table: Table, index: Index): Fix {
   return {
     up: [`ALTER TABLE ${target} ADD PRIMARY KEY USING INDEX ${quoteIdent(index.name)}`],
     // Dropping the constraint drops its index too: build the unique index again, exactly as it was.
-    down: [`ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${quoteIdent(index.name)}`, createIndexStatement(index), ...commentStatements(index)],
+    down: [
+      `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${quoteIdent(index.name)}`,
+      createIndexStatement(index),
+      ...commentStatements(index),
+    ],
     transactional: false,
     notes: [
       `ADD PRIMARY KEY USING INDEX takes a brief ACCESS EXCLUSIVE lock on ${table.schema}.${table.name} but builds nothing: ${index.name} becomes the primary key under its own name.`,
@@ -46,7 +50,10 @@ function hasPrimaryKey(table: Table, lookup: ModelLookup): boolean {
 export const tableWithoutPrimaryKey = defineRule({
   id: 'table-without-primary-key',
   severity: 'medium',
-  docs: { description: 'Tables without a primary key: rows cannot be addressed reliably and logical replication cannot replicate their UPDATEs and DELETEs.' },
+  docs: {
+    description:
+      'Tables without a primary key: rows cannot be addressed reliably and logical replication cannot replicate their UPDATEs and DELETEs.',
+  },
   check({ model, lookup, options }) {
     const findings: Finding[] = [];
     for (const table of model.tables) {
@@ -58,9 +65,10 @@ export const tableWithoutPrimaryKey = defineRule({
         .filter((i) => promotable(i, table))
         .sort((a, b) => a.keys.length - b.keys.length || (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0) || a.name.localeCompare(b.name));
       const candidate = table.kind === 'table' ? candidates[0] : undefined;
-      const replication = table.replicaIdentityIndex !== null
-        ? `its REPLICA IDENTITY is index ${table.replicaIdentityIndex}, so logical replication can still replicate UPDATE and DELETE`
-        : 'logical replication cannot replicate its UPDATE and DELETE without a primary key or a REPLICA IDENTITY';
+      const replication =
+        table.replicaIdentityIndex !== null
+          ? `its REPLICA IDENTITY is index ${table.replicaIdentityIndex}, so logical replication can still replicate UPDATE and DELETE`
+          : 'logical replication cannot replicate its UPDATE and DELETE without a primary key or a REPLICA IDENTITY';
       const help = candidate
         ? `Promote the unique index ${candidate.name} (${candidate.keys.map((k) => k.column).join(', ')}, all NOT NULL) to the primary key with ALTER TABLE … ADD PRIMARY KEY USING INDEX.`
         : table.kind === 'partitioned'
@@ -79,7 +87,9 @@ export const tableWithoutPrimaryKey = defineRule({
           uniqueIndexes: indexes.filter((i) => i.unique).map((i) => i.definition),
           promotableIndex: candidate?.name ?? null,
         },
-        ...(candidate ? { index: candidate.name, columns: candidate.keys.map((k) => k.column ?? k.expression), fix: promoteFix(table, candidate) } : {}),
+        ...(candidate
+          ? { index: candidate.name, columns: candidate.keys.map((k) => k.column ?? k.expression), fix: promoteFix(table, candidate) }
+          : {}),
       });
     }
     return findings;

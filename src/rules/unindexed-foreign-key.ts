@@ -29,7 +29,10 @@ export function servesForeignKey(index: Index, fk: ForeignKey): boolean {
     if (key.opfamily !== null && !fkColumn.equalityOpfamilies.includes(key.opfamily)) return false;
     if (key.collation !== null && fkColumn.collation !== null && key.collation !== fkColumn.collation) return false;
   }
-  return impliedByEqualityOn(index.predicate, fk.columns.map((c) => c.column));
+  return impliedByEqualityOn(
+    index.predicate,
+    fk.columns.map((c) => c.column),
+  );
 }
 
 function hasServingIndex(table: Table | undefined, fk: ForeignKey, lookup: ModelLookup): boolean {
@@ -50,7 +53,13 @@ function newIndexName(schema: string, table: string, fk: ForeignKey, takenBySche
   return name;
 }
 
-function createFix(fk: ForeignKey, table: Table | undefined, name: string, lookup: ModelLookup, takenBySchema: Map<string, Set<string>>): Fix {
+function createFix(
+  fk: ForeignKey,
+  table: Table | undefined,
+  name: string,
+  lookup: ModelLookup,
+  takenBySchema: Map<string, Set<string>>,
+): Fix {
   const columns = fk.columns.map((c) => quoteIdent(c.column)).join(', ');
   const target = quoteQualified(fk.schema, fk.table);
   const qualifiedName = quoteQualified(fk.schema, name);
@@ -75,7 +84,9 @@ function createFix(fk: ForeignKey, table: Table | undefined, name: string, looku
     up,
     down: [`DROP INDEX IF EXISTS ${qualifiedName}`],
     transactional: false,
-    notes: ['Partition indexes are built concurrently and attached; dropping the parent index (down) drops them too and takes a brief ACCESS EXCLUSIVE lock.'],
+    notes: [
+      'Partition indexes are built concurrently and attached; dropping the parent index (down) drops them too and takes a brief ACCESS EXCLUSIVE lock.',
+    ],
   };
 }
 

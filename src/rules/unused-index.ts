@@ -11,7 +11,6 @@ import { droppedAsUnjustified, workloadEvidenceFor } from './_workload-evidence.
 import type { EvidenceValue, Finding, Fix } from './types.js';
 import { formatCount } from '../util/numbers.js';
 
-
 /** Every node whose statistics were read, with the age of each. */
 export function statisticsNodesOf(model: SchemaModel, primaryName = 'primary'): NodeStatistics[] {
   const nodes: readonly StatisticsNode[] = model.statisticsNodes ?? [
@@ -111,7 +110,9 @@ function leafTables(table: Table, model: SchemaModel): readonly Table[] {
 export const unusedIndex = defineRule({
   id: 'unused-index',
   severity: 'medium',
-  docs: { description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.' },
+  docs: {
+    description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.',
+  },
   check({ model, lookup, options, workload, plans }) {
     if (!model.capabilities.usageStatistics || model.database.settings.track_counts === 'off') return [];
     const nodes = statisticsNodesOf(model);
@@ -121,7 +122,9 @@ export const unusedIndex = defineRule({
     // The same for every finding: worked out once.
     const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
     const where = nodes.length > 1 ? ` on any of ${nodes.length} nodes` : '';
-    const caveat = trust.trustworthy ? '' : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
+    const caveat = trust.trustworthy
+      ? ''
+      : ` Statistics are not conclusive yet: ${trust.notes.filter((n) => !n.startsWith('Statistics cover') && !n.startsWith('Statistics were never reset')).join(' ')}`;
     const statistics: { [key: string]: EvidenceValue } = {
       resetAt: trust.resetAt,
       ageDays: trust.ageDays,
@@ -136,7 +139,11 @@ export const unusedIndex = defineRule({
       // A partitioned table has no counters of its own: its partitions carry the traffic.
       const leaves = table ? leafTables(table, model) : [];
       const usage =
-        leaves.length === 1 ? leaves[0]!.usage : leaves.length === 0 || leaves.some((l) => l.usage === null) ? null : sumUsage(leaves.map((l) => l.usage!));
+        leaves.length === 1
+          ? leaves[0]!.usage
+          : leaves.length === 0 || leaves.some((l) => l.usage === null)
+            ? null
+            : sumUsage(leaves.map((l) => l.usage!));
       const entries = usage === null ? null : usage.inserts + Math.max(0, usage.updates - usage.hotUpdates);
       const cost = entries === null ? '' : `, and it took ${formatCount(entries)} index-entry writes (inserts and non-HOT updates)`;
       const size = index.sizeBytes === null ? '' : ` It occupies ${formatCount(index.sizeBytes)} bytes${cost}.`;
@@ -146,7 +153,9 @@ export const unusedIndex = defineRule({
       // Known queries that could use it, yet it was never scanned: the planner serves them another way
       // (or they are newer than the statistics) — worth saying before anyone drops it.
       const workloadNote =
-        wanted === 0 ? '' : ` ${formatCount(wanted)} known ${wanted === 1 ? 'query filters' : 'queries filter'} on its leading key${index.keys.length > 1 ? 's' : ''}, yet none was served by it: the planner prefers another path for ${wanted === 1 ? 'it' : 'them'}, or ${wanted === 1 ? 'it is' : 'they are'} newer than the statistics.`;
+        wanted === 0
+          ? ''
+          : ` ${formatCount(wanted)} known ${wanted === 1 ? 'query filters' : 'queries filter'} on its leading key${index.keys.length > 1 ? 's' : ''}, yet none was served by it: the planner prefers another path for ${wanted === 1 ? 'it' : 'them'}, or ${wanted === 1 ? 'it is' : 'they are'} newer than the statistics.`;
       const nodeEvidence: EvidenceValue[] = nodes.map((n, i) => ({
         node: n.node,
         scans: perNode.find((p) => p.node === n.node)?.scans ?? (i === 0 ? perNode.find((p) => p.node === null)?.scans : undefined) ?? 0,

@@ -159,7 +159,12 @@ export function indexCandidates(query: QueryPattern, indexes: readonly Index[], 
       if (match.serves) out.push({ index, group, match });
     }
   }
-  return out.sort((a, b) => b.match.usableKeys - a.match.usableKeys || Number(b.match.usesOrder) - Number(a.match.usesOrder) || a.index.name.localeCompare(b.index.name));
+  return out.sort(
+    (a, b) =>
+      b.match.usableKeys - a.match.usableKeys ||
+      Number(b.match.usesOrder) - Number(a.match.usesOrder) ||
+      a.index.name.localeCompare(b.index.name),
+  );
 }
 
 // ---- partial-index predicates ----
@@ -168,14 +173,18 @@ const NO_TABLES: ModelTables = { find: () => undefined };
 const predicateCache = new Map<string, PredicateTree | null>();
 
 /** A predicate as AND/OR of atoms, each atom the one column use it amounts to (null: not understood). */
-type PredicateTree = { readonly op: 'and' | 'or'; readonly parts: readonly PredicateTree[] } | { readonly op: 'atom'; readonly use: ColumnUse | null };
+type PredicateTree =
+  { readonly op: 'and' | 'or'; readonly parts: readonly PredicateTree[] } | { readonly op: 'atom'; readonly use: ColumnUse | null };
 
 function predicateTree(node: unknown): PredicateTree {
   const bool = bodyOf(node, 'BoolExpr');
   const op = stringOf(bool, 'boolop');
-  if (bool && (op === 'AND_EXPR' || op === 'OR_EXPR')) return { op: op === 'AND_EXPR' ? 'and' : 'or', parts: listOf(bool, 'args').map(predicateTree) };
+  if (bool && (op === 'AND_EXPR' || op === 'OR_EXPR'))
+    return { op: op === 'AND_EXPR' ? 'and' : 'or', parts: listOf(bool, 'args').map(predicateTree) };
   // One atom, analyzed as the only condition on a single (unknown) table, so its columns resolve.
-  const statement = { SelectStmt: { targetList: [], fromClause: [{ RangeVar: { relname: 'predicate_table', inh: true } }], whereClause: node } };
+  const statement = {
+    SelectStmt: { targetList: [], fromClause: [{ RangeVar: { relname: 'predicate_table', inh: true } }], whereClause: node },
+  };
   const conditions = analyzeStatement(statement, NO_TABLES).groups[0]?.conditions ?? [];
   return { op: 'atom', use: conditions.length === 1 ? (conditions[0] ?? null) : null };
 }

@@ -6,7 +6,14 @@ import { UserError } from '../util/errors.js';
 import type { OpenTarget } from './types.js';
 
 /** Statement kinds that only concern roles and privileges, which an in-process copy has no use for. */
-const SKIPPED_STATEMENTS = new Set(['GrantStmt', 'GrantRoleStmt', 'AlterDefaultPrivilegesStmt', 'AlterOwnerStmt', 'CreateRoleStmt', 'AlterRoleStmt']);
+const SKIPPED_STATEMENTS = new Set([
+  'GrantStmt',
+  'GrantRoleStmt',
+  'AlterDefaultPrivilegesStmt',
+  'AlterOwnerStmt',
+  'CreateRoleStmt',
+  'AlterRoleStmt',
+]);
 
 interface ParsedStatement {
   readonly text: string;
@@ -27,7 +34,13 @@ function withoutMetaCommands(text: string): string {
 }
 
 async function splitStatements(file: string, text: string): Promise<ParsedStatement[]> {
-  let parsed: { stmts?: { stmt: Record<string, { cmds?: { AlterTableCmd?: { subtype?: string } }[] }>; stmt_location?: number; stmt_len?: number | null }[] };
+  let parsed: {
+    stmts?: {
+      stmt: Record<string, { cmds?: { AlterTableCmd?: { subtype?: string } }[] }>;
+      stmt_location?: number;
+      stmt_len?: number | null;
+    }[];
+  };
   try {
     parsed = (await parse(text)) as typeof parsed;
   } catch (error) {

@@ -8,7 +8,15 @@ import { bodyOf, structOf, listOf, names, nodeOf, stringOf, type AstBody } from 
 import { conditionDnf, visitSubqueries, type Dnf, type Item, type SubqueryAnalyzer } from './conditions.js';
 import { columnRefsIn, printExpression } from './expression.js';
 import { resolveTable, type ModelTables } from './resolve.js';
-import { resolveColumnNode, resolveColumnRef, starOutputs, type Occurrence, type OutputColumn, type RangeEntry, type Scope } from './scope.js';
+import {
+  resolveColumnNode,
+  resolveColumnRef,
+  starOutputs,
+  type Occurrence,
+  type OutputColumn,
+  type RangeEntry,
+  type Scope,
+} from './scope.js';
 import type { ColumnUse, ColumnUseGroup, QueryCommand, QueryTableRef } from '../model/workload.js';
 import { HIDDEN } from './scope.js';
 
@@ -158,7 +166,9 @@ class StatementAnalyzer {
       const schema = stringOf(body, 'schemaname');
       const cte = schema === null ? this.ctes.get(relname) : undefined;
       if (cte) return [{ kind: 'derived', name: alias ?? relname, outputs: cte.outputs ?? [] }];
-      return [{ kind: 'table', name: alias ?? relname, schema: alias ? null : schema, occurrence: this.collector.occurrence(schema, relname) }];
+      return [
+        { kind: 'table', name: alias ?? relname, schema: alias ? null : schema, occurrence: this.collector.occurrence(schema, relname) },
+      ];
     }
     if (type === 'RangeSubselect') {
       // LATERAL subqueries see the FROM items before them; others only the enclosing blocks.
@@ -208,7 +218,12 @@ class StatementAnalyzer {
   }
 
   /** ORDER BY / GROUP BY items as uses, when they all belong to one table occurrence. */
-  private orderingUses(items: readonly { node: unknown; sort?: AstBody }[], targets: readonly unknown[], scope: Scope, kind: 'order-by' | 'group-by'): Item[] | null {
+  private orderingUses(
+    items: readonly { node: unknown; sort?: AstBody }[],
+    targets: readonly unknown[],
+    scope: Scope,
+    kind: 'order-by' | 'group-by',
+  ): Item[] | null {
     const out: Item[] = [];
     for (const { node, sort } of items) {
       let expr = node;
@@ -234,7 +249,9 @@ class StatementAnalyzer {
         column: first.column,
         kind,
         ...(isColumn ? {} : { expression: printExpression(expr) }),
-        ...(kind === 'order-by' ? { descending, nullsFirst: nulls === 'SORTBY_NULLS_DEFAULT' || nulls === null ? descending : nulls === 'SORTBY_NULLS_FIRST' } : {}),
+        ...(kind === 'order-by'
+          ? { descending, nullsFirst: nulls === 'SORTBY_NULLS_DEFAULT' || nulls === null ? descending : nulls === 'SORTBY_NULLS_FIRST' }
+          : {}),
       };
       out.push({ occurrence: first.occurrence, use });
     }
@@ -267,21 +284,45 @@ class StatementAnalyzer {
         outputs.push(...starOutputs(scope, fields.length > 1 ? (fields[fields.length - 2] ?? null) : null));
         continue;
       }
-      const name = stringOf(t, 'name') ?? (ref ? (fields[fields.length - 1] ?? '?') : (names(listOf(bodyOf(val, 'FuncCall'), 'funcname')).pop() ?? '?column?'));
+      const name =
+        stringOf(t, 'name') ??
+        (ref ? (fields[fields.length - 1] ?? '?') : (names(listOf(bodyOf(val, 'FuncCall'), 'funcname')).pop() ?? '?column?'));
       outputs.push({ name, source: ref ? resolveColumnRef(ref, scope) : null });
       visitSubqueries(val, scope, this.subquery);
     }
-    const condition = joinQuals.length > 0 || body.whereClause !== undefined ? { BoolExpr: { boolop: 'AND_EXPR', args: [...joinQuals, ...(body.whereClause === undefined ? [] : [body.whereClause])] } } : undefined;
+    const condition =
+      joinQuals.length > 0 || body.whereClause !== undefined
+        ? { BoolExpr: { boolop: 'AND_EXPR', args: [...joinQuals, ...(body.whereClause === undefined ? [] : [body.whereClause])] } }
+        : undefined;
     let dnf = conditionDnf(condition, scope, this.subquery);
     const linked = outputs[0]?.source;
     if (inLink && linked) {
-      const join: Item = { occurrence: linked.occurrence, use: { table: linked.occurrence.ref, column: linked.column, kind: 'join', operator: '=', joinedTo: { table: inLink.occurrence.ref, column: inLink.column } } };
+      const join: Item = {
+        occurrence: linked.occurrence,
+        use: {
+          table: linked.occurrence.ref,
+          column: linked.column,
+          kind: 'join',
+          operator: '=',
+          joinedTo: { table: inLink.occurrence.ref, column: inLink.column },
+        },
+      };
       dnf = dnf.map((branch) => [...branch, join]);
     }
     this.collector.contribute(dnf);
     visitSubqueries(body.havingClause, scope, this.subquery);
-    const orderBy = this.orderingUses(listOf(body, 'sortClause').map((s) => ({ node: bodyOf(s, 'SortBy')?.node, sort: bodyOf(s, 'SortBy') ?? undefined })), targets, scope, 'order-by');
-    const groupBy = this.orderingUses(listOf(body, 'groupClause').map((node) => ({ node })), targets, scope, 'group-by');
+    const orderBy = this.orderingUses(
+      listOf(body, 'sortClause').map((s) => ({ node: bodyOf(s, 'SortBy')?.node, sort: bodyOf(s, 'SortBy') ?? undefined })),
+      targets,
+      scope,
+      'order-by',
+    );
+    const groupBy = this.orderingUses(
+      listOf(body, 'groupClause').map((node) => ({ node })),
+      targets,
+      scope,
+      'group-by',
+    );
     const limit = limitOf(body);
     const orderOccurrence = orderBy?.[0]?.occurrence;
     const groupOccurrence = groupBy?.[0]?.occurrence;
@@ -314,7 +355,9 @@ class StatementAnalyzer {
     const scope = this.buildScope(listOf(body, type === 'UpdateStmt' ? 'fromClause' : 'usingClause'), parent, joinQuals);
     scope.entries.unshift({ kind: 'table', name: alias ?? relname, schema: alias ? null : schema, occurrence: target });
     if (type === 'UpdateStmt') visitSubqueries(body.targetList, scope, this.subquery);
-    const condition = { BoolExpr: { boolop: 'AND_EXPR', args: [...joinQuals, ...(body.whereClause === undefined ? [] : [body.whereClause])] } };
+    const condition = {
+      BoolExpr: { boolop: 'AND_EXPR', args: [...joinQuals, ...(body.whereClause === undefined ? [] : [body.whereClause])] },
+    };
     this.collector.contribute(conditionDnf(condition, scope, this.subquery));
   }
 }
@@ -386,7 +429,16 @@ export function analyzeStatement(node: unknown, tables: ModelTables): StatementA
         limit: ordering?.limit ?? null,
       };
       if (conditions.length === 0 && group.orderBy.length === 0 && group.groupBy.length === 0) continue;
-      if (!groups.some((g) => g.table === group.table && g.conditions.length === conditions.length && g.conditions.every((c, i) => conditions[i] && sameUse(c, conditions[i] as ColumnUse)) && g.orderBy === group.orderBy)) groups.push(group);
+      if (
+        !groups.some(
+          (g) =>
+            g.table === group.table &&
+            g.conditions.length === conditions.length &&
+            g.conditions.every((c, i) => conditions[i] && sameUse(c, conditions[i] as ColumnUse)) &&
+            g.orderBy === group.orderBy,
+        )
+      )
+        groups.push(group);
     }
   }
   const columnUses = dedupe(groups.flatMap((g) => [...g.conditions, ...g.orderBy, ...g.groupBy]));

@@ -148,12 +148,19 @@ function atom(value: unknown, scope: Scope, subquery: SubqueryAnalyzer): Item[] 
       if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
         const bounds = listOf(bodyOf(body.rexpr, 'List'), 'items').map((b) => classify(b, scope, subquery));
         if (bounds.some((b) => b?.kind !== 'value')) return [];
-        return [use(left, 'range', { operator: 'BETWEEN', value: listOf(bodyOf(body.rexpr, 'List'), 'items').map(printExpression).join(' AND ') })];
+        return [
+          use(left, 'range', {
+            operator: 'BETWEEN',
+            value: listOf(bodyOf(body.rexpr, 'List'), 'items').map(printExpression).join(' AND '),
+          }),
+        ];
       }
       if (kind === 'AEXPR_LIKE' && operator === '~~') {
         const pattern = stringConstant(bodyOf(body.rexpr, 'TypeCast')?.arg ?? body.rexpr);
         const prefix = pattern === null ? null : likePrefix(pattern);
-        return prefix === null ? [] : [use(left, 'like-prefix', { operator, value: constantText({ A_Const: { sval: { sval: pattern } } }) ?? '' })];
+        return prefix === null
+          ? []
+          : [use(left, 'like-prefix', { operator, value: constantText({ A_Const: { sval: { sval: pattern } } }) ?? '' })];
       }
       return [];
     }

@@ -49,7 +49,10 @@ export function printExpression(value: unknown): string {
       return `(${printExpression(arg)})::${target}`;
     }
     case 'FuncCall': {
-      const fn = names(listOf(body, 'funcname')).filter((n) => n !== 'pg_catalog').join('.').toLowerCase();
+      const fn = names(listOf(body, 'funcname'))
+        .filter((n) => n !== 'pg_catalog')
+        .join('.')
+        .toLowerCase();
       if (body.agg_star === true) return `${fn}(*)`;
       return `${fn}(${listOf(body, 'args').map(printExpression).join(', ')})`;
     }

@@ -31,7 +31,16 @@ export interface Observation {
 const SOURCE_PRIORITY: readonly QuerySourceKind[] = ['pg_stat_statements', 'log', 'file'];
 
 /** Session and transaction housekeeping: no table access to analyze, noise in a query list. */
-const IGNORED_STATEMENTS = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DiscardStmt', 'DeallocateStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt']);
+const IGNORED_STATEMENTS = new Set([
+  'TransactionStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'DiscardStmt',
+  'DeallocateStmt',
+  'ListenStmt',
+  'UnlistenStmt',
+  'NotifyStmt',
+]);
 
 interface Counts {
   calls: number | null;
@@ -77,7 +86,12 @@ export class WorkloadBuilder {
     try {
       statements = parseStatements(observation.text);
     } catch (error) {
-      this.unparsed.push({ source: observation.source, location: observation.location, text: observation.text, error: error instanceof Error ? error.message : String(error) });
+      this.unparsed.push({
+        source: observation.source,
+        location: observation.location,
+        text: observation.text,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     for (const statement of statements) {
@@ -86,7 +100,10 @@ export class WorkloadBuilder {
         this.ignored++;
         continue;
       }
-      const text = statement.length === null ? observation.text.slice(statement.location) : observation.text.slice(statement.location, statement.location + statement.length);
+      const text =
+        statement.length === null
+          ? observation.text.slice(statement.location)
+          : observation.text.slice(statement.location, statement.location + statement.length);
       this.addStatement(observation, text.trim(), statement.node);
     }
   }
@@ -113,12 +130,20 @@ export class WorkloadBuilder {
       fingerprint = fingerprintSync(text);
       normalized = normalizeSync(text);
     } catch (error) {
-      this.unparsed.push({ source: observation.source, location: observation.location, text, error: error instanceof Error ? error.message : String(error) });
+      this.unparsed.push({
+        source: observation.source,
+        location: observation.location,
+        text,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     // libpg-query's fingerprint alone merges queries on t1 and t2 (it leaves digits in relation
     // names out): the relations named are part of the pattern's identity.
-    fingerprint = createHash('sha1').update(`${fingerprint}\u0000${relationNames(node).join('\u0000')}`).digest('hex').slice(0, 16);
+    fingerprint = createHash('sha1')
+      .update(`${fingerprint}\u0000${relationNames(node).join('\u0000')}`)
+      .digest('hex')
+      .slice(0, 16);
     let pattern = this.patterns.get(fingerprint);
     if (!pattern) {
       pattern = {
@@ -136,7 +161,14 @@ export class WorkloadBuilder {
       pattern.analysis = this.analyze(node);
       pattern.analyzedExample = true;
     }
-    const counts = pattern.counts.get(observation.source) ?? { calls: null, totalMs: null, timedCalls: 0, rows: null, hit: null, read: null };
+    const counts = pattern.counts.get(observation.source) ?? {
+      calls: null,
+      totalMs: null,
+      timedCalls: 0,
+      rows: null,
+      hit: null,
+      read: null,
+    };
     counts.calls = add(counts.calls, observation.calls);
     counts.totalMs = add(counts.totalMs, observation.totalMs);
     counts.timedCalls += observation.timedCalls;
@@ -175,15 +207,27 @@ export class WorkloadBuilder {
     });
     // Monitoring and tooling queries (dbdoctor's own included) read only the system catalogs.
     const catalogOnly = (q: QueryPattern): boolean =>
-      q.tables.length > 0 && q.tables.every((t) => !t.inModel && (t.schema === 'pg_catalog' || t.schema === 'information_schema' || (t.schema === null && t.table.startsWith('pg_'))));
+      q.tables.length > 0 &&
+      q.tables.every(
+        (t) =>
+          !t.inModel &&
+          (t.schema === 'pg_catalog' || t.schema === 'information_schema' || (t.schema === null && t.table.startsWith('pg_'))),
+      );
     const systemQueries = queries.filter(catalogOnly).length;
     queries.splice(0, queries.length, ...queries.filter((q) => !catalogOnly(q)));
     queries.sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1) || (b.calls ?? -1) - (a.calls ?? -1) || a.text.localeCompare(b.text));
     const notes = [...this.notes];
     if (this.ignored > 0) notes.push(`${this.ignored} transaction-control and session statements (BEGIN, COMMIT, SET, …) ignored`);
-    if (systemQueries > 0) notes.push(`${systemQueries} statement${systemQueries === 1 ? '' : 's'} on the system catalogs only (monitoring, tools) left out`);
-    if (this.unanalyzed > 0) notes.push(`${this.unanalyzed} statement${this.unanalyzed === 1 ? '' : 's'} parsed but not analyzed (an unsupported shape): counted, without column uses`);
-    if (this.unparsed.length > 0) notes.push(`${this.unparsed.length} statement${this.unparsed.length === 1 ? '' : 's'} the PostgreSQL parser rejected (listed under unparsed)`);
+    if (systemQueries > 0)
+      notes.push(`${systemQueries} statement${systemQueries === 1 ? '' : 's'} on the system catalogs only (monitoring, tools) left out`);
+    if (this.unanalyzed > 0)
+      notes.push(
+        `${this.unanalyzed} statement${this.unanalyzed === 1 ? '' : 's'} parsed but not analyzed (an unsupported shape): counted, without column uses`,
+      );
+    if (this.unparsed.length > 0)
+      notes.push(
+        `${this.unparsed.length} statement${this.unparsed.length === 1 ? '' : 's'} the PostgreSQL parser rejected (listed under unparsed)`,
+      );
     return { sources: SOURCE_PRIORITY.filter((s) => this.sourcesRead.has(s)), queries, unparsed: [...this.unparsed], notes };
   }
 }

@@ -6,6 +6,14 @@ export { readWorkload, type ReadWorkloadOptions } from './read.js';
 export { loadParser } from '../sql/ast.js';
 export { analyzeStatement, type StatementAnalysis } from '../sql/analyze.js';
 export { canonicalExpression } from '../sql/expression.js';
-export { indexCandidates, keyMatchesUse, matchIndex, predicateImpliedBy, type IndexCandidate, type IndexMatch, type MatchOptions } from '../semantics/query-match.js';
+export {
+  indexCandidates,
+  keyMatchesUse,
+  matchIndex,
+  predicateImpliedBy,
+  type IndexCandidate,
+  type IndexMatch,
+  type MatchOptions,
+} from '../semantics/query-match.js';
 export { modelTables, resolveTable, sameTable, type ModelTables } from '../sql/resolve.js';
 export type * from '../model/workload.js';

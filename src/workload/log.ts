@@ -29,7 +29,14 @@ const ATTACHED = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LO
 export function parseStderrLog(text: string): LogEntry[] {
   const entries: LogEntry[] = [];
   const lines = text.split(/\r?\n/);
-  let current: { line: number; severity: string; message: string; detail: string | null; pid: string | null; attachedTo: LogEntry | null } | null = null;
+  let current: {
+    line: number;
+    severity: string;
+    message: string;
+    detail: string | null;
+    pid: string | null;
+    attachedTo: LogEntry | null;
+  } | null = null;
   const lastByPid = new Map<string | null, LogEntry>();
   const finish = (): void => {
     if (!current) return;
@@ -123,7 +130,13 @@ const CSV_DETAIL = 14;
 export function parseCsvLog(text: string): LogEntry[] {
   return parseCsvRecords(text)
     .filter((r) => r.fields.length > CSV_DETAIL)
-    .map((r) => ({ line: r.line, severity: r.fields[CSV_SEVERITY] ?? '', message: r.fields[CSV_MESSAGE] ?? '', detail: r.fields[CSV_DETAIL] || null, pid: r.fields[CSV_PID] || null }));
+    .map((r) => ({
+      line: r.line,
+      severity: r.fields[CSV_SEVERITY] ?? '',
+      message: r.fields[CSV_MESSAGE] ?? '',
+      detail: r.fields[CSV_DETAIL] || null,
+      pid: r.fields[CSV_PID] || null,
+    }));
 }
 
 /** Reads jsonlog lines (PostgreSQL 15+); lines that are not JSON objects are skipped. */
@@ -138,7 +151,13 @@ export function parseJsonLog(text: string): LogEntry[] {
       return;
     }
     const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-    entries.push({ line: i + 1, severity: str(record.error_severity) ?? '', message: str(record.message) ?? '', detail: str(record.detail), pid: str(record.pid) });
+    entries.push({
+      line: i + 1,
+      severity: str(record.error_severity) ?? '',
+      message: str(record.message) ?? '',
+      detail: str(record.detail),
+      pid: str(record.pid),
+    });
   });
   return entries;
 }
@@ -158,7 +177,18 @@ const BARE_DURATION = /^duration: ([\d.]+) ms\s*$/;
 const LOGGED_STATEMENT = /^(statement|execute [^:]*): ([\s\S]*)$/;
 
 function observation(location: string, text: string, ms: number | null): Observation & { totalMs: number | null; timedCalls: number } {
-  return { source: 'log', location, text, isExample: true, calls: 1, totalMs: ms, timedCalls: ms === null ? 0 : 1, rows: null, sharedBlocksHit: null, sharedBlocksRead: null };
+  return {
+    source: 'log',
+    location,
+    text,
+    isExample: true,
+    calls: 1,
+    totalMs: ms,
+    timedCalls: ms === null ? 0 : 1,
+    rows: null,
+    sharedBlocksHit: null,
+    sharedBlocksRead: null,
+  };
 }
 
 function withParameters(statement: string, detail: string | null): string {
@@ -215,6 +245,11 @@ export async function addLogFile(builder: WorkloadBuilder, path: string): Promis
   for (const o of observations) builder.add(o);
   const timed = observations.filter((o) => o.totalMs !== null).length;
   builder.sourcesRead.add('log');
-  builder.notes.push(`${path} (${format}): ${observations.length} logged statement${observations.length === 1 ? '' : 's'}, ${timed} with a duration`);
-  if (observations.length === 0) builder.notes.push(`${path}: no statements found; set log_min_duration_statement (e.g. 0 or 100ms) so the server logs them with their duration`);
+  builder.notes.push(
+    `${path} (${format}): ${observations.length} logged statement${observations.length === 1 ? '' : 's'}, ${timed} with a duration`,
+  );
+  if (observations.length === 0)
+    builder.notes.push(
+      `${path}: no statements found; set log_min_duration_statement (e.g. 0 or 100ms) so the server logs them with their duration`,
+    );
 }

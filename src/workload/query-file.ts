@@ -51,13 +51,20 @@ function lineChunks(text: string): Chunk[] {
 export function addQueryText(builder: WorkloadBuilder, text: string, name: string): number {
   builder.sourcesRead.add('file');
   const whole = splitSql(text);
-  const chunks: { pieces: SqlPiece[] | null; chunk: Chunk }[] = whole ? [{ pieces: whole, chunk: { text, line: 1 } }] : lineChunks(text).map((chunk) => ({ pieces: splitSql(chunk.text), chunk }));
+  const chunks: { pieces: SqlPiece[] | null; chunk: Chunk }[] = whole
+    ? [{ pieces: whole, chunk: { text, line: 1 } }]
+    : lineChunks(text).map((chunk) => ({ pieces: splitSql(chunk.text), chunk }));
   let count = 0;
   for (const { pieces, chunk } of chunks) {
     if (pieces === null) {
       const first = chunk.text.search(/\S/);
       const line = chunk.line + (first < 0 ? 0 : chunk.text.slice(0, first).split('\n').length - 1);
-      builder.reject({ source: 'file', location: `${name}:${line}`, text: chunk.text.trim().replace(/;$/, ''), error: 'cannot be tokenized: an unterminated string, quoted identifier or comment' });
+      builder.reject({
+        source: 'file',
+        location: `${name}:${line}`,
+        text: chunk.text.trim().replace(/;$/, ''),
+        error: 'cannot be tokenized: an unterminated string, quoted identifier or comment',
+      });
       count++;
       continue;
     }

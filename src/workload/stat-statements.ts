@@ -75,7 +75,9 @@ async function readStatStatements(builder: WorkloadBuilder, db: Queryable): Prom
   const availability = (await db.query(AVAILABILITY)).rows[0] as Availability | undefined;
   if (!availability) return;
   if (!availability.available) {
-    builder.notes.push('pg_stat_statements is not available on this server (PGlite has none; on PostgreSQL install the contrib package); give queries with --log or --queries');
+    builder.notes.push(
+      'pg_stat_statements is not available on this server (PGlite has none; on PostgreSQL install the contrib package); give queries with --log or --queries',
+    );
     return;
   }
   if (availability.installed_schema === null) {
@@ -137,6 +139,14 @@ async function readStatStatements(builder: WorkloadBuilder, db: Queryable): Prom
       sharedBlocksRead: num(row.read),
     });
   }
-  builder.notes.push(`pg_stat_statements ${availability.installed_version ?? ''}: ${read} statement${read === 1 ? '' : 's'} of this database`.replace('  ', ' '));
-  if (hidden > 0) builder.notes.push(`pg_stat_statements: ${hidden} statements of other roles hidden from this role (grant pg_read_all_stats to see them)`);
+  builder.notes.push(
+    `pg_stat_statements ${availability.installed_version ?? ''}: ${read} statement${read === 1 ? '' : 's'} of this database`.replace(
+      '  ',
+      ' ',
+    ),
+  );
+  if (hidden > 0)
+    builder.notes.push(
+      `pg_stat_statements: ${hidden} statements of other roles hidden from this role (grant pg_read_all_stats to see them)`,
+    );
 }

@@ -83,7 +83,12 @@ export function createIndexOp(index: Index, concurrently: boolean): string {
 }
 
 /** The Alembic operation for one statement of a step. */
-function renderStatement(sql: string, parsed: ParsedStatement, known: readonly Index[], tableOf: (schema: string | null, name: string) => string | null): string {
+function renderStatement(
+  sql: string,
+  parsed: ParsedStatement,
+  known: readonly Index[],
+  tableOf: (schema: string | null, name: string) => string | null,
+): string {
   if (parsed.kind === 'create-index') {
     const index = known.find((i) => !i.partitioned && i.name === parsed.name && i.schema === (parsed.schema ?? i.schema));
     if (index && createIndexStatement(index) === sql) return createIndexOp(index, parsed.concurrently);
@@ -142,7 +147,9 @@ async function renderBody(plan: MigrationPlan, direction: 'up' | 'down'): Promis
     const known = indexesOf(step);
     const tableOf = (schema: string | null, name: string): string | null =>
       known.find((k) => k.name === name && (schema === null || k.schema === schema))?.table ??
-      (step.action.kind === 'create-index' ? (step.action.specs.find((s) => s.name === name && (schema === null || s.schema === schema))?.table ?? null) : null);
+      (step.action.kind === 'create-index'
+        ? (step.action.specs.find((s) => s.name === name && (schema === null || s.schema === schema))?.table ?? null)
+        : null);
     for (const sql of statements) lines.push(`${indent}${renderStatement(sql, await parseStatement(sql), known, tableOf)}`);
   }
   lines.push('', ...RESET_SETTINGS.map((s) => `${indent}op.execute(${saText(s)})`));

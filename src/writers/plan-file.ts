@@ -13,7 +13,12 @@ import type { MigrationWriter, WriteOptions } from './types.js';
 export const PLAN_FILE = 'dbdoctor-plan.json';
 
 /** Writes the writer's files and the plan into `dir` (created if needed); returns the paths written. */
-export async function writeMigration(dir: string, plan: MigrationPlan, writer: MigrationWriter, options: WriteOptions = {}): Promise<string[]> {
+export async function writeMigration(
+  dir: string,
+  plan: MigrationPlan,
+  writer: MigrationWriter,
+  options: WriteOptions = {},
+): Promise<string[]> {
   const files = [...(await writer.render(plan, options)), { path: PLAN_FILE, content: `${JSON.stringify(plan, null, 2)}\n` }];
   const written: string[] = [];
   try {
@@ -79,7 +84,9 @@ export async function readMigration(dir: string): Promise<MigrationPlan> {
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${join(dir, PLAN_FILE)} is not a dbdoctor plan: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+    throw new UserError(
+      `${join(dir, PLAN_FILE)} is not a dbdoctor plan: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+    );
   }
   const plan = parsed.data as unknown as MigrationPlan;
   for (const file of await sqlWriter.render(plan)) {

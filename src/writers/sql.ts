@@ -22,14 +22,23 @@ function upSql(plan: MigrationPlan): string {
     out.push(...step.up.map((s) => `${s};`), '');
   });
   if (plan.skipped.length > 0) {
-    out.push(comment(['Not fixed by this migration:', ...plan.skipped.map((s) => oneLine(`- ${s.finding.rule} on ${s.finding.schema}.${s.finding.table}: ${s.reason}`))]), '');
+    out.push(
+      comment([
+        'Not fixed by this migration:',
+        ...plan.skipped.map((s) => oneLine(`- ${s.finding.rule} on ${s.finding.schema}.${s.finding.table}: ${s.reason}`)),
+      ]),
+      '',
+    );
   }
   out.push(...RESET_SETTINGS.map((s) => `${s};`), '');
   return out.join('\n');
 }
 
 function downSql(plan: MigrationPlan): string {
-  const out: string[] = [comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'down.sql'))]), ''];
+  const out: string[] = [
+    comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'down.sql'))]),
+    '',
+  ];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   const total = plan.steps.length;
   for (let i = total - 1; i >= 0; i--) {

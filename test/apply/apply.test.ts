@@ -48,7 +48,11 @@ const FIX_RULES = ['duplicate-index', 'unindexed-foreign-key'];
 
 async function apply(options: ApplyCommandOptions, confirm?: (q: string) => Promise<boolean>): Promise<Result> {
   const out = sink();
-  const code = await runApplyCommand(url, { schema: options.from || options.resume || options.rollback ? undefined : [S], ...options }, { stdout: out, env: {}, ...(confirm ? { confirm } : {}) });
+  const code = await runApplyCommand(
+    url,
+    { schema: options.from || options.resume || options.rollback ? undefined : [S], ...options },
+    { stdout: out, env: {}, ...(confirm ? { confirm } : {}) },
+  );
   return { code, out: out.text() };
 }
 
@@ -169,7 +173,9 @@ describe('apply and rollback', () => {
     const failed = await applyFails({ yes: true, schema: [S], rule: ['unindexed-foreign-key'], ...FAST, retries: '0' });
     await released;
     expect(failed.out).toMatch(/dropped the INVALID index ap\.child_parent_id_idx that the failed build left/);
-    expect(failed.error.message).toMatch(/^step 1\/1 \(create index ap\.child_parent_id_idx .*\) failed: canceling statement due to lock timeout \(after 1 attempt\); .*--resume.*--rollback/);
+    expect(failed.error.message).toMatch(
+      /^step 1\/1 \(create index ap\.child_parent_id_idx .*\) failed: canceling statement due to lock timeout \(after 1 attempt\); .*--resume.*--rollback/,
+    );
     expect(await invalidIndexes(database.db, [S])).toEqual([]);
     expect(await journal()).toEqual([{ position: 1, status: 'failed', up_done: 0 }]);
 
@@ -227,7 +233,9 @@ describe('apply --from a migration folder', () => {
     await database.exec(`DROP INDEX ap.child_code_b; CREATE INDEX child_code_b ON ap.child (code, n);`);
     const failed = await applyFails({ from: dir, yes: true });
     expect(failed.error.message).toMatch(/ap\.child_code_b is no longer the index the plan was made for/);
-    expect(await catalogSnapshot(database.db, [S])).toContainEqual(expect.stringContaining('CREATE INDEX child_code_b ON ap.child USING btree (code, n)'));
+    expect(await catalogSnapshot(database.db, [S])).toContainEqual(
+      expect.stringContaining('CREATE INDEX child_code_b ON ap.child USING btree (code, n)'),
+    );
   });
 });
 
@@ -235,7 +243,11 @@ describe('bad input: one line on stderr, exit 2', () => {
   async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} }, { write: (s: string) => (stderr += s) });
+    const code = await runCli(
+      args,
+      { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
+      { write: (s: string) => (stderr += s) },
+    );
     return { code, stdout, stderr };
   }
   const cases: [string, () => string[], RegExp][] = [

@@ -103,7 +103,12 @@ test('apply and rollback under write load: no write fails, none waits past the l
   expect(up.text()).toMatch(/gave up waiting for a lock after 400 ms/);
   // The four fixed, plus the statistics-based hints on the dropped indexes, which go with them.
   expect(up.text()).toMatch(/Re-audit: \d+ findings gone, 0 new/);
-  for (const gone of ['duplicate-index (critical) load.items_id_n_2', 'duplicate-index (critical) load.items_k_copy', 'redundant-index (medium) load.items_k', 'unindexed-foreign-key (medium) load.refs_item_id_fkey']) {
+  for (const gone of [
+    'duplicate-index (critical) load.items_id_n_2',
+    'duplicate-index (critical) load.items_k_copy',
+    'redundant-index (medium) load.items_k',
+    'unindexed-foreign-key (medium) load.refs_item_id_fkey',
+  ]) {
     expect(up.text()).toContain(`gone: ${gone}`);
   }
   console.log(`writes: ${stats.writes}, slowest: ${Math.round(stats.maxMs)} ms`);

@@ -53,16 +53,24 @@ afterAll(async () => {
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env, cwd }, { write: (s: string) => (stderr += s) });
+  const code = await runCli(
+    args,
+    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env, cwd },
+    { write: (s: string) => (stderr += s) },
+  );
   return { code, stdout, stderr };
 }
 
 describe('replicas', () => {
   test('an index scanned only on a replica is not unused; the evidence shows every node', async () => {
-    const result = await auditPostgres(primary.db, { kind: 'postgres', name: 'primary' }, {
-      rules: [unusedIndex],
-      replicas: [{ name: nodeName(replica.url!), db: replica.db }],
-    });
+    const result = await auditPostgres(
+      primary.db,
+      { kind: 'postgres', name: 'primary' },
+      {
+        rules: [unusedIndex],
+        replicas: [{ name: nodeName(replica.url!), db: replica.db }],
+      },
+    );
     expect(result.findings.map((f) => f.index)).toEqual(['orders_status_idx']);
     expect(result.findings[0]!.message).toMatch(/has not been scanned since the statistics began on any of 2 nodes/);
     expect(result.findings[0]!.evidence.nodes).toEqual([
@@ -85,10 +93,14 @@ describe('replicas', () => {
     try {
       await young.exec(SCHEMA);
       await young.db.query('SELECT pg_stat_reset()');
-      const result = await auditPostgres(primary.db, { kind: 'postgres', name: 'primary' }, {
-        rules: [unusedIndex],
-        replicas: [{ name: 'young', db: young.db }],
-      });
+      const result = await auditPostgres(
+        primary.db,
+        { kind: 'postgres', name: 'primary' },
+        {
+          rules: [unusedIndex],
+          replicas: [{ name: 'young', db: young.db }],
+        },
+      );
       const status = result.findings.find((f) => f.index === 'orders_status_idx')!;
       expect(status.severity).toBe('low');
       expect(status.message).toMatch(/Statistics on young were reset less than an hour ago/);
@@ -102,7 +114,10 @@ describe('replicas', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('pw-s3cret');
-    const report = JSON.parse(run.stdout) as { findings: { rule: string; index?: string; evidence: { nodes: { node: string }[] } }[]; summary: { statistics: { nodes: { node: string }[] } } };
+    const report = JSON.parse(run.stdout) as {
+      findings: { rule: string; index?: string; evidence: { nodes: { node: string }[] } }[];
+      summary: { statistics: { nodes: { node: string }[] } };
+    };
     const unused = report.findings.filter((f) => f.rule === 'unused-index');
     expect(unused.map((f) => f.index)).toEqual(['orders_status_idx']);
     expect(unused[0]!.evidence.nodes.map((n) => n.node)).toEqual([nodeName(primary.url!), nodeName(replica.url!)]);
@@ -147,7 +162,9 @@ describe('configuration file', () => {
       summary: { byRule: Record<string, number>; findings: number };
       tables: { table: string; type: string; source: string }[];
     };
-    expect(report.suppressed).toEqual([{ finding: expect.objectContaining({ rule: 'unused-index', index: 'orders_status_idx' }), reason: 'used by the month-end report' }]);
+    expect(report.suppressed).toEqual([
+      { finding: expect.objectContaining({ rule: 'unused-index', index: 'orders_status_idx' }), reason: 'used by the month-end report' },
+    ]);
     expect(report.summary.byRule['unused-index']).toBeUndefined();
     expect(report.summary.findings).toBe(report.findings.length);
     expect(report.tables.find((t) => t.table === 'orders')).toMatchObject({ type: 'transaction', source: 'config' });
@@ -159,7 +176,9 @@ describe('configuration file', () => {
     const text = await cli(['audit', primary.url!, '--fail-on', 'none'], env, configDir);
     expect(text.stdout).toMatch(/Silenced\n {2}- unused-index public\.orders › orders_status_idx \(medium\): used by the month-end report/);
     const markdown = await cli(['audit', primary.url!, '--format', 'markdown', '--fail-on', 'none'], env, configDir);
-    expect(markdown.stdout).toMatch(/## Silenced[\s\S]*\| `unused-index` \| public\.orders › orders_status_idx \| medium \| used by the month-end report \|/);
+    expect(markdown.stdout).toMatch(
+      /## Silenced[\s\S]*\| `unused-index` \| public\.orders › orders_status_idx \| medium \| used by the month-end report \|/,
+    );
   });
 
   test('without the configuration the same finding fails the audit at --fail-on medium', async () => {
@@ -171,7 +190,10 @@ describe('configuration file', () => {
     const configDir = await mkdtemp(join(tmpdir(), 'dbdoctor-config-fix-'));
     await writeFile(
       join(configDir, 'dbdoctor.config.json'),
-      JSON.stringify({ ignore: [{ rule: 'unused-index', index: 'orders_status_idx', reason: 'month-end report' }], replicas: ['${REPLICA_URL}'] }),
+      JSON.stringify({
+        ignore: [{ rule: 'unused-index', index: 'orders_status_idx', reason: 'month-end report' }],
+        replicas: ['${REPLICA_URL}'],
+      }),
     );
     const upSql = async (cwd: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string> => {
       const out = await mkdtemp(join(tmpdir(), 'dbdoctor-fix-out-'));

@@ -18,7 +18,10 @@ function finding(extra: Partial<Finding>): Finding {
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof Error)) throw new Error('expected an error');
   return error;
 }
@@ -48,7 +51,10 @@ describe('loading', () => {
 
   test('YAML, by extension, given with --config', async () => {
     const file = join(dir, 'custom.yml');
-    await writeFile(file, 'tables:\n  public.audit_log: log\nignore:\n  - rule: table-without-primary-key\n    table: staging\n    reason: bulk-loaded and truncated nightly\n');
+    await writeFile(
+      file,
+      'tables:\n  public.audit_log: log\nignore:\n  - rule: table-without-primary-key\n    table: staging\n    reason: bulk-loaded and truncated nightly\n',
+    );
     const loaded = await loadConfig('custom.yml', dir);
     expect(loaded?.config.ignore?.[0]).toMatchObject({ rule: 'table-without-primary-key', reason: 'bulk-loaded and truncated nightly' });
   });

@@ -79,7 +79,10 @@ export async function startServer(binDir: string): Promise<ThrowawayServer> {
   const user = serverUser();
   if (user) chownSync(dataDir, user.uid, user.gid);
   const asUser = user ?? {};
-  execFileSync(join(binDir, 'initdb'), ['-D', join(dataDir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], { ...asUser, stdio: 'pipe' });
+  execFileSync(join(binDir, 'initdb'), ['-D', join(dataDir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'], {
+    ...asUser,
+    stdio: 'pipe',
+  });
   const port = await freePort();
   let output = '';
   const child = spawn(

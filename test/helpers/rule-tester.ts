@@ -208,7 +208,14 @@ function assign(actual: readonly Finding[], expected: readonly ExpectedFinding[]
 }
 
 function assertMatches(actual: readonly Finding[], expected: readonly ExpectedFinding[]): void {
-  const ok = actual.length === expected.length && assign(actual, expected, actual.map(() => false), 0);
+  const ok =
+    actual.length === expected.length &&
+    assign(
+      actual,
+      expected,
+      actual.map(() => false),
+      0,
+    );
   if (ok) return;
   const unmatched = expected.filter((e) => !actual.some((a) => matches(a, e)));
   expect.fail(
@@ -233,9 +240,13 @@ function checkShape(f: Finding, rule: Rule, schemas: readonly string[]): void {
   if (f.columns !== undefined) expect(Array.isArray(f.columns), `${where}: columns`).toBe(true);
   if (f.fix === undefined) return;
   const { up, down } = f.fix;
-  for (const [label, list] of [['up', up], ['down', down]] as const) {
+  for (const [label, list] of [
+    ['up', up],
+    ['down', down],
+  ] as const) {
     expect(Array.isArray(list), `${where}: fix.${label} is an array`).toBe(true);
-    for (const s of list) expect(typeof s === 'string' && s.trim().length > 0, `${where}: fix.${label} statements are non-empty strings`).toBe(true);
+    for (const s of list)
+      expect(typeof s === 'string' && s.trim().length > 0, `${where}: fix.${label} statements are non-empty strings`).toBe(true);
   }
   expect(up.length, `${where}: fix.up is not empty`).toBeGreaterThan(0);
   if ([...up, ...down].some((s) => /\bCONCURRENTLY\b/i.test(s))) {

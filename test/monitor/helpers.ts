@@ -52,7 +52,8 @@ export class FakeMeter implements MeterLike {
   /** Runs the observable callbacks, as an SDK's collection would. */
   collect(): Array<{ name: string; value: number; attributes: Attributes }> {
     const out: Array<{ name: string; value: number; attributes: Attributes }> = [];
-    for (const cb of this.callbacks) cb({ observe: (o, value, attributes = {}) => out.push({ name: this.observables.get(o) ?? '?', value, attributes }) });
+    for (const cb of this.callbacks)
+      cb({ observe: (o, value, attributes = {}) => out.push({ name: this.observables.get(o) ?? '?', value, attributes }) });
     return out;
   }
 

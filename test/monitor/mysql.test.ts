@@ -7,7 +7,12 @@ import { FakeMeter, memoryLogger, sample } from './helpers.js';
 
 const SERVER = new URL(process.env.DBDOCTOR_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/test');
 const database = `dbdoctor_test_${process.pid}_${Date.now()}`;
-const connection = { host: SERVER.hostname, port: Number(SERVER.port || 3306), user: decodeURIComponent(SERVER.username) || 'root', password: decodeURIComponent(SERVER.password) };
+const connection = {
+  host: SERVER.hostname,
+  port: Number(SERVER.port || 3306),
+  user: decodeURIComponent(SERVER.username) || 'root',
+  password: decodeURIComponent(SERVER.password),
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let admin: mysqlPromise.Connection;
@@ -52,7 +57,9 @@ describe('monitorPool on mysql2 (MariaDB server)', () => {
     // 4 × SELECT 1, the checked-out SELECT, and the CREATE TABLE in beforeAll is not a SELECT.
     expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT' })).toBe(5);
     expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'INSERT' })).toBe(1);
-    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT', error_type: 'ER_NO_SUCH_TABLE' })).toBe(1);
+    expect(
+      sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT', error_type: 'ER_NO_SUCH_TABLE' }),
+    ).toBe(1);
     expect(sample(text, 'db_client_connection_use_time_seconds_count', { pool_name: 'maria' })).toBe(8);
     expect(meter.count('db.client.operation.duration')).toBe(8);
   });
@@ -65,7 +72,7 @@ describe('monitorPool on mysql2 (MariaDB server)', () => {
   });
 
   test('logs a slow query without its literals', async () => {
-    await pool.query("SELECT SLEEP(0.3), 'alice@example.com', \"double-quoted-secret\"");
+    await pool.query('SELECT SLEEP(0.3), \'alice@example.com\', "double-quoted-secret"');
     const slow = logger.events.filter((e) => e.kind === 'slow-query');
     expect(slow).toHaveLength(1);
     const event = slow[0];

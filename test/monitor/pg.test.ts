@@ -46,7 +46,9 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     const base = { pool_name: 'test', db_system_name: 'postgresql' };
     expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT' })).toBe(7);
     expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'INSERT' })).toBe(1);
-    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT', error_type: '42P01' })).toBe(1);
+    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT', error_type: '42P01' })).toBe(
+      1,
+    );
     expect(sample(text, 'db_client_operation_errors_total', { pool_name: 'test', error_type: '42P01' })).toBe(1);
     expect(sample(text, 'db_client_operation_duration_seconds_bucket', { ...base, db_operation_name: 'SELECT', le: '+Inf' })).toBe(7);
     expect(sample(text, 'db_client_connection_wait_time_seconds_count', { pool_name: 'test' })).toBe(stats.acquisitions);
@@ -54,7 +56,11 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     // 7 pool.query calls and one explicit checkout that ran two queries.
     expect(stats.acquisitions).toBe(8);
     expect(meter.count('db.client.operation.duration')).toBe(9);
-    expect(meter.recorded.find((r) => r.name === 'db.client.operation.duration' && r.attributes['error.type'] === '42P01')?.attributes['db.system.name']).toBe('postgresql');
+    expect(
+      meter.recorded.find((r) => r.name === 'db.client.operation.duration' && r.attributes['error.type'] === '42P01')?.attributes[
+        'db.system.name'
+      ],
+    ).toBe('postgresql');
   });
 
   test('logs a slow query, normalized, with rows and pool state, and never its data', async () => {
@@ -84,7 +90,11 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     const during = await registry.metrics();
     expect(sample(during, 'db_client_connection_pending_requests', { pool_name: 'test' })).toBe(1);
     expect(sample(during, 'db_client_connection_count', { pool_name: 'test', state: 'used' })).toBe(2);
-    expect(meter.collect()).toContainEqual({ name: 'db.client.connection.pending_requests', value: 1, attributes: { 'db.client.connection.pool.name': 'test' } });
+    expect(meter.collect()).toContainEqual({
+      name: 'db.client.connection.pending_requests',
+      value: 1,
+      attributes: { 'db.client.connection.pool.name': 'test' },
+    });
     await expect(third).rejects.toThrow(/timeout/);
     expect(monitor.stats().timeouts).toBe(1);
     expect(sample(await registry.metrics(), 'db_client_connection_timeouts_total', { pool_name: 'test' })).toBe(1);

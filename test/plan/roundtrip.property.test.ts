@@ -50,7 +50,10 @@ test(`round trip: audit, up, re-audit, down restores the catalog (${RUNS} random
         const invalidBefore = await invalidIndexes(db, scope);
 
         const audit0 = await auditPostgres(db, info, { schemas: scope });
-        const plan = await planMigration(selectFindings(audit0.findings), audit0.model, { target: { name: 'roundtrip', database: null, serverVersion: '' }, schemas: scope });
+        const plan = await planMigration(selectFindings(audit0.findings), audit0.model, {
+          target: { name: 'roundtrip', database: null, serverVersion: '' },
+          schemas: scope,
+        });
         for (const step of plan.steps) rulesSeen.add(step.finding.rule);
 
         await applySteps(db, plan.steps, { source: 'property test', target: 'roundtrip' }, engine);
@@ -59,7 +62,9 @@ test(`round trip: audit, up, re-audit, down restores the catalog (${RUNS} random
         const after = new Set(audit1.findings.map(findingKey));
         for (const step of plan.steps) expect(after.has(findingKey(step.finding)), `still reported after up: ${step.id}`).toBe(false);
         expect(diffFindings(audit0.findings, audit1.findings).appeared.filter((f) => f.severity === 'critical')).toEqual([]);
-        expect(await invalidIndexes(db, scope)).toEqual(invalidBefore.filter((name) => !plan.steps.some((s) => `${s.finding.schema}.${s.finding.index}` === name)));
+        expect(await invalidIndexes(db, scope)).toEqual(
+          invalidBefore.filter((name) => !plan.steps.some((s) => `${s.finding.schema}.${s.finding.index}` === name)),
+        );
 
         if (plan.steps.length > 0) await rollbackLatest(db, engine);
         expect(await catalogSnapshot(db, scope)).toEqual(before);

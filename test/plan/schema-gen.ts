@@ -9,7 +9,20 @@ import fc from 'fast-check';
 import { quoteIdent, quoteLiteral, quoteQualified, truncateIdentifier } from '../../src/sql/quote.js';
 import { NASTY_IDENTIFIERS } from './support.js';
 
-export const INDEX_KINDS = ['plain', 'multi', 'desc', 'expression', 'opclass', 'collation', 'include', 'partial', 'unique', 'hash', 'brin', 'fillfactor'] as const;
+export const INDEX_KINDS = [
+  'plain',
+  'multi',
+  'desc',
+  'expression',
+  'opclass',
+  'collation',
+  'include',
+  'partial',
+  'unique',
+  'hash',
+  'brin',
+  'fillfactor',
+] as const;
 export type IndexKind = (typeof INDEX_KINDS)[number];
 
 export interface IndexSpec {
@@ -125,9 +138,13 @@ export function renderSchema(spec: SchemaSpec, run: number): { schema: string; s
       const p2 = names.take(`${NASTY_IDENTIFIERS[t.name]!} p2`);
       out.push({ sql: `CREATE TABLE ${quoteQualified(schema, p1)} PARTITION OF ${q} FOR VALUES FROM (0) TO (1000)` });
       if (t.nested) {
-        out.push({ sql: `CREATE TABLE ${quoteQualified(schema, p2)} PARTITION OF ${q} FOR VALUES FROM (1000) TO (2000) PARTITION BY RANGE (${c0})` });
+        out.push({
+          sql: `CREATE TABLE ${quoteQualified(schema, p2)} PARTITION OF ${q} FOR VALUES FROM (1000) TO (2000) PARTITION BY RANGE (${c0})`,
+        });
         const p21 = names.take(`${NASTY_IDENTIFIERS[t.name]!} p21`);
-        out.push({ sql: `CREATE TABLE ${quoteQualified(schema, p21)} PARTITION OF ${quoteQualified(schema, p2)} FOR VALUES FROM (1000) TO (2000)` });
+        out.push({
+          sql: `CREATE TABLE ${quoteQualified(schema, p21)} PARTITION OF ${quoteQualified(schema, p2)} FOR VALUES FROM (1000) TO (2000)`,
+        });
       } else {
         out.push({ sql: `CREATE TABLE ${quoteQualified(schema, p2)} PARTITION OF ${q} FOR VALUES FROM (1000) TO (2000)` });
       }
@@ -135,7 +152,9 @@ export function renderSchema(spec: SchemaSpec, run: number): { schema: string; s
     } else {
       out.push({ sql: `CREATE TABLE ${q} (${columns}, PRIMARY KEY (${c0}))` });
       names.reserve(truncateIdentifier(`${table}_pkey`));
-      out.push({ sql: `INSERT INTO ${q} SELECT g, ${ti === 0 ? 'g % 7' : '1 + g % 20'}, 'v' || (g % 5), 'w' || g, g % 3 FROM generate_series(1, 20) g` });
+      out.push({
+        sql: `INSERT INTO ${q} SELECT g, ${ti === 0 ? 'g % 7' : '1 + g % 20'}, 'v' || (g % 5), 'w' || g, g % 3 FROM generate_series(1, 20) g`,
+      });
     }
     const concurrently = partitioned ? '' : 'CONCURRENTLY ';
     const create = (name: string, body: string, unique = false): SetupStatement => ({
@@ -151,7 +170,10 @@ export function renderSchema(spec: SchemaSpec, run: number): { schema: string; s
         opclass: { body: `(${c2} text_pattern_ops)`, wider: `(${c2} text_pattern_ops, ${c4})` },
         collation: { body: `(${c3} COLLATE "C")`, wider: `(${c3} COLLATE "C", ${c1})` },
         include: { body: `(${c1}) INCLUDE (${c2})`, wider: `(${c1}, ${c4}) INCLUDE (${c2})` },
-        partial: { body: `(${c4}) WHERE ${c4} > 0 AND ${c2} <> 'a WHERE b'`, wider: `(${c4}, ${c1}) WHERE ${c4} > 0 AND ${c2} <> 'a WHERE b'` },
+        partial: {
+          body: `(${c4}) WHERE ${c4} > 0 AND ${c2} <> 'a WHERE b'`,
+          wider: `(${c4}, ${c1}) WHERE ${c4} > 0 AND ${c2} <> 'a WHERE b'`,
+        },
         unique: { body: `(${c0}, ${c3})`, unique: true },
         hash: { body: `USING hash (${c2})` },
         brin: { body: `USING brin (${c4})` },
@@ -168,7 +190,9 @@ export function renderSchema(spec: SchemaSpec, run: number): { schema: string; s
       const k1 = names.take(`${NASTY_IDENTIFIERS[t.name]!} k1`);
       const k2 = names.take(`${NASTY_IDENTIFIERS[t.name]!} k2`);
       out.push({ sql: `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(k1)} UNIQUE (${c0}, ${c1})` });
-      out.push({ sql: `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(k2)} UNIQUE (${c0}, ${c1})${t.duplicateConstraint.deferrable ? ' DEFERRABLE INITIALLY DEFERRED' : ''}` });
+      out.push({
+        sql: `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(k2)} UNIQUE (${c0}, ${c1})${t.duplicateConstraint.deferrable ? ' DEFERRABLE INITIALLY DEFERRED' : ''}`,
+      });
     }
     if (t.indexDuplicatingConstraint && !partitioned) {
       const k = names.take(`${NASTY_IDENTIFIERS[t.name]!} uk`);
@@ -176,7 +200,9 @@ export function renderSchema(spec: SchemaSpec, run: number): { schema: string; s
       out.push(create(names.take(`${NASTY_IDENTIFIERS[t.name]!} uk copy`), `(${c3})`, true));
     }
     if (t.foreignKey && ti > 0 && !partitioned) {
-      out.push({ sql: `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(names.take(`${NASTY_IDENTIFIERS[t.name]!} fk`))} FOREIGN KEY (${c1}) REFERENCES ${first.table} (${first.key})` });
+      out.push({
+        sql: `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(names.take(`${NASTY_IDENTIFIERS[t.name]!} fk`))} FOREIGN KEY (${c1}) REFERENCES ${first.table} (${first.key})`,
+      });
     }
     if (t.invalidIndex && !partitioned) {
       out.push({ ...create(names.take(`${NASTY_IDENTIFIERS[t.name]!} broken`), `(${c4})`, true), fails: true });

@@ -36,7 +36,11 @@ const fkFinding: Finding = {
   message: 'no index',
   help: 'create one',
   evidence: {},
-  fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_p_idx ON public.c (p)'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_p_idx'], transactional: false },
+  fix: {
+    up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_p_idx ON public.c (p)'],
+    down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_p_idx'],
+    transactional: false,
+  },
 };
 
 describe('planMigration', () => {
@@ -45,7 +49,19 @@ describe('planMigration', () => {
     expect(plan.steps.map((s) => s.summary)).toEqual(['create index public.c_p_idx on public.c (p)', 'drop index public.a']);
     expect(plan.steps[0]!.action).toEqual({
       kind: 'create-index',
-      specs: [{ schema: 'public', table: 'c', name: 'c_p_idx', unique: false, method: 'btree', columns: ['p'], only: false, concurrently: true, ifNotExists: true }],
+      specs: [
+        {
+          schema: 'public',
+          table: 'c',
+          name: 'c_p_idx',
+          unique: false,
+          method: 'btree',
+          columns: ['p'],
+          only: false,
+          concurrently: true,
+          ifNotExists: true,
+        },
+      ],
     });
     expect(plan.steps[1]!.action).toEqual({ kind: 'drop-index', index: a, attached: [] });
     expect(plan.steps[1]!.up).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS public.a']);
@@ -53,40 +69,66 @@ describe('planMigration', () => {
     expect(plan.settings).toEqual({ lockTimeoutMs: 5000, statementTimeoutMs: 0 });
   });
 
-  test('a foreign key that another step\'s new index serves gets no index of its own; a name is created once', async () => {
+  test("a foreign key that another step's new index serves gets no index of its own; a name is created once", async () => {
     const missing: Finding = {
       ...fkFinding,
       rule: 'missing-index',
       constraint: undefined,
       index: 'c_p_q_idx',
       columns: ['p', 'q'],
-      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_p_q_idx ON public.c (p, q)'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_p_q_idx'], transactional: false },
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_p_q_idx ON public.c (p, q)'],
+        down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_p_q_idx'],
+        transactional: false,
+      },
     };
     const partial: Finding = {
       ...missing,
       index: 'c_q_idx',
       columns: ['q'],
-      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q) WHERE q > 0'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx'], transactional: false },
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q) WHERE q > 0'],
+        down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx'],
+        transactional: false,
+      },
     };
-    const sameName: Finding = { ...partial, fix: { ...partial.fix!, up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q)'] } };
+    const sameName: Finding = {
+      ...partial,
+      fix: { ...partial.fix!, up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx ON public.c (q)'] },
+    };
     const secondKey: Finding = { ...fkFinding, constraint: 'c_other_fk' };
     const qKey: Finding = {
       ...fkFinding,
       constraint: 'c_q_fk',
       columns: ['q'],
-      fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx1 ON public.c (q)'], down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx1'], transactional: false },
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS c_q_idx1 ON public.c (q)'],
+        down: ['DROP INDEX CONCURRENTLY IF EXISTS public.c_q_idx1'],
+        transactional: false,
+      },
     };
     const plan = await planMigration([fkFinding, qKey, missing, partial, sameName, secondKey], model([]), { target });
-    expect(plan.steps.map((s) => s.id)).toEqual(['missing-index:public.c_p_q_idx', 'missing-index:public.c_q_idx', 'unindexed-foreign-key:public.c_q_idx1']);
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'missing-index:public.c_p_q_idx',
+      'missing-index:public.c_q_idx',
+      'unindexed-foreign-key:public.c_q_idx1',
+    ]);
     expect(plan.skipped.map((s) => [s.finding.constraint ?? s.finding.index, s.reason])).toEqual([
-      ['c_q_idx', 'step missing-index:public.c_q_idx creates another index named public.c_q_idx: apply the plan, then audit again for a new name'],
+      [
+        'c_q_idx',
+        'step missing-index:public.c_q_idx creates another index named public.c_q_idx: apply the plan, then audit again for a new name',
+      ],
       ['c_fk', 'the index public.c_p_q_idx that missing-index creates serves this foreign key too'],
       ['c_other_fk', 'the index public.c_p_q_idx that missing-index creates serves this foreign key too'],
     ]);
   });
 
   test('an index is dropped once, and never after the index that covers it', async () => {
-    const plan = await planMigration([dropFinding(a, { coveredBy: 'b' }), dropFinding(a, { rule: 'redundant-index' }), dropFinding(b, { coveredBy: 'a' })], model([a, b]), { target });
+    const plan = await planMigration(
+      [dropFinding(a, { coveredBy: 'b' }), dropFinding(a, { rule: 'redundant-index' }), dropFinding(b, { coveredBy: 'a' })],
+      model([a, b]),
+      { target },
+    );
     expect(plan.steps.map((s) => s.id)).toEqual(['duplicate-index:public.a']);
     expect(plan.skipped.map((s) => s.reason)).toEqual([
       'public.a is already dropped by step duplicate-index:public.a',
@@ -102,8 +144,18 @@ describe('planMigration', () => {
   });
 
   test('unsafe drops are skipped with the reason', async () => {
-    const referenced = fakeIndex({ name: 'r', definition: 'CREATE UNIQUE INDEX r ON public.t USING btree (x)', unique: true, referencedByForeignKeys: [{ schema: 'public', name: 'child_fk' }] });
-    const replica = fakeIndex({ name: 'ri', definition: 'CREATE UNIQUE INDEX ri ON public.t USING btree (x)', unique: true, replicaIdentity: true });
+    const referenced = fakeIndex({
+      name: 'r',
+      definition: 'CREATE UNIQUE INDEX r ON public.t USING btree (x)',
+      unique: true,
+      referencedByForeignKeys: [{ schema: 'public', name: 'child_fk' }],
+    });
+    const replica = fakeIndex({
+      name: 'ri',
+      definition: 'CREATE UNIQUE INDEX ri ON public.t USING btree (x)',
+      unique: true,
+      replicaIdentity: true,
+    });
     const partitionedConstraint = fakeIndex({
       name: 'pk2',
       table: 'p',
@@ -115,7 +167,11 @@ describe('planMigration', () => {
     expect(whyNotFixable(referenced)).toMatch(/foreign key child_fk references the table through it/);
     expect(whyNotFixable(replica)).toMatch(/REPLICA IDENTITY/);
     expect(whyNotFixable(partitionedConstraint)).toMatch(/partitioned table/);
-    const plan = await planMigration([dropFinding(referenced), dropFinding(replica), dropFinding(partitionedConstraint)], model([referenced, replica, partitionedConstraint]), { target });
+    const plan = await planMigration(
+      [dropFinding(referenced), dropFinding(replica), dropFinding(partitionedConstraint)],
+      model([referenced, replica, partitionedConstraint]),
+      { target },
+    );
     expect(plan.steps).toEqual([]);
     expect(plan.skipped).toHaveLength(3);
   });
@@ -130,12 +186,19 @@ describe('planMigration', () => {
     const plan = await planMigration([dropFinding(backed)], model([backed]), { target });
     expect(plan.steps[0]!.action.kind).toBe('drop-constraint');
     expect(plan.steps[0]!.up).toEqual(['ALTER TABLE public.t DROP CONSTRAINT IF EXISTS u2']);
-    expect(plan.steps[0]!.down).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u2 ON public.t USING btree (x)', 'ALTER TABLE public.t ADD CONSTRAINT u2 UNIQUE USING INDEX u2']);
+    expect(plan.steps[0]!.down).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u2 ON public.t USING btree (x)',
+      'ALTER TABLE public.t ADD CONSTRAINT u2 UNIQUE USING INDEX u2',
+    ]);
   });
 });
 
 describe('selectFindings', () => {
-  const findings = [dropFinding(a), { ...fkFinding }, dropFinding(fakeIndex({ name: 'j', schema: 'dbdoctor', table: 'dbdoctor_journal', definition: 'x' }))];
+  const findings = [
+    dropFinding(a),
+    { ...fkFinding },
+    dropFinding(fakeIndex({ name: 'j', schema: 'dbdoctor', table: 'dbdoctor_journal', definition: 'x' })),
+  ];
   test('filters by rule, severity and table (bare or schema-qualified); never the journal schema', () => {
     expect(selectFindings(findings)).toHaveLength(2);
     expect(selectFindings(findings, { rules: ['unindexed-foreign-key'] }).map((f) => f.rule)).toEqual(['unindexed-foreign-key']);

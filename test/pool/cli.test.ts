@@ -17,7 +17,11 @@ interface Run {
 async function cli(args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} }, { write: (s: string) => (stderr += s) });
+  const code = await runCli(
+    args,
+    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
+    { write: (s: string) => (stderr += s) },
+  );
   return { code, stdout, stderr };
 }
 
@@ -50,7 +54,8 @@ describe('dbdoctor pool: the seed case, offline', () => {
     expect(setting(report, 'pool_recycle')).toBe(3600);
     expect(setting(report, 'pool_pre_ping')).toBe(true);
     expect(rules(report)).toEqual(['pool-exceeds-server-limit:critical', 'pool-oversized:medium', 'pool-timeout-missing:low']);
-    for (const f of report.findings) expect(Object.keys(f).slice(0, 7)).toEqual(['rule', 'severity', 'schema', 'table', 'message', 'help', 'evidence']);
+    for (const f of report.findings)
+      expect(Object.keys(f).slice(0, 7)).toEqual(['rule', 'severity', 'schema', 'table', 'message', 'help', 'evidence']);
     expect(report.recommendation.arithmetic.join('\n')).toContain('26 × 60% = 15.6');
     expect(report.recommendation.snippet).toContain('pool_size=30,');
   });
@@ -78,7 +83,24 @@ describe('dbdoctor pool: the seed case, offline', () => {
 
 describe('dbdoctor pool: sizing', () => {
   test("Little's law, autoscaled instances and processes; no pool fits, so PgBouncer", async () => {
-    const { report } = await json(['--set', 'pool_size=20', '--set', 'max_overflow=10', '--instances', '4-12', '--processes', '4', '--rps', '2000', '--queries-per-request', '3', '--query-ms', '20', '--max-connections', '200']);
+    const { report } = await json([
+      '--set',
+      'pool_size=20',
+      '--set',
+      'max_overflow=10',
+      '--instances',
+      '4-12',
+      '--processes',
+      '4',
+      '--rps',
+      '2000',
+      '--queries-per-request',
+      '3',
+      '--query-ms',
+      '20',
+      '--max-connections',
+      '200',
+    ]);
     expect(report.recommendation.needed?.inFlight).toBe(120);
     // 120 ÷ (4 × 4) = 7.5 → 8 per process; the budget is (197 − 0) ÷ 48 = 4.
     expect(report.recommendation.needed?.perProcess).toBe(8);
@@ -90,7 +112,7 @@ describe('dbdoctor pool: sizing', () => {
 
   test('an undersized node-postgres pool with no acquire timeout', async () => {
     const file = join(dir, 'db.js');
-    await writeFile(file, "export const pool = new Pool({ max: 5, idleTimeoutMillis: 10000 });\n");
+    await writeFile(file, 'export const pool = new Pool({ max: 5, idleTimeoutMillis: 10000 });\n');
     const { report } = await json(['--from', file, '--concurrency', '20', '--cores', '8']);
     expect(report.inputs.driver).toBe('node-postgres');
     expect(rules(report)).toEqual(['pool-undersized:critical', 'pool-timeout-missing:medium', 'pool-recycle-missing:low']);
@@ -100,7 +122,24 @@ describe('dbdoctor pool: sizing', () => {
   });
 
   test('an oversized pool cites the cores-based ceiling', async () => {
-    const { report } = await json(['--set', 'pool_size=100', '--set', 'max_overflow=0', '--set', 'pool_timeout=10', '--set', 'pool_recycle=1800', '--set', 'pool_pre_ping=true', '--concurrency', '2', '--cores', '4', '--max-connections', '500']);
+    const { report } = await json([
+      '--set',
+      'pool_size=100',
+      '--set',
+      'max_overflow=0',
+      '--set',
+      'pool_timeout=10',
+      '--set',
+      'pool_recycle=1800',
+      '--set',
+      'pool_pre_ping=true',
+      '--concurrency',
+      '2',
+      '--cores',
+      '4',
+      '--max-connections',
+      '500',
+    ]);
     expect(rules(report)).toEqual(['pool-oversized:medium']);
     expect(report.findings[0]?.message).toContain('2 × 4 + 1 = 9');
   });
@@ -109,7 +148,10 @@ describe('dbdoctor pool: sizing', () => {
 describe('dbdoctor pool: config file', () => {
   test('a JSON config with a "pool" section; flags override it', async () => {
     const file = join(dir, 'dbdoctor.json');
-    await writeFile(file, JSON.stringify({ pool: { from: SEED_CURRENT, instances: '1-3', processes: 2, concurrency: '26x60%', maxConnections: 400 } }));
+    await writeFile(
+      file,
+      JSON.stringify({ pool: { from: SEED_CURRENT, instances: '1-3', processes: 2, concurrency: '26x60%', maxConnections: 400 } }),
+    );
     const { report } = await json(['--config', file, '--processes', '1']);
     expect(report.inputs.deployment).toEqual({ instances: { min: 1, max: 3 }, processes: 1, otherConnections: 0 });
     expect(report.server).toMatchObject({ source: 'flags', maxConnections: 400 });

@@ -52,7 +52,9 @@ engine = sqlalchemy.create_engine(
 describe('pool settings from application code', () => {
   test('node-postgres Pool options in TypeScript, with arithmetic and env expressions', async () => {
     const file = join(dir, 'db.ts');
-    await writeFile(file, `import { Pool } from 'pg';
+    await writeFile(
+      file,
+      `import { Pool } from 'pg';
 // new Pool({ max: 99 }) in a comment
 export const pool = new Pool({
   connectionString: process.env.DATABASE_URL,
@@ -60,7 +62,8 @@ export const pool = new Pool({
   idleTimeoutMillis: 30 * 1000,
   ssl: { rejectUnauthorized: false },
 });
-`);
+`,
+    );
     const settings = await readSettingsFile(file);
     expect(settings.driver).toBe('node-postgres');
     expect(settings.source).toMatchObject({ kind: 'javascript', line: 3, what: 'Pool({...})' });

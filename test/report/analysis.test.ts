@@ -30,7 +30,10 @@ const overIndexed: Finding = {
   help: 'Drop two of them.',
   evidence: {},
   fix: {
-    up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx', 'DROP INDEX CONCURRENTLY IF EXISTS "public"."orders_user_id_created_at_idx"'],
+    up: [
+      'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
+      'DROP INDEX CONCURRENTLY IF EXISTS "public"."orders_user_id_created_at_idx"',
+    ],
     down: [],
   },
 };
@@ -39,14 +42,26 @@ describe('fix statements', () => {
   test('drops are read from every DROP INDEX, quoted or not, schema or not', () => {
     expect(droppedIndexNames(overIndexed)).toEqual(['orders_user_id_idx', 'orders_user_id_created_at_idx']);
     expect(droppedIndexNames({ ...overIndexed, fix: { up: ['DROP INDEX "we.ird""name"'], down: [] } })).toEqual(['we.ird"name']);
-    expect(droppedIndexNames({ ...overIndexed, index: 'users_email_key', fix: { up: ['ALTER TABLE public.users DROP CONSTRAINT users_email_key'], down: [] } })).toEqual(['users_email_key']);
+    expect(
+      droppedIndexNames({
+        ...overIndexed,
+        index: 'users_email_key',
+        fix: { up: ['ALTER TABLE public.users DROP CONSTRAINT users_email_key'], down: [] },
+      }),
+    ).toEqual(['users_email_key']);
     expect(droppedIndexNames({ ...overIndexed, fix: { up: ['CREATE INDEX x ON t (a)'], down: [] } })).toEqual([]);
   });
 
   test('creates are read with their name and keys', () => {
     const [fk] = makeFindings().filter((f) => f.rule === 'unindexed-foreign-key');
     expect(createdIndexes(fk!).map((c) => [c.name, c.keys])).toEqual([['orders_product_id_idx', 'product_id']]);
-    const partial = { ...fk!, fix: { up: ['CREATE INDEX CONCURRENTLY "Odd Name" ON public.orders USING btree (lower((email)::text), id) WHERE (status = \'x\')'], down: [] } };
+    const partial = {
+      ...fk!,
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY "Odd Name" ON public.orders USING btree (lower((email)::text), id) WHERE (status = \'x\')'],
+        down: [],
+      },
+    };
     expect(createdIndexes(partial).map((c) => [c.name, c.keys])).toEqual([['Odd Name', 'lower((email)::text), id']]);
   });
 });
@@ -89,10 +104,23 @@ describe('savings', () => {
     const savings = estimateSavings(tableStrategies(makeRichResult()));
     const users = savings.tables.find((t) => t.table === 'users')!;
     // idx_users_email: 1,258,291 bytes; 100 inserts + (50 - 20 HOT) updates, deletes write no index entry.
-    expect(users).toMatchObject({ droppedIndexes: 1, droppedBytes: 1_258_291, indexWritesPerInsertBefore: 3, indexWritesPerInsertAfter: 2, indexWritesSinceReset: 130 });
+    expect(users).toMatchObject({
+      droppedIndexes: 1,
+      droppedBytes: 1_258_291,
+      indexWritesPerInsertBefore: 3,
+      indexWritesPerInsertAfter: 2,
+      indexWritesSinceReset: 130,
+    });
     const orders = savings.tables.find((t) => t.table === 'orders')!;
     // One dropped, one created: per insert 3 → 3; 1,000 inserts, all updates HOT.
-    expect(orders).toMatchObject({ droppedIndexes: 1, createdIndexes: 1, droppedBytes: 8192, indexWritesPerInsertBefore: 3, indexWritesPerInsertAfter: 3, indexWritesSinceReset: 1000 });
+    expect(orders).toMatchObject({
+      droppedIndexes: 1,
+      createdIndexes: 1,
+      droppedBytes: 8192,
+      indexWritesPerInsertBefore: 3,
+      indexWritesPerInsertAfter: 3,
+      indexWritesSinceReset: 1000,
+    });
     expect(savings.droppedBytes).toBe(1_258_291 + 8192);
     expect(savings.indexWritesSinceReset).toBe(1130);
     expect(savings.tables.some((t) => t.table.includes('odd'))).toBe(false);
@@ -124,8 +152,14 @@ describe('success criteria', () => {
 
   test('an invalid index in the model fails the box even without a finding', () => {
     const result = makeRichResult({ findings: [] });
-    const model = { ...result.model, indexes: result.model.indexes.map((i) => (i.name === 'orders_user_id_idx' ? { ...i, valid: false } : i)) };
-    expect(check(successCriteria({ ...result, model }), 'no-invalid-indexes')).toMatchObject({ status: 'fail', detail: '1 invalid index: orders.orders_user_id_idx' });
+    const model = {
+      ...result.model,
+      indexes: result.model.indexes.map((i) => (i.name === 'orders_user_id_idx' ? { ...i, valid: false } : i)),
+    };
+    expect(check(successCriteria({ ...result, model }), 'no-invalid-indexes')).toMatchObject({
+      status: 'fail',
+      detail: '1 invalid index: orders.orders_user_id_idx',
+    });
   });
 
   test('a table without a primary key, a log table flagged over-indexed', () => {
@@ -138,12 +172,26 @@ describe('success criteria', () => {
 
   test('monitoring from settings and extensions', () => {
     const ready = successCriteria(makeRichResult());
-    expect(['pg-stat-statements', 'slow-query-log', 'track-io-timing', 'index-usage-statistics'].map((id) => check(ready, id).status)).toEqual(['pass', 'pass', 'pass', 'pass']);
-    const bare = successCriteria(makeRichResult({ settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' }, extensions: [] }));
-    expect(['pg-stat-statements', 'slow-query-log', 'track-io-timing'].map((id) => check(bare, id).status)).toEqual(['fail', 'fail', 'fail']);
+    expect(
+      ['pg-stat-statements', 'slow-query-log', 'track-io-timing', 'index-usage-statistics'].map((id) => check(ready, id).status),
+    ).toEqual(['pass', 'pass', 'pass', 'pass']);
+    const bare = successCriteria(
+      makeRichResult({
+        settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' },
+        extensions: [],
+      }),
+    );
+    expect(['pg-stat-statements', 'slow-query-log', 'track-io-timing'].map((id) => check(bare, id).status)).toEqual([
+      'fail',
+      'fail',
+      'fail',
+    ]);
     expect(check(bare, 'pg-stat-statements').detail).toMatch(/not installed .* and not in shared_preload_libraries/);
     const preloadedOnly = successCriteria(makeRichResult({ settings: { shared_preload_libraries: 'pg_stat_statements' }, extensions: [] }));
-    expect(check(preloadedOnly, 'pg-stat-statements')).toMatchObject({ status: 'fail', detail: expect.stringContaining('CREATE EXTENSION pg_stat_statements was not run') });
+    expect(check(preloadedOnly, 'pg-stat-statements')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('CREATE EXTENSION pg_stat_statements was not run'),
+    });
     const notLoaded = successCriteria(makeRichResult({ settings: { shared_preload_libraries: 'auto_explain' } }));
     expect(check(notLoaded, 'pg-stat-statements').detail).toContain('not in shared_preload_libraries');
     const unreadable = successCriteria(makeRichResult({ settings: {}, extensions: [] }));
@@ -187,7 +235,11 @@ describe('next steps', () => {
 
   test('unmet monitoring criteria become steps after the rules of their priority; findings without a fix get no command', () => {
     const manual: Finding = { ...overIndexed, rule: 'partition-candidate', severity: 'low', fix: undefined };
-    const result = makeRichResult({ findings: [manual, ...makeFindings()], settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' }, extensions: [] });
+    const result = makeRichResult({
+      findings: [manual, ...makeFindings()],
+      settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' },
+      extensions: [],
+    });
     const steps = nextSteps(result, successCriteria(result));
     expect(steps.map((s) => s.rule ?? s.title.split(' ').slice(0, 3).join(' '))).toEqual([
       'duplicate-index',
@@ -219,7 +271,17 @@ test('analyze ties it together', () => {
 });
 
 describe('clashing fixes', () => {
-  const fk = { schema: 'public', name: 'orders_user_id_fkey', table: 'orders', columns: [{ column: 'user_id', referencedColumn: 'id', equalityOpfamilies: [], collation: null }], referencedTable: { schema: 'public', name: 'users' }, onDelete: 'a', onUpdate: 'a', validated: true, definition: '' };
+  const fk = {
+    schema: 'public',
+    name: 'orders_user_id_fkey',
+    table: 'orders',
+    columns: [{ column: 'user_id', referencedColumn: 'id', equalityOpfamilies: [], collation: null }],
+    referencedTable: { schema: 'public', name: 'users' },
+    onDelete: 'a',
+    onUpdate: 'a',
+    validated: true,
+    definition: '',
+  };
   const unjustified: Finding = {
     rule: 'unjustified-composite-index',
     severity: 'low',
@@ -250,7 +312,15 @@ describe('clashing fixes', () => {
   });
 
   test('an index to create that another created index starts with is not created', () => {
-    const wider: Finding = { ...unjustified, rule: 'missing-index', index: 'orders_product_id_status_idx', fix: { up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_status_idx ON public.orders (product_id, status DESC)'], down: [] } };
+    const wider: Finding = {
+      ...unjustified,
+      rule: 'missing-index',
+      index: 'orders_product_id_status_idx',
+      fix: {
+        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_status_idx ON public.orders (product_id, status DESC)'],
+        down: [],
+      },
+    };
     const orders = tableStrategies(makeRichResult({ findings: [...makeFindings(), wider] })).find((s) => s.table === 'orders')!;
     expect(orders.created.map((c) => c.name)).toEqual(['orders_product_id_status_idx']);
     expect(orders.skipped.map((s) => [s.index.name, s.coveredBy])).toEqual([['orders_product_id_idx', 'orders_product_id_status_idx']]);

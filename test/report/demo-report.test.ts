@@ -14,7 +14,11 @@ import { reporters } from '../../src/report/index.js';
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {}, cwd }, { write: (s: string) => (stderr += s) });
+  const code = await runCli(
+    args,
+    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {}, cwd },
+    { write: (s: string) => (stderr += s) },
+  );
   return { code, stdout, stderr };
 }
 
@@ -53,14 +57,24 @@ describe('the demo audit, in every document format', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('markdown: the seed\'s sections, with the seed\'s problems found and measured', () => {
-    for (const heading of ['## Executive Summary', '## Findings by Severity', '## Strategy by Table Type', '## Estimated Savings', '## Success Criteria', '## Next Steps — Priority Order', '## Migration']) {
+  test("markdown: the seed's sections, with the seed's problems found and measured", () => {
+    for (const heading of [
+      '## Executive Summary',
+      '## Findings by Severity',
+      '## Strategy by Table Type',
+      '## Estimated Savings',
+      '## Success Criteria',
+      '## Next Steps — Priority Order',
+      '## Migration',
+    ]) {
       expect(markdown).toContain(`\n${heading}\n`);
     }
     expect(markdown).toMatch(/\*\*Status\*\*: (⚠️ NEEDS REFINEMENT|🔴 AT RISK)/);
     expect(markdown).toMatch(/- 🔴 3 duplicate indexes \(critical\)/);
     // The seed's duplicate on notification_preferences: the composite the unique constraint already is.
-    expect(markdown).toContain('| `ix_notification_preferences_user_event` | `public.notification_preferences` | `user_id`, `event_type` | `uq_user_event_type` |');
+    expect(markdown).toContain(
+      '| `ix_notification_preferences_user_event` | `public.notification_preferences` | `user_id`, `event_type` | `uq_user_event_type` |',
+    );
     // Log tables are told apart from transaction tables, as in the seed's strategy section.
     expect(markdown).toMatch(/### [A-D]\. Log Tables \(\d+\)/);
     expect(markdown).toMatch(/#### `public\.email_logs` — log, \w+ confidence/);
@@ -73,7 +87,15 @@ describe('the demo audit, in every document format', () => {
   });
 
   test('text: the same analysis for a terminal', () => {
-    for (const heading of ['EXECUTIVE SUMMARY', 'FINDINGS BY SEVERITY', 'STRATEGY BY TABLE TYPE', 'ESTIMATED SAVINGS', 'SUCCESS CRITERIA', 'NEXT STEPS (PRIORITY ORDER)']) expect(text).toContain(`\n${heading}\n`);
+    for (const heading of [
+      'EXECUTIVE SUMMARY',
+      'FINDINGS BY SEVERITY',
+      'STRATEGY BY TABLE TYPE',
+      'ESTIMATED SAVINGS',
+      'SUCCESS CRITERIA',
+      'NEXT STEPS (PRIORITY ORDER)',
+    ])
+      expect(text).toContain(`\n${heading}\n`);
     expect(text).toContain('● 3 duplicate indexes (critical)');
     expect(text).toMatch(/recommended \(\d+ → \d+\): /);
     expect(text).not.toContain('\u001b');

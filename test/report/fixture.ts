@@ -42,12 +42,28 @@ export function makeModel(limitations: readonly string[] = []): SchemaModel {
   return {
     dialect: 'postgres',
     capabilities: { usageStatistics: true, sizes: true, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },
-    database: { name: 'app', serverVersion: '16.4', serverVersionNum: 160004, statsResetAt: null, readAt: '2025-01-01T00:00:00Z', settings: {}, extensions: [], inRecovery: false },
+    database: {
+      name: 'app',
+      serverVersion: '16.4',
+      serverVersionNum: 160004,
+      statsResetAt: null,
+      readAt: '2025-01-01T00:00:00Z',
+      settings: {},
+      extensions: [],
+      inRecovery: false,
+    },
     schemas: ['public'],
     tables: [makeTable('users'), makeTable('orders')],
     indexes: [
-      makeIndex('users', 'users_pkey', ['id'], { unique: true, primary: true, constraint: { name: 'users_pkey', type: 'primary', immediate: true, definition: 'PRIMARY KEY (id)' } }),
-      makeIndex('users', 'users_email_key', ['email'], { unique: true, constraint: { name: 'users_email_key', type: 'unique', immediate: true, definition: 'UNIQUE (email)' } }),
+      makeIndex('users', 'users_pkey', ['id'], {
+        unique: true,
+        primary: true,
+        constraint: { name: 'users_pkey', type: 'primary', immediate: true, definition: 'PRIMARY KEY (id)' },
+      }),
+      makeIndex('users', 'users_email_key', ['email'], {
+        unique: true,
+        constraint: { name: 'users_email_key', type: 'unique', immediate: true, definition: 'UNIQUE (email)' },
+      }),
       makeIndex('users', 'idx_users_email', ['email'], { sizeBytes: 1_258_291 }),
       makeIndex('orders', 'orders_pkey', ['id'], { unique: true, primary: true }),
       makeIndex('orders', 'orders_user_id_idx', ['user_id']),
@@ -125,7 +141,14 @@ export function makeResult(options: { findings?: readonly Finding[]; limitations
     summary: summarize(findings, model, 12),
     findings,
     tables: [
-      { schema: 'public', table: 'users', type: 'transaction', confidence: 'high', source: 'statistics', evidence: ['reads outnumber writes 40 to 1'] },
+      {
+        schema: 'public',
+        table: 'users',
+        type: 'transaction',
+        confidence: 'high',
+        source: 'statistics',
+        evidence: ['reads outnumber writes 40 to 1'],
+      },
       { schema: 'public', table: 'orders', type: 'unknown', confidence: 'low', source: 'statistics', evidence: [] },
     ],
     model,
@@ -134,7 +157,9 @@ export function makeResult(options: { findings?: readonly Finding[]; limitations
 }
 
 /** Table usage with the given writes and scans; the rest zero. */
-export function makeUsage(writes: { inserts?: number; updates?: number; hotUpdates?: number; deletes?: number; seqScans?: number; indexScans?: number } = {}): NonNullable<Table['usage']> {
+export function makeUsage(
+  writes: { inserts?: number; updates?: number; hotUpdates?: number; deletes?: number; seqScans?: number; indexScans?: number } = {},
+): NonNullable<Table['usage']> {
   return {
     seqScans: writes.seqScans ?? 0,
     seqTuplesRead: 0,
@@ -157,7 +182,14 @@ export function makeUsage(writes: { inserts?: number; updates?: number; hotUpdat
  * A richer audit: three tables with usage (one named with markup and quotes), a log table, settings
  * and extensions, statistics reset 30 days before the read. For the analysis and HTML tests.
  */
-export function makeRichResult(options: { findings?: readonly Finding[]; settings?: { [name: string]: string }; statsResetAt?: string | null; extensions?: string[] } = {}): AuditResult {
+export function makeRichResult(
+  options: {
+    findings?: readonly Finding[];
+    settings?: { [name: string]: string };
+    statsResetAt?: string | null;
+    extensions?: string[];
+  } = {},
+): AuditResult {
   const base = makeModel();
   const odd = '<b>"odd" & ünïcode</b>';
   const model: SchemaModel = {
@@ -165,7 +197,12 @@ export function makeRichResult(options: { findings?: readonly Finding[]; setting
     database: {
       ...base.database,
       statsResetAt: options.statsResetAt === undefined ? '2024-12-02T00:00:00Z' : options.statsResetAt,
-      settings: options.settings ?? { shared_preload_libraries: 'pg_stat_statements', log_min_duration_statement: '1000', track_io_timing: 'on', track_counts: 'on' },
+      settings: options.settings ?? {
+        shared_preload_libraries: 'pg_stat_statements',
+        log_min_duration_statement: '1000',
+        track_io_timing: 'on',
+        track_counts: 'on',
+      },
       extensions: (options.extensions ?? ['pg_stat_statements']).map((name) => ({ name, version: '1.10', schema: 'public' })),
     },
     tables: [
@@ -174,19 +211,48 @@ export function makeRichResult(options: { findings?: readonly Finding[]; setting
       makeTable(odd, { usage: makeUsage({ inserts: 7 }), sizeBytes: 16384 }),
     ],
     indexes: [
-      ...base.indexes.map((i) => ({ ...i, usage: { scans: i.name === 'users_pkey' ? 500 : i.name === 'orders_pkey' ? 40 : 0, tuplesRead: 0, tuplesFetched: 0, lastScanAt: null } })),
+      ...base.indexes.map((i) => ({
+        ...i,
+        usage: {
+          scans: i.name === 'users_pkey' ? 500 : i.name === 'orders_pkey' ? 40 : 0,
+          tuplesRead: 0,
+          tuplesFetched: 0,
+          lastScanAt: null,
+        },
+      })),
       makeIndex(odd, `${odd}_pkey`, ['id'], { primary: true, unique: true, sizeBytes: 16384 }),
     ],
   };
   const findings = options.findings ?? makeFindings();
   return {
     version: 1,
-    target: { kind: 'postgres', dialect: 'postgres', name: 'postgres://app@db.example/app', database: 'app', serverVersion: '16.4', schemas: ['public'] },
+    target: {
+      kind: 'postgres',
+      dialect: 'postgres',
+      name: 'postgres://app@db.example/app',
+      database: 'app',
+      serverVersion: '16.4',
+      schemas: ['public'],
+    },
     summary: summarize(findings, model, 12),
     findings,
     tables: [
-      { schema: 'public', table: 'users', type: 'transaction', confidence: 'high', source: 'statistics', evidence: ['reads outnumber writes 40 to 1'] },
-      { schema: 'public', table: 'orders', type: 'log', confidence: 'medium', source: 'statistics', evidence: ['99% of writes are inserts'] },
+      {
+        schema: 'public',
+        table: 'users',
+        type: 'transaction',
+        confidence: 'high',
+        source: 'statistics',
+        evidence: ['reads outnumber writes 40 to 1'],
+      },
+      {
+        schema: 'public',
+        table: 'orders',
+        type: 'log',
+        confidence: 'medium',
+        source: 'statistics',
+        evidence: ['99% of writes are inserts'],
+      },
       { schema: 'public', table: odd, type: 'unknown', confidence: 'low', source: 'shape', evidence: [] },
     ],
     model,

@@ -14,7 +14,29 @@ describe('format helpers', () => {
 
   test('formatCount writes what the en-US number format writes', () => {
     const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-    const values = [0, -0, 7, -7, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -1_234_567, 2 ** 53 - 1, 2 ** 53, 1e21, 2.5, -2.5, 0.4, -0.4, 1234.5, NaN, Infinity];
+    const values = [
+      0,
+      -0,
+      7,
+      -7,
+      999,
+      1000,
+      -1000,
+      12_345,
+      999_999,
+      1_000_000,
+      -1_234_567,
+      2 ** 53 - 1,
+      2 ** 53,
+      1e21,
+      2.5,
+      -2.5,
+      0.4,
+      -0.4,
+      1234.5,
+      NaN,
+      Infinity,
+    ];
     for (const value of values) expect([value, formatCount(value)]).toEqual([value, intl.format(value)]);
     for (let i = 0; i < 2000; i++) {
       const value = Math.floor((Math.random() - 0.5) * 10 ** (1 + (i % 15)));

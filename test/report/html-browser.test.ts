@@ -24,7 +24,10 @@ if (!available && !required) console.warn(`html-browser tests skipped: no Chromi
 const EXPECTED_BARS = { 'chart-index-size': 5, 'chart-scans': 4, 'chart-writes': 6 } as const;
 
 /** Pixels of an image that differ clearly from its top-left (background) pixel, and those close to a colour. */
-function pixelCounts(png: Buffer, colour: readonly [number, number, number]): { readonly painted: number; readonly matching: number; readonly total: number } {
+function pixelCounts(
+  png: Buffer,
+  colour: readonly [number, number, number],
+): { readonly painted: number; readonly matching: number; readonly total: number } {
   const image = PNG.sync.read(png);
   const { data, width, height } = image;
   const bg = [data[0]!, data[1]!, data[2]!];
@@ -46,7 +49,8 @@ describe.skipIf(!available && !required)('html report in headless Chromium', () 
   let loadMs = 0;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is required on CI but missing at ${CHROMIUM}: .ci/run installs it with apt-get install -y chromium`);
+    if (!available)
+      throw new Error(`Chromium is required on CI but missing at ${CHROMIUM}: .ci/run installs it with apt-get install -y chromium`);
     dir = mkdtempSync(join(tmpdir(), 'dbdoctor-html-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, reporters.html.render(makeRichResult(), { color: false }));
@@ -54,7 +58,16 @@ describe.skipIf(!available && !required)('html report in headless Chromium', () 
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1200, height: 900 },
       colorScheme: 'light',
     });
@@ -104,7 +117,10 @@ describe.skipIf(!available && !required)('html report in headless Chromium', () 
   });
 
   test('a screenshot shows the bars painted in their colours', async () => {
-    const fill = await page.locator('svg#chart-writes rect.bar').first().evaluate((el) => getComputedStyle(el).fill);
+    const fill = await page
+      .locator('svg#chart-writes rect.bar')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill);
     const rgb = /rgb\((\d+), (\d+), (\d+)\)/.exec(fill);
     expect(rgb, fill).not.toBeNull();
     const colour = [Number(rgb![1]), Number(rgb![2]), Number(rgb![3])] as const;
@@ -119,7 +135,9 @@ describe.skipIf(!available && !required)('html report in headless Chromium', () 
     const box = (await page.locator('svg#chart-writes rect.bar').first().boundingBox())!;
     const clip = { x: box.x + box.width / 2 - 2, y: box.y + box.height / 2 - 2, width: 4, height: 4 };
     const centre = PNG.sync.read(await page.screenshot({ clip }));
-    expect(Math.abs(centre.data[0]! - colour[0]) + Math.abs(centre.data[1]! - colour[1]) + Math.abs(centre.data[2]! - colour[2])).toBeLessThan(40);
+    expect(
+      Math.abs(centre.data[0]! - colour[0]) + Math.abs(centre.data[1]! - colour[1]) + Math.abs(centre.data[2]! - colour[2]),
+    ).toBeLessThan(40);
   });
 
   test('dark mode recolours the page', async () => {

@@ -60,7 +60,11 @@ describe('charts', () => {
       ],
       format: String,
     }).value;
-    const bars = [...svg.matchAll(/<rect class="bar s(\d)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({ series: Number(m[1]), x: Number(m[2]), width: Number(m[3]) }));
+    const bars = [...svg.matchAll(/<rect class="bar s(\d)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({
+      series: Number(m[1]),
+      x: Number(m[2]),
+      width: Number(m[3]),
+    }));
     expect(bars).toHaveLength(3);
     // Row a: x then y, y starts where x ends; the longest row (20) spans the same width as 2 × 10.
     expect(bars[1]!.x).toBeCloseTo(bars[0]!.x + bars[0]!.width, 0);
@@ -102,7 +106,8 @@ describe('html reporter', () => {
   });
 
   test('every section of the report, with names escaped', () => {
-    for (const id of ['summary', 'charts', 'findings', 'strategy', 'savings', 'criteria', 'next-steps', 'migration', 'limitations']) expect(page).toContain(`<section id="${id}">`);
+    for (const id of ['summary', 'charts', 'findings', 'strategy', 'savings', 'criteria', 'next-steps', 'migration', 'limitations'])
+      expect(page).toContain(`<section id="${id}">`);
     expect(page).not.toContain(ODD);
     expect(page).toContain('public.&lt;b&gt;&quot;odd&quot; &amp; ünïcode&lt;/b&gt;');
     expect(page).toContain('<li data-check="no-duplicate-indexes" data-status="fail">');
@@ -119,7 +124,10 @@ describe('html reporter', () => {
 
   test('no findings, no statistics: still a whole page', () => {
     const result = makeResult({ findings: [] });
-    const blind = { ...result, model: { ...result.model, capabilities: { ...result.model.capabilities, usageStatistics: false }, tables: [] } };
+    const blind = {
+      ...result,
+      model: { ...result.model, capabilities: { ...result.model.capabilities, usageStatistics: false }, tables: [] },
+    };
     const out = reporters.html.render(blind, { color: false });
     expect(out).toContain('No findings');
     expect(out).toContain('Usage statistics could not be read');

@@ -15,6 +15,11 @@ describe('reporter registry', () => {
   });
 
   test('file extensions', () => {
-    expect([reporters.text.fileExtension, reporters.json.fileExtension, reporters.markdown.fileExtension, reporters.html.fileExtension]).toEqual(['txt', 'json', 'md', 'html']);
+    expect([
+      reporters.text.fileExtension,
+      reporters.json.fileExtension,
+      reporters.markdown.fileExtension,
+      reporters.html.fileExtension,
+    ]).toEqual(['txt', 'json', 'md', 'html']);
   });
 });

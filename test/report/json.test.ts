@@ -7,7 +7,7 @@ describe('json reporter', () => {
   const result = makeResult();
   const output = reporters.json.render(result, { color: false });
 
-  test('has exactly the contract\'s top-level keys, never the model', () => {
+  test("has exactly the contract's top-level keys, never the model", () => {
     const parsed = JSON.parse(output) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['version', 'target', 'summary', 'findings', 'tables', 'suppressed']);
     expect(output).not.toContain('"model"');
@@ -32,6 +32,18 @@ describe('json reporter', () => {
     expect(Object.keys(fk)).toEqual(['rule', 'severity', 'schema', 'table', 'constraint', 'columns', 'message', 'help', 'evidence', 'fix']);
     expect(Object.keys(fk.fix as object)).toEqual(['up', 'down', 'transactional']);
     const dup = parsed.findings.find((f) => f.rule === 'duplicate-index')!;
-    expect(Object.keys(dup)).toEqual(['rule', 'severity', 'schema', 'table', 'index', 'columns', 'coveredBy', 'message', 'help', 'evidence', 'fix']);
+    expect(Object.keys(dup)).toEqual([
+      'rule',
+      'severity',
+      'schema',
+      'table',
+      'index',
+      'columns',
+      'coveredBy',
+      'message',
+      'help',
+      'evidence',
+      'fix',
+    ]);
   });
 });

@@ -22,7 +22,7 @@ describe('markdown reporter', () => {
   const md = reporters.markdown.render(result, { color: true });
   const rich = reporters.markdown.render(makeRichResult(), { color: false });
 
-  test('sections in the seed audit\'s order', () => {
+  test("sections in the seed audit's order", () => {
     const titles = [...rich.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(titles).toEqual([
       'Executive Summary',
@@ -40,14 +40,16 @@ describe('markdown reporter', () => {
     expect(md.startsWith('# Database Performance Analysis\n')).toBe(true);
     const summary = section(md, 'Executive Summary');
     expect(summary).toContain('**Status**: ⚠️ NEEDS REFINEMENT');
-    expect(summary).toContain('**Issues Found**:\n\n- 🔴 1 duplicate index (critical)\n- 🟡 1 redundant index (medium)\n- 🟢 1 unindexed foreign key (low)\n');
+    expect(summary).toContain(
+      '**Issues Found**:\n\n- 🔴 1 duplicate index (critical)\n- 🟡 1 redundant index (medium)\n- 🟢 1 unindexed foreign key (low)\n',
+    );
     expect(summary).toContain(`**Risk Level**: Medium — ${result.summary.riskReason}`);
     expect(summary).toContain('**Estimated Savings**: 1.2 MB of index storage from 2 indexes to drop');
     expect(section(rich, 'Executive Summary')).toContain('2 indexes to drop, 1,130 index writes saved over the statistics period');
     expect(md).not.toContain('\u001b');
   });
 
-  test('one section per severity, in order, one table per rule with the seed\'s columns', () => {
+  test("one section per severity, in order, one table per rule with the seed's columns", () => {
     const headings = ['### 🔴 CRITICAL', '### 🟡 MEDIUM', '### 🟢 LOW'].map((h) => md.indexOf(h));
     expect(headings.every((p) => p >= 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
@@ -82,7 +84,9 @@ describe('markdown reporter', () => {
 
   test('strategy by table type: evidence, indexes with verdicts and the recommended set', () => {
     const strategy = section(rich, 'Strategy by Table Type');
-    const order = ['### A. Transaction Tables (1)', '### B. Log Tables (1)', '### C. Tables of Unknown Type (1)'].map((h) => strategy.indexOf(h));
+    const order = ['### A. Transaction Tables (1)', '### B. Log Tables (1)', '### C. Tables of Unknown Type (1)'].map((h) =>
+      strategy.indexOf(h),
+    );
     expect(order.every((p) => p >= 0) && [...order].sort((a, b) => a - b).join() === order.join()).toBe(true);
     expect(strategy).toContain('- Evidence: reads outnumber writes 40 to 1');
     expect(strategy).toContain('- Measured: ~10,000 rows; 1.2 MB; 100 inserts, 50 updates (20 HOT), 5 deletes since the statistics reset');
@@ -108,7 +112,9 @@ describe('markdown reporter', () => {
     expect(criteria).toContain('- [ ] ❔ Composite indexes only where query patterns justify them _(not measured)_');
     expect(criteria).toContain('- [x] Slow-query logging enabled (log_min_duration_statement) — statements over 1000 ms are logged');
     const bare = reporters.markdown.render(makeRichResult({ settings: { log_min_duration_statement: '-1' } }), { color: false });
-    expect(section(bare, 'Success Criteria')).toContain('- [ ] Slow-query logging enabled (log_min_duration_statement) — log_min_duration_statement = -1');
+    expect(section(bare, 'Success Criteria')).toContain(
+      '- [ ] Slow-query logging enabled (log_min_duration_statement) — log_min_duration_statement = -1',
+    );
   });
 
   test('next steps in priority order, with the fix and apply commands', () => {
@@ -141,12 +147,20 @@ describe('markdown reporter', () => {
       '-- redundant-index: public.orders.orders_user_id_idx',
       '-- duplicate-index: public.users.idx_users_email',
     ]);
-    expect(down.indexOf('DROP INDEX CONCURRENTLY IF EXISTS public.orders_product_id_idx;')).toBeLessThan(down.indexOf('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email'));
+    expect(down.indexOf('DROP INDEX CONCURRENTLY IF EXISTS public.orders_product_id_idx;')).toBeLessThan(
+      down.indexOf('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email'),
+    );
   });
 
   test('a multi-statement down keeps its own order', () => {
     const [dup] = makeFindings().filter((f) => f.rule === 'duplicate-index');
-    const finding = { ...dup!, fix: { up: ['ALTER TABLE public.users DROP CONSTRAINT IF EXISTS users_email_key'], down: ['CREATE UNIQUE INDEX x', 'ALTER TABLE public.users ADD CONSTRAINT y'] } };
+    const finding = {
+      ...dup!,
+      fix: {
+        up: ['ALTER TABLE public.users DROP CONSTRAINT IF EXISTS users_email_key'],
+        down: ['CREATE UNIQUE INDEX x', 'ALTER TABLE public.users ADD CONSTRAINT y'],
+      },
+    };
     const down = sqlBlock(reporters.markdown.render(makeResult({ findings: [finding] }), { color: false }), 'Down');
     expect(down.indexOf('CREATE UNIQUE INDEX x;')).toBeLessThan(down.indexOf('ADD CONSTRAINT y;'));
   });
@@ -176,11 +190,27 @@ describe('markdown reporter', () => {
       message: 'public.orders is a log table with too many indexes.',
       help: 'Drop two.',
       evidence: {},
-      fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx', 'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+      fix: {
+        up: [
+          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
+          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx',
+        ],
+        down: [],
+      },
     };
-    const monitoring = { rule: 'monitoring-not-ready', severity: 'low' as const, schema: '', table: 'app', message: 'pg_stat_statements is not loaded.', help: 'Load it.', evidence: {} };
+    const monitoring = {
+      rule: 'monitoring-not-ready',
+      severity: 'low' as const,
+      schema: '',
+      table: 'app',
+      message: 'pg_stat_statements is not loaded.',
+      help: 'Load it.',
+      evidence: {},
+    };
     const out = reporters.markdown.render(makeRichResult({ findings: [overIndexed, monitoring] }), { color: false });
-    expect(out).toContain('| `orders_user_id_idx`, `orders_user_id_created_at_idx` | `public.orders` | `user_id` | — | 16.0 kB | 0 | 1,010 |');
+    expect(out).toContain(
+      '| `orders_user_id_idx`, `orders_user_id_created_at_idx` | `public.orders` | `user_id` | — | 16.0 kB | 0 | 1,010 |',
+    );
     const db = out.slice(out.indexOf('#### `monitoring-not-ready`'));
     expect(db).not.toContain('| Index / constraint |');
     expect(db).toContain('- **`database app`**: pg_stat_statements is not loaded.');

@@ -62,18 +62,30 @@ describe('text reporter', () => {
   const rich = reporters.text.render(makeRichResult(), { color: false });
 
   test('the same sections as the document, in the same order', () => {
-    const headings = ['EXECUTIVE SUMMARY', 'FINDINGS BY SEVERITY', 'STRATEGY BY TABLE TYPE', 'ESTIMATED SAVINGS', 'SUCCESS CRITERIA', 'NEXT STEPS (PRIORITY ORDER)', 'Limitations'].map((h) => rich.indexOf(`\n${h}\n`));
+    const headings = [
+      'EXECUTIVE SUMMARY',
+      'FINDINGS BY SEVERITY',
+      'STRATEGY BY TABLE TYPE',
+      'ESTIMATED SAVINGS',
+      'SUCCESS CRITERIA',
+      'NEXT STEPS (PRIORITY ORDER)',
+      'Limitations',
+    ].map((h) => rich.indexOf(`\n${h}\n`));
     expect(headings.every((p) => p > 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
   });
 
   test('summary lists the issues and the savings', () => {
-    expect(rich).toContain('  Status    ⚠ NEEDS REFINEMENT\n  Issues    ● 1 duplicate index (critical)\n            ● 1 redundant index (medium)\n');
+    expect(rich).toContain(
+      '  Status    ⚠ NEEDS REFINEMENT\n  Issues    ● 1 duplicate index (critical)\n            ● 1 redundant index (medium)\n',
+    );
     expect(rich).toContain('  Savings   1.2 MB from 2 indexes to drop, 1,130 index writes since the reset');
   });
 
   test('strategy: aligned index table with verdicts and the recommended set', () => {
-    expect(rich).toContain('      index            keys     size  scans  verdict\n      idx_users_email  email  1.2 MB      0  drop (duplicate-index)\n');
+    expect(rich).toContain(
+      '      index            keys     size  scans  verdict\n      idx_users_email  email  1.2 MB      0  drop (duplicate-index)\n',
+    );
     expect(rich).toContain('      recommended (3 → 2): users_email_key, users_pkey');
     expect(rich).toContain('create (unindexed-foreign-key)');
   });
@@ -90,7 +102,9 @@ describe('text reporter', () => {
 
   test('control characters in names cannot reach the terminal', () => {
     const [dup] = makeFindings();
-    const out = reporters.text.render(makeResult({ findings: [{ ...dup!, table: 'evil\u001b[2Jtable', message: 'line\nbreak' }] }), { color: false });
+    const out = reporters.text.render(makeResult({ findings: [{ ...dup!, table: 'evil\u001b[2Jtable', message: 'line\nbreak' }] }), {
+      color: false,
+    });
     expect(out).not.toContain('\u001b');
     expect(out).toContain('evil?[2Jtable');
   });
@@ -104,7 +118,13 @@ describe('text reporter', () => {
       message: 'Too many indexes.',
       help: 'Drop two.',
       evidence: {},
-      fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx', 'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+      fix: {
+        up: [
+          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
+          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx',
+        ],
+        down: [],
+      },
     };
     const out = reporters.text.render(makeResult({ findings: [overIndexed] }), { color: false });
     expect(out).toContain('    drops: orders_user_id_idx, orders_user_id_created_at_idx (16.0 kB)\n');

@@ -16,7 +16,11 @@ const SMALL = { cardinalityMinRows: 100 };
 
 ruleTester(compositeColumnOrder, {
   valid: [
-    { name: 'led by the selective column', sql: `${ORDERS}; CREATE INDEX o_ref_region ON orders (reference, region); ${ANALYZE}`, ruleOptions: SMALL },
+    {
+      name: 'led by the selective column',
+      sql: `${ORDERS}; CREATE INDEX o_ref_region ON orders (reference, region); ${ANALYZE}`,
+      ruleOptions: SMALL,
+    },
     {
       name: 'later column more selective, but less than compositeOrderSelectivityRatio times (3 vs 4 values)',
       sql: `${ORDERS}; CREATE INDEX o_region_status ON orders (region, status); ${ANALYZE}`,
@@ -27,7 +31,11 @@ ruleTester(compositeColumnOrder, {
       sql: `${ORDERS}; ALTER TABLE orders ADD CONSTRAINT o_region_ref UNIQUE (region, reference); ${ANALYZE}`,
       ruleOptions: SMALL,
     },
-    { name: 'never analyzed: no distinct counts, no hint', sql: `${ORDERS}; CREATE INDEX o_region_ref ON orders (region, reference)`, ruleOptions: SMALL },
+    {
+      name: 'never analyzed: no distinct counts, no hint',
+      sql: `${ORDERS}; CREATE INDEX o_region_ref ON orders (region, reference)`,
+      ruleOptions: SMALL,
+    },
     { name: 'table below cardinalityMinRows', sql: `${ORDERS}; CREATE INDEX o_region_ref ON orders (region, reference); ${ANALYZE}` },
     {
       name: 'expression leading key',
@@ -42,7 +50,11 @@ ruleTester(compositeColumnOrder, {
         SELECT count(*) FROM orders WHERE region = 'us';
         SELECT * FROM orders WHERE region IN ('eu', 'us') ORDER BY reference LIMIT 10;`,
     },
-    { name: 'not a btree', sql: `${ORDERS}; CREATE INDEX o_region_ref_brin ON orders USING brin (region, reference); ${ANALYZE}`, ruleOptions: SMALL },
+    {
+      name: 'not a btree',
+      sql: `${ORDERS}; CREATE INDEX o_region_ref_brin ON orders USING brin (region, reference); ${ANALYZE}`,
+      ruleOptions: SMALL,
+    },
   ],
   invalid: [
     {
@@ -56,10 +68,14 @@ ruleTester(compositeColumnOrder, {
           index: 'o_region_ref',
           columns: ['region', 'reference'],
           message: expect.stringMatching(/leads with region, which has ~3 distinct values, while reference has ~600 \(over ~600 rows\)/),
-          help: expect.stringMatching(/consider \(reference, region\) instead; keep the current order if every query using it has an equality on region/),
+          help: expect.stringMatching(
+            /consider \(reference, region\) instead; keep the current order if every query using it has an equality on region/,
+          ),
           evidence: expect.objectContaining({
             selectivityRatio: 200,
-            suggestedDefinition: expect.stringMatching(/^CREATE INDEX CONCURRENTLY orders_reference_region_idx ON \S+\.orders \(reference, region\)$/),
+            suggestedDefinition: expect.stringMatching(
+              /^CREATE INDEX CONCURRENTLY orders_reference_region_idx ON \S+\.orders \(reference, region\)$/,
+            ),
           }),
           fix: undefined,
         },
@@ -88,7 +104,10 @@ ruleTester(compositeColumnOrder, {
           index: 'o_region_ref',
           message: expect.stringMatching(/, and a known query does so \(e\.g\. SELECT \* FROM orders WHERE reference = \$1\)\.$/),
           evidence: expect.objectContaining({
-            queries: { searchSelectiveColumnWithoutLeading: ['SELECT * FROM orders WHERE reference = $1'], pinLeadingColumn: ['SELECT * FROM orders WHERE region = $1 AND reference = $2'] },
+            queries: {
+              searchSelectiveColumnWithoutLeading: ['SELECT * FROM orders WHERE reference = $1'],
+              pinLeadingColumn: ['SELECT * FROM orders WHERE region = $1 AND reference = $2'],
+            },
           }),
         },
       ],

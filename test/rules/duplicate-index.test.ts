@@ -163,7 +163,7 @@ ruleTester(duplicateIndex, {
       expected: [{ index: 't_ab_mixed_rev', coveredBy: 't_ab_mixed', columns: ['a', 'b'] }],
     },
     {
-      name: '(a NULLS FIRST) and (a DESC NULLS LAST) are each other\'s backward scan',
+      name: "(a NULLS FIRST) and (a DESC NULLS LAST) are each other's backward scan",
       sql: `${T}; CREATE INDEX t_a_nf ON t (a NULLS FIRST); CREATE INDEX t_a_desc_nl ON t (a DESC NULLS LAST)`,
       expected: [{ index: 't_a_desc_nl', coveredBy: 't_a_nf' }],
     },
@@ -381,7 +381,7 @@ ruleTester(duplicateIndex, {
       expected: [{ index: 't_a_copy', coveredBy: 't_a' }],
     },
     {
-      name: 'duplicate partitioned indexes: the parent is reported (no CONCURRENTLY), never the partitions\' indexes',
+      name: "duplicate partitioned indexes: the parent is reported (no CONCURRENTLY), never the partitions' indexes",
       sql: `
         CREATE TABLE m (a int, b int) PARTITION BY RANGE (a);
         CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);

@@ -43,11 +43,7 @@ ruleTester(invalidIndex, {
   invalid: [
     {
       name: 'CREATE UNIQUE INDEX CONCURRENTLY over duplicate values, duplicates fixed since',
-      sql: [
-        DUPLICATE_A,
-        { sql: 'CREATE UNIQUE INDEX CONCURRENTLY t_a_u ON t (a)', error: UNIQUE_FAILS },
-        'DELETE FROM t WHERE id = 2',
-      ],
+      sql: [DUPLICATE_A, { sql: 'CREATE UNIQUE INDEX CONCURRENTLY t_a_u ON t (a)', error: UNIQUE_FAILS }, 'DELETE FROM t WHERE id = 2'],
       expected: [
         {
           table: 't',
@@ -70,7 +66,11 @@ ruleTester(invalidIndex, {
     },
     {
       name: 'a failed concurrent build of a multi-column partial unique index',
-      sql: [DUPLICATE_A, { sql: 'CREATE UNIQUE INDEX CONCURRENTLY t_a_b_u ON t (a) INCLUDE (b) WHERE b > 0', error: UNIQUE_FAILS }, 'DELETE FROM t WHERE id = 2'],
+      sql: [
+        DUPLICATE_A,
+        { sql: 'CREATE UNIQUE INDEX CONCURRENTLY t_a_b_u ON t (a) INCLUDE (b) WHERE b > 0', error: UNIQUE_FAILS },
+        'DELETE FROM t WHERE id = 2',
+      ],
       expected: [{ index: 't_a_b_u', columns: ['a'] }],
     },
     {

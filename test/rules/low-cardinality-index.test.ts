@@ -28,7 +28,11 @@ const SMALL = { cardinalityMinRows: 100, minStatsActivity: 100 };
 
 ruleTester(lowCardinalityIndex, {
   valid: [
-    { name: 'index on a column with a distinct value per row', sql: `${ACCOUNTS}; CREATE INDEX acc_email ON accounts (email); ${workload()}`, ruleOptions: SMALL },
+    {
+      name: 'index on a column with a distinct value per row',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_email ON accounts (email); ${workload()}`,
+      ruleOptions: SMALL,
+    },
     {
       name: 'table below cardinalityMinRows: every column has few values there',
       sql: `${ACCOUNTS}; CREATE INDEX acc_status ON accounts (status); ${workload()}`,
@@ -43,8 +47,16 @@ ruleTester(lowCardinalityIndex, {
       sql: `${ACCOUNTS}; CREATE INDEX acc_email_active ON accounts (email, is_active); ${workload()}`,
       ruleOptions: SMALL,
     },
-    { name: 'hash index', sql: `${ACCOUNTS}; CREATE INDEX acc_status_hash ON accounts USING hash (status); ${workload()}`, ruleOptions: SMALL },
-    { name: 'expression index', sql: `${ACCOUNTS}; CREATE INDEX acc_status_lower ON accounts (lower(status)); ${workload()}`, ruleOptions: SMALL },
+    {
+      name: 'hash index',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status_hash ON accounts USING hash (status); ${workload()}`,
+      ruleOptions: SMALL,
+    },
+    {
+      name: 'expression index',
+      sql: `${ACCOUNTS}; CREATE INDEX acc_status_lower ON accounts (lower(status)); ${workload()}`,
+      ruleOptions: SMALL,
+    },
     {
       name: 'covering index with INCLUDE columns (index-only scans)',
       sql: `${ACCOUNTS}; CREATE INDEX acc_status_inc ON accounts (status) INCLUDE (email); ${workload()}`,
@@ -73,8 +85,13 @@ ruleTester(lowCardinalityIndex, {
           table: 'accounts',
           index: 'acc_active',
           columns: ['is_active'],
-          message: expect.stringMatching(/2 distinct values over ~400 rows \((true|false) 50%, (true|false) 50%\); it has not been scanned/),
-          fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS \S+\.acc_active$/)], transactional: false }),
+          message: expect.stringMatching(
+            /2 distinct values over ~400 rows \((true|false) 50%, (true|false) 50%\); it has not been scanned/,
+          ),
+          fix: expect.objectContaining({
+            up: [expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS \S+\.acc_active$/)],
+            transactional: false,
+          }),
         },
       ],
     },
@@ -86,7 +103,9 @@ ruleTester(lowCardinalityIndex, {
         {
           severity: 'low',
           index: 'acc_active',
-          message: expect.stringMatching(/it has not been scanned since the statistics reset \(statistics are not conclusive yet: Almost no activity is recorded/),
+          message: expect.stringMatching(
+            /it has not been scanned since the statistics reset \(statistics are not conclusive yet: Almost no activity is recorded/,
+          ),
           help: expect.stringMatching(/^Look again once the statistics are conclusive/),
           fix: undefined,
         },
@@ -129,7 +148,9 @@ ruleTester(lowCardinalityIndex, {
           severity: 'medium',
           index: 'acc_admin',
           message: expect.stringMatching(/not been scanned .* although lookups of the less common value \(true 1%\) could use it/),
-          help: expect.stringMatching(/^Drop acc_admin, since no query used it; if queries do look up the less common values, a partial index \(CREATE INDEX CONCURRENTLY acc_admin_partial .* WHERE is_admin = true\)/),
+          help: expect.stringMatching(
+            /^Drop acc_admin, since no query used it; if queries do look up the less common values, a partial index \(CREATE INDEX CONCURRENTLY acc_admin_partial .* WHERE is_admin = true\)/,
+          ),
           fix: undefined,
         },
       ],
@@ -213,8 +234,12 @@ ruleTester(lowCardinalityIndex, {
       expected: [
         {
           index: 'acc_status',
-          message: expect.stringMatching(/; no known query filters on status; a known query groups or sorts by it, yet no plan used the index for that\.$/),
-          evidence: expect.objectContaining({ queries: expect.objectContaining({ groupOrSortBy: ['SELECT status, count(*) FROM accounts GROUP BY status'] }) }),
+          message: expect.stringMatching(
+            /; no known query filters on status; a known query groups or sorts by it, yet no plan used the index for that\.$/,
+          ),
+          evidence: expect.objectContaining({
+            queries: expect.objectContaining({ groupOrSortBy: ['SELECT status, count(*) FROM accounts GROUP BY status'] }),
+          }),
         },
       ],
     },
@@ -233,7 +258,9 @@ ruleTester(lowCardinalityIndex, {
       expected: [
         {
           index: 'acc_admin',
-          message: expect.stringMatching(/a known query filters on is_admin, looking up false \(for the dominant value false a sequential scan serves as well\)\.$/),
+          message: expect.stringMatching(
+            /a known query filters on is_admin, looking up false \(for the dominant value false a sequential scan serves as well\)\.$/,
+          ),
           evidence: expect.objectContaining({ suggestedPartialIndex: expect.stringMatching(/WHERE is_admin = true$/) }),
         },
       ],

@@ -15,7 +15,11 @@ ANALYZE;
 `;
 
 const jobs = ref('jobs');
-const byOwner = pattern('SELECT id, status FROM jobs WHERE owner_id = $1', [group(jobs, [use(jobs, 'owner_id', 'equality', { value: '$1' })])], { calls: 5000 });
+const byOwner = pattern(
+  'SELECT id, status FROM jobs WHERE owner_id = $1',
+  [group(jobs, [use(jobs, 'owner_id', 'equality', { value: '$1' })])],
+  { calls: 5000 },
+);
 const pending = pattern(
   "SELECT id FROM jobs WHERE status = 'pending' ORDER BY queued_at LIMIT 10",
   [group(jobs, [use(jobs, 'status', 'equality', { value: "'pending'" })], [use(jobs, 'queued_at', 'order-by')])],
@@ -26,9 +30,18 @@ const byEmail = pattern(
   [group(jobs, [use(jobs, 'email', 'equality', { value: '$1', expression: 'lower(email)' })])],
   { calls: 90 },
 );
-const recent = pattern('SELECT id FROM jobs WHERE queued_at > $1', [group(jobs, [use(jobs, 'queued_at', 'range', { value: '$1' })])], { calls: 10 });
-const smallLookup = pattern('SELECT id FROM small WHERE k = $1', [group(ref('small'), [use(ref('small'), 'k', 'equality', { value: '$1' })])], { calls: 10 });
-const update = pattern('UPDATE jobs SET status = $1 WHERE owner_id = $2', [group(jobs, [use(jobs, 'owner_id', 'equality')])], { command: 'update', tablesWritten: [jobs] });
+const recent = pattern('SELECT id FROM jobs WHERE queued_at > $1', [group(jobs, [use(jobs, 'queued_at', 'range', { value: '$1' })])], {
+  calls: 10,
+});
+const smallLookup = pattern(
+  'SELECT id FROM small WHERE k = $1',
+  [group(ref('small'), [use(ref('small'), 'k', 'equality', { value: '$1' })])],
+  { calls: 10 },
+);
+const update = pattern('UPDATE jobs SET status = $1 WHERE owner_id = $2', [group(jobs, [use(jobs, 'owner_id', 'equality')])], {
+  command: 'update',
+  tablesWritten: [jobs],
+});
 
 for (const engine of ENGINES) {
   describe(`missing-index on ${engine.name}`, () => {
@@ -43,7 +56,11 @@ for (const engine of ENGINES) {
     });
 
     test('proposes btree, partial and expression indexes for the queries that read the large table in full', async () => {
-      const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [missingIndex], workload: workloadOf(byOwner, pending, byEmail, recent, smallLookup, update) });
+      const result = await auditPostgres(
+        db.db,
+        { kind: 'postgres', name: 'test' },
+        { rules: [missingIndex], workload: workloadOf(byOwner, pending, byEmail, recent, smallLookup, update) },
+      );
       const proposals = result.findings.map((f) => f.evidence.proposal).sort();
       expect(proposals).toEqual([
         'CREATE INDEX jobs_email_expr_idx ON public.jobs ((lower(email)))',
@@ -62,14 +79,20 @@ for (const engine of ENGINES) {
         const q = (owner.evidence.queries as { costBefore: number; costAfter: number; saving: number }[])[0]!;
         expect(q.costAfter).toBeLessThan(q.costBefore);
         expect(q.saving).toBeGreaterThanOrEqual(0.3);
-        expect(plans.plans.find((p) => p.fingerprint === byOwner.fingerprint)).toMatchObject({ status: 'planned', method: 'prepared-generic' });
+        expect(plans.plans.find((p) => p.fingerprint === byOwner.fingerprint)).toMatchObject({
+          status: 'planned',
+          method: 'prepared-generic',
+        });
         // hypothetical indexes are gone after the audit.
         const { rows } = await db.db.query('SELECT count(*)::int AS n FROM hypopg_list_indexes');
         expect(rows).toEqual([{ n: 0 }]);
       } else {
         // PGlite has no hypopg: nothing is claimed verified, and the reason is said.
         expect(plans.hypothetical).toEqual({ available: false, reason: expect.stringMatching(/PGlite has no hypopg/) });
-        expect(owner).toMatchObject({ severity: 'low', evidence: { verified: false, verification: expect.stringMatching(/PGlite has no hypopg/) } });
+        expect(owner).toMatchObject({
+          severity: 'low',
+          evidence: { verified: false, verification: expect.stringMatching(/PGlite has no hypopg/) },
+        });
         expect(owner.message).toMatch(/not verified: PGlite has no hypopg/);
         expect(plans.plans.find((p) => p.fingerprint === byOwner.fingerprint)).toMatchObject({ status: 'planned', method: 'generic-plan' });
       }
@@ -79,19 +102,31 @@ for (const engine of ENGINES) {
       const none = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [missingIndex] });
       expect(none.findings).toEqual([]);
       expect(none.plans).toBeNull();
-      const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [missingIndex], workload: workloadOf(recent) });
+      const result = await auditPostgres(
+        db.db,
+        { kind: 'postgres', name: 'test' },
+        { rules: [missingIndex], workload: workloadOf(recent) },
+      );
       expect(result.findings).toEqual([]);
     });
 
     test('on a log table a verified index must clear the higher bar, and the finding says why', async () => {
-      const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [missingIndex], workload: workloadOf(byOwner) });
+      const result = await auditPostgres(
+        db.db,
+        { kind: 'postgres', name: 'test' },
+        { rules: [missingIndex], workload: workloadOf(byOwner) },
+      );
       const finding = result.findings[0]!;
       // The same candidate, judged as a log table (the rule reads table types from the context).
       const asLog = missingIndex.check({
         model: result.model,
         lookup: (await import('../../src/model/lookup.js')).buildLookup(result.model),
         options: (await import('../../src/rules/types.js')).DEFAULT_RULE_OPTIONS,
-        tableTypes: { all: [], of: (_s, t) => (t === 'jobs' ? { schema: 'public', table: 'jobs', type: 'log', confidence: 'high', source: 'config', evidence: [] } : undefined) },
+        tableTypes: {
+          all: [],
+          of: (_s, t) =>
+            t === 'jobs' ? { schema: 'public', table: 'jobs', type: 'log', confidence: 'high', source: 'config', evidence: [] } : undefined,
+        },
         workload: workloadOf(byOwner),
         plans: result.plans!,
       });

@@ -75,12 +75,21 @@ ruleTester(overIndexedTable, {
           severity: 'medium',
           table: 'request_log',
           index: undefined,
-          message: expect.stringMatching(/is a log table \(high confidence\) with 6 indexes, so every insert writes 6 index entries \(2,000 inserts .*3 never scanned since the statistics reset \(rl_endpoint, on high-cardinality text; rl_method; rl_status\)/),
-          help: expect.stringMatching(/^Drop rl_endpoint, rl_method, rl_status: saves .* and 3 of 6 index writes per insert; keep rl_created for time-range reads\.$/),
+          message: expect.stringMatching(
+            /is a log table \(high confidence\) with 6 indexes, so every insert writes 6 index entries \(2,000 inserts .*3 never scanned since the statistics reset \(rl_endpoint, on high-cardinality text; rl_method; rl_status\)/,
+          ),
+          help: expect.stringMatching(
+            /^Drop rl_endpoint, rl_method, rl_status: saves .* and 3 of 6 index writes per insert; keep rl_created for time-range reads\.$/,
+          ),
           evidence: expect.objectContaining({
             indexWritesPerInsert: 6,
             suggestedDrops: ['rl_endpoint', 'rl_method', 'rl_status'],
-            savings: expect.objectContaining({ indexWritesPerInsert: 3, indexWritesPerInsertAfter: 3, indexEntryWritesSinceStatsReset: 6000, bytes: expect.any(Number) }),
+            savings: expect.objectContaining({
+              indexWritesPerInsert: 3,
+              indexWritesPerInsertAfter: 3,
+              indexEntryWritesSinceStatsReset: 6000,
+              bytes: expect.any(Number),
+            }),
           }),
           fix: expect.objectContaining({
             up: [
@@ -133,11 +142,16 @@ ruleTester(overIndexedTable, {
           evidence: expect.objectContaining({
             suggestedDrops: ['rl_endpoint', 'rl_method', 'rl_status'],
             indexes: expect.arrayContaining([
-              expect.objectContaining({ name: 'rl_status', knownQueries: [{ query: expect.stringMatching(/WHERE status_code = \$1 ORDER BY created_at DESC/), alsoServedBy: [] }] }),
+              expect.objectContaining({
+                name: 'rl_status',
+                knownQueries: [{ query: expect.stringMatching(/WHERE status_code = \$1 ORDER BY created_at DESC/), alsoServedBy: [] }],
+              }),
               expect.objectContaining({ name: 'rl_method', knownQueries: [] }),
               expect.objectContaining({
                 name: 'rl_created',
-                knownQueries: expect.arrayContaining([expect.objectContaining({ query: expect.stringMatching(/created_at >= \$1 AND created_at < \$2/) })]),
+                knownQueries: expect.arrayContaining([
+                  expect.objectContaining({ query: expect.stringMatching(/created_at >= \$1 AND created_at < \$2/) }),
+                ]),
               }),
             ]),
           }),
@@ -152,7 +166,11 @@ ruleTester(overIndexedTable, {
         {
           evidence: expect.objectContaining({
             indexes: expect.arrayContaining([
-              expect.objectContaining({ name: 'rl_endpoint', verdict: 'drop: unused', highCardinalityText: expect.stringMatching(/^endpoint is high-cardinality text \(~2,000 distinct values in ~2,000 rows\)$/) }),
+              expect.objectContaining({
+                name: 'rl_endpoint',
+                verdict: 'drop: unused',
+                highCardinalityText: expect.stringMatching(/^endpoint is high-cardinality text \(~2,000 distinct values in ~2,000 rows\)$/),
+              }),
               expect.objectContaining({ name: 'request_log_pkey', verdict: 'keep: it is the primary key' }),
               expect.objectContaining({ name: 'rl_created', verdict: 'keep: used' }),
             ]),
@@ -170,7 +188,13 @@ ruleTester(overIndexedTable, {
           message: expect.stringMatching(/: 1 scanned less than once per 1,000 index writes \(rl_method scanned once\)\.$/),
           evidence: expect.objectContaining({
             suggestedDrops: ['rl_method'],
-            indexes: expect.arrayContaining([expect.objectContaining({ name: 'rl_created', scans: 1, verdict: 'keep: time-range index, the access path a log table needs' })]),
+            indexes: expect.arrayContaining([
+              expect.objectContaining({
+                name: 'rl_created',
+                scans: 1,
+                verdict: 'keep: time-range index, the access path a log table needs',
+              }),
+            ]),
           }),
         },
       ],
@@ -183,7 +207,9 @@ ruleTester(overIndexedTable, {
         {
           evidence: expect.objectContaining({
             suggestedDrops: ['rl_method'],
-            indexes: expect.arrayContaining([expect.objectContaining({ name: 'rl_user', verdict: 'keep: the only index serving foreign key request_log_user_id_fkey' })]),
+            indexes: expect.arrayContaining([
+              expect.objectContaining({ name: 'rl_user', verdict: 'keep: the only index serving foreign key request_log_user_id_fkey' }),
+            ]),
           }),
         },
       ],
@@ -201,7 +227,13 @@ ruleTester(overIndexedTable, {
       sql: `${REQUEST_LOG}; CREATE INDEX rl_user ON request_log (user_id); CREATE INDEX rl_created ON request_log (created_at); ${workload(READS)}`,
       tableTypes: LOG,
       ruleOptions: { overIndexedMaxIndexes: 2 },
-      expected: [{ severity: 'low', message: expect.stringMatching(/with 3 indexes.*more than the 2 indexes a log table should need/), fix: undefined }],
+      expected: [
+        {
+          severity: 'low',
+          message: expect.stringMatching(/with 3 indexes.*more than the 2 indexes a log table should need/),
+          fix: undefined,
+        },
+      ],
     },
   ],
 });

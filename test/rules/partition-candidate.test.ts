@@ -61,15 +61,24 @@ ruleTester(partitionCandidate, {
           severity: 'low',
           table: 'events',
           columns: ['created_at'],
-          message: expect.stringMatching(/is a large log table \(~88\d rows, .*\) with a time column, created_at: partition it by month on created_at .*rows were deleted since the statistics reset/),
+          message: expect.stringMatching(
+            /is a large log table \(~88\d rows, .*\) with a time column, created_at: partition it by month on created_at .*rows were deleted since the statistics reset/,
+          ),
           help: expect.stringMatching(/Create events_partitioned PARTITION BY RANGE \(created_at\) with monthly partitions/),
           evidence: expect.objectContaining({
-            partitionKey: expect.objectContaining({ column: 'created_at', why: expect.arrayContaining(['named for the write time', 'NOT NULL']) }),
+            partitionKey: expect.objectContaining({
+              column: 'created_at',
+              why: expect.arrayContaining(['named for the write time', 'NOT NULL']),
+            }),
             partitioning: expect.objectContaining({
               primaryKey: ['id', 'created_at'],
               columns: expect.arrayContaining(['created_at timestamp with time zone NOT NULL']),
-              create: expect.arrayContaining([expect.stringMatching(/PRIMARY KEY \(id, created_at\)\n\) PARTITION BY RANGE \(created_at\)$/)]),
-              notes: expect.arrayContaining([expect.stringMatching(/must include the partition key: the primary key becomes \(id, created_at\)/)]),
+              create: expect.arrayContaining([
+                expect.stringMatching(/PRIMARY KEY \(id, created_at\)\n\) PARTITION BY RANGE \(created_at\)$/),
+              ]),
+              notes: expect.arrayContaining([
+                expect.stringMatching(/must include the partition key: the primary key becomes \(id, created_at\)/),
+              ]),
             }),
           }),
           fix: undefined,
@@ -84,7 +93,9 @@ ruleTester(partitionCandidate, {
         {
           table: 'events',
           columns: ['created_at'],
-          evidence: expect.objectContaining({ tableType: expect.objectContaining({ type: 'log', evidence: expect.arrayContaining([expect.stringMatching(/append-mostly/)]) }) }),
+          evidence: expect.objectContaining({
+            tableType: expect.objectContaining({ type: 'log', evidence: expect.arrayContaining([expect.stringMatching(/append-mostly/)]) }),
+          }),
         },
       ],
     },
@@ -144,7 +155,9 @@ for (const engine of ENGINES) {
       const inserted = await database.db.query(`SELECT max(id)::int AS id FROM plan.events`);
       expect((inserted.rows[0] as { id: number }).id).toBeGreaterThan((before.rows[0] as { hi: number }).hi);
       await database.exec('DROP TABLE plan.events_unpartitioned');
-      const indexes = await database.db.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'plan' AND tablename = 'events' ORDER BY 1`);
+      const indexes = await database.db.query(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = 'plan' AND tablename = 'events' ORDER BY 1`,
+      );
       expect(indexes.rows.map((r) => (r as { indexdef: string }).indexdef)).toEqual([
         expect.stringMatching(/ON ONLY plan\.events USING btree \(account_id\)$/),
         expect.stringMatching(/ON ONLY plan\.events USING btree \(created_at\)$/),

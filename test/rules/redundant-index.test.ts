@@ -307,7 +307,7 @@ ruleTester(redundantIndex, {
       expected: [{ index: 't_r', coveredBy: 't_r_inc_a' }],
     },
     {
-      name: 'partitioned indexes: the parent is reported (no CONCURRENTLY), not the partitions\' indexes',
+      name: "partitioned indexes: the parent is reported (no CONCURRENTLY), not the partitions' indexes",
       sql: `CREATE TABLE m (a int, b int) PARTITION BY RANGE (a);
         CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);
         CREATE TABLE m2 PARTITION OF m FOR VALUES FROM (10) TO (20);

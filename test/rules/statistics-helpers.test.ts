@@ -13,19 +13,36 @@ function column(typeCategory: Column['typeCategory'], stats: Partial<NonNullable
     statistics:
       stats === null
         ? null
-        : { nullFraction: 0, rawDistinct: 2, distinctValues: 2, mostCommonFrequencies: [], mostCommonValues: [], correlation: null, averageWidth: 1, inherited: false, ...stats },
+        : {
+            nullFraction: 0,
+            rawDistinct: 2,
+            distinctValues: 2,
+            mostCommonFrequencies: [],
+            mostCommonValues: [],
+            correlation: null,
+            averageWidth: 1,
+            inherited: false,
+            ...stats,
+          },
   };
 }
 
 describe('statistics helpers', () => {
   test('a boolean value pg_stats leaves out of its list is derived from the rest of the rows', () => {
     const shares = valueShares(column('boolean', { mostCommonValues: ['t'], mostCommonFrequencies: [0.9], nullFraction: 0.02 }));
-    expect(shares.map((s) => [s.value, Number(s.fraction.toFixed(3))])).toEqual([['t', 0.9], ['f', 0.08], [null, 0.02]]);
+    expect(shares.map((s) => [s.value, Number(s.fraction.toFixed(3))])).toEqual([
+      ['t', 0.9],
+      ['f', 0.08],
+      [null, 0.02],
+    ]);
   });
 
   test('text columns get no derived values; NULL counts as a value', () => {
     const shares = valueShares(column('string', { mostCommonValues: ['a'], mostCommonFrequencies: [0.5], nullFraction: 0.3 }));
-    expect(shares).toEqual([{ value: 'a', fraction: 0.5 }, { value: null, fraction: 0.3 }]);
+    expect(shares).toEqual([
+      { value: 'a', fraction: 0.5 },
+      { value: null, fraction: 0.3 },
+    ]);
     expect(valueShares(column('string', null))).toEqual([]);
   });
 

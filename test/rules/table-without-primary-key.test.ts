@@ -45,7 +45,9 @@ ruleTester(tableWithoutPrimaryKey, {
           severity: 'medium',
           index: 'accounts_code_key',
           columns: ['code'],
-          fix: expect.objectContaining({ up: [expect.stringMatching(/^ALTER TABLE case_\d+\.accounts ADD PRIMARY KEY USING INDEX accounts_code_key$/)] }),
+          fix: expect.objectContaining({
+            up: [expect.stringMatching(/^ALTER TABLE case_\d+\.accounts ADD PRIMARY KEY USING INDEX accounts_code_key$/)],
+          }),
         },
       ],
     },

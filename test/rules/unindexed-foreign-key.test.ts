@@ -37,7 +37,10 @@ ruleTester(unindexedForeignKey, {
       sql: `${PARENT}; CREATE TABLE child (parent_id int REFERENCES parent (id), n int, PRIMARY KEY (parent_id, n))`,
     },
     { name: 'multi-column key served by (x, y)', sql: `${PAIR}; CREATE INDEX child_xy ON child (x, y)` },
-    { name: 'multi-column key served by (x, y, z), in another order than the key', sql: `${PAIR}; CREATE INDEX child_xyz ON child (x, y, z)` },
+    {
+      name: 'multi-column key served by (x, y, z), in another order than the key',
+      sql: `${PAIR}; CREATE INDEX child_xyz ON child (x, y, z)`,
+    },
     { name: 'multi-column key served by (y, x)', sql: `${PAIR}; CREATE INDEX child_yx ON child (y, x)` },
     {
       name: 'partial index WHERE fk IS NOT NULL: equality proves it',
@@ -57,7 +60,7 @@ ruleTester(unindexedForeignKey, {
       sql: `${TEXT}; CREATE INDEX child_code_pattern ON child (code text_pattern_ops)`,
     },
     {
-      name: 'index with the column\'s own non-default collation',
+      name: "index with the column's own non-default collation",
       sql: `CREATE TABLE parent (code text COLLATE "C" PRIMARY KEY);
         CREATE TABLE child (code text COLLATE "C" CONSTRAINT child_code_fk REFERENCES parent);
         CREATE INDEX child_code ON child (code)`,
@@ -214,7 +217,9 @@ ruleTester(unindexedForeignKey, {
         {
           ...childFk,
           evidence: expect.objectContaining({ proposedIndex: 'child_parent_id_idx3' }),
-          fix: expect.objectContaining({ up: [expect.stringMatching(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS child_parent_id_idx3 ON /)] }),
+          fix: expect.objectContaining({
+            up: [expect.stringMatching(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS child_parent_id_idx3 ON /)],
+          }),
         },
       ],
     },
@@ -247,7 +252,9 @@ ruleTester(unindexedForeignKey, {
           table: 'm',
           constraint: 'm_parent_fk',
           fix: expect.objectContaining({
-            up: expect.arrayContaining([expect.stringMatching(/^ALTER INDEX \S+\.m_parent_id_idx ATTACH PARTITION \S+\.m1_parent_id_idx1$/)]),
+            up: expect.arrayContaining([
+              expect.stringMatching(/^ALTER INDEX \S+\.m_parent_id_idx ATTACH PARTITION \S+\.m1_parent_id_idx1$/),
+            ]),
           }),
         },
       ],

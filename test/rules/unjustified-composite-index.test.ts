@@ -23,7 +23,11 @@ CREATE INDEX untouched_a_b ON untouched (a, b);
 `;
 
 const orders = ref('orders');
-const byCustomer = pattern('SELECT * FROM orders WHERE customer_id = $1', [group(orders, [use(orders, 'customer_id', 'equality', { value: '$1' })])], { calls: 1200 });
+const byCustomer = pattern(
+  'SELECT * FROM orders WHERE customer_id = $1',
+  [group(orders, [use(orders, 'customer_id', 'equality', { value: '$1' })])],
+  { calls: 1200 },
+);
 const byStatusOrdered = pattern(
   'SELECT * FROM orders WHERE status = $1 ORDER BY created_at',
   [group(orders, [use(orders, 'status', 'equality', { value: '$1' })], [use(orders, 'created_at', 'order-by')])],
@@ -36,7 +40,11 @@ const byRegionRange = pattern(
 );
 
 async function audit(db: TestDatabase, workload: Workload | null) {
-  const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [unjustifiedCompositeIndex], workload, planner: false });
+  const result = await auditPostgres(
+    db.db,
+    { kind: 'postgres', name: 'test' },
+    { rules: [unjustifiedCompositeIndex], workload, planner: false },
+  );
   return result.findings;
 }
 
@@ -58,7 +66,9 @@ for (const engine of ENGINES) {
       const customerStatus = byIndex.get('orders_customer_status');
       expect(customerStatus).toMatchObject({ severity: 'low', coveredBy: 'orders_customer', columns: ['customer_id', 'status'] });
       expect(customerStatus?.evidence.unusedKeys).toEqual(['status']);
-      expect(customerStatus?.evidence.queriesUsingOnlyThePrefix).toEqual([expect.objectContaining({ query: byCustomer.text, calls: 1200, keysUsed: 1 })]);
+      expect(customerStatus?.evidence.queriesUsingOnlyThePrefix).toEqual([
+        expect.objectContaining({ query: byCustomer.text, calls: 1200, keysUsed: 1 }),
+      ]);
       expect(customerStatus?.fix?.up).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer_status']);
       // (region, created_at, status): region = and created_at > use two keys; status never: replace with (region, created_at).
       const regional = byIndex.get('orders_region_created_status');
@@ -75,14 +85,40 @@ for (const engine of ENGINES) {
     test('says nothing without a workload, or when the workload never touches the table', async () => {
       expect(await audit(db, null)).toEqual([]);
       const other = ref('untouched');
-      expect(await audit(db, workloadOf(pattern('SELECT 1 FROM somewhere_else WHERE x = $1', [group(ref('somewhere_else'), [use(ref('somewhere_else'), 'x', 'equality')])])))).toEqual([]);
+      expect(
+        await audit(
+          db,
+          workloadOf(
+            pattern('SELECT 1 FROM somewhere_else WHERE x = $1', [
+              group(ref('somewhere_else'), [use(ref('somewhere_else'), 'x', 'equality')]),
+            ]),
+          ),
+        ),
+      ).toEqual([]);
       // A query that uses both keys justifies the composite.
-      expect(await audit(db, workloadOf(pattern('SELECT * FROM untouched WHERE a = $1 AND b = $2', [group(other, [use(other, 'a', 'equality'), use(other, 'b', 'equality')])])))).toEqual([]);
+      expect(
+        await audit(
+          db,
+          workloadOf(
+            pattern('SELECT * FROM untouched WHERE a = $1 AND b = $2', [
+              group(other, [use(other, 'a', 'equality'), use(other, 'b', 'equality')]),
+            ]),
+          ),
+        ),
+      ).toEqual([]);
     });
 
     test('redundant-index keeps the narrow index the workload uses instead of proposing to drop both', async () => {
       const run = async (workload: Workload | null) =>
-        (await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, { rules: [redundantIndex, unjustifiedCompositeIndex], workload, planner: false })).findings.map((f) => `${f.rule} ${f.index}`).sort();
+        (
+          await auditPostgres(
+            db.db,
+            { kind: 'postgres', name: 'test' },
+            { rules: [redundantIndex, unjustifiedCompositeIndex], workload, planner: false },
+          )
+        ).findings
+          .map((f) => `${f.rule} ${f.index}`)
+          .sort();
       const carts = ref('carts');
       const byOwner = pattern('SELECT * FROM carts WHERE owner_id = $1', [group(carts, [use(carts, 'owner_id', 'equality')])]);
       // Without a workload the single-column index is the redundant one (a left prefix of the composite)…
@@ -96,13 +132,19 @@ for (const engine of ENGINES) {
     test('applying every fix never leaves the foreign key without an index (unused-index keeps the narrow one)', async () => {
       const carts = ref('carts');
       const byOwner = pattern('SELECT * FROM carts WHERE owner_id = $1', [group(carts, [use(carts, 'owner_id', 'equality')])]);
-      const result = await auditPostgres(db.db, { kind: 'postgres', name: 'test' }, {
-        rules: [redundantIndex, unusedIndex, unjustifiedCompositeIndex],
-        workload: workloadOf(byOwner),
-        planner: false,
-        ruleOptions: { minStatsActivity: 0, minStatsAgeDays: 0 },
-      });
-      const drops = result.findings.flatMap((f) => (f.fix?.up ?? []).filter((s) => /^DROP INDEX/.test(s)).map((s) => `${s.split('.').pop()} (${f.rule})`));
+      const result = await auditPostgres(
+        db.db,
+        { kind: 'postgres', name: 'test' },
+        {
+          rules: [redundantIndex, unusedIndex, unjustifiedCompositeIndex],
+          workload: workloadOf(byOwner),
+          planner: false,
+          ruleOptions: { minStatsActivity: 0, minStatsAgeDays: 0 },
+        },
+      );
+      const drops = result.findings.flatMap((f) =>
+        (f.fix?.up ?? []).filter((s) => /^DROP INDEX/.test(s)).map((s) => `${s.split('.').pop()} (${f.rule})`),
+      );
       expect(drops).toContain('carts_owner_state (unjustified-composite-index)');
       expect(drops.filter((d) => d.startsWith('carts_owner '))).toEqual([]);
     });

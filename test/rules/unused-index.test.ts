@@ -65,7 +65,9 @@ ruleTester(unusedIndex, {
           table: 'orders',
           index: 'orders_status_idx',
           columns: ['status'],
-          message: expect.stringMatching(/^Index orders_status_idx on case_\d+\.orders has not been scanned since the statistics began\. It occupies [\d,]+ bytes, and it took 1,300 index-entry writes/),
+          message: expect.stringMatching(
+            /^Index orders_status_idx on case_\d+\.orders has not been scanned since the statistics began\. It occupies [\d,]+ bytes, and it took 1,300 index-entry writes/,
+          ),
           evidence: expect.objectContaining({ indexEntryWrites: 1300, tableWrites: 1300, nodes: [expect.objectContaining({ scans: 0 })] }),
           fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS case_\d+\.orders_status_idx$/)] }),
         },
@@ -82,7 +84,9 @@ ruleTester(unusedIndex, {
           index: 'orders_status_idx',
           message: expect.stringContaining('1 known query filters on its leading key, yet none was served by it'),
           evidence: expect.objectContaining({
-            workload: expect.objectContaining({ queriesUsingIt: [expect.objectContaining({ query: 'SELECT id FROM orders WHERE status = $1', keysUsed: 1 })] }),
+            workload: expect.objectContaining({
+              queriesUsingIt: [expect.objectContaining({ query: 'SELECT id FROM orders WHERE status = $1', keysUsed: 1 })],
+            }),
           }),
         },
       ],
@@ -93,7 +97,18 @@ ruleTester(unusedIndex, {
         CREATE INDEX orders_lower_customer_idx ON orders (lower(customer)) WHERE status = 'open';
         COMMENT ON INDEX orders_lower_customer_idx IS 'for the support search';
         ${FLUSH}`,
-      expected: [{ severity: 'medium', index: 'orders_lower_customer_idx', fix: expect.objectContaining({ down: [expect.stringContaining('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_lower_customer_idx'), expect.stringContaining('COMMENT ON INDEX')] }) }],
+      expected: [
+        {
+          severity: 'medium',
+          index: 'orders_lower_customer_idx',
+          fix: expect.objectContaining({
+            down: [
+              expect.stringContaining('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_lower_customer_idx'),
+              expect.stringContaining('COMMENT ON INDEX'),
+            ],
+          }),
+        },
+      ],
     },
     {
       name: 'too little activity to trust: low, and the message says so',
@@ -141,7 +156,15 @@ ruleTester(unusedIndex, {
         CREATE INDEX events_kind_idx ON events (kind);
         INSERT INTO events SELECT g, 'k' || g % 5, DATE '2025-06-01' + g % 400 FROM generate_series(1, 1500) g;
         ${FLUSH}`,
-      expected: [{ index: 'events_kind_idx', table: 'events', severity: 'medium', message: expect.stringContaining('1,500 index-entry writes'), fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX IF EXISTS /)] }) }],
+      expected: [
+        {
+          index: 'events_kind_idx',
+          table: 'events',
+          severity: 'medium',
+          message: expect.stringContaining('1,500 index-entry writes'),
+          fix: expect.objectContaining({ up: [expect.stringMatching(/^DROP INDEX IF EXISTS /)] }),
+        },
+      ],
     },
   ],
 });

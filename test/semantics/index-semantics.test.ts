@@ -19,24 +19,45 @@ describe('keysArePrefix: sort orders', () => {
   test.each<[string[], string[]]>([
     [['a'], ['a']],
     [['a'], ['a', 'b']],
-    [['a', 'b'], ['a', 'b', 'c']],
+    [
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+    ],
     [['a'], ['a DESC']],
     [['a DESC'], ['a']],
     [['a'], ['a DESC', 'b DESC']],
     [['a'], ['a DESC NULLS FIRST', 'b']],
     [['a NULLS FIRST'], ['a DESC NULLS LAST']],
     [['a DESC NULLS LAST'], ['a NULLS FIRST', 'b']],
-    [['a', 'b DESC'], ['a DESC', 'b']],
-    [['a', 'b DESC'], ['a DESC', 'b', 'c DESC']],
-    [['a DESC', 'b DESC'], ['a', 'b']],
+    [
+      ['a', 'b DESC'],
+      ['a DESC', 'b'],
+    ],
+    [
+      ['a', 'b DESC'],
+      ['a DESC', 'b', 'c DESC'],
+    ],
+    [
+      ['a DESC', 'b DESC'],
+      ['a', 'b'],
+    ],
   ])('%j is a prefix of %j', (a, b) => {
     expect(keysArePrefix(keys(...a), keys(...b))).toBe(true);
   });
 
   test.each<[string[], string[]]>([
-    [['a', 'b'], ['a', 'b DESC']],
-    [['a', 'b'], ['a DESC', 'b']],
-    [['a', 'b'], ['a', 'b DESC', 'c']],
+    [
+      ['a', 'b'],
+      ['a', 'b DESC'],
+    ],
+    [
+      ['a', 'b'],
+      ['a DESC', 'b'],
+    ],
+    [
+      ['a', 'b'],
+      ['a', 'b DESC', 'c'],
+    ],
     [['a'], ['a DESC NULLS LAST']],
     [['a'], ['a DESC NULLS LAST', 'b']],
     [['a NULLS FIRST'], ['a DESC NULLS FIRST']],
@@ -44,7 +65,10 @@ describe('keysArePrefix: sort orders', () => {
     [['a DESC'], ['a DESC NULLS LAST']],
     [['b'], ['a', 'b']],
     [['a', 'b'], ['a']],
-    [['a', 'b'], ['b', 'a']],
+    [
+      ['a', 'b'],
+      ['b', 'a'],
+    ],
   ])('%j is not a prefix of %j', (a, b) => {
     expect(keysArePrefix(keys(...a), keys(...b))).toBe(false);
   });

@@ -26,8 +26,15 @@ describe('B-tree left-prefix rules', () => {
   const composite = index('orders_user_status', 'orders', ['user_id', 'status', 'created_at']);
 
   test('equalities on leading keys, then one range', () => {
-    expect(match("SELECT * FROM orders WHERE user_id = 1 AND status = 'a' AND created_at > $1", composite)).toMatchObject({ usableKeys: 3, equalityKeys: 2, serves: true });
-    expect(match('SELECT * FROM orders WHERE user_id = 1 AND created_at > $1', composite)).toMatchObject({ usableKeys: 1, equalityKeys: 1 });
+    expect(match("SELECT * FROM orders WHERE user_id = 1 AND status = 'a' AND created_at > $1", composite)).toMatchObject({
+      usableKeys: 3,
+      equalityKeys: 2,
+      serves: true,
+    });
+    expect(match('SELECT * FROM orders WHERE user_id = 1 AND created_at > $1', composite)).toMatchObject({
+      usableKeys: 1,
+      equalityKeys: 1,
+    });
     expect(match("SELECT * FROM orders WHERE user_id > 1 AND status = 'a'", composite)).toMatchObject({ usableKeys: 1, equalityKeys: 0 });
   });
 
@@ -36,17 +43,29 @@ describe('B-tree left-prefix rules', () => {
   });
 
   test('IN and IS NULL count as equality; join keys too', () => {
-    expect(match("SELECT * FROM orders WHERE user_id IN (1, 2) AND status IS NULL", composite)).toMatchObject({ usableKeys: 2, equalityKeys: 2 });
+    expect(match('SELECT * FROM orders WHERE user_id IN (1, 2) AND status IS NULL', composite)).toMatchObject({
+      usableKeys: 2,
+      equalityKeys: 2,
+    });
     expect(match('SELECT * FROM users u JOIN orders o ON o.user_id = u.id', composite)).toMatchObject({ usableKeys: 1 });
-    expect(matchIndex(group('SELECT * FROM users u JOIN orders o ON o.user_id = u.id'), composite, { joinsAsEquality: false }).usableKeys).toBe(0);
+    expect(
+      matchIndex(group('SELECT * FROM users u JOIN orders o ON o.user_id = u.id'), composite, { joinsAsEquality: false }).usableKeys,
+    ).toBe(0);
   });
 
   test('ORDER BY after equality-fixed keys, forward or backward, but not mixed directions', () => {
     const byDate = index('orders_user_created', 'orders', ['user_id', 'created_at']);
-    expect(match('SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 10', byDate)).toMatchObject({ usableKeys: 1, usesOrder: true });
+    expect(match('SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 10', byDate)).toMatchObject({
+      usableKeys: 1,
+      usesOrder: true,
+    });
     expect(match('SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at', byDate)).toMatchObject({ usesOrder: true });
     expect(match('SELECT * FROM orders ORDER BY user_id, created_at DESC', byDate)).toMatchObject({ usesOrder: false, serves: false });
-    expect(match('SELECT * FROM orders ORDER BY user_id DESC, created_at DESC LIMIT 5', byDate)).toMatchObject({ usableKeys: 0, usesOrder: true, serves: true });
+    expect(match('SELECT * FROM orders ORDER BY user_id DESC, created_at DESC LIMIT 5', byDate)).toMatchObject({
+      usableKeys: 0,
+      usesOrder: true,
+      serves: true,
+    });
     expect(match('SELECT * FROM orders WHERE user_id IN (1, 2) ORDER BY created_at', byDate)).toMatchObject({ usesOrder: false });
     expect(match('SELECT * FROM orders ORDER BY created_at', byDate)).toMatchObject({ usesOrder: false });
   });
@@ -140,13 +159,25 @@ describe('indexCandidates', () => {
       index('users_pkey', 'users', ['id']),
       index('users_org', 'users', ['org_id']),
     ];
-    const [statement] = parseStatements('SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 10');
+    const [statement] = parseStatements(
+      'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 10',
+    );
     const analysis = analyzeStatement(statement?.node, modelTables(SHOP));
-    const query = { ...analysis, fingerprint: 'x', text: '', example: null, sources: ['file'], calls: null, totalMs: null, meanMs: null, rows: null, sharedBlocksHit: null, sharedBlocksRead: null } satisfies QueryPattern;
-    expect(indexCandidates(query, indexes).map((c) => `${c.index.name}:${c.match.usableKeys}${c.match.usesOrder ? '+order' : ''}`)).toEqual([
-      'orders_user_created:1+order',
-      'orders_user:1',
-      'users_pkey:1',
-    ]);
+    const query = {
+      ...analysis,
+      fingerprint: 'x',
+      text: '',
+      example: null,
+      sources: ['file'],
+      calls: null,
+      totalMs: null,
+      meanMs: null,
+      rows: null,
+      sharedBlocksHit: null,
+      sharedBlocksRead: null,
+    } satisfies QueryPattern;
+    expect(indexCandidates(query, indexes).map((c) => `${c.index.name}:${c.match.usableKeys}${c.match.usesOrder ? '+order' : ''}`)).toEqual(
+      ['orders_user_created:1+order', 'orders_user:1', 'users_pkey:1'],
+    );
   });
 });

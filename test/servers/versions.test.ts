@@ -62,7 +62,9 @@ for (const version of serverVersions()) {
       await client.connect();
       await client.query(SCHEMA);
       // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind.
-      await expect(client.query('CREATE UNIQUE INDEX CONCURRENTLY dup_values_x ON app.dup_values (x)')).rejects.toThrow(/could not create unique index/);
+      await expect(client.query('CREATE UNIQUE INDEX CONCURRENTLY dup_values_x ON app.dup_values (x)')).rejects.toThrow(
+        /could not create unique index/,
+      );
       model = await introspectPostgres(client, { schemas: ['app'] });
     }, 60_000);
 
@@ -87,11 +89,17 @@ for (const version of serverVersions()) {
     test('one message of statements and one query at a time read the same model', async () => {
       const oneAtATime: Queryable = { query: (text, params) => client.query(text, params ?? []) };
       const single = await introspectPostgres(oneAtATime, { schemas: ['app'] });
-      expect({ ...single, database: { ...single.database, readAt: '' } }).toEqual({ ...model, database: { ...model.database, readAt: '' } });
+      expect({ ...single, database: { ...single.database, readAt: '' } }).toEqual({
+        ...model,
+        database: { ...model.database, readAt: '' },
+      });
     });
 
     test('partitions, attached partition indexes, other relations and NULLS NOT DISTINCT where the version has it', () => {
-      expect(model.tables.find((t) => t.name === 'events_2024')).toMatchObject({ kind: 'partition', parent: { schema: 'app', name: 'events' } });
+      expect(model.tables.find((t) => t.name === 'events_2024')).toMatchObject({
+        kind: 'partition',
+        parent: { schema: 'app', name: 'events' },
+      });
       expect(model.indexes.find((i) => i.name === 'events_2024_kind_idx')?.parentIndex).toEqual({ schema: 'app', name: 'events_kind' });
       expect(model.indexes.find((i) => i.name === 'events_kind')).toMatchObject({ partitioned: true });
       expect(model.otherRelations?.map((r) => r.name)).toContain('orders_user_id_idx');
@@ -115,7 +123,10 @@ for (const version of serverVersions()) {
       const result = await auditPostgres(
         client,
         { kind: 'postgres', name: `postgres-${version.major}` },
-        { schemas: ['app'], workloadSources: { statStatements: false, queryText: 'SELECT * FROM app.orders WHERE status = $1 ORDER BY placed;' } },
+        {
+          schemas: ['app'],
+          workloadSources: { statStatements: false, queryText: 'SELECT * FROM app.orders WHERE status = $1 ORDER BY placed;' },
+        },
       );
       const plans = result.plans?.plans ?? [];
       expect(plans).toHaveLength(1);
@@ -125,7 +136,11 @@ for (const version of serverVersions()) {
     test(`pg_stat_statements (${version.major >= 13 ? 'total_exec_time' : 'total_time, before 13'}) gives the workload its calls`, async () => {
       await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
       for (let i = 0; i < 3; i++) await client.query('SELECT id FROM app.orders WHERE user_id = $1', [i]);
-      const result = await auditPostgres(client, { kind: 'postgres', name: `postgres-${version.major}` }, { schemas: ['app'], workloadSources: {}, planner: false });
+      const result = await auditPostgres(
+        client,
+        { kind: 'postgres', name: `postgres-${version.major}` },
+        { schemas: ['app'], workloadSources: {}, planner: false },
+      );
       expect(result.workload?.sources).toContain('pg_stat_statements');
       const lookup = result.workload?.queries.find((q) => q.text.startsWith('SELECT id FROM app.orders WHERE user_id'));
       expect(lookup?.calls).toBeGreaterThanOrEqual(3);
@@ -149,6 +164,9 @@ for (const version of serverVersions()) {
   });
 }
 
-test.skipIf(serverVersions().some((v) => v.binDir !== null))('no other PostgreSQL version is installed: run `npm run pg-servers` (Linux x64) to test 12, 13, 14, 16, 17 and 18', () => {
-  expect(serverVersions().every((v) => v.binDir === null)).toBe(true);
-});
+test.skipIf(serverVersions().some((v) => v.binDir !== null))(
+  'no other PostgreSQL version is installed: run `npm run pg-servers` (Linux x64) to test 12, 13, 14, 16, 17 and 18',
+  () => {
+    expect(serverVersions().every((v) => v.binDir === null)).toBe(true);
+  },
+);

@@ -42,7 +42,9 @@ test('pg_dump --schema-only output audits the same as the live database', async 
     // A schema file has no usage statistics or server settings: the rules that judge those do not run on it.
     const fromStatistics = new Set(['unused-index', 'monitoring-not-ready']);
     const shape = (r: typeof live) =>
-      r.findings.filter((f) => !fromStatistics.has(f.rule)).map((f) => [f.rule, f.schema, f.table, f.index ?? f.constraint, f.coveredBy ?? null]);
+      r.findings
+        .filter((f) => !fromStatistics.has(f.rule))
+        .map((f) => [f.rule, f.schema, f.table, f.index ?? f.constraint, f.coveredBy ?? null]);
     expect(shape(dumped)).toEqual(shape(live));
     expect(shape(live).length).toBeGreaterThanOrEqual(2);
     const liveDefs = (await introspectPostgres(database.db)).indexes.map((i) => i.definition).sort();

@@ -30,7 +30,9 @@ describe('stderr logs', () => {
     expect(update).toMatchObject({ calls: 1, totalMs: 3.5, command: 'update' });
 
     expect(workload.queries).toHaveLength(3);
-    expect(workload.unparsed).toEqual([expect.objectContaining({ source: 'log', text: 'SELEC garbage', location: `${fixture('stderr-default-prefix.log')}:17` })]);
+    expect(workload.unparsed).toEqual([
+      expect.objectContaining({ source: 'log', text: 'SELEC garbage', location: `${fixture('stderr-default-prefix.log')}:17` }),
+    ]);
     expect(workload.notes.some((n) => /\(stderr\): 7 logged statements, 7 with a duration/.test(n))).toBe(true);
   });
 
@@ -41,7 +43,10 @@ describe('stderr logs', () => {
       "SELECT o.id FROM orders o\nJOIN order_items i ON i.order_id = o.id\nWHERE o.status = 'it''s open' AND i.product_id = NULL",
     ]);
     const join = workload.queries.find((q) => q.tables.length === 2);
-    expect(join?.groups.find((g) => g.table.table === 'orders')?.conditions.map((c) => `${c.column} ${c.kind}`)).toEqual(['id join', 'status equality']);
+    expect(join?.groups.find((g) => g.table.table === 'orders')?.conditions.map((c) => `${c.column} ${c.kind}`)).toEqual([
+      'id join',
+      'status equality',
+    ]);
   });
 
   test("Debian's prefix (%m [%p] %q%u@%d), starting mid-file with an orphan DETAIL", async () => {
@@ -83,7 +88,12 @@ describe('csvlog and jsonlog', () => {
   test('jsonlog', async () => {
     const workload = await readWorkload({ model: SHOP, logFiles: [fixture('postgresql.json')] });
     expect(workload.queries).toHaveLength(1);
-    expect(workload.queries[0]).toMatchObject({ calls: 2, totalMs: 4, text: 'SELECT * FROM products WHERE sku = $1', example: "SELECT * FROM products WHERE sku = 'A-1'" });
+    expect(workload.queries[0]).toMatchObject({
+      calls: 2,
+      totalMs: 4,
+      text: 'SELECT * FROM products WHERE sku = $1',
+      example: "SELECT * FROM products WHERE sku = 'A-1'",
+    });
   });
 
   test('format detection by name and content', () => {
@@ -112,12 +122,20 @@ describe('parameters', () => {
   });
 
   test('substituted only where the lexer sees a parameter', () => {
-    expect(substituteParameters("SELECT '$1', $1, \"$2\" FROM t WHERE a = $2 AND b = $10", new Map([[1, "'x'"], [2, '7']]))).toBe(
-      "SELECT '$1', 'x', \"$2\" FROM t WHERE a = 7 AND b = $10",
-    );
+    expect(
+      substituteParameters(
+        'SELECT \'$1\', $1, "$2" FROM t WHERE a = $2 AND b = $10',
+        new Map([
+          [1, "'x'"],
+          [2, '7'],
+        ]),
+      ),
+    ).toBe("SELECT '$1', 'x', \"$2\" FROM t WHERE a = 7 AND b = $10");
   });
 });
 
 test('a log file that does not exist is a user error', async () => {
-  await expect(readWorkload({ model: SHOP, logFiles: ['/nonexistent/postgresql.log'] })).rejects.toThrow(/cannot read log file \/nonexistent\/postgresql.log: ENOENT/);
+  await expect(readWorkload({ model: SHOP, logFiles: ['/nonexistent/postgresql.log'] })).rejects.toThrow(
+    /cannot read log file \/nonexistent\/postgresql.log: ENOENT/,
+  );
 });

@@ -24,7 +24,10 @@ export function table(qualified: string, columns: readonly string[]): Table {
 }
 
 /** A btree key on a column (ascending) or, when `expression` is given, on an expression. */
-export function key(columnOrExpression: string, options: { descending?: boolean; nullsFirst?: boolean; expression?: boolean; opclass?: string } = {}): IndexKey {
+export function key(
+  columnOrExpression: string,
+  options: { descending?: boolean; nullsFirst?: boolean; expression?: boolean; opclass?: string } = {},
+): IndexKey {
   const isExpression = options.expression === true;
   const descending = options.descending ?? false;
   return {
@@ -42,7 +45,12 @@ export function key(columnOrExpression: string, options: { descending?: boolean;
 }
 
 /** An index on `public.<table>` unless the table is qualified. */
-export function index(name: string, on: string, keys: readonly (string | IndexKey)[], options: { predicate?: string; method?: string; valid?: boolean } = {}): Index {
+export function index(
+  name: string,
+  on: string,
+  keys: readonly (string | IndexKey)[],
+  options: { predicate?: string; method?: string; valid?: boolean } = {},
+): Index {
   const [schema, tableName] = on.includes('.') ? (on.split('.') as [string, string]) : ['public', on];
   return {
     schema,
@@ -77,7 +85,16 @@ export function model(tables: readonly Table[], indexes: readonly Index[] = []):
   return {
     dialect: 'postgres',
     capabilities: { usageStatistics: false, sizes: false, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },
-    database: { name: 'test', serverVersion: '15.0', serverVersionNum: 150000, statsResetAt: null, readAt: '2026-01-01T00:00:00Z', settings: {}, extensions: [], inRecovery: false },
+    database: {
+      name: 'test',
+      serverVersion: '15.0',
+      serverVersionNum: 150000,
+      statsResetAt: null,
+      readAt: '2026-01-01T00:00:00Z',
+      settings: {},
+      extensions: [],
+      inRecovery: false,
+    },
     schemas: [...new Set(tables.map((t) => t.schema))],
     tables,
     indexes,

@@ -18,7 +18,7 @@ const SHAPES = [
   'SELECT * FROM users TABLESAMPLE SYSTEM (10) WHERE status = $1',
   'COPY users TO STDOUT',
   'EXPLAIN ANALYZE SELECT * FROM users',
-  "DO $$ BEGIN PERFORM 1; END $$",
+  'DO $$ BEGIN PERFORM 1; END $$',
   'CREATE INDEX CONCURRENTLY ON orders (user_id)',
   'CALL refresh_stats()',
   'SELECT * FROM users FOR UPDATE SKIP LOCKED',
@@ -41,7 +41,13 @@ describe('robustness', () => {
   test('a statement the lexer rejects is lost alone: the statements around it still count', async () => {
     const workload = await readWorkload({ model: SHOP, queryText: 'SELECT 1;\nSELECT $$never closed;\n\nSELECT 2 FROM users;\n' });
     expect(workload.queries.map((q) => q.text)).toEqual(['SELECT $1', 'SELECT $1 FROM users']);
-    expect(workload.unparsed).toEqual([expect.objectContaining({ location: 'queries:2', text: 'SELECT $$never closed', error: expect.stringMatching(/cannot be tokenized/) })]);
+    expect(workload.unparsed).toEqual([
+      expect.objectContaining({
+        location: 'queries:2',
+        text: 'SELECT $$never closed',
+        error: expect.stringMatching(/cannot be tokenized/),
+      }),
+    ]);
   });
 
   test('the LATERAL subquery sees its left side; keyset pagination keeps its ORDER BY', async () => {

@@ -54,7 +54,9 @@ describe('pg_stat_statements on the PostgreSQL server', () => {
     const workload = await readWorkload({ db: database.db, model });
     expect(workload.queries).toEqual([]);
     expect(workload.sources).toEqual([]);
-    expect(workload.notes).toEqual([expect.stringMatching(/loaded but not installed in this database: run CREATE EXTENSION pg_stat_statements/)]);
+    expect(workload.notes).toEqual([
+      expect.stringMatching(/loaded but not installed in this database: run CREATE EXTENSION pg_stat_statements/),
+    ]);
     await database.exec('DROP TABLE t');
   });
 
@@ -70,7 +72,7 @@ describe('pg_stat_statements on the PostgreSQL server', () => {
     const other = new pg.Client({ connectionString: TEST_SERVER_URL });
     await other.connect();
     try {
-      await other.query("SELECT 424242 AS dbdoctor_other_database_marker");
+      await other.query('SELECT 424242 AS dbdoctor_other_database_marker');
     } finally {
       await other.end();
     }
@@ -78,7 +80,9 @@ describe('pg_stat_statements on the PostgreSQL server', () => {
     const model = await introspectPostgres(database.db);
     const workload = await readWorkload({ db: database.db, model, queryFiles: [join(dir, 'queries.sql')] });
     expect(workload.sources).toEqual(['pg_stat_statements', 'file']);
-    expect(workload.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^pg_stat_statements 1\.\d+: \d+ statements of this database$/)]));
+    expect(workload.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pg_stat_statements 1\.\d+: \d+ statements of this database$/)]),
+    );
     expect(workload.queries.some((q) => q.text.includes('dbdoctor_other_database_marker'))).toBe(false);
 
     const login = workload.queries.find((q) => q.text.includes('lower(email)'));
@@ -98,7 +102,7 @@ describe('pg_stat_statements on the PostgreSQL server', () => {
     expect(index && group && matchIndex(group, index)).toMatchObject({ usableKeys: 1, predicateImplied: true, serves: true });
   });
 
-  test('a role without pg_read_all_stats: other roles\' statements are hidden, and said', async () => {
+  test("a role without pg_read_all_stats: other roles' statements are hidden, and said", async () => {
     const role = `dbdoctor_wl_${process.pid}_${Date.now()}`;
     await database.exec(`CREATE ROLE ${role}`);
     try {
@@ -114,20 +118,30 @@ describe('pg_stat_statements on the PostgreSQL server', () => {
   });
 
   test('auditPostgres reads the workload from its sources, and the CLI takes --queries and --log', async () => {
-    const result = await auditPostgres(database.db, { kind: 'postgres', name: 'test' }, { workloadSources: { queryFiles: [join(dir, 'queries.sql')] }, planner: false });
+    const result = await auditPostgres(
+      database.db,
+      { kind: 'postgres', name: 'test' },
+      { workloadSources: { queryFiles: [join(dir, 'queries.sql')] }, planner: false },
+    );
     expect(result.workload?.sources).toEqual(['pg_stat_statements', 'file']);
     expect(result.workload?.queries.length).toBeGreaterThanOrEqual(2);
 
     let stdout = '';
     let stderr = '';
     const io = { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} };
-    const code = await runCli(['audit', database.url ?? '', '--queries', join(dir, 'queries.sql'), '--format', 'json', '--fail-on', 'none'], io, { write: (s: string) => (stderr += s) });
+    const code = await runCli(
+      ['audit', database.url ?? '', '--queries', join(dir, 'queries.sql'), '--format', 'json', '--fail-on', 'none'],
+      io,
+      { write: (s: string) => (stderr += s) },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ version: 1 });
 
     stderr = '';
-    const missing = await runCli(['audit', database.url ?? '', '--log', join(dir, 'no-such.log')], io, { write: (s: string) => (stderr += s) });
+    const missing = await runCli(['audit', database.url ?? '', '--log', join(dir, 'no-such.log')], io, {
+      write: (s: string) => (stderr += s),
+    });
     expect(missing).toBe(2);
     expect(stderr).toMatch(/^dbdoctor: cannot read log file .*no-such\.log: ENOENT\n$/);
   });
@@ -147,7 +161,9 @@ describe('PGlite', () => {
     const model = await introspectPostgres(database.db);
     const workload = await readWorkload({ db: database.db, model, queryFiles: [join(dir, 'queries.sql')] });
     expect(workload.sources).toEqual(['file']);
-    expect(workload.notes).toEqual(expect.arrayContaining([expect.stringMatching(/pg_stat_statements is not available on this server \(PGlite has none/)]));
+    expect(workload.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/pg_stat_statements is not available on this server \(PGlite has none/)]),
+    );
     expect(workload.queries.map((q) => [q.text, q.calls])).toEqual([
       ['SELECT id FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL', 500],
       ['SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2', 80],

@@ -168,13 +168,18 @@ describe('alembic format', () => {
     const dropped = result.up.filter((c) => c[0] === 'drop_index').map((c) => c[1]);
     const droppedSteps = plan.steps.filter((s) => s.action.kind === 'drop-index').map((s) => s.finding.index);
     expect(dropped.sort()).toEqual(droppedSteps.sort());
-    for (const c of result.up.filter((c) => c[0] === 'drop_index')) expect(c[2]).toMatchObject({ schema: SCHEMA, postgresql_concurrently: true, if_exists: true });
+    for (const c of result.up.filter((c) => c[0] === 'drop_index'))
+      expect(c[2]).toMatchObject({ schema: SCHEMA, postgresql_concurrently: true, if_exists: true });
     // Every dropped index comes back with op.create_index and the options it had.
     const created = new Map(result.down.filter((c) => c[0] === 'create_index').map((c) => [c[1] as string, c]));
     for (const name of droppedSteps) expect(created.has(name!), name).toBe(true);
     const kw = (name: string): Record<string, unknown> => created.get(name)![4] as Record<string, unknown>;
     const dropOf = (a: string, b: string): string => (droppedSteps.includes(a) ? a : b);
-    expect(kw(dropOf('dup ? one', 'dup ? two'))).toMatchObject({ postgresql_where: { text: expect.stringContaining("'what?'") }, postgresql_concurrently: true, if_not_exists: true });
+    expect(kw(dropOf('dup ? one', 'dup ? two'))).toMatchObject({
+      postgresql_where: { text: expect.stringContaining("'what?'") },
+      postgresql_concurrently: true,
+      if_not_exists: true,
+    });
     expect(kw(dropOf('hash one', 'hash two'))).toMatchObject({ postgresql_using: 'hash' });
     expect(kw(dropOf('pattern one', 'pattern two'))).toMatchObject({ postgresql_ops: { 'q?mark': 'pg_catalog.text_pattern_ops' } });
     const long = created.get(dropOf(LONG, 'long copy'))!;
@@ -182,7 +187,10 @@ describe('alembic format', () => {
     expect(long[4]).toMatchObject({ postgresql_include: ['user'], postgresql_with: { fillfactor: '60' } });
     // The constraint goes through the constraint, and comes back attached to its rebuilt index.
     expect(result.up).toContainEqual(['execute', { text: `ALTER TABLE ${Q}."select" DROP CONSTRAINT IF EXISTS "uniq two"` }]);
-    expect(result.down).toContainEqual(['execute', { text: `ALTER TABLE ${Q}."select" ADD CONSTRAINT "uniq two" UNIQUE USING INDEX "uniq two" DEFERRABLE INITIALLY DEFERRED` }]);
+    expect(result.down).toContainEqual([
+      'execute',
+      { text: `ALTER TABLE ${Q}."select" ADD CONSTRAINT "uniq two" UNIQUE USING INDEX "uniq two" DEFERRABLE INITIALLY DEFERRED` },
+    ]);
     // The unindexed foreign key gets its index, built concurrently.
     expect(result.up.some((c) => c[0] === 'create_index' && (c[4] as Record<string, unknown>).postgresql_concurrently === true)).toBe(true);
   });
@@ -218,7 +226,10 @@ print(out.getvalue())
 
 async function pythonWithAlembic(): Promise<string | null> {
   for (const python of ['python3', '/usr/bin/python3']) {
-    const ok = await run(python, ['-c', 'import alembic, sqlalchemy']).then(() => true, () => false);
+    const ok = await run(python, ['-c', 'import alembic, sqlalchemy']).then(
+      () => true,
+      () => false,
+    );
     if (ok) return python;
   }
   return null;
@@ -230,11 +241,17 @@ describe('alembic format with the real Alembic', () => {
     if (python === null) return ctx.skip();
     const before = await setUp();
     const { dir, plan } = await fix('alembic');
-    const path = join(dir, (await readdir(dir)).find((f) => f.endsWith('.py'))!);
+    const path = join(
+      dir,
+      (await readdir(dir)).find((f) => f.endsWith('.py'))!,
+    );
     await writeFile(join(work, 'real-alembic.py'), REAL_ALEMBIC_HARNESS);
     const execute = async (direction: 'upgrade' | 'downgrade'): Promise<void> => {
       const { stdout } = await run(python, [join(work, 'real-alembic.py'), path, direction]);
-      const statements = stdout.split(/;\n\n/).map((s) => s.trim()).filter((s) => s !== '' && s !== 'COMMIT' && s !== 'BEGIN');
+      const statements = stdout
+        .split(/;\n\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && s !== 'COMMIT' && s !== 'BEGIN');
       for (const sql of statements) await database.db.query(sql);
     };
     await execute('upgrade');

@@ -39,7 +39,10 @@ function withTablespace(definition: string, index: Index): string {
 export function createIndexStatement(index: Index): string {
   let definition = index.definition;
   const concurrently = index.partitioned ? '' : 'CONCURRENTLY ';
-  definition = definition.replace(/^CREATE (UNIQUE )?INDEX /, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${concurrently}IF NOT EXISTS `);
+  definition = definition.replace(
+    /^CREATE (UNIQUE )?INDEX /,
+    (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${concurrently}IF NOT EXISTS `,
+  );
   if (index.partitioned) {
     const only = topLevelIndexOf(definition, ' ON ONLY ');
     if (only >= 0) definition = `${definition.slice(0, only)} ON ${definition.slice(only + ' ON ONLY '.length)}`;
@@ -66,7 +69,9 @@ export function dropIndexStatement(index: QualifiedName & { readonly partitioned
 export function dropIndexFix(index: Index): Fix {
   const notes: string[] = [];
   if (index.partitioned) {
-    notes.push('Indexes on partitioned tables cannot be dropped or built CONCURRENTLY: this takes an ACCESS EXCLUSIVE lock on the table and its partitions; run it at a quiet time.');
+    notes.push(
+      'Indexes on partitioned tables cannot be dropped or built CONCURRENTLY: this takes an ACCESS EXCLUSIVE lock on the table and its partitions; run it at a quiet time.',
+    );
   }
   if (index.constraint && index.constraint.type !== 'exclusion') {
     const table = quoteQualified(index.schema, index.table);
@@ -74,7 +79,9 @@ export function dropIndexFix(index: Index): Fix {
     const kind = index.constraint.type === 'primary' ? 'PRIMARY KEY' : 'UNIQUE';
     // pg_get_constraintdef ends with these clauses; a quoted column or tablespace name may contain the words too.
     const deferral = !index.constraint.immediate
-      ? (/ INITIALLY DEFERRED$/.test(index.constraint.definition) ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE')
+      ? / INITIALLY DEFERRED$/.test(index.constraint.definition)
+        ? ' DEFERRABLE INITIALLY DEFERRED'
+        : ' DEFERRABLE'
       : '';
     if (index.partitioned) {
       // ADD CONSTRAINT … USING INDEX is refused on partitioned tables: re-add the constraint from its definition.
@@ -85,7 +92,9 @@ export function dropIndexFix(index: Index): Fix {
         notes,
       };
     }
-    notes.push('Dropping a constraint takes a brief ACCESS EXCLUSIVE lock on the table; the down migration rebuilds the index concurrently first.');
+    notes.push(
+      'Dropping a constraint takes a brief ACCESS EXCLUSIVE lock on the table; the down migration rebuilds the index concurrently first.',
+    );
     return {
       up: [`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${constraint}`],
       down: [
@@ -110,7 +119,10 @@ export function dropIndexFix(index: Index): Fix {
  * until an index is attached for every partition, and takes no lock on the partitions.
  */
 export function createIndexOnlyStatement(index: Index): string {
-  let definition = index.definition.replace(/^CREATE (UNIQUE )?INDEX /, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `);
+  let definition = index.definition.replace(
+    /^CREATE (UNIQUE )?INDEX /,
+    (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `,
+  );
   if (topLevelIndexOf(definition, ' ON ONLY ') < 0) {
     const on = topLevelIndexOf(definition, ' ON ');
     if (on >= 0) definition = `${definition.slice(0, on)} ON ONLY ${definition.slice(on + ' ON '.length)}`;

@@ -39,11 +39,15 @@ export function indexesForeignKeysNeed(
   for (const fk of foreignKeys) {
     const supporters = current.filter((i) => supportsForeignKey(i, fk));
     if (supporters.length === 0) continue;
-    const stillSupported = supporters.some((i) => !dropped.has(i.name) || keep.has(i.name)) || created.some((i) => supportsForeignKey(i, fk));
+    const stillSupported =
+      supporters.some((i) => !dropped.has(i.name) || keep.has(i.name)) || created.some((i) => supportsForeignKey(i, fk));
     if (stillSupported) continue;
     // The index a duplicate or redundant finding named as the one to keep comes first: those rules assumed it stays.
     const named = (i: KeyedIndex): number => (survivors.has(i.name) ? 1 : 0);
-    const best = [...supporters].sort((a, b) => named(b) - named(a) || (b.scans ?? 0) - (a.scans ?? 0) || a.keyColumns.length - b.keyColumns.length || a.name.localeCompare(b.name))[0]!;
+    const best = [...supporters].sort(
+      (a, b) =>
+        named(b) - named(a) || (b.scans ?? 0) - (a.scans ?? 0) || a.keyColumns.length - b.keyColumns.length || a.name.localeCompare(b.name),
+    )[0]!;
     keep.set(best.name, `foreign key ${fk.name} needs it once the others are dropped`);
   }
   return keep;
@@ -74,7 +78,10 @@ export function keyColumnsOf(keys: string): (string | null)[] {
 }
 
 /** For each created index whose keys are a left prefix of another created (or kept) index's keys: that index's name. */
-export function supersededCreates(created: readonly (KeyedIndex & { readonly plain: boolean })[], others: readonly KeyedIndex[]): Map<string, string> {
+export function supersededCreates(
+  created: readonly (KeyedIndex & { readonly plain: boolean })[],
+  others: readonly KeyedIndex[],
+): Map<string, string> {
   const superseded = new Map<string, string>();
   for (const c of created) {
     if (!c.plain || c.keyColumns.some((k) => k === null)) continue;

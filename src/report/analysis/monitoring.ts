@@ -21,7 +21,12 @@ function preloaded(result: AuditResult, library: string): boolean | undefined {
 }
 
 /** Whether pg_stat_statements collects: it must be both preloaded and created in the database. */
-function statementsStatus(installed: boolean, loaded: boolean | undefined, fromFile: boolean, unknownDetail: string): Pick<CheckItem, 'status' | 'detail'> {
+function statementsStatus(
+  installed: boolean,
+  loaded: boolean | undefined,
+  fromFile: boolean,
+  unknownDetail: string,
+): Pick<CheckItem, 'status' | 'detail'> {
   if (fromFile) return { status: 'unknown', detail: unknownDetail };
   if (installed && loaded === true) return { status: 'pass', detail: 'installed and preloaded' };
   if (installed) {
@@ -30,7 +35,10 @@ function statementsStatus(installed: boolean, loaded: boolean | undefined, fromF
       : { status: 'fail', detail: 'installed, but not in shared_preload_libraries, so it collects nothing' };
   }
   if (loaded === true) return { status: 'fail', detail: 'preloaded, but CREATE EXTENSION pg_stat_statements was not run in this database' };
-  return { status: 'fail', detail: 'not installed in this database (CREATE EXTENSION pg_stat_statements) and not in shared_preload_libraries' };
+  return {
+    status: 'fail',
+    detail: 'not installed in this database (CREATE EXTENSION pg_stat_statements) and not in shared_preload_libraries',
+  };
 }
 
 /** pg_stat_statements, the slow-query log, I/O timing and usage counters. */
@@ -50,20 +58,69 @@ export function monitoringChecks(result: AuditResult): CheckItem[] {
   const ms = minDuration === undefined ? NaN : Number(minDuration);
   const slowLog: CheckItem =
     minDuration === undefined || !Number.isFinite(ms)
-      ? { id: 'slow-query-log', group: 'Monitoring', label: 'Slow-query logging enabled (log_min_duration_statement)', status: 'unknown', detail: unknownDetail }
+      ? {
+          id: 'slow-query-log',
+          group: 'Monitoring',
+          label: 'Slow-query logging enabled (log_min_duration_statement)',
+          status: 'unknown',
+          detail: unknownDetail,
+        }
       : ms < 0
-        ? { id: 'slow-query-log', group: 'Monitoring', label: 'Slow-query logging enabled (log_min_duration_statement)', status: 'fail', detail: 'log_min_duration_statement = -1: no statement is logged for its duration' }
-        : { id: 'slow-query-log', group: 'Monitoring', label: 'Slow-query logging enabled (log_min_duration_statement)', status: 'pass', detail: ms === 0 ? 'every statement is logged with its duration (heavy on a busy server)' : `statements over ${ms} ms are logged` };
+        ? {
+            id: 'slow-query-log',
+            group: 'Monitoring',
+            label: 'Slow-query logging enabled (log_min_duration_statement)',
+            status: 'fail',
+            detail: 'log_min_duration_statement = -1: no statement is logged for its duration',
+          }
+        : {
+            id: 'slow-query-log',
+            group: 'Monitoring',
+            label: 'Slow-query logging enabled (log_min_duration_statement)',
+            status: 'pass',
+            detail:
+              ms === 0 ? 'every statement is logged with its duration (heavy on a busy server)' : `statements over ${ms} ms are logged`,
+          };
   const ioTiming = setting(result, 'track_io_timing');
   const io: CheckItem =
     ioTiming === undefined
-      ? { id: 'track-io-timing', group: 'Monitoring', label: 'I/O timing tracked (track_io_timing)', status: 'unknown', detail: unknownDetail }
-      : { id: 'track-io-timing', group: 'Monitoring', label: 'I/O timing tracked (track_io_timing)', status: isOn(ioTiming) ? 'pass' : 'fail', detail: `track_io_timing = ${ioTiming}` };
+      ? {
+          id: 'track-io-timing',
+          group: 'Monitoring',
+          label: 'I/O timing tracked (track_io_timing)',
+          status: 'unknown',
+          detail: unknownDetail,
+        }
+      : {
+          id: 'track-io-timing',
+          group: 'Monitoring',
+          label: 'I/O timing tracked (track_io_timing)',
+          status: isOn(ioTiming) ? 'pass' : 'fail',
+          detail: `track_io_timing = ${ioTiming}`,
+        };
   const trackCounts = setting(result, 'track_counts');
   const usage: CheckItem = !model.capabilities.usageStatistics
-    ? { id: 'index-usage-statistics', group: 'Monitoring', label: 'Index usage statistics collected', status: fromFile ? 'unknown' : 'fail', detail: fromFile ? 'a schema file has no statistics' : 'the usage statistics views could not be read' }
+    ? {
+        id: 'index-usage-statistics',
+        group: 'Monitoring',
+        label: 'Index usage statistics collected',
+        status: fromFile ? 'unknown' : 'fail',
+        detail: fromFile ? 'a schema file has no statistics' : 'the usage statistics views could not be read',
+      }
     : trackCounts !== undefined && !isOn(trackCounts)
-      ? { id: 'index-usage-statistics', group: 'Monitoring', label: 'Index usage statistics collected', status: 'fail', detail: 'track_counts = off: scans and writes are not counted' }
-      : { id: 'index-usage-statistics', group: 'Monitoring', label: 'Index usage statistics collected', status: 'pass', detail: 'scans and writes are counted per index and table' };
+      ? {
+          id: 'index-usage-statistics',
+          group: 'Monitoring',
+          label: 'Index usage statistics collected',
+          status: 'fail',
+          detail: 'track_counts = off: scans and writes are not counted',
+        }
+      : {
+          id: 'index-usage-statistics',
+          group: 'Monitoring',
+          label: 'Index usage statistics collected',
+          status: 'pass',
+          detail: 'scans and writes are counted per index and table',
+        };
   return [statements, slowLog, io, usage];
 }

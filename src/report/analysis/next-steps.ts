@@ -67,7 +67,11 @@ function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo
   const commands =
     fixable === 0
       ? []
-      : [`dbdoctor fix ${targets.fix} --rule ${rule}`, `dbdoctor apply ${targets.apply} --rule ${rule} --dry-run`, `dbdoctor apply ${targets.apply} --rule ${rule}`];
+      : [
+          `dbdoctor fix ${targets.fix} --rule ${rule}`,
+          `dbdoctor apply ${targets.apply} --rule ${rule} --dry-run`,
+          `dbdoctor apply ${targets.apply} --rule ${rule}`,
+        ];
   const where = tables.length <= 4 ? `on ${joinWords(tables)}` : `on ${countOf(tables.length, 'table')}`;
   const manual = findings.length - fixable;
   const some = fixable === findings.length ? (fixable === 1 ? 'it has' : 'all have') : `${fixable} ${fixable === 1 ? 'has' : 'have'}`;
@@ -89,8 +93,14 @@ function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo
 const MONITORING_RULE = 'monitoring-not-ready';
 
 const CHECK_ACTIONS: { readonly [id: string]: { readonly title: string; readonly priority: Priority } } = {
-  'pg-stat-statements': { title: 'Enable pg_stat_statements (shared_preload_libraries, then CREATE EXTENSION) so query patterns can be measured', priority: 'MEDIUM' },
-  'slow-query-log': { title: 'Turn on the slow-query log (log_min_duration_statement = 1000 ms, the seed\'s threshold)', priority: 'MEDIUM' },
+  'pg-stat-statements': {
+    title: 'Enable pg_stat_statements (shared_preload_libraries, then CREATE EXTENSION) so query patterns can be measured',
+    priority: 'MEDIUM',
+  },
+  'slow-query-log': {
+    title: "Turn on the slow-query log (log_min_duration_statement = 1000 ms, the seed's threshold)",
+    priority: 'MEDIUM',
+  },
   'track-io-timing': { title: 'Turn on track_io_timing so query statistics include time spent on I/O', priority: 'LOW' },
   'index-usage-statistics': { title: 'Let the audit read usage statistics (grant pg_monitor; keep track_counts on)', priority: 'MEDIUM' },
   'statistics-trustworthy': { title: 'Audit again once the usage statistics cover at least a week of normal traffic', priority: 'LOW' },
@@ -108,12 +118,27 @@ export function nextSteps(result: AuditResult, checklist: readonly CheckItem[]):
     if (!action || item.status !== 'fail') continue;
     if (monitoringReported && item.group === 'Monitoring') continue;
     const rank = action.priority === 'HIGH' ? 3 : action.priority === 'MEDIUM' ? 2 : 1;
-    steps.push({ priority: action.priority, when: WHEN[action.priority], title: action.title, detail: `${item.label}: ${item.detail}.`, rule: null, findings: 0, commands: [], rank });
+    steps.push({
+      priority: action.priority,
+      when: WHEN[action.priority],
+      title: action.title,
+      detail: `${item.label}: ${item.detail}.`,
+      rule: null,
+      findings: 0,
+      commands: [],
+      rank,
+    });
   }
   // Stable sort: rules keep severity-then-count order, criteria go after rules of their priority.
   const ordered = steps
     .map((step, i) => ({ step, i }))
-    .sort((a, b) => b.step.rank - a.step.rank || (a.step.rule === null ? 1 : 0) - (b.step.rule === null ? 1 : 0) || b.step.findings - a.step.findings || a.i - b.i);
+    .sort(
+      (a, b) =>
+        b.step.rank - a.step.rank ||
+        (a.step.rule === null ? 1 : 0) - (b.step.rule === null ? 1 : 0) ||
+        b.step.findings - a.step.findings ||
+        a.i - b.i,
+    );
   return ordered.map(({ step }) => {
     const { rank: _rank, ...rest } = step;
     return rest;

@@ -63,7 +63,14 @@ export function statisticsFacts(result: AuditResult): StatisticsFacts {
   const ageDays = declared.ageDays ?? (resetAt === null ? null : daysBetween(resetAt, database.readAt));
   const readable = capabilities.usageStatistics;
   const trustworthy = declared.trustworthy ?? (!readable ? false : ageDays === null ? null : ageDays >= DEFAULT_MIN_STATS_AGE_DAYS);
-  return { resetAt, ageDays, trustworthy, notes: declared.notes ?? [], readable, nodes: (declared.nodes ?? []).length > 1 ? declared.nodes ?? [] : [] };
+  return {
+    resetAt,
+    ageDays,
+    trustworthy,
+    notes: declared.notes ?? [],
+    readable,
+    nodes: (declared.nodes ?? []).length > 1 ? (declared.nodes ?? []) : [],
+  };
 }
 
 /** `3.5 days`, `1 day`, `5 hours`. */
@@ -85,9 +92,15 @@ export function limitationLines(result: AuditResult, facts: StatisticsFacts): st
   if (facts.notes.length > 0) lines.push(...facts.notes);
   else if (!facts.readable) lines.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
   else if (facts.ageDays !== null) {
-    lines.push(`Scans and writes were counted over ${describeAge(facts.ageDays)}${facts.resetAt ? `, since ${facts.resetAt}` : ''}${facts.trustworthy === false ? '; that is too short to call an index unused' : ''}.`);
-  } else lines.push('The statistics have no reset time: they may cover the whole life of the server, or very little. Take "never scanned" with care.');
-  for (const node of facts.nodes) lines.push(`Node ${node.node}: statistics ${node.ageDays === null ? 'never reset' : `cover ${describeAge(node.ageDays)}`}.`);
+    lines.push(
+      `Scans and writes were counted over ${describeAge(facts.ageDays)}${facts.resetAt ? `, since ${facts.resetAt}` : ''}${facts.trustworthy === false ? '; that is too short to call an index unused' : ''}.`,
+    );
+  } else
+    lines.push(
+      'The statistics have no reset time: they may cover the whole life of the server, or very little. Take "never scanned" with care.',
+    );
+  for (const node of facts.nodes)
+    lines.push(`Node ${node.node}: statistics ${node.ageDays === null ? 'never reset' : `cover ${describeAge(node.ageDays)}`}.`);
   for (const l of result.summary.limitations) if (!lines.includes(l)) lines.push(l);
   return lines;
 }

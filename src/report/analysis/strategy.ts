@@ -86,7 +86,8 @@ export const TABLE_TYPES: readonly TableType[] = ['transaction', 'log', 'junctio
 export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
   transaction: 'Read-mostly, low write volume: index the columns its lookups filter and join on, and every foreign key.',
   log: 'Append-mostly and write-heavy, read by time ranges: keep few indexes (time column first); every index is paid on every insert. Prefer partitioning to more indexes.',
-  junction: 'Links tables: the composite primary key or unique constraint is the index; add one on the other foreign key only if lookups go that way.',
+  junction:
+    'Links tables: the composite primary key or unique constraint is the index; add one on the other foreign key only if lookups go that way.',
   unknown: 'Not enough evidence to tell: index for the queries it serves and revisit when the statistics are older.',
 };
 
@@ -117,7 +118,8 @@ function keysOf(definition: string): string | null {
   return null;
 }
 
-const DROP_INDEX_NAME = /^\s*DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s,;".]+)(?:\.(?:"(?:[^"]|"")+"|[^\s,;".]+))?)/i;
+const DROP_INDEX_NAME =
+  /^\s*DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s,;".]+)(?:\.(?:"(?:[^"]|"")+"|[^\s,;".]+))?)/i;
 
 /**
  * The indexes a finding's fix drops, by name: those its DROP INDEX statements name, and its own
@@ -210,7 +212,8 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
     }));
     const existing = new Set(proposed.map((e) => e.name));
     const allCreated: CreatedIndex[] = [];
-    for (const f of findings) for (const c2 of createdIndexes(f)) if (!existing.has(c2.name) && !allCreated.some((x) => x.name === c2.name)) allCreated.push(c2);
+    for (const f of findings)
+      for (const c2 of createdIndexes(f)) if (!existing.has(c2.name) && !allCreated.some((x) => x.name === c2.name)) allCreated.push(c2);
     const createdKeyed = allCreated.map((c2) => ({
       name: c2.name,
       keyColumns: keyColumnsOf(c2.keys),
@@ -227,7 +230,10 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
       createdKeyed.filter((c2) => !superseded.has(c2.name)),
       new Set(findings.flatMap((f) => (f.coveredBy === undefined ? [] : [f.coveredBy]))),
     );
-    const entries: IndexEntry[] = proposed.map(({ usable: _usable, ...e }) => ({ ...e, keptBecause: keepForForeignKeys.get(e.name) ?? null }));
+    const entries: IndexEntry[] = proposed.map(({ usable: _usable, ...e }) => ({
+      ...e,
+      keptBecause: keepForForeignKeys.get(e.name) ?? null,
+    }));
     const dropped = entries.filter(isDropped);
     return {
       schema: table.schema,
@@ -250,6 +256,8 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
 }
 
 /** Strategies grouped by table type, in the seed's order; empty types are left out. */
-export function strategiesByType(strategies: readonly TableStrategy[]): { readonly type: TableType; readonly tables: readonly TableStrategy[] }[] {
+export function strategiesByType(
+  strategies: readonly TableStrategy[],
+): { readonly type: TableType; readonly tables: readonly TableStrategy[] }[] {
   return TABLE_TYPES.map((type) => ({ type, tables: strategies.filter((s) => s.type === type) })).filter((g) => g.tables.length > 0);
 }

@@ -22,7 +22,13 @@ const UPPER_LEVEL_SHARE = 0.01;
 
 /** The estimate, or why there is none. */
 export type BloatEstimate =
-  | { readonly status: 'estimated'; readonly actualBytes: number; readonly expectedBytes: number; readonly bloatFraction: number; readonly wastedBytes: number }
+  | {
+      readonly status: 'estimated';
+      readonly actualBytes: number;
+      readonly expectedBytes: number;
+      readonly bloatFraction: number;
+      readonly wastedBytes: number;
+    }
   | { readonly status: 'unknown'; readonly reason: string };
 
 function fillfactorOf(index: Index): number {

@@ -69,7 +69,13 @@ function days(n: number): string {
 }
 
 /** The schedule for one table, from its usage statistics; null when they could not be read. */
-export function tableMaintenance(table: Table, type: TableType, model: SchemaModel, ageDays: number | null, readByRanges = false): TableMaintenance | null {
+export function tableMaintenance(
+  table: Table,
+  type: TableType,
+  model: SchemaModel,
+  ageDays: number | null,
+  readByRanges = false,
+): TableMaintenance | null {
   const u = table.usage;
   if (!u) return null;
   const av = autovacuumSettings(model);
@@ -85,13 +91,19 @@ export function tableMaintenance(table: Table, type: TableType, model: SchemaMod
   const name = table.name;
   const actions: string[] = [];
   if (!av.enabled && modifications > 0) {
-    actions.push(`autovacuum is off on this server: schedule VACUUM (ANALYZE) ${name} ${type === 'log' || (perDay ?? 0) > analyzeTrigger ? 'daily' : 'weekly'}.`);
+    actions.push(
+      `autovacuum is off on this server: schedule VACUUM (ANALYZE) ${name} ${type === 'log' || (perDay ?? 0) > analyzeTrigger ? 'daily' : 'weekly'}.`,
+    );
   }
   if (u.lastAnalyze === null && u.lastAutoanalyze === null && modifications >= analyzeTrigger) {
-    actions.push(`never analyzed since the statistics reset although ${modifications.toLocaleString('en-US')} rows changed (autoanalyze triggers at ${analyzeTrigger.toLocaleString('en-US')}): run ANALYZE ${name} now.`);
+    actions.push(
+      `never analyzed since the statistics reset although ${modifications.toLocaleString('en-US')} rows changed (autoanalyze triggers at ${analyzeTrigger.toLocaleString('en-US')}): run ANALYZE ${name} now.`,
+    );
   }
   if (deadFraction >= 0.2 && u.deadTuples >= av.vacuumThreshold) {
-    actions.push(`${(deadFraction * 100).toFixed(0)}% of its row versions are dead (${u.deadTuples.toLocaleString('en-US')}): VACUUM ${name}${u.lastAutovacuum === null ? '; autovacuum has not reached it since the statistics reset' : ''}.`);
+    actions.push(
+      `${(deadFraction * 100).toFixed(0)}% of its row versions are dead (${u.deadTuples.toLocaleString('en-US')}): VACUUM ${name}${u.lastAutovacuum === null ? '; autovacuum has not reached it since the statistics reset' : ''}.`,
+    );
   }
   if (type === 'log' && modifications > 0) {
     // New rows are outside the histogram until the next ANALYZE: range queries on the newest data are misestimated.
@@ -101,10 +113,14 @@ export function tableMaintenance(table: Table, type: TableType, model: SchemaMod
       );
     }
   } else if (analyzeEveryDays !== null && analyzeEveryDays > 7 && modifications > 0) {
-    actions.push(`autoanalyze runs about every ${days(analyzeEveryDays)} at the measured write rate: ANALYZE ${name} weekly, or lower its autovacuum_analyze_scale_factor.`);
+    actions.push(
+      `autoanalyze runs about every ${days(analyzeEveryDays)} at the measured write rate: ANALYZE ${name} weekly, or lower its autovacuum_analyze_scale_factor.`,
+    );
   }
   if (vacuumEveryDays !== null && vacuumEveryDays > 7 && rows >= 1_000_000) {
-    actions.push(`dead rows reach autovacuum's trigger only every ${days(vacuumEveryDays)}: ALTER TABLE ${name} SET (autovacuum_vacuum_scale_factor = 0.02).`);
+    actions.push(
+      `dead rows reach autovacuum's trigger only every ${days(vacuumEveryDays)}: ALTER TABLE ${name} SET (autovacuum_vacuum_scale_factor = 0.02).`,
+    );
   }
   return {
     schema: table.schema,
@@ -124,11 +140,17 @@ export function tableMaintenance(table: Table, type: TableType, model: SchemaMod
 
 /** When to run the audit again, from how much the statistics have seen. */
 export function rerunAdvice(model: SchemaModel, ageDays: number | null, hasWorkload: boolean): string[] {
-  const advice: string[] = ['After every migration that adds, drops or changes an index, and before merging it (`dbdoctor audit` on the migrated database).'];
+  const advice: string[] = [
+    'After every migration that adds, drops or changes an index, and before merging it (`dbdoctor audit` on the migrated database).',
+  ];
   if (ageDays === null) {
-    advice.push('The statistics reset time is unknown: reset them deliberately (SELECT pg_stat_reset()), note the date, and audit again after a full business cycle (at least 7 days, 30 to include monthly jobs).');
+    advice.push(
+      'The statistics reset time is unknown: reset them deliberately (SELECT pg_stat_reset()), note the date, and audit again after a full business cycle (at least 7 days, 30 to include monthly jobs).',
+    );
   } else if (ageDays < 7) {
-    advice.push(`The statistics cover only ${ageDays.toFixed(1)} days: usage-based findings (unused indexes, write rates) are provisional. Audit again when they cover at least 7 days, better 30.`);
+    advice.push(
+      `The statistics cover only ${ageDays.toFixed(1)} days: usage-based findings (unused indexes, write rates) are provisional. Audit again when they cover at least 7 days, better 30.`,
+    );
   } else {
     advice.push('Monthly, or after a release that changes the queries: index usage and write rates drift with the application.');
   }

@@ -38,9 +38,14 @@ function indexRow(i: IndexEntry): string {
         : 'no query of the workload'
       : i.serves
           .slice(0, 3)
-          .map((q) => `${code(q.text)} (${count(q.calls)} calls, ${q.keysUsed} key${q.keysUsed === 1 ? '' : 's'}${q.plannerPicksIt === true ? ', planner picks it' : ''})`)
+          .map(
+            (q) =>
+              `${code(q.text)} (${count(q.calls)} calls, ${q.keysUsed} key${q.keysUsed === 1 ? '' : 's'}${q.plannerPicksIt === true ? ', planner picks it' : ''})`,
+          )
           .join('<br>') + (i.serves.length > 3 ? `<br>…and ${i.serves.length - 3} more` : '');
-  const verdict = (i.verdicts.length === 0 ? 'keep' : i.verdicts.map((v) => `${v.action} (${v.rule})`).join(', ')) + (i.conflict ? ` — ⚠ ${cell(i.conflict)}` : '');
+  const verdict =
+    (i.verdicts.length === 0 ? 'keep' : i.verdicts.map((v) => `${v.action} (${v.rule})`).join(', ')) +
+    (i.conflict ? ` — ⚠ ${cell(i.conflict)}` : '');
   const bloat = i.bloat.status === 'estimated' ? `${(i.bloat.bloatFraction * 100).toFixed(0)}%` : '–';
   return `| ${code(i.name)} | ${code(i.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, ''))} | ${bytes(i.sizeBytes)} | ${count(i.scans)} | ${count(i.entryWrites)} | ${serves} | ${bloat} | ${verdict} |`;
 }
@@ -49,10 +54,19 @@ function tableSection(t: TableSection): string[] {
   const out: string[] = [];
   const c = t.classification;
   out.push(`### ${t.schema}.${t.table}`, '');
-  out.push(`**Type:** ${c ? `${c.type} (${c.confidence} confidence, from ${c.source})` : 'unknown'} · **rows:** ${count(t.rows)} · **heap:** ${bytes(t.sizeBytes)} · **indexes:** ${bytes(t.indexesSizeBytes)}`, '');
+  out.push(
+    `**Type:** ${c ? `${c.type} (${c.confidence} confidence, from ${c.source})` : 'unknown'} · **rows:** ${count(t.rows)} · **heap:** ${bytes(t.sizeBytes)} · **indexes:** ${bytes(t.indexesSizeBytes)}`,
+    '',
+  );
   if (c && c.evidence.length > 0) out.push(...c.evidence.map((e) => `- ${e}`), '');
   if (t.queries.length > 0) {
-    out.push('Expected query patterns:', '', '| query | calls | total | mean |', '| --- | ---: | ---: | ---: |', ...t.queries.slice(0, 10).map(queryRow));
+    out.push(
+      'Expected query patterns:',
+      '',
+      '| query | calls | total | mean |',
+      '| --- | ---: | ---: | ---: |',
+      ...t.queries.slice(0, 10).map(queryRow),
+    );
     if (t.queries.length > 10) out.push(`| …and ${t.queries.length - 10} more | | | |`);
     out.push('');
   } else {
@@ -72,7 +86,10 @@ function tableSection(t: TableSection): string[] {
       m.analyzeEveryDays !== null
         ? `autoanalyze about every ${m.analyzeEveryDays.toFixed(1)} days, autovacuum ${m.vacuumEveryDays !== null ? `every ${m.vacuumEveryDays.toFixed(1)} days` : 'only for inserts (no dead rows)'}`
         : `autoanalyze after ${formatCount(m.analyzeTrigger)} changed rows, autovacuum after ${formatCount(m.vacuumTrigger)} dead rows`;
-    out.push(`Maintenance: ${formatCount(m.modifications)} rows changed since the statistics reset; ${cadence}; last autovacuum ${m.lastAutovacuum ?? 'never'}, last autoanalyze ${m.lastAutoanalyze ?? 'never'}.`, '');
+    out.push(
+      `Maintenance: ${formatCount(m.modifications)} rows changed since the statistics reset; ${cadence}; last autovacuum ${m.lastAutovacuum ?? 'never'}, last autoanalyze ${m.lastAutoanalyze ?? 'never'}.`,
+      '',
+    );
     if (m.actions.length > 0) out.push(...m.actions.map((a) => `- ${a}`), '');
   }
   return out;
@@ -92,15 +109,29 @@ export function renderStrategyMarkdown(doc: StrategyDocument): string {
   else out.push('| query | calls | total | mean |', '| --- | ---: | ---: | ---: |', ...doc.topQueries.map(queryRow), '');
   out.push('## Recommended changes', '', '### Remove', '');
   if (doc.remove.length === 0) out.push('Nothing to remove.', '');
-  else out.push(...doc.remove.map((r) => `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`), '');
+  else
+    out.push(
+      ...doc.remove.map(
+        (r) =>
+          `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`,
+      ),
+      '',
+    );
   out.push('### Add', '');
   if (doc.add.length === 0) out.push('Nothing to add.', '');
-  else out.push(...doc.add.map((r) => `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`), '');
+  else
+    out.push(
+      ...doc.add.map(
+        (r) =>
+          `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`,
+      ),
+      '',
+    );
   out.push('## Tables and their indexes', '');
   for (const t of doc.tables) out.push(...tableSection(t));
   out.push('## Maintenance schedule', '');
   const actions = doc.tables.flatMap((t) => (t.maintenance?.actions ?? []).map((a) => `- **${t.schema}.${t.table}**: ${a}`));
-  out.push(...(actions.length > 0 ? actions : ['- Autovacuum\'s defaults serve every table at the measured write rates.']), '');
+  out.push(...(actions.length > 0 ? actions : ["- Autovacuum's defaults serve every table at the measured write rates."]), '');
   out.push(
     '### REINDEX candidates',
     '',
@@ -112,7 +143,10 @@ export function renderStrategyMarkdown(doc: StrategyDocument): string {
     out.push(
       '| index | table | size | needed | bloat | statement |',
       '| --- | --- | ---: | ---: | ---: | --- |',
-      ...doc.reindex.map((r) => `| ${code(r.index)} | ${r.schema}.${r.table} | ${bytes(r.actualBytes)} | ${bytes(r.expectedBytes)} | ${(r.bloatFraction * 100).toFixed(0)}% | ${code(`REINDEX INDEX CONCURRENTLY ${quoteQualified(r.schema, r.index)}`)} |`),
+      ...doc.reindex.map(
+        (r) =>
+          `| ${code(r.index)} | ${r.schema}.${r.table} | ${bytes(r.actualBytes)} | ${bytes(r.expectedBytes)} | ${(r.bloatFraction * 100).toFixed(0)}% | ${code(`REINDEX INDEX CONCURRENTLY ${quoteQualified(r.schema, r.index)}`)} |`,
+      ),
       '',
     );
   out.push('### When to audit again', '', ...doc.rerun.map((r) => `- ${r}`), '');

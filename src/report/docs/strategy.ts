@@ -116,7 +116,13 @@ function byWeight(a: QueryPattern, b: QueryPattern): number {
  * `index` is to be dropped (`drops`) while a query of the workload uses it and no index that stays
  * serves as many of that query's keys: say so, whichever rule proposed the drop.
  */
-function conflictOf(index: Index, served: readonly { q: QueryPattern; keys: number }[], others: readonly Index[], drops: ReadonlySet<Index>, rules: readonly string[]): string | null {
+function conflictOf(
+  index: Index,
+  served: readonly { q: QueryPattern; keys: number }[],
+  others: readonly Index[],
+  drops: ReadonlySet<Index>,
+  rules: readonly string[],
+): string | null {
   if (rules.length === 0) return null;
   const stranded = served.filter((x) => !others.some((o) => o !== index && !drops.has(o) && o.valid && queryPrefixUse(o, x.q) >= x.keys));
   if (stranded.length === 0) return null;
@@ -124,13 +130,24 @@ function conflictOf(index: Index, served: readonly { q: QueryPattern; keys: numb
   return `${rules.join(', ')} ${rules.length === 1 ? 'says' : 'say'} to drop it, but ${stranded.length} workload ${stranded.length === 1 ? 'query uses' : 'queries use'} it${calls > 0 ? ` (${calls.toLocaleString('en-US')} calls)` : ''} and no index that stays would serve ${stranded.length === 1 ? 'it' : 'them'} as well: keep it, or keep the index that serves ${stranded.length === 1 ? 'that query' : 'those queries'} now`;
 }
 
-function indexEntry(index: Index, table: Table, result: AuditResult, queries: readonly QueryPattern[], others: readonly Index[], drops: ReadonlySet<Index>): IndexEntry {
+function indexEntry(
+  index: Index,
+  table: Table,
+  result: AuditResult,
+  queries: readonly QueryPattern[],
+  others: readonly Index[],
+  drops: ReadonlySet<Index>,
+): IndexEntry {
   const plannedBy = new Set(plansUsing(result.plans, index.name));
   const used = queries
     .map((q) => ({ q, keys: queryPrefixUse(index, q) }))
     .filter((x) => x.keys > 0)
     .sort((a, b) => byWeight(a.q, b.q));
-  const serves = used.map((x) => ({ ...line(x.q), keysUsed: x.keys, plannerPicksIt: result.plans ? plannedBy.has(x.q.fingerprint) : null }));
+  const serves = used.map((x) => ({
+    ...line(x.q),
+    keysUsed: x.keys,
+    plannerPicksIt: result.plans ? plannedBy.has(x.q.fingerprint) : null,
+  }));
   const verdicts = result.findings
     .filter((f) => f.schema === index.schema && f.table === index.table && f.index === index.name)
     .map((f) => ({ rule: f.rule, action: fixAction(f), message: f.message }));
@@ -152,7 +169,15 @@ function indexEntry(index: Index, table: Table, result: AuditResult, queries: re
 }
 
 function recommendation(f: Finding): Recommendation {
-  return { rule: f.rule, severity: f.severity, schema: f.schema, table: f.table, index: f.index ?? null, message: f.message, up: f.fix?.up ?? [] };
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    schema: f.schema,
+    table: f.table,
+    index: f.index ?? null,
+    message: f.message,
+    up: f.fix?.up ?? [],
+  };
 }
 
 /** Builds the document from an audit result (with its workload and plans, when there were any). */
@@ -169,12 +194,21 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
   for (const table of [...model.tables].sort((a, b) => a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name))) {
     const c = classification.get(`${table.schema}.${table.name}`) ?? null;
     const queries = workload ? queriesOnTable(workload, { schema: table.schema, name: table.name }).sort(byWeight) : [];
-    const onTable = model.indexes.filter((i) => i.schema === table.schema && i.table === table.name).sort((a, b) => a.name.localeCompare(b.name));
+    const onTable = model.indexes
+      .filter((i) => i.schema === table.schema && i.table === table.name)
+      .sort((a, b) => a.name.localeCompare(b.name));
     const indexes = onTable.map((i) => indexEntry(i, table, result, queries, onTable, drops));
     for (const entry of indexes) {
       const b = entry.bloat;
       if (b.status === 'estimated' && b.bloatFraction >= settings.reindexMinBloat && b.wastedBytes >= settings.reindexMinWastedBytes) {
-        reindex.push({ schema: table.schema, table: table.name, index: entry.name, actualBytes: b.actualBytes, expectedBytes: b.expectedBytes, bloatFraction: b.bloatFraction });
+        reindex.push({
+          schema: table.schema,
+          table: table.name,
+          index: entry.name,
+          actualBytes: b.actualBytes,
+          expectedBytes: b.expectedBytes,
+          bloatFraction: b.bloatFraction,
+        });
       }
     }
     tables.push({
@@ -191,7 +225,11 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
         c?.type ?? 'unknown',
         model,
         ageDays,
-        queries.some((q) => q.columnUses.some((u) => u.kind === 'range' && u.table.table === table.name && (u.table.schema === null || u.table.schema === table.schema))),
+        queries.some((q) =>
+          q.columnUses.some(
+            (u) => u.kind === 'range' && u.table.table === table.name && (u.table.schema === null || u.table.schema === table.schema),
+          ),
+        ),
       ),
     });
   }
@@ -214,10 +252,15 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
         continue;
       }
       if (v.status !== 'rejected') continue;
-      notes.push(`Considered and rejected: ${c.proposal.definition} for ${texts.get(c.fingerprint) ?? c.fingerprint}: ${v.reason} (plan cost ${v.costBefore.toFixed(0)} → ${v.costAfter.toFixed(0)}).`);
+      notes.push(
+        `Considered and rejected: ${c.proposal.definition} for ${texts.get(c.fingerprint) ?? c.fingerprint}: ${v.reason} (plan cost ${v.costBefore.toFixed(0)} → ${v.costAfter.toFixed(0)}).`,
+      );
     }
     const skipped = result.plans.plans.filter((p) => p.status === 'skipped').length;
-    if (skipped > 0) notes.push(`${skipped} statement(s) were not planned: only plain SELECTs are (EXPLAIN of a write statement would take a ROW EXCLUSIVE lock).`);
+    if (skipped > 0)
+      notes.push(
+        `${skipped} statement(s) were not planned: only plain SELECTs are (EXPLAIN of a write statement would take a ROW EXCLUSIVE lock).`,
+      );
   }
   const sorted = workload ? [...workload.queries].sort(byWeight) : [];
   return {
@@ -229,7 +272,9 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
     workloadSummary: workload
       ? `${workload.queries.length} query pattern(s)${workload.unparsed.length > 0 ? `, ${workload.unparsed.length} unparsed` : ''}`
       : 'no workload: no query source was given or found, so indexes are not tied to queries',
-    topQueries: sorted.slice(0, settings.topQueries).map((q) => ({ ...line(q), tables: q.tables.map((t) => (t.schema ? `${t.schema}.${t.table}` : t.table)) })),
+    topQueries: sorted
+      .slice(0, settings.topQueries)
+      .map((q) => ({ ...line(q), tables: q.tables.map((t) => (t.schema ? `${t.schema}.${t.table}` : t.table)) })),
     tables,
     remove: result.findings.filter((f) => fixAction(f) === 'drop' || fixAction(f) === 'change').map(recommendation),
     add: result.findings.filter((f) => fixAction(f) === 'create').map(recommendation),

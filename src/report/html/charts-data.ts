@@ -38,7 +38,7 @@ export function chartSpecs(result: AuditResult, analysis: Analysis): BarChartSpe
       ],
       format: humanBytes,
       bytes: true,
-      note: 'Total size of each table\'s indexes; red is what the findings recommend dropping.',
+      note: "Total size of each table's indexes; red is what the findings recommend dropping.",
     }),
     largestFirst({
       id: 'chart-scans',
@@ -49,7 +49,7 @@ export function chartSpecs(result: AuditResult, analysis: Analysis): BarChartSpe
         { name: 'sequential scans', values: seqScans },
       ],
       format: (v) => (v >= 1000 ? compactCount(v) : formatCount(v)),
-      note: 'Index scans summed over the table\'s indexes, and sequential scans of the table.',
+      note: "Index scans summed over the table's indexes, and sequential scans of the table.",
     }),
     largestFirst({
       id: 'chart-writes',
@@ -61,7 +61,7 @@ export function chartSpecs(result: AuditResult, analysis: Analysis): BarChartSpe
         { name: 'deletes', values: strategies.map((s) => s.writes?.deletes ?? 0) },
       ],
       format: (v) => (v >= 1000 ? compactCount(v) : formatCount(v)),
-      note: 'Every insert and every non-HOT update also writes one entry into each of the table\'s indexes.',
+      note: "Every insert and every non-HOT update also writes one entry into each of the table's indexes.",
     }),
   ];
 }
@@ -69,6 +69,11 @@ export function chartSpecs(result: AuditResult, analysis: Analysis): BarChartSpe
 /** The charts section. */
 export function chartsSection(result: AuditResult, analysis: Analysis): SafeHtml {
   const specs = chartSpecs(result, analysis);
-  const noUsage = !result.model.capabilities.usageStatistics ? html`<p class="muted">Usage statistics could not be read: scans and writes are not charted.</p>` : '';
-  return html`<section id="charts"><h2>Indexes and Workload per Table</h2>${noUsage}${specs.map(barChart)}</section>`;
+  const noUsage = !result.model.capabilities.usageStatistics
+    ? html`<p class="muted">Usage statistics could not be read: scans and writes are not charted.</p>`
+    : '';
+  return html`<section id="charts">
+    <h2>Indexes and Workload per Table</h2>
+    ${noUsage}${specs.map(barChart)}
+  </section>`;
 }

@@ -37,13 +37,33 @@ function tableBlock(s: TableStrategy): string[] {
     const traits = e.traits.length > 0 ? ` (${e.traits.join(', ')})` : '';
     const v = verdictOf(e);
     const verdict = v.action === 'drop' ? `**drop** — ${v.because}` : v.because === '' ? 'keep' : `**keep** — ${prose(v.because)}`;
-    lines.push(row([code(e.name), `${code(e.keys)}${prose(traits)}`, e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes), e.scans === null ? '—' : formatCount(e.scans), verdict]));
+    lines.push(
+      row([
+        code(e.name),
+        `${code(e.keys)}${prose(traits)}`,
+        e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes),
+        e.scans === null ? '—' : formatCount(e.scans),
+        verdict,
+      ]),
+    );
   }
   for (const c of s.created) lines.push(row([code(c.name), code(c.keys), '—', '—', `**create** — ${c.finding.rule}`]));
-  for (const { index, coveredBy } of s.skipped) lines.push(row([code(index.name), code(index.keys), '—', '—', `not created — ${code(coveredBy)} starts with the same keys (${index.finding.rule} proposed it)`]));
+  for (const { index, coveredBy } of s.skipped)
+    lines.push(
+      row([
+        code(index.name),
+        code(index.keys),
+        '—',
+        '—',
+        `not created — ${code(coveredBy)} starts with the same keys (${index.finding.rule} proposed it)`,
+      ]),
+    );
   lines.push('');
   const before = s.current.length;
-  lines.push(`Recommended index set (${before} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map(code).join(', ')}`, '');
+  lines.push(
+    `Recommended index set (${before} → ${s.recommended.length}): ${s.recommended.length === 0 ? 'none' : s.recommended.map(code).join(', ')}`,
+    '',
+  );
   return lines;
 }
 
@@ -53,7 +73,12 @@ export function strategySection(analysis: Analysis): string[] {
   const groups = strategiesByType(analysis.strategies);
   if (groups.length === 0) return [...lines, 'No tables were audited.', ''];
   groups.forEach((group, i) => {
-    lines.push(`### ${LETTERS[i] ?? i + 1}. ${TYPE_TITLE[group.type]} (${group.tables.length})`, '', `**Strategy**: ${TYPE_STRATEGY[group.type]}`, '');
+    lines.push(
+      `### ${LETTERS[i] ?? i + 1}. ${TYPE_TITLE[group.type]} (${group.tables.length})`,
+      '',
+      `**Strategy**: ${TYPE_STRATEGY[group.type]}`,
+      '',
+    );
     if (group.type === 'log') lines.push(`A log table should need at most ${LOG_TABLE_MAX_INDEXES} indexes, primary key included.`, '');
     for (const s of group.tables) lines.push(...tableBlock(s));
   });
@@ -65,7 +90,9 @@ export function savingsSection(analysis: Analysis): string[] {
   const { savings } = analysis;
   const lines = ['## Estimated Savings', ''];
   if (savings.tables.length === 0) return [...lines, 'No index is recommended for removal or creation.', ''];
-  lines.push(...header(['Table', 'Indexes dropped', 'Storage freed', 'Index writes per insert', 'Index writes saved since reset'], [1, 2, 4]));
+  lines.push(
+    ...header(['Table', 'Indexes dropped', 'Storage freed', 'Index writes per insert', 'Index writes saved since reset'], [1, 2, 4]),
+  );
   for (const t of savings.tables) {
     const created = t.createdIndexes > 0 ? ` (+${t.createdIndexes} created)` : '';
     lines.push(
@@ -94,7 +121,12 @@ export function savingsSection(analysis: Analysis): string[] {
 }
 
 const BOX: { readonly [S in CheckStatus]: string } = { pass: '- [x]', fail: '- [ ]', unknown: '- [ ] ❔', 'not-applicable': '- ➖' };
-const STATUS_WORD: { readonly [S in CheckStatus]: string } = { pass: '', fail: '', unknown: ' _(not measured)_', 'not-applicable': ' _(not applicable)_' };
+const STATUS_WORD: { readonly [S in CheckStatus]: string } = {
+  pass: '',
+  fail: '',
+  unknown: ' _(not measured)_',
+  'not-applicable': ' _(not applicable)_',
+};
 
 /** The success-criteria checklist: every box from a measurement. */
 export function checklistSection(checklist: readonly CheckItem[]): string[] {
@@ -103,7 +135,10 @@ export function checklistSection(checklist: readonly CheckItem[]): string[] {
     const items = checklist.filter((c) => c.group === group);
     if (items.length === 0) continue;
     const met = items.filter((c) => c.status === 'pass').length;
-    lines.push(`${met === items.filter((c) => c.status !== 'not-applicable').length ? '✅' : '⬜'} **${group}** (${met} of ${items.length} met):`, '');
+    lines.push(
+      `${met === items.filter((c) => c.status !== 'not-applicable').length ? '✅' : '⬜'} **${group}** (${met} of ${items.length} met):`,
+      '',
+    );
     for (const c of items) lines.push(`${BOX[c.status]} ${c.label}${STATUS_WORD[c.status]} — ${prose(c.detail)}`);
     lines.push('');
   }
@@ -118,7 +153,8 @@ export function nextStepsSection(steps: readonly NextStep[]): string[] {
     lines.push(`${i + 1}. **[${step.priority}] ${prose(step.title)}** — ${step.when}. ${prose(capitalize(step.detail))}`);
     // Continuation lines indent to the item's text, or "10." would end the list.
     const indent = ' '.repeat(`${i + 1}. `.length);
-    if (step.commands.length > 0) lines.push('', `${indent}\`\`\`bash`, ...step.commands.map((c) => `${indent}${c}`), `${indent}\`\`\``, '');
+    if (step.commands.length > 0)
+      lines.push('', `${indent}\`\`\`bash`, ...step.commands.map((c) => `${indent}${c}`), `${indent}\`\`\``, '');
   });
   if (lines[lines.length - 1] !== '') lines.push('');
   return lines;

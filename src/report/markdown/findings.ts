@@ -39,19 +39,30 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
   ];
   const { savings, statistics } = analysis;
   if (savings.droppedIndexes > 0) {
-    const writes = savings.indexWritesSinceReset === null ? '' : `, ${formatCount(savings.indexWritesSinceReset)} index writes saved over the statistics period`;
-    lines.push(`**Estimated Savings**: ${humanBytes(savings.droppedBytes)} of index storage from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`, '');
+    const writes =
+      savings.indexWritesSinceReset === null
+        ? ''
+        : `, ${formatCount(savings.indexWritesSinceReset)} index writes saved over the statistics period`;
+    lines.push(
+      `**Estimated Savings**: ${humanBytes(savings.droppedBytes)} of index storage from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
+      '',
+    );
   }
   const passed = analysis.checklist.filter((c) => c.status === 'pass').length;
   const measurable = analysis.checklist.filter((c) => c.status !== 'not-applicable').length;
   lines.push(`**Success Criteria**: ${passed} of ${measurable} met`, '');
   if (!statistics.readable) lines.push('**Statistics**: usage statistics could not be read; scans and writes are unknown', '');
-  else if (statistics.ageDays !== null) lines.push(`**Statistics**: scans and writes cover ${describeAge(statistics.ageDays)}${statistics.resetAt ? ` (since ${statistics.resetAt})` : ''}${statistics.trustworthy === false ? ' — too young to call an index unused' : ''}`, '');
+  else if (statistics.ageDays !== null)
+    lines.push(
+      `**Statistics**: scans and writes cover ${describeAge(statistics.ageDays)}${statistics.resetAt ? ` (since ${statistics.resetAt})` : ''}${statistics.trustworthy === false ? ' — too young to call an index unused' : ''}`,
+      '',
+    );
   return lines;
 }
 
 function objectCell(f: Finding, r: FindingRow): string {
-  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index) return `${code(f.index)} (constraint ${code(r.constraint)})`;
+  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index)
+    return `${code(f.index)} (constraint ${code(r.constraint)})`;
   if (r.indexes.length > 0) return r.indexes.map(code).join(', ');
   return r.constraint === null ? '—' : code(r.constraint);
 }

@@ -23,7 +23,12 @@ export function migrationSection(findings: readonly Finding[]): string[] {
     if (!f.fix || f.fix.up.length === 0) continue;
     down.push(`-- ${f.rule}: ${findingPath(f)}`, ...(f.fix.down.length > 0 ? f.fix.down.map(sqlStatement) : ['-- nothing to undo']), '');
   }
-  const lines = ['## Migration', '', '`dbdoctor fix` writes this as a migration file (SQL, Alembic or Knex); `dbdoctor apply` runs it step by step, journaled, with resume and rollback.', ''];
+  const lines = [
+    '## Migration',
+    '',
+    '`dbdoctor fix` writes this as a migration file (SQL, Alembic or Knex); `dbdoctor apply` runs it step by step, journaled, with resume and rollback.',
+    '',
+  ];
   if (ordered.some((f) => f.fix?.transactional === false)) {
     lines.push(
       'Statements with `CONCURRENTLY` cannot run inside a transaction block: run them as separate statements (for example `psql -f`, without `--single-transaction`).',
@@ -31,7 +36,12 @@ export function migrationSection(findings: readonly Finding[]): string[] {
     );
   }
   // A line that would close the fence early cannot occur: SQL never starts a line with three backticks.
-  const block = (statements: string[]): string[] => ['```sql', ...(statements.length > 0 ? statements.slice(0, -1) : ['-- nothing to do']), '```', ''];
+  const block = (statements: string[]): string[] => [
+    '```sql',
+    ...(statements.length > 0 ? statements.slice(0, -1) : ['-- nothing to do']),
+    '```',
+    '',
+  ];
   return [...lines, '### Up', '', ...block(up), '### Down', '', ...block(down)];
 }
 

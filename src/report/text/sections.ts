@@ -20,36 +20,61 @@ export function summarySection(p: Palette, result: AuditResult, analysis: Analys
   const lines = [heading(p, 'Executive summary'), `${label('Status')}${p.bold(paint(`${STATUS_MARK[summary.status]} ${summary.status}`))}`];
   const issues = issueList(result);
   if (issues.length === 0) lines.push(`${label('Issues')}none`);
-  issues.forEach((issue, i) => lines.push(`${i === 0 ? label('Issues') : ' '.repeat(12)}${p.severity[issue.severity]('●')} ${issue.words} (${issue.severity})`));
+  issues.forEach((issue, i) =>
+    lines.push(`${i === 0 ? label('Issues') : ' '.repeat(12)}${p.severity[issue.severity]('●')} ${issue.words} (${issue.severity})`),
+  );
   lines.push(`${label('Risk')}${capitalize(summary.riskLevel)} — ${safe(summary.riskReason)}`);
   const { savings } = analysis;
   if (savings.droppedIndexes > 0) {
-    const writes = savings.indexWritesSinceReset === null ? '' : `, ${formatCount(savings.indexWritesSinceReset)} index writes since the reset`;
-    lines.push(`${label('Savings')}${humanBytes(savings.droppedBytes)} from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`);
+    const writes =
+      savings.indexWritesSinceReset === null ? '' : `, ${formatCount(savings.indexWritesSinceReset)} index writes since the reset`;
+    lines.push(
+      `${label('Savings')}${humanBytes(savings.droppedBytes)} from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
+    );
   }
   const met = analysis.checklist.filter((c) => c.status === 'pass').length;
   lines.push(`${label('Criteria')}${met} of ${analysis.checklist.filter((c) => c.status !== 'not-applicable').length} met`);
-  if (analysis.statistics.ageDays !== null) lines.push(`${label('Stats')}cover ${describeAge(analysis.statistics.ageDays)}${analysis.statistics.trustworthy === false ? ' (too young to trust)' : ''}`);
+  if (analysis.statistics.ageDays !== null)
+    lines.push(
+      `${label('Stats')}cover ${describeAge(analysis.statistics.ageDays)}${analysis.statistics.trustworthy === false ? ' (too young to trust)' : ''}`,
+    );
   return [...lines, ''];
 }
 
-const TYPE_TITLE: { readonly [T in TableType]: string } = { transaction: 'Transaction tables', log: 'Log tables', junction: 'Junction tables', unknown: 'Unknown type' };
+const TYPE_TITLE: { readonly [T in TableType]: string } = {
+  transaction: 'Transaction tables',
+  log: 'Log tables',
+  junction: 'Junction tables',
+  unknown: 'Unknown type',
+};
 
 function tableLines(p: Palette, s: TableStrategy): string[] {
   const classification = s.source === null ? 'not classified' : `${s.confidence} confidence, from ${s.source}`;
   const lines = [`    ${p.bold(safe(`${s.schema}.${s.table}`))}  ${p.dim(classification)}`];
-  if (s.writes) lines.push(`      ${p.dim('writes:')} ${formatCount(s.writes.inserts)} inserts, ${formatCount(s.writes.updates)} updates (${formatCount(s.writes.hotUpdates)} HOT), ${formatCount(s.writes.deletes)} deletes`);
+  if (s.writes)
+    lines.push(
+      `      ${p.dim('writes:')} ${formatCount(s.writes.inserts)} inserts, ${formatCount(s.writes.updates)} updates (${formatCount(s.writes.hotUpdates)} HOT), ${formatCount(s.writes.deletes)} deletes`,
+    );
   for (const e of s.evidence) lines.push(`      ${p.dim('evidence:')} ${safe(e)}`);
   const rows: string[][] = [['index', 'keys', 'size', 'scans', 'verdict']];
   for (const e of s.current) {
     const v = verdictOf(e);
     const verdict = v.because === '' ? v.action : `${v.action} (${safe(v.because)})`;
-    rows.push([safe(e.name), safe(e.keys), e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes), e.scans === null ? '—' : formatCount(e.scans), verdict]);
+    rows.push([
+      safe(e.name),
+      safe(e.keys),
+      e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes),
+      e.scans === null ? '—' : formatCount(e.scans),
+      verdict,
+    ]);
   }
   for (const c of s.created) rows.push([safe(c.name), safe(c.keys), '—', '—', `create (${c.finding.rule})`]);
-  for (const { index, coveredBy } of s.skipped) rows.push([safe(index.name), safe(index.keys), '—', '—', `not created (${safe(coveredBy)} starts with the same keys)`]);
+  for (const { index, coveredBy } of s.skipped)
+    rows.push([safe(index.name), safe(index.keys), '—', '—', `not created (${safe(coveredBy)} starts with the same keys)`]);
   if (rows.length > 1) lines.push(...columns(p, rows, ['left', 'left', 'right', 'right', 'left'], '      '));
-  lines.push(`      ${p.dim(`recommended (${s.current.length} → ${s.recommended.length}):`)} ${s.recommended.length === 0 ? 'none' : s.recommended.map(safe).join(', ')}`);
+  lines.push(
+    `      ${p.dim(`recommended (${s.current.length} → ${s.recommended.length}):`)} ${s.recommended.length === 0 ? 'none' : s.recommended.map(safe).join(', ')}`,
+  );
   return lines;
 }
 
@@ -78,10 +103,21 @@ export function savingsSection(p: Palette, analysis: Analysis): string[] {
       t.indexWritesSinceReset === null ? '—' : formatCount(t.indexWritesSinceReset),
     ]);
   }
-  rows.push(['total', String(savings.droppedIndexes), humanBytes(savings.droppedBytes), '', savings.indexWritesSinceReset === null ? '—' : formatCount(savings.indexWritesSinceReset)]);
+  rows.push([
+    'total',
+    String(savings.droppedIndexes),
+    humanBytes(savings.droppedBytes),
+    '',
+    savings.indexWritesSinceReset === null ? '—' : formatCount(savings.indexWritesSinceReset),
+  ]);
   const table = columns(p, rows, ['left', 'right', 'right', 'right', 'right'], '  ');
   table[table.length - 1] = p.bold(table[table.length - 1]!);
-  return [heading(p, 'Estimated savings'), ...table, p.dim('  (a dropped index saves one write per insert and per non-HOT update; (+n): indexes created)'), ''];
+  return [
+    heading(p, 'Estimated savings'),
+    ...table,
+    p.dim('  (a dropped index saves one write per insert and per non-HOT update; (+n): indexes created)'),
+    '',
+  ];
 }
 
 const BOX: { readonly [S in CheckStatus]: string } = { pass: '[x]', fail: '[ ]', unknown: '[?]', 'not-applicable': '[-]' };

@@ -11,7 +11,8 @@ import type { Confidence } from './classify-types.js';
 const LOG_NAME = /(^|_)(logs?|events?|history|histories|audit|audits|audit_trail|journal|changelog|activity_log)($|_)/i;
 
 /** Columns that stamp when a row happened, the axis a log is read by. */
-const TIME_COLUMN = /^(created|inserted|logged|occurred|recorded|sent|received|requested|emitted|happened|event)_?(at|on|time|ts|date|timestamp)$|^(timestamp|ts|event_time|log_time|logged|time)$/i;
+const TIME_COLUMN =
+  /^(created|inserted|logged|occurred|recorded|sent|received|requested|emitted|happened|event)_?(at|on|time|ts|date|timestamp)$|^(timestamp|ts|event_time|log_time|logged|time)$/i;
 
 /** A name that reads like a log table's, or null. */
 export function logNameHint(table: Table): string | null {
@@ -32,7 +33,14 @@ export interface JunctionShape {
 /** A primary key or unique index over plain columns only, usable as a composite key. */
 function compositeKeys(indexes: readonly Index[]): { name: string; columns: string[]; primary: boolean }[] {
   return indexes
-    .filter((i) => (i.primary || i.unique) && i.valid && i.predicate === null && i.keys.length >= 2 && i.keys.every((k) => k.kind === 'column' && k.column !== null))
+    .filter(
+      (i) =>
+        (i.primary || i.unique) &&
+        i.valid &&
+        i.predicate === null &&
+        i.keys.length >= 2 &&
+        i.keys.every((k) => k.kind === 'column' && k.column !== null),
+    )
     .map((i) => ({ name: i.constraint?.name ?? i.name, columns: i.keys.map((k) => k.column!), primary: i.primary }));
 }
 
@@ -52,7 +60,9 @@ export function junctionShape(table: Table, lookup: ModelLookup): JunctionShape 
   const fks: readonly ForeignKey[] = lookup.foreignKeysOf(table.kind === 'partition' && table.parent ? table.parent : ref);
   if (fks.length === 0) return null;
   const indexes = lookup.indexesOf(ref);
-  const surrogate = new Set(indexes.filter((i) => i.primary && i.keys.length === 1 && i.keys[0]!.column !== null).map((i) => i.keys[0]!.column!));
+  const surrogate = new Set(
+    indexes.filter((i) => i.primary && i.keys.length === 1 && i.keys[0]!.column !== null).map((i) => i.keys[0]!.column!),
+  );
   let oneForeignKeyLink: JunctionShape | null = null;
   for (const key of compositeKeys(indexes)) {
     const keyColumns = new Set(key.columns);

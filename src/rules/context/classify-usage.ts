@@ -45,7 +45,16 @@ function pct(fraction: number): string {
 export function sumUsage(usages: readonly TableUsage[]): TableUsage | null {
   if (usages.length === 0) return null;
   // Field by field rather than over Object.keys: rules call this once per index of large schemas.
-  let seqScans = 0, seqTuplesRead = 0, indexScans = 0, indexTuplesFetched = 0, inserts = 0, updates = 0, hotUpdates = 0, deletes = 0, liveTuples = 0, deadTuples = 0;
+  let seqScans = 0,
+    seqTuplesRead = 0,
+    indexScans = 0,
+    indexTuplesFetched = 0,
+    inserts = 0,
+    updates = 0,
+    hotUpdates = 0,
+    deletes = 0,
+    liveTuples = 0,
+    deadTuples = 0;
   for (const u of usages) {
     seqScans += u.seqScans;
     seqTuplesRead += u.seqTuplesRead;
@@ -58,7 +67,22 @@ export function sumUsage(usages: readonly TableUsage[]): TableUsage | null {
     liveTuples += u.liveTuples;
     deadTuples += u.deadTuples;
   }
-  return { seqScans, seqTuplesRead, indexScans, indexTuplesFetched, inserts, updates, hotUpdates, deletes, liveTuples, deadTuples, lastVacuum: null, lastAutovacuum: null, lastAnalyze: null, lastAutoanalyze: null };
+  return {
+    seqScans,
+    seqTuplesRead,
+    indexScans,
+    indexTuplesFetched,
+    inserts,
+    updates,
+    hotUpdates,
+    deletes,
+    liveTuples,
+    deadTuples,
+    lastVacuum: null,
+    lastAutovacuum: null,
+    lastAnalyze: null,
+    lastAutoanalyze: null,
+  };
 }
 
 /**
@@ -68,12 +92,21 @@ export function sumUsage(usages: readonly TableUsage[]): TableUsage | null {
  * with more confidence the more its reads outnumber its writes. Null type when the counters
  * hold too little activity to tell.
  */
-export function classifyByUsage(table: Table, usage: TableUsage, totalInserts: number, since: string, t: UsageThresholds): UsageVerdict | TooYoung {
+export function classifyByUsage(
+  table: Table,
+  usage: TableUsage,
+  totalInserts: number,
+  since: string,
+  t: UsageThresholds,
+): UsageVerdict | TooYoung {
   const scans = usage.seqScans + usage.indexScans;
   const writes = usage.inserts + usage.updates + usage.deletes;
   const activity = writes + scans;
   if (activity < t.classifyMinActivity) {
-    return { type: null, reason: `only ${n(activity)} writes and scans since ${since} (fewer than ${n(t.classifyMinActivity)}): too few to judge by statistics` };
+    return {
+      type: null,
+      reason: `only ${n(activity)} writes and scans since ${since} (fewer than ${n(t.classifyMinActivity)}): too few to judge by statistics`,
+    };
   }
   const rowsRead = usage.seqTuplesRead + usage.indexTuplesFetched;
   const updatesPerInsert = usage.inserts === 0 ? Infinity : usage.updates / usage.inserts;
@@ -101,7 +134,10 @@ export function classifyByUsage(table: Table, usage: TableUsage, totalInserts: n
   }
   const writesPerScan = writes / Math.max(1, scans);
   const why: string[] = [];
-  if (!appendMostly) why.push(`${usage.inserts === 0 ? 'updates without inserts' : `${RATIO.format(updatesPerInsert)} updates per inserted row`}: rows are edited, not appended`);
+  if (!appendMostly)
+    why.push(
+      `${usage.inserts === 0 ? 'updates without inserts' : `${RATIO.format(updatesPerInsert)} updates per inserted row`}: rows are edited, not appended`,
+    );
   if (!writeHeavy) why.push(`${RATIO.format(insertsPerScan)} rows inserted per scan: read more than written`);
   if (appendMostly && writeHeavy && !bigVolume) {
     why.push(`only ${n(usage.inserts)} inserts, ${pct(share)} of all inserts into the audited tables: low write volume`);

@@ -50,18 +50,33 @@ function usageOf(table: Table, model: SchemaModel): TableUsage | null {
 }
 
 function overrideFor(table: Table, overrides: readonly TableTypeOverride[]): TableTypeOverride | undefined {
-  return overrides.find((o) => o.table === table.name && o.schema === table.schema) ?? overrides.find((o) => o.table === table.name && o.schema === null);
+  return (
+    overrides.find((o) => o.table === table.name && o.schema === table.schema) ??
+    overrides.find((o) => o.table === table.name && o.schema === null)
+  );
 }
 
 type Verdict = Omit<TableClassification, 'schema' | 'table'>;
 
 /** Classifies one table that is not a partition (partitions take their parent's type). */
-function classifyOne(table: Table, model: SchemaModel, lookup: ModelLookup, options: RuleOptions, totalInserts: number, statsTrusted: boolean): Verdict {
+function classifyOne(
+  table: Table,
+  model: SchemaModel,
+  lookup: ModelLookup,
+  options: RuleOptions,
+  totalInserts: number,
+  statsTrusted: boolean,
+): Verdict {
   const since = model.database.statsResetAt === null ? 'the statistics began' : `the reset at ${model.database.statsResetAt}`;
   const junction = junctionShape(table, lookup);
   if (junction) return { type: 'junction', confidence: junction.confidence, source: 'shape', evidence: junction.evidence };
   if (table.kind === 'materialized-view') {
-    return { type: 'transaction', confidence: 'medium', source: 'shape', evidence: ['materialized view: written only by REFRESH, read like a table'] };
+    return {
+      type: 'transaction',
+      confidence: 'medium',
+      source: 'shape',
+      evidence: ['materialized view: written only by REFRESH, read like a table'],
+    };
   }
 
   const nameHint = logNameHint(table);
@@ -88,7 +103,12 @@ function classifyOne(table: Table, model: SchemaModel, lookup: ModelLookup, opti
       }
       if (verdict.appendOnlyButSmall && nameHint !== null) {
         // Appended to, rarely read, named like a log: a small log, not a transaction table.
-        return { type: 'log', confidence: atMost('medium', cap), source: 'statistics', evidence: [...verdict.evidence, ...hints, 'append-only pattern and name agree: a log with a small volume so far'] };
+        return {
+          type: 'log',
+          confidence: atMost('medium', cap),
+          source: 'statistics',
+          evidence: [...verdict.evidence, ...hints, 'append-only pattern and name agree: a log with a small volume so far'],
+        };
       }
       return { type: 'transaction', confidence: atMost(verdict.confidence, cap), source: 'statistics', evidence: verdict.evidence };
     }
@@ -97,7 +117,12 @@ function classifyOne(table: Table, model: SchemaModel, lookup: ModelLookup, opti
   if (nameHint !== null) {
     return { type: 'log', confidence: 'low', source: 'shape', evidence: [tooYoung, nameHint, ...(timeHint ? [timeHint] : [])] };
   }
-  return { type: 'unknown', confidence: 'low', source: 'statistics', evidence: [tooYoung, ...(timeHint ? [`${timeHint}, but nothing else says log`] : [])] };
+  return {
+    type: 'unknown',
+    confidence: 'low',
+    source: 'statistics',
+    evidence: [tooYoung, ...(timeHint ? [`${timeHint}, but nothing else says log`] : [])],
+  };
 }
 
 /**
@@ -131,7 +156,11 @@ export function classifyTables(
         type: forced.type,
         confidence: 'high',
         source: 'config',
-        evidence: [`set to ${forced.type} in the dbdoctor configuration`, `by itself dbdoctor would say ${verdict.type} (${verdict.confidence} confidence)`, ...verdict.evidence],
+        evidence: [
+          `set to ${forced.type} in the dbdoctor configuration`,
+          `by itself dbdoctor would say ${verdict.type} (${verdict.confidence} confidence)`,
+          ...verdict.evidence,
+        ],
       };
     }
     verdicts.set(key, verdict);

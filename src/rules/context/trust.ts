@@ -44,7 +44,10 @@ const DAY_MS = 86_400_000;
 /** Parses PostgreSQL's text form of a timestamptz (`2026-01-02 03:04:05.678+00`). */
 export function parseTimestamp(text: string | null): number | null {
   if (text === null) return null;
-  const iso = text.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const iso = text
+    .trim()
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00');
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms : null;
 }
@@ -77,7 +80,11 @@ export function describeAge(ageDays: number): string {
  * collected (track_counts), cover at least `minStatsAgeDays` on every node, and record enough
  * activity that silence means something.
  */
-export function statisticsTrust(model: SchemaModel, options: StatisticsTrustOptions, nodes: readonly NodeStatistics[] = []): StatisticsTrust {
+export function statisticsTrust(
+  model: SchemaModel,
+  options: StatisticsTrustOptions,
+  nodes: readonly NodeStatistics[] = [],
+): StatisticsTrust {
   const notes: string[] = [];
   let trustworthy = true;
   const resetAt = model.database.statsResetAt;
@@ -85,7 +92,9 @@ export function statisticsTrust(model: SchemaModel, options: StatisticsTrustOpti
 
   if (!model.capabilities.usageStatistics) {
     trustworthy = false;
-    notes.push('Usage statistics could not be read (the role lacks access to pg_stat_user_tables / pg_stat_user_indexes; grant pg_monitor): unused indexes and write volumes are not judged.');
+    notes.push(
+      'Usage statistics could not be read (the role lacks access to pg_stat_user_tables / pg_stat_user_indexes; grant pg_monitor): unused indexes and write volumes are not judged.',
+    );
   }
   if (model.database.settings.track_counts === 'off') {
     trustworthy = false;
@@ -93,7 +102,8 @@ export function statisticsTrust(model: SchemaModel, options: StatisticsTrustOpti
   }
 
   const readable = model.tables.filter((t) => t.kind !== 'partitioned' && t.usage !== null);
-  const activity = readable.length === 0 ? (model.capabilities.usageStatistics ? 0 : null) : readable.reduce((n, t) => n + (activityOf(t) ?? 0), 0);
+  const activity =
+    readable.length === 0 ? (model.capabilities.usageStatistics ? 0 : null) : readable.reduce((n, t) => n + (activityOf(t) ?? 0), 0);
   if (activity !== null && model.capabilities.usageStatistics && activity < options.minStatsActivity) {
     trustworthy = false;
     notes.push(
@@ -103,17 +113,23 @@ export function statisticsTrust(model: SchemaModel, options: StatisticsTrustOpti
 
   if (ageDays !== null && ageDays < options.minStatsAgeDays) {
     trustworthy = false;
-    notes.push(`Statistics were reset ${describeAge(ageDays)} ago (${resetAt}), less than the ${options.minStatsAgeDays} days needed to see weekly and monthly queries: an index unused so far may still be needed.`);
+    notes.push(
+      `Statistics were reset ${describeAge(ageDays)} ago (${resetAt}), less than the ${options.minStatsAgeDays} days needed to see weekly and monthly queries: an index unused so far may still be needed.`,
+    );
   } else if (ageDays !== null) {
     notes.push(`Statistics cover ${describeAge(ageDays)}, since ${resetAt}.`);
   } else if (model.capabilities.usageStatistics) {
-    notes.push('Statistics were never reset: they cover the database since it was created or since the last crash recovery, and PostgreSQL does not record when that was.');
+    notes.push(
+      'Statistics were never reset: they cover the database since it was created or since the last crash recovery, and PostgreSQL does not record when that was.',
+    );
   }
 
   for (const node of nodes.slice(1)) {
     if (node.ageDays !== null && node.ageDays < options.minStatsAgeDays) {
       trustworthy = false;
-      notes.push(`Statistics on ${node.node} were reset ${describeAge(node.ageDays)} ago (${node.resetAt}), less than ${options.minStatsAgeDays} days.`);
+      notes.push(
+        `Statistics on ${node.node} were reset ${describeAge(node.ageDays)} ago (${node.resetAt}), less than ${options.minStatsAgeDays} days.`,
+      );
     }
   }
 

@@ -67,20 +67,32 @@ export const READ_QUERIES: readonly ReadQuery[] = [
   },
   { sql: 'SELECT id, name, file_format FROM datasets WHERE user_id = $1', params: (i) => [userId(i)], times: 20 },
   { sql: 'SELECT id, name, query FROM saved_searches WHERE user_id = $1', params: (i) => [userId(i)], times: 20 },
-  { sql: 'SELECT id, name, n_trials FROM hpo_campaigns WHERE user_id = $1 AND status = $2', params: (i) => [userId(i), 'running'], times: 10 },
+  {
+    sql: 'SELECT id, name, n_trials FROM hpo_campaigns WHERE user_id = $1 AND status = $2',
+    params: (i) => [userId(i), 'running'],
+    times: 10,
+  },
   {
     sql: 'SELECT email_enabled, in_app_enabled, webhook_enabled FROM notification_preferences WHERE user_id = $1 AND event_type = $2',
     params: (i) => [userId(i), EVENTS[i % EVENTS.length]],
     times: 30,
   },
   // An event goes to every active webhook of its user, whatever the provider.
-  { sql: 'SELECT id, provider_type, webhook_url FROM webhook_configurations WHERE user_id = $1 AND is_active', params: (i) => [userId(i)], times: 20 },
+  {
+    sql: 'SELECT id, provider_type, webhook_url FROM webhook_configurations WHERE user_id = $1 AND is_active',
+    params: (i) => [userId(i)],
+    times: 20,
+  },
   {
     sql: 'SELECT status, count(*) FROM email_logs WHERE created_at >= $1 AND created_at < $2 GROUP BY status',
     params: (i) => day(1 + (i % 25)),
     times: 20,
   },
-  { sql: "SELECT id, subject, error_message FROM email_logs WHERE user_id = $1 AND status = 'failed'", params: (i) => [userId(i)], times: 20 },
+  {
+    sql: "SELECT id, subject, error_message FROM email_logs WHERE user_id = $1 AND status = 'failed'",
+    params: (i) => [userId(i)],
+    times: 20,
+  },
   {
     sql: `SELECT endpoint, count(*), avg(response_time_ms) FROM api_request_logs
           WHERE created_at >= $1 AND created_at < $2 GROUP BY endpoint ORDER BY 2 DESC LIMIT 10`,
@@ -113,4 +125,5 @@ export const READ_QUERIES: readonly ReadQuery[] = [
  * The read queries as a query file: each statement with its `$n` placeholders, weighted by a
  * `-- calls: N` comment with the number of times the demo sends it.
  */
-export const DEMO_QUERY_FILE: string = READ_QUERIES.map((q) => `-- calls: ${q.times}\n${q.sql.replace(/\s*\n\s*/g, ' ')};`).join('\n\n') + '\n';
+export const DEMO_QUERY_FILE: string =
+  READ_QUERIES.map((q) => `-- calls: ${q.times}\n${q.sql.replace(/\s*\n\s*/g, ' ')};`).join('\n\n') + '\n';

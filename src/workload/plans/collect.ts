@@ -8,7 +8,11 @@
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type { Queryable } from '../../dialects/types.js';
-import { DEFAULT_SESSION_OPTIONS, withReadOnlyTransaction, type ReadOnlySessionOptions } from '../../dialects/postgres/introspect/session.js';
+import {
+  DEFAULT_SESSION_OPTIONS,
+  withReadOnlyTransaction,
+  type ReadOnlySessionOptions,
+} from '../../dialects/postgres/introspect/session.js';
 import type { SchemaModel, Table } from '../../model/types.js';
 import type { ColumnUseGroup, QueryPattern, Workload } from '../../model/workload.js';
 import { explainStatement, type PlanningConnection } from './explain.js';
@@ -40,7 +44,8 @@ export interface CollectOptions {
  * sent as written, and a second statement (`…; COMMIT; …`) must never reach the server.
  */
 export function whyNotPlanned(query: QueryPattern): string | null {
-  if (query.command !== 'select') return `only SELECT statements are planned (this is ${query.command.toUpperCase()}: EXPLAIN would lock its table in ROW EXCLUSIVE mode)`;
+  if (query.command !== 'select')
+    return `only SELECT statements are planned (this is ${query.command.toUpperCase()}: EXPLAIN would lock its table in ROW EXCLUSIVE mode)`;
   if (query.tablesWritten.length > 0) return 'a SELECT that writes (data-modifying WITH) is not planned';
   let statements: { stmt?: unknown }[];
   try {
@@ -99,10 +104,27 @@ function findCandidates(model: SchemaModel, query: QueryPattern, summary: PlanSu
     const groups = groupsOn(model, query, table);
     if (scan.filter !== null && scan.rows <= settings.selectiveFraction * rows) {
       const group = bestGroup(groups, false);
-      if (group) out.push({ table, reason: 'seq-scan', group, useJoins: false, planDetail: `Seq Scan on ${table.name} reads all ${fmt(rows)} rows to keep about ${fmt(scan.rows)} (filter ${scan.filter}).` });
+      if (group)
+        out.push({
+          table,
+          reason: 'seq-scan',
+          group,
+          useJoins: false,
+          planDetail: `Seq Scan on ${table.name} reads all ${fmt(rows)} rows to keep about ${fmt(scan.rows)} (filter ${scan.filter}).`,
+        });
     } else if (summary.rows <= settings.selectiveFraction * rows && groups.some((g) => g.conditions.some((c) => c.kind === 'join'))) {
-      const group = bestGroup(groups.filter((g) => g.conditions.some((c) => c.kind === 'join')), true);
-      if (group) out.push({ table, reason: 'join', group, useJoins: true, planDetail: `Seq Scan on ${table.name} reads all ${fmt(rows)} rows for a join that returns about ${fmt(summary.rows)}.` });
+      const group = bestGroup(
+        groups.filter((g) => g.conditions.some((c) => c.kind === 'join')),
+        true,
+      );
+      if (group)
+        out.push({
+          table,
+          reason: 'join',
+          group,
+          useJoins: true,
+          planDetail: `Seq Scan on ${table.name} reads all ${fmt(rows)} rows for a join that returns about ${fmt(summary.rows)}.`,
+        });
     }
   }
   for (const scan of summary.indexScans) {
@@ -127,7 +149,14 @@ function findCandidates(model: SchemaModel, query: QueryPattern, summary: PlanSu
       const table = large(ref.schema, ref.table);
       if (!table) continue;
       const group = groupsOn(model, query, table).find((g) => g.orderBy.length > 0);
-      if (group) out.push({ table, reason: 'sort', group, useJoins: false, planDetail: `Sort of about ${fmt(sort.rows)} rows by ${sort.keys.join(', ')}.` });
+      if (group)
+        out.push({
+          table,
+          reason: 'sort',
+          group,
+          useJoins: false,
+          planDetail: `Sort of about ${fmt(sort.rows)} rows by ${sort.keys.join(', ')}.`,
+        });
     }
   }
   return out;
@@ -167,7 +196,9 @@ async function verify(state: StepState, query: QueryPattern, before: PlanSummary
   try {
     const outcome = await withHypotheticalIndex(db, hypopg, proposal.definition, async (oid) => {
       const after = await explainStatement(db, query.text, state.model.database.serverVersionNum);
-      return after.ok ? { ok: true as const, summary: after.summary, uses: usesHypothetical(after.summary.indexesUsed, oid) } : { ok: false as const, error: after.error };
+      return after.ok
+        ? { ok: true as const, summary: after.summary, uses: usesHypothetical(after.summary.indexesUsed, oid) }
+        : { ok: false as const, error: after.error };
     });
     await db.query('RELEASE SAVEPOINT dbdoctor_hypothetical');
     if (!outcome.ok) return { status: 'not-verified', reason: `the plan with the hypothetical index failed: ${outcome.error}` };
@@ -177,12 +208,19 @@ async function verify(state: StepState, query: QueryPattern, before: PlanSummary
     const facts = { costBefore, costAfter, saving, usesIndex: outcome.uses };
     if (!outcome.uses) return { status: 'rejected', ...facts, reason: 'the planner does not use the hypothetical index' };
     if (saving < state.settings.minSaving) {
-      return { status: 'rejected', ...facts, reason: `the plan cost falls by ${(saving * 100).toFixed(0)}%, less than the ${(state.settings.minSaving * 100).toFixed(0)}% required` };
+      return {
+        status: 'rejected',
+        ...facts,
+        reason: `the plan cost falls by ${(saving * 100).toFixed(0)}%, less than the ${(state.settings.minSaving * 100).toFixed(0)}% required`,
+      };
     }
     return { status: 'verified', ...facts };
   } catch (error) {
     await db.query('ROLLBACK TO SAVEPOINT dbdoctor_hypothetical');
-    return { status: 'not-verified', reason: `hypopg could not create the index: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      status: 'not-verified',
+      reason: `hypopg could not create the index: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -200,7 +238,12 @@ async function isPglite(db: Queryable): Promise<boolean> {
  * Plans the workload's queries on the target and proposes (and, with hypopg, verifies) the
  * indexes they miss. `db` must be the connection the model was read from.
  */
-export async function collectPlanEvidence(db: PlanningConnection, model: SchemaModel, workload: Workload, options: CollectOptions = {}): Promise<PlanEvidence> {
+export async function collectPlanEvidence(
+  db: PlanningConnection,
+  model: SchemaModel,
+  workload: Workload,
+  options: CollectOptions = {},
+): Promise<PlanEvidence> {
   const settings: PlannerSettings = { ...DEFAULT_PLANNER_SETTINGS, ...options.settings };
   await loadModule();
   return withReadOnlyTransaction(
@@ -212,13 +255,22 @@ export async function collectPlanEvidence(db: PlanningConnection, model: SchemaM
       await conn.query('SET LOCAL plan_cache_mode = force_generic_plan');
       const lite = await isPglite(conn);
       const { support, hypopg } = await hypopgSupport(conn, model, lite);
-      const state: StepState = { db: conn, model, settings, hypopg, hypotheticalReason: support.reason, taken: takenRelationNames(model), proposals: new Map() };
+      const state: StepState = {
+        db: conn,
+        model,
+        settings,
+        hypopg,
+        hypotheticalReason: support.reason,
+        taken: takenRelationNames(model),
+        proposals: new Map(),
+      };
       const notes: string[] = [];
       if (!support.available && support.reason) notes.push(`Proposed indexes not verified: ${support.reason}.`);
       const plans: QueryPlan[] = [];
       const candidates: MissingIndexCandidate[] = [];
       const queries = byCost(workload.queries);
-      if (queries.length > settings.maxQueries) notes.push(`Planned the ${settings.maxQueries} most expensive of ${queries.length} query patterns.`);
+      if (queries.length > settings.maxQueries)
+        notes.push(`Planned the ${settings.maxQueries} most expensive of ${queries.length} query patterns.`);
       try {
         for (const query of queries.slice(0, settings.maxQueries)) {
           const skip = whyNotPlanned(query);
@@ -258,7 +310,8 @@ export async function collectPlanEvidence(db: PlanningConnection, model: SchemaM
         if (hypopg) await resetHypothetical(conn, hypopg).catch(() => undefined);
       }
       const failed = plans.filter((p) => p.status === 'failed').length;
-      if (failed > 0) notes.push(`${failed} of ${plans.length} query patterns could not be planned on this database (see each query's reason).`);
+      if (failed > 0)
+        notes.push(`${failed} of ${plans.length} query patterns could not be planned on this database (see each query's reason).`);
       return { plans, candidates, hypothetical: support, notes, settings };
     },
     options.session ?? DEFAULT_SESSION_OPTIONS,

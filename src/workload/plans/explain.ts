@@ -25,7 +25,8 @@ const GENERIC_PLAN_VERSION = 160000;
 let statementCounter = 0;
 
 /** A plan, or why there is none. */
-export type ExplainOutcome = { readonly ok: true; readonly method: PlanMethod; readonly summary: PlanSummary } | { readonly ok: false; readonly error: string };
+export type ExplainOutcome =
+  { readonly ok: true; readonly method: PlanMethod; readonly summary: PlanSummary } | { readonly ok: false; readonly error: string };
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -24,11 +24,21 @@ export interface Hypopg {
  * Whether hypothetical indexes can be tried on this target, and why not. `isPglite`: PGlite
  * ships no hypopg build at all; a server may have it available but not installed.
  */
-export async function hypopgSupport(db: Queryable, model: SchemaModel, isPglite: boolean): Promise<{ support: HypotheticalSupport; hypopg: Hypopg | null }> {
+export async function hypopgSupport(
+  db: Queryable,
+  model: SchemaModel,
+  isPglite: boolean,
+): Promise<{ support: HypotheticalSupport; hypopg: Hypopg | null }> {
   const installed = model.database.extensions.find((e) => e.name === 'hypopg');
   if (installed) return { support: { available: true, reason: null }, hypopg: { prefix: `${quoteIdent(installed.schema)}.` } };
   if (isPglite) {
-    return { support: { available: false, reason: 'PGlite has no hypopg extension, so proposed indexes could not be tried with hypothetical indexes' }, hypopg: null };
+    return {
+      support: {
+        available: false,
+        reason: 'PGlite has no hypopg extension, so proposed indexes could not be tried with hypothetical indexes',
+      },
+      hypopg: null,
+    };
   }
   let availableOnServer = false;
   try {
@@ -52,7 +62,12 @@ export async function hypopgSupport(db: Queryable, model: SchemaModel, isPglite:
  * Creates a hypothetical index from a `CREATE INDEX` statement, runs `work` with its OID (plans
  * name it `<oid>…`), and drops it again.
  */
-export async function withHypotheticalIndex<T>(db: Queryable, hypopg: Hypopg, definition: string, work: (indexOid: number) => Promise<T>): Promise<T> {
+export async function withHypotheticalIndex<T>(
+  db: Queryable,
+  hypopg: Hypopg,
+  definition: string,
+  work: (indexOid: number) => Promise<T>,
+): Promise<T> {
   const { rows } = await db.query(`SELECT indexrelid FROM ${hypopg.prefix}hypopg_create_index($1)`, [definition]);
   const oid = Number((rows[0] as { indexrelid?: unknown } | undefined)?.indexrelid);
   if (!Number.isFinite(oid)) throw new Error('hypopg_create_index returned no index');

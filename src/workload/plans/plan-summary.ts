@@ -48,7 +48,11 @@ export function summarizePlan(root: PlanNode): PlanSummary {
     if (node['Index Name'] !== undefined && INDEX_NODES.has(type)) indexesUsed.add(node['Index Name']);
     if (type === 'Seq Scan' && node['Relation Name'] !== undefined) {
       seqScans.push({ schema: node.Schema ?? null, table: node['Relation Name'], rows, filter: node.Filter ?? null, totalCost });
-    } else if ((type === 'Index Scan' || type === 'Index Only Scan') && node['Relation Name'] !== undefined && node['Index Name'] !== undefined) {
+    } else if (
+      (type === 'Index Scan' || type === 'Index Only Scan') &&
+      node['Relation Name'] !== undefined &&
+      node['Index Name'] !== undefined
+    ) {
       indexScans.push({
         schema: node.Schema ?? null,
         table: node['Relation Name'],

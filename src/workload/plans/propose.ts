@@ -44,7 +44,12 @@ export function proposalName(table: string, keys: readonly ProposedKey[], taken:
  * Proposes an index for `group` on `table`, or null when its uses give no key. `join` decides
  * whether join conditions count as keys (they do when the table is read in full for a join).
  */
-export function proposeIndex(table: Table, group: ColumnUseGroup, taken: ReadonlySet<string>, options: { readonly useJoins: boolean }): IndexProposal | null {
+export function proposeIndex(
+  table: Table,
+  group: ColumnUseGroup,
+  taken: ReadonlySet<string>,
+  options: { readonly useJoins: boolean },
+): IndexProposal | null {
   const equality: ColumnUse[] = [];
   const predicates: string[] = [];
   let range: ColumnUse | null = null;
@@ -98,7 +103,8 @@ export function proposeIndex(table: Table, group: ColumnUseGroup, taken: Readonl
  */
 export function existingIndexFor(proposal: IndexProposal, indexes: readonly Index[]): Index | null {
   for (const index of indexes) {
-    if (index.schema !== proposal.schema || index.table !== proposal.table || index.method !== 'btree' || !index.valid || !index.ready) continue;
+    if (index.schema !== proposal.schema || index.table !== proposal.table || index.method !== 'btree' || !index.valid || !index.ready)
+      continue;
     if (index.keys.length < proposal.keys.length) continue;
     // A partial proposal is new unless the same partial index exists: a full index on the keys makes the
     // planner walk the rows the predicate would have left out (what the plan showed).
@@ -106,7 +112,9 @@ export function existingIndexFor(proposal: IndexProposal, indexes: readonly Inde
     if (index.predicate !== null && normalizeExpression(index.predicate) !== normalizeExpression(proposal.predicate ?? '')) continue;
     const matches = proposal.keys.every((key, i) => {
       const k = index.keys[i]!;
-      return key.sql.startsWith('(') ? k.kind === 'expression' && normalizeExpression(k.expression) === normalizeExpression(key.sql) : k.column === key.column;
+      return key.sql.startsWith('(')
+        ? k.kind === 'expression' && normalizeExpression(k.expression) === normalizeExpression(key.sql)
+        : k.column === key.column;
     });
     if (matches) return index;
   }

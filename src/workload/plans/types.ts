@@ -93,8 +93,21 @@ export interface HypotheticalSupport {
 
 /** The outcome of trying a proposal with hypopg. */
 export type Verification =
-  | { readonly status: 'verified'; readonly costBefore: number; readonly costAfter: number; readonly saving: number; readonly usesIndex: boolean }
-  | { readonly status: 'rejected'; readonly costBefore: number; readonly costAfter: number; readonly saving: number; readonly usesIndex: boolean; readonly reason: string }
+  | {
+      readonly status: 'verified';
+      readonly costBefore: number;
+      readonly costAfter: number;
+      readonly saving: number;
+      readonly usesIndex: boolean;
+    }
+  | {
+      readonly status: 'rejected';
+      readonly costBefore: number;
+      readonly costAfter: number;
+      readonly saving: number;
+      readonly usesIndex: boolean;
+      readonly reason: string;
+    }
   | { readonly status: 'not-verified'; readonly reason: string };
 
 /** Why the planner's plan of a query suggests an index is missing. */

@@ -32,12 +32,22 @@ describe('createIndexStatement', () => {
   });
 
   test('a tablespace without a predicate goes last', () => {
-    const index = fakeIndex({ name: 'i', definition: 'CREATE UNIQUE INDEX i ON public.t USING btree (a) WITH (fillfactor=70)', tablespace: 'ts' });
-    expect(createIndexStatement(index)).toBe('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON public.t USING btree (a) WITH (fillfactor=70) TABLESPACE ts');
+    const index = fakeIndex({
+      name: 'i',
+      definition: 'CREATE UNIQUE INDEX i ON public.t USING btree (a) WITH (fillfactor=70)',
+      tablespace: 'ts',
+    });
+    expect(createIndexStatement(index)).toBe(
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON public.t USING btree (a) WITH (fillfactor=70) TABLESPACE ts',
+    );
   });
 
   test('a partitioned index loses ONLY, but a name containing " ON ONLY " keeps its text', () => {
-    const index = fakeIndex({ name: 'x ON ONLY y', partitioned: true, definition: 'CREATE INDEX "x ON ONLY y" ON ONLY public.p USING btree (a)' });
+    const index = fakeIndex({
+      name: 'x ON ONLY y',
+      partitioned: true,
+      definition: 'CREATE INDEX "x ON ONLY y" ON ONLY public.p USING btree (a)',
+    });
     expect(createIndexStatement(index)).toBe('CREATE INDEX IF NOT EXISTS "x ON ONLY y" ON public.p USING btree (a)');
     expect(createIndexOnlyStatement(index)).toBe('CREATE INDEX IF NOT EXISTS "x ON ONLY y" ON ONLY public.p USING btree (a)');
   });
@@ -60,7 +70,9 @@ describe('dropIndexFix on a constraint-backed index', () => {
   });
 
   test('DEFERRABLE and INITIALLY DEFERRED come back', () => {
-    expect(dropIndexFix(backed('UNIQUE ("DEFERRABLE") DEFERRABLE', false)).down[1]).toBe('ALTER TABLE public.t ADD CONSTRAINT u UNIQUE USING INDEX u DEFERRABLE');
+    expect(dropIndexFix(backed('UNIQUE ("DEFERRABLE") DEFERRABLE', false)).down[1]).toBe(
+      'ALTER TABLE public.t ADD CONSTRAINT u UNIQUE USING INDEX u DEFERRABLE',
+    );
     expect(dropIndexFix(backed('UNIQUE ("DEFERRABLE") DEFERRABLE INITIALLY DEFERRED', false)).down[1]).toBe(
       'ALTER TABLE public.t ADD CONSTRAINT u UNIQUE USING INDEX u DEFERRABLE INITIALLY DEFERRED',
     );
@@ -69,10 +81,32 @@ describe('dropIndexFix on a constraint-backed index', () => {
 
 describe('restorePartitionedIndexStatements', () => {
   test('rebuilds leaves concurrently under their own names, then ON ONLY parents, attaching bottom-up; comments last', () => {
-    const parent = fakeIndex({ name: 'p_idx', table: 'p', partitioned: true, definition: 'CREATE INDEX p_idx ON ONLY public.p USING btree (a)', comment: 'top' });
-    const leaf1 = fakeIndex({ name: 'my leaf', table: 'p1', definition: 'CREATE INDEX "my leaf" ON public.p1 USING btree (a)', parentIndex: { schema: 'public', name: 'p_idx' } });
-    const mid = fakeIndex({ name: 'p2_a_idx', table: 'p2', partitioned: true, definition: 'CREATE INDEX p2_a_idx ON ONLY public.p2 USING btree (a)', parentIndex: { schema: 'public', name: 'p_idx' } });
-    const leaf2 = fakeIndex({ name: 'p21_a_idx', table: 'p21', definition: 'CREATE INDEX p21_a_idx ON public.p21 USING btree (a)', parentIndex: { schema: 'public', name: 'p2_a_idx' } });
+    const parent = fakeIndex({
+      name: 'p_idx',
+      table: 'p',
+      partitioned: true,
+      definition: 'CREATE INDEX p_idx ON ONLY public.p USING btree (a)',
+      comment: 'top',
+    });
+    const leaf1 = fakeIndex({
+      name: 'my leaf',
+      table: 'p1',
+      definition: 'CREATE INDEX "my leaf" ON public.p1 USING btree (a)',
+      parentIndex: { schema: 'public', name: 'p_idx' },
+    });
+    const mid = fakeIndex({
+      name: 'p2_a_idx',
+      table: 'p2',
+      partitioned: true,
+      definition: 'CREATE INDEX p2_a_idx ON ONLY public.p2 USING btree (a)',
+      parentIndex: { schema: 'public', name: 'p_idx' },
+    });
+    const leaf2 = fakeIndex({
+      name: 'p21_a_idx',
+      table: 'p21',
+      definition: 'CREATE INDEX p21_a_idx ON public.p21 USING btree (a)',
+      parentIndex: { schema: 'public', name: 'p2_a_idx' },
+    });
     expect(restorePartitionedIndexStatements(parent, [parent, leaf1, mid, leaf2])).toEqual([
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "my leaf" ON public.p1 USING btree (a)',
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS p21_a_idx ON public.p21 USING btree (a)',

@@ -79,7 +79,9 @@ for (const engine of ENGINES) {
            FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace
           WHERE i.relkind IN ('i', 'I') AND n.nspname IN ('Mixed Case', 'select', 'public')`,
       );
-      expected = new Map((rows as { schema: string; name: string; definition: string }[]).map((r) => [`${r.schema}.${r.name}`, r.definition]));
+      expected = new Map(
+        (rows as { schema: string; name: string; definition: string }[]).map((r) => [`${r.schema}.${r.name}`, r.definition]),
+      );
     });
     afterAll(async () => database.close());
 
@@ -97,7 +99,9 @@ for (const engine of ENGINES) {
       expect(def('only_parent_id')).toBe('CREATE INDEX only_parent_id ON ONLY public.only_parent USING btree (id)');
       expect(def('events_kind')).toBe('CREATE INDEX events_kind ON ONLY public.events USING btree (kind DESC)');
       expect(def('index')).toBe('CREATE INDEX index ON "select"."from" USING btree ("where", "group", "Select")');
-      expect(def('orders_include')).toBe('CREATE INDEX orders_include ON "Mixed Case"."Orders" USING btree ("order") INCLUDE (note, "User Id")');
+      expect(def('orders_include')).toBe(
+        'CREATE INDEX orders_include ON "Mixed Case"."Orders" USING btree ("order") INCLUDE (note, "User Id")',
+      );
     });
   });
 }

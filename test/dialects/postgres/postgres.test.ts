@@ -75,7 +75,11 @@ for (const engine of ENGINES) {
       expect(i.include).toEqual(['email']);
       expect(i.storageParameters).toEqual(['fillfactor=70']);
       const p = index(model, 'users_name_pattern');
-      expect(p.keys[0]).toMatchObject({ opclass: 'pg_catalog.text_pattern_ops', opclassIsDefault: false, opfamily: 'pg_catalog.text_pattern_ops' });
+      expect(p.keys[0]).toMatchObject({
+        opclass: 'pg_catalog.text_pattern_ops',
+        opclassIsDefault: false,
+        opfamily: 'pg_catalog.text_pattern_ops',
+      });
       expect(i.keys[0]).toMatchObject({ opclass: 'pg_catalog.text_ops', opclassIsDefault: true });
     });
 
@@ -106,7 +110,12 @@ for (const engine of ENGINES) {
     test('foreign keys: columns, opfamilies, actions; the parent constraint only', () => {
       expect(model.foreignKeys).toHaveLength(1);
       const fk = model.foreignKeys[0]!;
-      expect(fk).toMatchObject({ name: 'orders_user_fk', table: 'orders', referencedTable: { schema: 'shop', name: 'users' }, onDelete: 'CASCADE' });
+      expect(fk).toMatchObject({
+        name: 'orders_user_fk',
+        table: 'orders',
+        referencedTable: { schema: 'shop', name: 'users' },
+        onDelete: 'CASCADE',
+      });
       expect(fk.columns.map((c) => [c.column, c.referencedColumn])).toEqual([['user_id', 'id']]);
       expect(fk.columns[0]?.equalityOpfamilies).toContain('pg_catalog.integer_ops');
     });
@@ -227,14 +236,20 @@ describe('session safety on the server', () => {
     for (const schemas of [[], ['shop'], ["it's \\ odd"]]) {
       const batched = await introspectPostgres(client, { schemas });
       const single = await introspectPostgres(oneAtATime, { schemas });
-      expect({ ...batched, database: { ...batched.database, readAt: '' } }).toEqual({ ...single, database: { ...single.database, readAt: '' } });
+      expect({ ...batched, database: { ...batched.database, readAt: '' } }).toEqual({
+        ...single,
+        database: { ...single.database, readAt: '' },
+      });
     }
   });
 
   test('the index and usage queries for older servers (12 to 14: no NULLS NOT DISTINCT, no last_idx_scan) run and read the same indexes', async () => {
     const current = (await database.db.query(indexesQuery(featuresFor(150000)), [null])).rows as { name: string }[];
     for (const version of [120000, 130000, 140000]) {
-      const older = (await database.db.query(indexesQuery(featuresFor(version)), [null])).rows as { name: string; nulls_not_distinct: boolean }[];
+      const older = (await database.db.query(indexesQuery(featuresFor(version)), [null])).rows as {
+        name: string;
+        nulls_not_distinct: boolean;
+      }[];
       expect(older.map((r) => r.name)).toEqual(current.map((r) => r.name));
       expect(older.every((r) => r.nulls_not_distinct === false)).toBe(true);
       const usage = (await database.db.query(indexUsageQuery(featuresFor(version)), [null])).rows as { last_idx_scan: string | null }[];
@@ -243,7 +258,9 @@ describe('session safety on the server', () => {
   });
 
   test('parameters are written in as literals that mean the same', () => {
-    expect(inlineParameters('SELECT $1::text[], $2, $10', [["a'b", 'c\\d'], null])).toBe(`SELECT ARRAY['a''b', E'c\\\\d']::text[], NULL, $10`);
+    expect(inlineParameters('SELECT $1::text[], $2, $10', [["a'b", 'c\\d'], null])).toBe(
+      `SELECT ARRAY['a''b', E'c\\\\d']::text[], NULL, $10`,
+    );
     expect(inlineParameters('SELECT $1::oid[]', [[]])).toBe('SELECT ARRAY[]::oid[]');
     expect(() => inlineParameters('SELECT $2', [1])).toThrow(/\$2/);
     expect(() => inlineParameters('SELECT $1', [{}])).toThrow(/literal/);
@@ -263,7 +280,8 @@ describe('session safety on the server', () => {
       { statementTimeoutMs: 12_000, lockTimeoutMs: 345 },
     );
     expect(inside).toEqual({ read_only: 'on', isolation: 'repeatable read', statement_timeout: '12s', lock_timeout: '345ms', jit: 'off' });
-    const after = (await database.db.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`)).rows[0];
+    const after = (await database.db.query(`SELECT current_setting('statement_timeout') AS s, current_setting('lock_timeout') AS l`))
+      .rows[0];
     expect(after).toEqual({ s: '0', l: '0' });
   });
 
@@ -293,7 +311,9 @@ describe('session safety on the server', () => {
       await ddl.query('BEGIN');
       await ddl.query('LOCK TABLE shop.codes IN ACCESS EXCLUSIVE MODE');
       const started = Date.now();
-      await expect(introspectPostgres(database.db, { session: { statementTimeoutMs: 30_000, lockTimeoutMs: 200 } })).rejects.toThrow(/lock timeout/);
+      await expect(introspectPostgres(database.db, { session: { statementTimeoutMs: 30_000, lockTimeoutMs: 200 } })).rejects.toThrow(
+        /lock timeout/,
+      );
       expect(Date.now() - started).toBeLessThan(10_000);
       await ddl.query('ROLLBACK');
       // Every query sent behind the failed one failed too; the connection is back outside any transaction.
@@ -329,7 +349,9 @@ describe('session safety on the server', () => {
       expect(limited.capabilities.usageStatistics).toBe(false);
     } finally {
       await client.end();
-      await database.exec(`GRANT SELECT ON pg_catalog.pg_stat_user_indexes, pg_catalog.pg_stats TO PUBLIC; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+      await database.exec(
+        `GRANT SELECT ON pg_catalog.pg_stat_user_indexes, pg_catalog.pg_stats TO PUBLIC; DROP OWNED BY ${role}; DROP ROLE ${role}`,
+      );
     }
   });
 });

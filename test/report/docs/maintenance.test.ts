@@ -8,16 +8,36 @@ function model(settings: Record<string, string>, statsResetAt: string | null = '
 
 function table(rows: number, usage: Partial<TableUsage>): Table {
   const base: TableUsage = {
-    seqScans: 0, seqTuplesRead: 0, indexScans: 0, indexTuplesFetched: 0, inserts: 0, updates: 0, hotUpdates: 0, deletes: 0,
-    liveTuples: rows, deadTuples: 0, lastVacuum: null, lastAutovacuum: null, lastAnalyze: null, lastAutoanalyze: null,
+    seqScans: 0,
+    seqTuplesRead: 0,
+    indexScans: 0,
+    indexTuplesFetched: 0,
+    inserts: 0,
+    updates: 0,
+    hotUpdates: 0,
+    deletes: 0,
+    liveTuples: rows,
+    deadTuples: 0,
+    lastVacuum: null,
+    lastAutovacuum: null,
+    lastAnalyze: null,
+    lastAutoanalyze: null,
   };
   return { schema: 'public', name: 't', rowEstimate: rows, usage: { ...base, ...usage } } as unknown as Table;
 }
 
 describe('maintenance schedule', () => {
   test('autovacuum triggers come from the settings, defaults otherwise', () => {
-    expect(autovacuumSettings(model({}))).toMatchObject({ enabled: true, analyzeThreshold: 50, analyzeScaleFactor: 0.1, vacuumScaleFactor: 0.2 });
-    expect(autovacuumSettings(model({ autovacuum: 'off', autovacuum_analyze_scale_factor: '0.05' }))).toMatchObject({ enabled: false, analyzeScaleFactor: 0.05 });
+    expect(autovacuumSettings(model({}))).toMatchObject({
+      enabled: true,
+      analyzeThreshold: 50,
+      analyzeScaleFactor: 0.1,
+      vacuumScaleFactor: 0.2,
+    });
+    expect(autovacuumSettings(model({ autovacuum: 'off', autovacuum_analyze_scale_factor: '0.05' }))).toMatchObject({
+      enabled: false,
+      analyzeScaleFactor: 0.05,
+    });
   });
 
   test('intervals follow the measured write rate over the statistics age', () => {

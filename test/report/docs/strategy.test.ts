@@ -37,7 +37,10 @@ describe('index strategy on the PostgreSQL server, workload from pg_stat_stateme
     for (let i = 0; i < 25; i++) await db.db.query('SELECT id, total FROM invoices WHERE account_id = $1', [1 + i]);
     for (let i = 0; i < 5; i++) await db.db.query('SELECT id FROM accounts WHERE email = $1', [`a${i}@example.com`]);
     for (let i = 0; i < 5; i++) {
-      await db.db.query('SELECT id, account_id FROM invoices WHERE issued_at >= $1 AND issued_at < $2 ORDER BY issued_at', ['2025-02-01', '2025-02-02']);
+      await db.db.query('SELECT id, account_id FROM invoices WHERE issued_at >= $1 AND issued_at < $2 ORDER BY issued_at', [
+        '2025-02-01',
+        '2025-02-02',
+      ]);
     }
   });
   afterAll(async () => {
@@ -61,7 +64,8 @@ describe('index strategy on the PostgreSQL server, workload from pg_stat_stateme
     const byTime = missing.find((f) => f.evidence.proposal === 'CREATE INDEX invoices_issued_at_idx ON public.invoices (issued_at)');
     expect(byTime).toMatchObject({ evidence: { verified: true, verification: 'hypopg' } });
     // 60,000 inserts and nothing else: the classifier may call invoices a log table, which lowers the severity and says why.
-    if (byTime!.evidence.tableType === 'log') expect(byTime).toMatchObject({ severity: 'low', message: expect.stringMatching(/invoices is a log table/) });
+    if (byTime!.evidence.tableType === 'log')
+      expect(byTime).toMatchObject({ severity: 'low', message: expect.stringMatching(/invoices is a log table/) });
     else expect(byTime!.severity).toBe('medium');
     const q = (byTime!.evidence.queries as { costBefore: number; costAfter: number }[])[0]!;
     expect(q.costAfter).toBeLessThan(q.costBefore * 0.7);
@@ -76,21 +80,32 @@ describe('index strategy on the PostgreSQL server, workload from pg_stat_stateme
     expect(invoices.queries.length).toBeGreaterThanOrEqual(2);
     expect(doc.add.map((r) => r.rule)).toContain('missing-index');
     const md = renderStrategyMarkdown(doc);
-    for (const heading of ['## Expected query patterns', '## Recommended changes', '## Tables and their indexes', '## Maintenance schedule', '### REINDEX candidates', '### When to audit again']) {
+    for (const heading of [
+      '## Expected query patterns',
+      '## Recommended changes',
+      '## Tables and their indexes',
+      '## Maintenance schedule',
+      '### REINDEX candidates',
+      '### When to audit again',
+    ]) {
       expect(md).toContain(heading);
     }
     expect(md).toContain('invoices_issued_at_idx');
   });
 
   test('the bloat estimate is near zero for a fresh index and high after most rows are deleted', async () => {
-    await db.exec('CREATE TABLE churn (id bigint PRIMARY KEY, k int NOT NULL); INSERT INTO churn SELECT g, g FROM generate_series(1, 50000) g; CREATE INDEX churn_k ON churn (k); ANALYZE churn;');
+    await db.exec(
+      'CREATE TABLE churn (id bigint PRIMARY KEY, k int NOT NULL); INSERT INTO churn SELECT g, g FROM generate_series(1, 50000) g; CREATE INDEX churn_k ON churn (k); ANALYZE churn;',
+    );
     const fresh = buildStrategy(await auditPostgres(db.db, { kind: 'postgres', name: 't' }, { planner: false }));
     const before = fresh.tables.find((t) => t.table === 'churn')!.indexes.find((i) => i.name === 'churn_k')!.bloat;
     expect(before).toMatchObject({ status: 'estimated' });
     if (before.status === 'estimated') expect(before.bloatFraction).toBeLessThan(0.15);
     await db.exec('DELETE FROM churn WHERE id % 10 <> 0');
     await db.exec('VACUUM ANALYZE churn');
-    const after = buildStrategy(await auditPostgres(db.db, { kind: 'postgres', name: 't' }, { planner: false }), { reindexMinWastedBytes: 0 });
+    const after = buildStrategy(await auditPostgres(db.db, { kind: 'postgres', name: 't' }, { planner: false }), {
+      reindexMinWastedBytes: 0,
+    });
     const estimate = after.tables.find((t) => t.table === 'churn')!.indexes.find((i) => i.name === 'churn_k')!.bloat;
     if (estimate.status === 'estimated') expect(estimate.bloatFraction).toBeGreaterThan(0.6);
     expect(after.reindex.map((r) => r.index)).toContain('churn_k');
@@ -114,7 +129,11 @@ describe('index strategy on PGlite from a query file', () => {
   test('same analysis, verification skipped and said, HTML escaped', async () => {
     const file = join(dir, 'queries.sql');
     await (await import('node:fs/promises')).writeFile(file, QUERIES);
-    const result = await auditPostgres(db.db, { kind: 'sql-file', name: 'pglite' }, { workloadSources: { queryFiles: [file], statStatements: false } });
+    const result = await auditPostgres(
+      db.db,
+      { kind: 'sql-file', name: 'pglite' },
+      { workloadSources: { queryFiles: [file], statStatements: false } },
+    );
     expect(result.workload?.queries).toHaveLength(3);
     expect(result.findings.find((f) => f.rule === 'unjustified-composite-index')?.index).toBe('invoices_account_state');
     const missing = result.findings.find((f) => f.rule === 'missing-index');

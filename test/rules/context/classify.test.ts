@@ -110,10 +110,17 @@ for (const engine of ENGINES) {
     });
 
     test('a configured type wins, and keeps what the statistics said', async () => {
-      const forced = await auditPostgres(database.db, { kind: 'postgres', name: 'classify' }, {
-        rules: [],
-        tableTypes: [{ schema: 'public', table: 'customers', type: 'log' }, { schema: null, table: 'drafts', type: 'transaction' }],
-      });
+      const forced = await auditPostgres(
+        database.db,
+        { kind: 'postgres', name: 'classify' },
+        {
+          rules: [],
+          tableTypes: [
+            { schema: 'public', table: 'customers', type: 'log' },
+            { schema: null, table: 'drafts', type: 'transaction' },
+          ],
+        },
+      );
       const customers = forced.tables.find((t) => t.table === 'customers')!;
       expect(customers).toMatchObject({ type: 'log', source: 'config', confidence: 'high' });
       expect(customers.evidence[1]).toMatch(/would say transaction/);
@@ -121,7 +128,11 @@ for (const engine of ENGINES) {
     });
 
     test('thresholds come from the rule options', async () => {
-      const strict = await auditPostgres(database.db, { kind: 'postgres', name: 'classify' }, { rules: [], ruleOptions: { logMinInserts: 1_000_000 } });
+      const strict = await auditPostgres(
+        database.db,
+        { kind: 'postgres', name: 'classify' },
+        { rules: [], ruleOptions: { logMinInserts: 1_000_000 } },
+      );
       expect(strict.tables.find((t) => t.table === 'page_views')!.type).toBe('transaction');
     });
   });
@@ -154,8 +165,20 @@ describe('partitions and materialized views', () => {
 
 describe('classifyByUsage thresholds', () => {
   const usage = (inserts: number, scans: number, updates = 0) => ({
-    seqScans: scans, seqTuplesRead: 0, indexScans: 0, indexTuplesFetched: 0, inserts, updates, hotUpdates: 0, deletes: 0,
-    liveTuples: inserts, deadTuples: 0, lastVacuum: null, lastAutovacuum: null, lastAnalyze: null, lastAutoanalyze: null,
+    seqScans: scans,
+    seqTuplesRead: 0,
+    indexScans: 0,
+    indexTuplesFetched: 0,
+    inserts,
+    updates,
+    hotUpdates: 0,
+    deletes: 0,
+    liveTuples: inserts,
+    deadTuples: 0,
+    lastVacuum: null,
+    lastAutovacuum: null,
+    lastAnalyze: null,
+    lastAutoanalyze: null,
   });
   const table = { schema: 'public', name: 't' } as Parameters<typeof classifyByUsage>[0];
 

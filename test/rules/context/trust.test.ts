@@ -128,6 +128,15 @@ describe('track_counts off', () => {
     const trust = statisticsTrust(off, DEFAULT_RULE_OPTIONS);
     expect(trust.trustworthy).toBe(false);
     expect(trust.notes.join(' ')).toMatch(/track_counts is off/);
-    expect(unusedIndex.check({ model: off, lookup: undefined as never, options: DEFAULT_RULE_OPTIONS, tableTypes: undefined as never, workload: null, plans: null })).toEqual([]);
+    expect(
+      unusedIndex.check({
+        model: off,
+        lookup: undefined as never,
+        options: DEFAULT_RULE_OPTIONS,
+        tableTypes: undefined as never,
+        workload: null,
+        plans: null,
+      }),
+    ).toEqual([]);
   });
 });

@@ -108,10 +108,14 @@ describe('demo database', () => {
     db = await createDemoDatabase();
     activityAfterBuild = await activity(db);
     // Audited the way `dbdoctor audit --demo` does; an audit only reads the catalog and the statistics views.
-    demoAudit = await auditPostgres(db, { kind: 'demo', name: 'demo' }, {
-      rules: [lowCardinalityIndex, overIndexedTable, compositeColumnOrder, partitionCandidate],
-      ruleOptions: DEMO_RULE_OPTIONS,
-    });
+    demoAudit = await auditPostgres(
+      db,
+      { kind: 'demo', name: 'demo' },
+      {
+        rules: [lowCardinalityIndex, overIndexedTable, compositeColumnOrder, partitionCandidate],
+        ruleOptions: DEMO_RULE_OPTIONS,
+      },
+    );
   });
 
   test('has the 13 tables of the seed application, and describes each of them', async () => {
@@ -131,13 +135,15 @@ describe('demo database', () => {
     expect(Math.min(...logInserts)).toBeGreaterThanOrEqual(8000);
     expect(Math.min(...logInserts)).toBeGreaterThan(Math.max(...otherInserts));
     for (const table of LOG_TABLES) expect((stats.get(table)?.n_tup_upd ?? 0) + (stats.get(table)?.n_tup_del ?? 0)).toBeGreaterThan(0);
-    expect(DEMO_TABLES.filter((t) => t.kind === 'write-heavy').map((t) => t.name).sort()).toEqual([...LOG_TABLES].sort());
+    expect(
+      DEMO_TABLES.filter((t) => t.kind === 'write-heavy')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([...LOG_TABLES].sort());
   });
 
   test('read traffic shows up in the index statistics', async () => {
-    const result = await db.query<{ name: string }>(
-      `SELECT indexrelname AS name FROM pg_stat_user_indexes WHERE idx_scan > 0 ORDER BY 1`,
-    );
+    const result = await db.query<{ name: string }>(`SELECT indexrelname AS name FROM pg_stat_user_indexes WHERE idx_scan > 0 ORDER BY 1`);
     const scanned = result.rows.map((r) => r.name);
     expect(scanned.length).toBeGreaterThan(0);
     // Queries on (user_id, status) and time ranges on log tables reach the indexes built for them.
@@ -187,8 +193,11 @@ describe('demo database', () => {
 describe('demo audit: low-cardinality, over-indexed, composite order, partitioning', () => {
   const of = (rule: string): Finding[] => demoAudit.findings.filter((f) => f.rule === rule);
 
-  test('the classifier types the seed\'s log tables as log, from their statistics', () => {
-    const logs = demoAudit.tables.filter((t) => t.type === 'log').map((t) => t.table).sort();
+  test("the classifier types the seed's log tables as log, from their statistics", () => {
+    const logs = demoAudit.tables
+      .filter((t) => t.type === 'log')
+      .map((t) => t.table)
+      .sort();
     expect(logs).toEqual([...LOG_TABLES].sort());
   });
 
@@ -196,7 +205,11 @@ describe('demo audit: low-cardinality, over-indexed, composite order, partitioni
     const byTable = new Map(of('over-indexed-table').map((f) => [f.table, f]));
     expect([...byTable.keys()].sort()).toEqual([...LOG_TABLES].sort());
     const api = byTable.get('api_request_logs')!;
-    expect(api.evidence['suggestedDrops']).toEqual(['ix_api_request_logs_endpoint', 'ix_api_request_logs_method', 'ix_api_request_logs_status_code']);
+    expect(api.evidence['suggestedDrops']).toEqual([
+      'ix_api_request_logs_endpoint',
+      'ix_api_request_logs_method',
+      'ix_api_request_logs_status_code',
+    ]);
     expect(api.evidence['indexWritesPerInsert']).toBe(7);
     expect(api.fix?.up).toHaveLength(3);
     for (const f of byTable.values()) {
@@ -205,12 +218,25 @@ describe('demo audit: low-cardinality, over-indexed, composite order, partitioni
       expect((f.evidence['savings'] as { bytes: number }).bytes).toBeGreaterThan(0);
     }
     // The only index on api_key_id serves the foreign key to api_keys: kept although nothing scanned it.
-    expect(api.evidence['indexes']).toContainEqual(expect.objectContaining({ name: 'ix_api_request_logs_api_key_id', verdict: expect.stringMatching(/^keep: the only index serving foreign key/) }));
+    expect(api.evidence['indexes']).toContainEqual(
+      expect.objectContaining({
+        name: 'ix_api_request_logs_api_key_id',
+        verdict: expect.stringMatching(/^keep: the only index serving foreign key/),
+      }),
+    );
   });
 
   test("low-cardinality-index: the seed's boolean and status indexes, never a unique or composite one", () => {
     const indexes = of('low-cardinality-index').map((f) => f.index);
-    for (const name of ['ix_users_is_active', 'ix_api_keys_is_active', 'ix_webhook_configurations_is_active', 'ix_experiments_status', 'ix_email_logs_status', 'ix_webhook_logs_status', 'ix_training_runs_status']) {
+    for (const name of [
+      'ix_users_is_active',
+      'ix_api_keys_is_active',
+      'ix_webhook_configurations_is_active',
+      'ix_experiments_status',
+      'ix_email_logs_status',
+      'ix_webhook_logs_status',
+      'ix_training_runs_status',
+    ]) {
       expect(indexes).toContain(name);
     }
     for (const f of of('low-cardinality-index')) expect(f.columns).toHaveLength(1);
@@ -235,7 +261,8 @@ describe('demo audit: low-cardinality, over-indexed, composite order, partitioni
 
   test('the partitioning plan runs on the demo database: the table ends partitioned with every row', async () => {
     const plan = of('partition-candidate')[0]!.evidence['partitioning'] as { create: string[]; migrate: string[] };
-    const count = async (): Promise<number> => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_request_logs')).rows[0]!.n;
+    const count = async (): Promise<number> =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_request_logs')).rows[0]!.n;
     const before = await count();
     for (const statement of [...plan.create, ...plan.migrate]) await db.exec(statement);
     const kind = await db.query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE oid = 'api_request_logs'::regclass`);

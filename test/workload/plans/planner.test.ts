@@ -21,15 +21,39 @@ describe('plan summaries', () => {
     const json = [
       {
         Plan: {
-          'Node Type': 'Limit', 'Total Cost': 50, 'Startup Cost': 40, 'Plan Rows': 10,
+          'Node Type': 'Limit',
+          'Total Cost': 50,
+          'Startup Cost': 40,
+          'Plan Rows': 10,
           Plans: [
-            { 'Node Type': 'Sort', 'Sort Key': ['e.at DESC'], 'Plan Rows': 900, 'Total Cost': 49,
+            {
+              'Node Type': 'Sort',
+              'Sort Key': ['e.at DESC'],
+              'Plan Rows': 900,
+              'Total Cost': 49,
               Plans: [
-                { 'Node Type': 'Hash Join', 'Plan Rows': 900, 'Total Cost': 40, Plans: [
-                  { 'Node Type': 'Seq Scan', 'Relation Name': 'events', Schema: 'public', Filter: '(e.kind = $1)', 'Plan Rows': 900, 'Total Cost': 30 },
-                  { 'Node Type': 'Bitmap Heap Scan', 'Relation Name': 'accounts', Plans: [{ 'Node Type': 'Bitmap Index Scan', 'Index Name': 'accounts_pkey', 'Plan Rows': 3, 'Total Cost': 1 }] },
-                ] },
-              ] },
+                {
+                  'Node Type': 'Hash Join',
+                  'Plan Rows': 900,
+                  'Total Cost': 40,
+                  Plans: [
+                    {
+                      'Node Type': 'Seq Scan',
+                      'Relation Name': 'events',
+                      Schema: 'public',
+                      Filter: '(e.kind = $1)',
+                      'Plan Rows': 900,
+                      'Total Cost': 30,
+                    },
+                    {
+                      'Node Type': 'Bitmap Heap Scan',
+                      'Relation Name': 'accounts',
+                      Plans: [{ 'Node Type': 'Bitmap Index Scan', 'Index Name': 'accounts_pkey', 'Plan Rows': 3, 'Total Cost': 1 }],
+                    },
+                  ],
+                },
+              ],
+            },
           ],
         },
       },
@@ -48,15 +72,25 @@ describe('statements the planner step refuses to send', () => {
     expect(whyNotPlanned(pattern('SELECT 1; COMMIT; DROP TABLE events', []))).toMatch(/exactly one statement/);
     expect(whyNotPlanned(pattern('SELECT * FROM events WHERE id = $1 FOR UPDATE', []))).toMatch(/FOR UPDATE/);
     expect(whyNotPlanned(pattern('DELETE FROM events WHERE id = $1', [], { command: 'delete' }))).toMatch(/only SELECT/);
-    expect(whyNotPlanned(pattern('WITH d AS (DELETE FROM events RETURNING id) SELECT * FROM d', [], { tablesWritten: [events] }))).toMatch(/writes/);
+    expect(whyNotPlanned(pattern('WITH d AS (DELETE FROM events RETURNING id) SELECT * FROM d', [], { tablesWritten: [events] }))).toMatch(
+      /writes/,
+    );
     expect(whyNotPlanned(pattern('SELEC nothing', []))).toMatch(/parser rejects/);
   });
 });
 
 describe('index proposals', () => {
   const table = {
-    schema: 'public', name: 'events', kind: 'table', parent: null, rowEstimate: 30000, sizeBytes: null, indexesSizeBytes: null, usage: null,
-    replicaIdentityIndex: null, comment: null,
+    schema: 'public',
+    name: 'events',
+    kind: 'table',
+    parent: null,
+    rowEstimate: 30000,
+    sizeBytes: null,
+    indexesSizeBytes: null,
+    usage: null,
+    replicaIdentityIndex: null,
+    comment: null,
     columns: [
       { name: 'account_id', statistics: { distinctValues: 500 } },
       { name: 'kind', statistics: { distinctValues: 2 } },
@@ -65,9 +99,23 @@ describe('index proposals', () => {
   } as unknown as Table;
 
   test('equality keys by distinct values, then the range key; constants become a partial predicate', () => {
-    const p = proposeIndex(table, group(events, [use(events, 'kind', 'equality', { value: '$2' }), use(events, 'account_id', 'equality', { value: '$1' }), use(events, 'at', 'range')]), new Set(), { useJoins: false });
+    const p = proposeIndex(
+      table,
+      group(events, [
+        use(events, 'kind', 'equality', { value: '$2' }),
+        use(events, 'account_id', 'equality', { value: '$1' }),
+        use(events, 'at', 'range'),
+      ]),
+      new Set(),
+      { useJoins: false },
+    );
     expect(p?.definition).toBe('CREATE INDEX events_account_id_kind_at_idx ON public.events (account_id, kind, at)');
-    const partial = proposeIndex(table, group(events, [use(events, 'kind', 'equality', { value: "'error'" })], [use(events, 'at', 'order-by', { descending: true })]), new Set(), { useJoins: false });
+    const partial = proposeIndex(
+      table,
+      group(events, [use(events, 'kind', 'equality', { value: "'error'" })], [use(events, 'at', 'order-by', { descending: true })]),
+      new Set(),
+      { useJoins: false },
+    );
     expect(partial?.definition).toBe("CREATE INDEX events_at_idx ON public.events (at DESC) WHERE kind = 'error'");
   });
 
@@ -80,11 +128,23 @@ describe('index proposals', () => {
   });
 
   test('an existing index is recognised only with the same predicate', () => {
-    const p = proposeIndex(table, group(events, [use(events, 'kind', 'equality', { value: "'error'" })], [use(events, 'at', 'order-by')]), new Set(), { useJoins: false })!;
-    const index = (predicate: string | null) => ({
-      schema: 'public', table: 'events', name: 'i', method: 'btree', valid: true, ready: true, predicate,
-      keys: [{ kind: 'column', column: 'at', expression: 'at' }],
-    }) as unknown as SchemaModel['indexes'][number];
+    const p = proposeIndex(
+      table,
+      group(events, [use(events, 'kind', 'equality', { value: "'error'" })], [use(events, 'at', 'order-by')]),
+      new Set(),
+      { useJoins: false },
+    )!;
+    const index = (predicate: string | null) =>
+      ({
+        schema: 'public',
+        table: 'events',
+        name: 'i',
+        method: 'btree',
+        valid: true,
+        ready: true,
+        predicate,
+        keys: [{ kind: 'column', column: 'at', expression: 'at' }],
+      }) as unknown as SchemaModel['indexes'][number];
     expect(existingIndexFor(p, [index(null)])).toBeNull();
     expect(existingIndexFor(p, [index("(kind = 'error'::text)")])?.name).toBe('i');
   });
@@ -104,8 +164,12 @@ for (const engine of ENGINES) {
     });
 
     test('plans generic plans in a read-only transaction; a statement the server rejects does not end the step', async () => {
-      const ok = pattern('SELECT id FROM events WHERE account_id = $1 AND at > $2', [group(events, [use(events, 'account_id', 'equality'), use(events, 'at', 'range')])]);
-      const broken = pattern('SELECT * FROM no_such_table WHERE x = $1', [group(ref('no_such_table'), [use(ref('no_such_table'), 'x', 'equality')])]);
+      const ok = pattern('SELECT id FROM events WHERE account_id = $1 AND at > $2', [
+        group(events, [use(events, 'account_id', 'equality'), use(events, 'at', 'range')]),
+      ]);
+      const broken = pattern('SELECT * FROM no_such_table WHERE x = $1', [
+        group(ref('no_such_table'), [use(ref('no_such_table'), 'x', 'equality')]),
+      ]);
       const untyped = pattern('SELECT $1 IS NULL', []);
       const evidence = await collectPlanEvidence(db.db, model, workloadOf(broken, ok, untyped));
       const byFp = new Map(evidence.plans.map((p) => [p.fingerprint, p]));
@@ -120,7 +184,9 @@ for (const engine of ENGINES) {
     });
 
     test('a large sort is a candidate: the index gives the order', async () => {
-      const q = pattern('SELECT id FROM events WHERE kind = $1 ORDER BY account_id', [group(events, [use(events, 'kind', 'equality', { value: '$1' })], [use(events, 'account_id', 'order-by')])]);
+      const q = pattern('SELECT id FROM events WHERE kind = $1 ORDER BY account_id', [
+        group(events, [use(events, 'kind', 'equality', { value: '$1' })], [use(events, 'account_id', 'order-by')]),
+      ]);
       const evidence = await collectPlanEvidence(db.db, model, workloadOf(q));
       const sort = evidence.candidates.find((c) => c.reason === 'sort');
       expect(sort?.proposal.definition).toBe('CREATE INDEX events_kind_account_id_idx ON public.events (kind, account_id)');

@@ -47,7 +47,8 @@ export async function readForeignKeys(
       const collationOid = Number(column?.collation_oid ?? 0);
       return {
         column: column?.name ?? '',
-        referencedColumn: referenced?.get(referencedAttnum)?.name ?? referencedColumns.get(Number(row.referenced_oid))?.get(referencedAttnum) ?? '',
+        referencedColumn:
+          referenced?.get(referencedAttnum)?.name ?? referencedColumns.get(Number(row.referenced_oid))?.get(referencedAttnum) ?? '',
         equalityOpfamilies: opfamilies.get(Number(row.equality_operators[i])) ?? [],
         collation: collationOid === 0 ? null : (lookups.collations.get(collationOid) ?? null),
       };

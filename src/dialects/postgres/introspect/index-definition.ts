@@ -35,7 +35,8 @@ export function plainIndexDefinition(row: IndexRow, tableKey: string, lookups: K
       continue;
     }
     const opclass = lookups.opclasses.get(Number(row.key_opclasses[i]));
-    if (!opclass || !opclass.is_default || opclass.may_have_options || Number(opclass.input_type) !== Number(column.base_type_oid)) return null;
+    if (!opclass || !opclass.is_default || opclass.may_have_options || Number(opclass.input_type) !== Number(column.base_type_oid))
+      return null;
     const collation = Number(row.key_collations[i] ?? 0);
     if (collation !== 0 && collation !== Number(column.collation_oid)) return null;
     const option = Number(row.key_options[i] ?? 0);

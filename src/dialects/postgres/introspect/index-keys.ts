@@ -46,7 +46,11 @@ export function assembleKeys(row: IndexRow, tableKey: string, lookups: KeyLookup
     const opclass = isKey ? lookups.opclasses.get(Number(row.key_opclasses[i])) : undefined;
     const collationOid = isKey ? Number(row.key_collations[i] ?? 0) : null;
     const collationIsDefault =
-      collationOid === null ? true : column !== undefined ? collationOid === Number(column.collation_oid) : collationOid === 0 || collationOid === DEFAULT_COLLATION_OID;
+      collationOid === null
+        ? true
+        : column !== undefined
+          ? collationOid === Number(column.collation_oid)
+          : collationOid === 0 || collationOid === DEFAULT_COLLATION_OID;
     return {
       attnum,
       column: column?.name ?? null,

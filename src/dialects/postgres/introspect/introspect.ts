@@ -40,7 +40,14 @@ import { mapColumnStatistics } from './map-stats.js';
 import { assembleKeys, keyLookups } from './index-keys.js';
 import { plainIndexDefinition } from './index-definition.js';
 import { groupByTable, mapColumn, mapIndex, mapIndexUsage, mapTable, mapTableUsage } from './map.js';
-import { DEFAULT_SESSION_OPTIONS, QueryPipeline, rowsOf, tryQueries, withReadOnlyTransaction, type ReadOnlySessionOptions } from './session.js';
+import {
+  DEFAULT_SESSION_OPTIONS,
+  QueryPipeline,
+  rowsOf,
+  tryQueries,
+  withReadOnlyTransaction,
+  type ReadOnlySessionOptions,
+} from './session.js';
 import { readForeignKeys } from './foreign-keys.js';
 
 /** What to read. */
@@ -94,7 +101,13 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
 }
 
 /** The catalog queries of one audit, sent through `pipeline`, and the model built from their rows. */
-async function readModel(tx: Queryable, pipeline: QueryPipeline, database: DatabaseRow, params: unknown[], limitations: string[]): Promise<SchemaModel> {
+async function readModel(
+  tx: Queryable,
+  pipeline: QueryPipeline,
+  database: DatabaseRow,
+  params: unknown[],
+  limitations: string[],
+): Promise<SchemaModel> {
   const features = featuresFor(Number(database.server_version_num));
   // One batch: in one message where the connection allows it (see QueryPipeline.sendAll).
   const main = pipeline.sendAll([
@@ -117,7 +130,19 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
   ]);
   pendingOptional.catch(() => undefined);
 
-  const [schemaRows, settingRows, extensionRows, opclassRows, collationRows, tableRows, columnRows, indexRows, foreignKeyRows, opfamilyRows, otherRelations] = (await main) as [
+  const [
+    schemaRows,
+    settingRows,
+    extensionRows,
+    opclassRows,
+    collationRows,
+    tableRows,
+    columnRows,
+    indexRows,
+    foreignKeyRows,
+    opfamilyRows,
+    otherRelations,
+  ] = (await main) as [
     { name: string }[],
     SettingRow[],
     ExtensionRow[],
@@ -152,10 +177,16 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
     limitations.push('some relation sizes could not be measured (dropped while reading, or not visible)');
   }
 
-  const [columnStatsRows, tableUsageRows, indexUsageRows] = (await pendingOptional) as [ColumnStatsRow[] | null, TableUsageRow[] | null, IndexUsageRow[] | null];
+  const [columnStatsRows, tableUsageRows, indexUsageRows] = (await pendingOptional) as [
+    ColumnStatsRow[] | null,
+    TableUsageRow[] | null,
+    IndexUsageRow[] | null,
+  ];
   if (columnStatsRows === null) limitations.push('column statistics (pg_stats) could not be read: value distributions are unknown');
-  if (tableUsageRows === null) limitations.push('table usage statistics (pg_stat_user_tables) could not be read: write and scan counts are unknown');
-  if (indexUsageRows === null) limitations.push('index usage statistics (pg_stat_user_indexes) could not be read: index scan counts are unknown');
+  if (tableUsageRows === null)
+    limitations.push('table usage statistics (pg_stat_user_tables) could not be read: write and scan counts are unknown');
+  if (indexUsageRows === null)
+    limitations.push('index usage statistics (pg_stat_user_indexes) could not be read: index scan counts are unknown');
 
   // Nothing is in flight any more: the queries that depend on what was read can go now.
   const foreignKeys = await readForeignKeys(tx, foreignKeyRows, opfamilyRows, lookups);
@@ -168,7 +199,8 @@ async function readModel(tx: Queryable, pipeline: QueryPipeline, database: Datab
   const tableUsage = new Map<string, TableUsage>();
   for (const row of tableUsageRows ?? []) tableUsage.set(qualifiedKey({ schema: row.schema, name: row.table_name }), mapTableUsage(row));
   const statsByColumn = new Map<string, ColumnStatsRow>();
-  for (const row of columnStatsRows ?? []) statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
+  for (const row of columnStatsRows ?? [])
+    statsByColumn.set(`${qualifiedKey({ schema: row.schema, name: row.table_name })}\u0000${row.name}`, row);
   const tables: Table[] = tableRows.map((row) => {
     const key = qualifiedKey(row);
     const rowEstimate = row.row_estimate === null ? null : Number(row.row_estimate);

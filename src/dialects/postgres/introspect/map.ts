@@ -1,13 +1,4 @@
-import type {
-  BackedConstraint,
-  Column,
-  ColumnStatistics,
-  Index,
-  IndexKey,
-  IndexUsage,
-  Table,
-  TableUsage,
-} from '../../../model/types.js';
+import type { BackedConstraint, Column, ColumnStatistics, Index, IndexKey, IndexUsage, Table, TableUsage } from '../../../model/types.js';
 import { qualifiedKey } from '../../../model/lookup.js';
 import { typeCategoryOf } from './map-stats.js';
 import type { ColumnRow, IndexKeyJson, IndexRow, IndexUsageRow, TableRow, TableUsageRow } from './rows.js';
@@ -128,7 +119,13 @@ function mapConstraint(row: IndexRow): BackedConstraint | null {
 }
 
 /** `columnNames` are the table's columns, which an expression key may read. */
-export function mapIndex(row: IndexRow, definition: string, keys: readonly IndexKeyJson[], columnNames: readonly string[], usage: IndexUsage | null): Index {
+export function mapIndex(
+  row: IndexRow,
+  definition: string,
+  keys: readonly IndexKeyJson[],
+  columnNames: readonly string[],
+  usage: IndexUsage | null,
+): Index {
   const allKeys = keys;
   const keyCount = num(row.key_count);
   return {

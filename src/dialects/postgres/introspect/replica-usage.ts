@@ -67,7 +67,8 @@ export async function readNodeIndexUsage(
   if (!first) throw new Error(`${node} returned no statistics`);
   const scans = new Map<string, number>();
   for (const row of rows) {
-    if (row.schema !== null && row.name !== null) scans.set(qualifiedKey({ schema: row.schema, name: row.name }), Number(row.idx_scan ?? 0));
+    if (row.schema !== null && row.name !== null)
+      scans.set(qualifiedKey({ schema: row.schema, name: row.name }), Number(row.idx_scan ?? 0));
   }
   return { node: { node, statsResetAt: first.stats_reset, readAt: first.read_at, inRecovery: first.in_recovery }, scans };
 }
@@ -80,20 +81,33 @@ export async function readNodeIndexUsage(
 export function withNodeUsage(model: SchemaModel, primaryName: string, replicas: readonly NodeIndexUsage[]): SchemaModel {
   if (replicas.length === 0) return model;
   const primary = nodeNameOf(primaryName);
-  const primaryNode: StatisticsNode = { node: primary, statsResetAt: model.database.statsResetAt, readAt: model.database.readAt, inRecovery: model.database.inRecovery };
+  const primaryNode: StatisticsNode = {
+    node: primary,
+    statsResetAt: model.database.statsResetAt,
+    readAt: model.database.readAt,
+    inRecovery: model.database.inRecovery,
+  };
   const limitations = [...model.limitations];
   const indexes: Index[] = model.indexes.map((index) => {
     const key = qualifiedKey(index);
     const usageByNode: IndexNodeUsage[] = [
       { node: primary, scans: index.usage?.scans ?? null, statsResetAt: model.database.statsResetAt },
-      ...replicas.map((r) => ({ node: r.node.node, scans: index.partitioned ? 0 : r.scans.get(key) ?? null, statsResetAt: r.node.statsResetAt })),
+      ...replicas.map((r) => ({
+        node: r.node.node,
+        scans: index.partitioned ? 0 : (r.scans.get(key) ?? null),
+        statsResetAt: r.node.statsResetAt,
+      })),
     ];
     return { ...index, usageByNode };
   });
   for (const r of replicas) {
     const missing = model.indexes.filter((i) => !i.partitioned && !r.scans.has(qualifiedKey(i))).length;
-    if (missing > 0) limitations.push(`${r.node.node} did not list ${missing} of the audited indexes (not the same database?): they are not called unused`);
-    if (!r.node.inRecovery) limitations.push(`${r.node.node} is not a standby (pg_is_in_recovery() is false): its index usage was counted as a replica's anyway`);
+    if (missing > 0)
+      limitations.push(
+        `${r.node.node} did not list ${missing} of the audited indexes (not the same database?): they are not called unused`,
+      );
+    if (!r.node.inRecovery)
+      limitations.push(`${r.node.node} is not a standby (pg_is_in_recovery() is false): its index usage was counted as a replica's anyway`);
   }
   return { ...model, indexes, limitations, statisticsNodes: [primaryNode, ...replicas.map((r) => r.node)] };
 }

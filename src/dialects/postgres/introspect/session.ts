@@ -122,7 +122,11 @@ export class QueryPipeline {
  * again one at a time, each in a savepoint of its own. Rejects only when a query sent before
  * these failed; afterwards the pipeline is not used again.
  */
-export async function tryQueries(pipeline: QueryPipeline, db: Queryable, queries: readonly (readonly [string, unknown[]])[]): Promise<(unknown[] | null)[]> {
+export async function tryQueries(
+  pipeline: QueryPipeline,
+  db: Queryable,
+  queries: readonly (readonly [string, unknown[]])[],
+): Promise<(unknown[] | null)[]> {
   const savepoint = pipeline.send('SAVEPOINT dbdoctor_optional_batch', []);
   const sent = queries.map(([text, params]) => pipeline.send<unknown>(text, params));
   await savepoint;
