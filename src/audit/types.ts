@@ -1,22 +1,13 @@
-import type { Dialect, SchemaModel } from '../model/types.js';
+import type { SchemaModel } from '../model/types.js';
+import type { TargetInfo } from '../model/target.js';
+
+export type { TargetInfo } from '../model/target.js';
 import type { Finding, Severity } from '../rules/types.js';
 import type { TableClassification } from '../rules/context/classify-types.js';
 import type { Workload } from '../model/workload.js';
 import type { PlanEvidence } from '../workload/plans/types.js';
 import type { StatisticsTrust } from '../rules/context/trust.js';
 import type { SuppressedFinding } from '../config/apply.js';
-
-/** What was audited; never contains credentials. */
-export interface TargetInfo {
-  /** `postgres` for a live server, `sql-file` for a schema file, `demo` for the built-in demo. */
-  readonly kind: 'postgres' | 'sql-file' | 'demo';
-  readonly dialect: Dialect;
-  /** A display name: a URL without password, a file path, or `demo`. */
-  readonly name: string;
-  readonly database: string | null;
-  readonly serverVersion: string;
-  readonly schemas: readonly string[];
-}
 
 /** Overall state, in the seed's words. */
 export type AuditStatus = 'HEALTHY' | 'NEEDS REFINEMENT' | 'AT RISK';

@@ -13,6 +13,17 @@ export interface QualifiedName {
 /** The database product a model was read from. */
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
+/**
+ * Where an object is declared in a file the user can edit: a schema dump, a migration, an ORM
+ * model. Lines and columns are 1-based; columns count characters (code points), not bytes.
+ */
+export interface SourceLocation {
+  /** The path as the user gave it (relative paths stay relative). */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** What can be known about a database, so rules can say when they could not look. */
 export interface Capabilities {
   /** Cumulative usage statistics (scans, writes) were readable. */
@@ -30,6 +41,19 @@ export interface Capabilities {
    * file loaded into a scratch database, whose settings mean nothing for the application.
    */
   readonly serverSettings?: boolean;
+  /**
+   * The engine refuses to drop the last index whose leading columns are a foreign key's (InnoDB,
+   * error 1553), and creates one when a foreign key is added without it.
+   */
+  readonly foreignKeyNeedsIndex?: boolean;
+  /** A partial index can serve the lookup of a foreign-key check (PostgreSQL: when the predicate follows; SQLite: never). */
+  readonly partialIndexesServeForeignKeys?: boolean;
+  /** Longest identifier in bytes (PostgreSQL 63, MySQL 64); longer names are cut or refused. */
+  readonly identifierMaxBytes?: number;
+  /** How an index is hidden from the planner without dropping it, where the server can. */
+  readonly indexVisibility?: 'invisible' | 'ignored' | null;
+  /** An index that implements a UNIQUE or PRIMARY KEY constraint can be dropped with the constraint (SQLite: never). */
+  readonly constraintIndexesDroppable?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */
@@ -129,6 +153,15 @@ export interface Table extends QualifiedName {
   /** Name of the index used as REPLICA IDENTITY, if one is. */
   readonly replicaIdentityIndex: string | null;
   readonly comment: string | null;
+  /** Storage engine where the database has several (MySQL: InnoDB, MyISAM, …); absent elsewhere. */
+  readonly engine?: string | null;
+  /**
+   * Rows are stored in primary-key order (InnoDB, SQLite WITHOUT ROWID): every secondary index
+   * implicitly ends with the primary key's columns.
+   */
+  readonly clusteredOnPrimaryKey?: boolean;
+  /** Where the table is declared (a schema file, a migration, an ORM model). */
+  readonly location?: SourceLocation;
 }
 
 /** Sort direction and NULLS placement of one btree key. */
@@ -158,6 +191,8 @@ export interface IndexKey {
   readonly collationIsDefault: boolean;
   /** Sort order, only for access methods that order (btree); null otherwise. */
   readonly ordering: KeyOrdering | null;
+  /** MySQL prefix key `name(10)`: only the first N characters (bytes for binary types) are indexed; absent for the whole value. */
+  readonly prefixLength?: number;
 }
 
 /** The constraint an index backs. */
@@ -224,6 +259,10 @@ export interface Index extends QualifiedName {
    * present only when replicas were read. An index is unused only if unused on every node.
    */
   readonly usageByNode?: readonly IndexNodeUsage[];
+  /** False when the planner ignores the index though it is maintained (MySQL INVISIBLE, MariaDB IGNORED); absent means visible. */
+  readonly visible?: boolean;
+  /** Where the index (or the `index=True` column, or the constraint that creates it) is declared. */
+  readonly location?: SourceLocation;
 }
 
 /** An index's scans on one node (primary or standby). */
@@ -268,6 +307,8 @@ export interface ForeignKey extends QualifiedName {
   /** False while NOT VALID. */
   readonly validated: boolean;
   readonly definition: string;
+  /** Where the foreign key is declared (an ORM model: the column that carries it). */
+  readonly location?: SourceLocation;
 }
 
 /** Database-wide facts that frame the statistics. */

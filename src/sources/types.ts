@@ -1,4 +1,4 @@
-import type { TargetInfo } from '../audit/types.js';
+import type { TargetInfo } from '../model/target.js';
 import type { Queryable } from '../dialects/types.js';
 
 /** An open database to audit, whatever it came from. */
