@@ -7,11 +7,4 @@ export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
-/** Removes passwords from URLs and any known secret from a text before it is shown. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1***@');
-  for (const secret of secrets) {
-    if (secret.length > 0) out = out.split(secret).join('***');
-  }
-  return out;
-}
+export { redactSecrets } from './credentials.js';

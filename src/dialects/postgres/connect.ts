@@ -1,12 +1,11 @@
 import pg from 'pg';
-import { UserError, redactSecrets } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
+import { displayConnectionString, redactSecrets, secretsOf } from '../../util/credentials.js';
 import type { OpenTarget } from '../../sources/types.js';
 
-/** The URL as it may be shown: without password. */
+/** The URL as it may be shown: without password or any other secret ({@link displayConnectionString}). */
 export function displayUrl(url: URL): string {
-  const shown = new URL(url.toString());
-  if (shown.password) shown.password = '***';
-  return shown.toString();
+  return displayConnectionString(url.toString());
 }
 
 /** Parses a postgres:// URL, with a clear message for anything else. */
@@ -26,7 +25,7 @@ export function parsePostgresUrl(text: string): URL {
 /** Connects to a PostgreSQL server; failures become one-line UserErrors without credentials. */
 export async function openPostgresUrl(text: string): Promise<OpenTarget> {
   const url = parsePostgresUrl(text);
-  const secrets = [url.password, decodeURIComponent(url.password)].filter((s) => s.length > 0);
+  const secrets = secretsOf(text);
   const client = new pg.Client({
     connectionString: url.toString(),
     connectionTimeoutMillis: 10_000,
