@@ -85,9 +85,10 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   out = out.replace(/([?&;])([^=&#;\s]+)=([^&#;\s"'<>]*)/g, (whole, sep: string, name: string) =>
     isSecretParameter(name) ? `${sep}${name}=${MASK}` : whole,
   );
-  out = out.replace(
-    /(^|[\s,(])([a-z_][a-z0-9_]*)(\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s,)]+)/gi,
-    (whole, lead: string, name: string, eq: string) => (isSecretParameter(name) ? `${lead}${name}${eq}${MASK}` : whole),
+  // libpq key/value pairs in free text (`password=…`), written without spaces around `=` so that SQL such as
+  // `WHERE password = $1` in a message is left alone.
+  out = out.replace(/(^|[\s,(])([a-z_][a-z0-9_]*)=('(?:[^'\\]|\\.)*'|[^\s,)]+)/gi, (whole, lead: string, name: string) =>
+    isSecretParameter(name) ? `${lead}${name}=${MASK}` : whole,
   );
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length > 0) out = out.split(secret).join(MASK);
