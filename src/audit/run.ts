@@ -5,6 +5,7 @@ import type { Queryable } from '../dialects/types.js';
 import { allRules } from '../rules/index.js';
 import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
 import { summarize } from './summary.js';
+import { withLocations } from './locations.js';
 import { classifyTables, type TableTypeOverride } from '../rules/context/classify.js';
 import { applyIgnores } from '../config/apply.js';
 import type { IgnoreEntry } from '../config/schema.js';
@@ -102,7 +103,7 @@ export function auditModel(
     rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }),
   );
   all.sort(compareFindings);
-  const { kept: findings, suppressed } = applyIgnores(all, options.ignore ?? []);
+  const { kept: findings, suppressed } = applyIgnores(withLocations(all, model), options.ignore ?? []);
   return {
     version: 1,
     target: {

@@ -1,5 +1,5 @@
 import type { ModelLookup } from '../model/lookup.js';
-import type { SchemaModel } from '../model/types.js';
+import type { SchemaModel, SourceLocation } from '../model/types.js';
 import type { TableTypes } from './context/classify-types.js';
 import type { Workload } from '../model/workload.js';
 import type { PlanEvidence } from '../workload/plans/types.js';
@@ -50,6 +50,8 @@ export interface Finding {
   /** The facts behind the finding (definitions, sizes, scans, writes). */
   readonly evidence: { readonly [key: string]: EvidenceValue };
   readonly fix?: Fix;
+  /** Where the object is declared, when the audited source is a file (schema dump, migration, ORM model). */
+  readonly location?: SourceLocation;
 }
 
 /** Settings every rule may read. */
