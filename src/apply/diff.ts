@@ -1,5 +1,5 @@
 /** What an apply changed, as two audits see it. */
-import { JOURNAL_SCHEMA } from '../plan/steps.js';
+import { JOURNAL_SCHEMA } from '../plan/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** Identifies a finding across audits: rule and the object it is about. */

@@ -3,9 +3,15 @@
  * journal that makes every run resumable and reversible. Only one apply runs per database at a
  * time (a session advisory lock). The connection must be in autocommit mode (no open
  * transaction): CONCURRENTLY statements cannot run inside one.
+ *
+ * A run owns only what it changed: a step whose effect was already there is recorded as found
+ * done and left alone by that run's rollback. Every step that drops or replaces an index first
+ * checks that the index is still the one the plan was reviewed with; every rollback step first
+ * checks that the catalog is still what the run left.
  */
 import type { Queryable } from '../dialects/types.js';
-import type { MigrationStep } from '../plan/steps.js';
+import type { PlanStep } from '../plan/types.js';
+import { liveIndex, constraintExists, type LiveIndex } from '../dialects/postgres/catalog-state.js';
 import { UserError } from '../util/errors.js';
 import {
   applySessionSettings,
@@ -37,7 +43,7 @@ export interface RunOutcome {
   readonly runId: string;
   /** Steps done (applied, or rolled back) in this invocation. */
   readonly done: number;
-  /** Steps with nothing to do. */
+  /** Steps with nothing to do (found done, or already undone). */
   readonly skipped: number;
   /** Steps that cannot be undone (rollback only). */
   readonly irreversible: number;
@@ -59,45 +65,68 @@ function policyOf(options: EngineOptions): ExecutionPolicy {
   return { ...DEFAULT_EXECUTION_POLICY, ...options.policy };
 }
 
-interface IndexState {
-  readonly definition: string;
-  readonly valid: boolean;
-}
-
-async function indexState(db: Queryable, schema: string, name: string): Promise<IndexState | null> {
-  const { rows } = await db.query(
-    `SELECT pg_catalog.pg_get_indexdef(c.oid) AS definition, x.indisvalid AS valid
-       FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid
-      WHERE n.nspname = $1 AND c.relname = $2`,
-    [schema, name],
-  );
-  return (rows[0] as IndexState | undefined) ?? null;
+/** Why the live index is not the one a drop step was planned for, or null when it is. */
+function differsFromPlanned(live: LiveIndex, step: PlanStep): string | null {
+  const planned = step.action.index;
+  if (live.definition !== ('definition' in planned ? planned.definition : live.definition)) return `it is now ${live.definition}`;
+  if (step.action.kind === 'drop-index' || step.action.kind === 'drop-constraint') {
+    const constraint = step.action.index.constraint;
+    const liveType = live.constraint?.type ?? null;
+    const plannedType = constraint === null ? null : constraint.type === 'primary' ? 'p' : constraint.type === 'unique' ? 'u' : 'x';
+    if (liveType !== plannedType || (constraint !== null && live.constraint?.name !== constraint.name)) {
+      return live.constraint === null ? 'it no longer implements a constraint' : `it now implements constraint ${live.constraint.name}`;
+    }
+    if (constraint !== null && live.constraint !== null && live.constraint.deferrable !== !constraint.immediate) {
+      return `its constraint is now ${live.constraint.deferrable ? '' : 'not '}DEFERRABLE`;
+    }
+    if (live.valid !== step.action.index.valid) return `it is now ${live.valid ? 'valid' : 'INVALID'}`;
+  }
+  return null;
 }
 
 /**
- * Checks, right before a drop step runs, that it still does what was reviewed: the index is the
- * one the plan was made for, and the index said to cover it is still there and valid. Returns a
- * reason to skip the step (the index is already gone), or null to go ahead; throws when the
- * database has moved on from the plan.
+ * Before a step's first statement: is its effect already there (null: go on; 'found-done': this
+ * run changes nothing), and is what it drops or replaces still what the plan was made for? Throws
+ * when the database has moved on from the plan.
  */
-async function checkDropStep(db: Queryable, step: MigrationStep, resuming: boolean): Promise<string | null> {
-  if (step.action.kind !== 'drop-index' && step.action.kind !== 'drop-constraint') return null;
-  const index = step.action.index;
-  const state = await indexState(db, index.schema, index.name);
-  if (state === null) return resuming ? null : `${index.schema}.${index.name} is already gone`;
-  if (state.definition !== index.definition) {
+async function checkBeforeStep(db: Queryable, journal: Journal, step: PlanStep): Promise<'found-done' | null> {
+  const action = step.action;
+  const { schema, name } = action.index;
+  const live = await liveIndex(db, schema, name);
+  if (action.kind === 'create-index') {
+    if (live === null) return null;
+    const created = await journal.createdDefinition(schema, name);
+    if (live.valid && created !== null && created === live.definition) return 'found-done';
+    if (!live.valid) return null; // a failed build's leftover: runStatement drops it and builds again
     throw new ApplyStoppedError(
-      `${index.schema}.${index.name} is no longer the index the plan was made for (now: ${state.definition}); make a new plan with dbdoctor fix`,
+      `an index named ${schema}.${name} already exists (${live.definition}); the plan would create another: make a new plan with dbdoctor fix`,
     );
   }
-  const cover = step.finding.coveredBy;
-  if (cover !== undefined) {
-    const coverState = await indexState(db, index.schema, cover);
-    if (coverState === null || !coverState.valid) {
+  if (action.kind === 'add-primary-key') {
+    if (live === null)
+      throw new ApplyStoppedError(`${schema}.${name} is gone; the plan would make it the primary key: make a new plan with dbdoctor fix`);
+    if (live.constraint?.type === 'p') return 'found-done';
+    const reason = differsFromPlanned(live, step);
+    if (reason !== null)
       throw new ApplyStoppedError(
-        `not dropping ${index.schema}.${index.name}: the index that covers it, ${index.schema}.${cover}, is ${coverState === null ? 'gone' : 'INVALID'}`,
+        `${schema}.${name} is no longer the index the plan was made for (${reason}); make a new plan with dbdoctor fix`,
+      );
+    return null;
+  }
+  if (live === null) return 'found-done';
+  const reason = differsFromPlanned(live, step);
+  if (reason !== null)
+    throw new ApplyStoppedError(
+      `${schema}.${name} is no longer the index the plan was made for (${reason}); make a new plan with dbdoctor fix`,
+    );
+  // A drop some finding justified by another index covering it: that index must still be there and valid.
+  const covers = step.findings.map((f) => f.coveredBy).filter((c): c is string => c !== undefined);
+  if (covers.length > 0 && covers.length === step.findings.length) {
+    const states = await Promise.all(covers.map((c) => liveIndex(db, schema, c)));
+    if (!states.some((s) => s !== null && s.valid)) {
+      const cover = covers[0]!;
+      throw new ApplyStoppedError(
+        `not dropping ${schema}.${name}: the index that covers it, ${schema}.${cover}, is ${states[0] === null ? 'gone' : 'INVALID'}`,
       );
     }
   }
@@ -123,34 +152,34 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
   for (const entry of entries) {
     const { step, runId, position } = entry;
     log(`[${position}/${entry.total}] ${step.summary}`);
-    const resuming = entry.status !== 'pending';
     let attempts = entry.attempts;
     try {
-      const skip = entry.upDone === 0 ? await checkDropStep(db, step, resuming) : null;
-      if (skip !== null) {
-        log(`  skipped: ${skip}`);
-        await journal.update(runId, position, { status: 'skipped', error: skip });
-        skipped++;
-        continue;
+      if (entry.upDone === 0 && entry.status === 'pending') {
+        if ((await checkBeforeStep(db, journal, step)) === 'found-done') {
+          log('  found done: its effect is already there; this run changes nothing here');
+          await journal.update(runId, position, { status: 'found-done', error: null });
+          skipped++;
+          continue;
+        }
       }
       await journal.update(runId, position, { status: 'applying', error: null });
       for (let i = entry.upDone; i < step.up.length; i++) {
-        const sql = step.up[i]!;
-        log(`  ${sql}`);
-        const outcome = await runStatement(db, sql, policy, log, sleep);
-        attempts += Math.max(1, outcome.attempts);
+        const statement = step.up[i]!;
+        log(`  ${statement.sql}`);
+        const outcome = await runStatement(db, statement, policy, log, sleep);
+        attempts += outcome.attempts;
         if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
         await journal.update(runId, position, { upDone: i + 1, attempts });
       }
-      await journal.update(runId, position, { status: 'applied' });
+      const created = step.action.kind === 'create-index' ? await liveIndex(db, step.action.index.schema, step.action.index.name) : null;
+      await journal.update(runId, position, { status: 'applied', leftDefinition: created?.definition ?? null });
       done++;
     } catch (error) {
-      const failure = stopped(
-        entry,
-        error,
-        'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback',
-      );
-      await journal.update(runId, position, { status: 'failed', attempts: attempts + 1, error: failure.message }).catch(() => undefined);
+      const failure =
+        error instanceof ApplyStoppedError
+          ? error
+          : stopped(entry, error, 'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback');
+      await journal.update(runId, position, { status: 'failed', attempts, error: failure.message }).catch(() => undefined);
       throw failure;
     }
   }
@@ -173,7 +202,7 @@ function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null): void {
 /** Records the steps as a new run in the journal and applies them in order. */
 export async function applySteps(
   db: Queryable,
-  steps: readonly MigrationStep[],
+  steps: readonly PlanStep[],
   context: { readonly source: string; readonly target: string },
   options: EngineOptions,
 ): Promise<RunOutcome> {
@@ -218,60 +247,104 @@ export async function resumeLatest(db: Queryable, options: EngineOptions): Promi
   });
 }
 
+/** The run a rollback undoes: the latest one that changed something (a run that found everything done changed nothing). */
+async function runToRollBack(journal: Journal): Promise<JournalEntry[]> {
+  const run = await journal.latestRunWithChanges();
+  if (run === null) {
+    const latest = await latestOrThrow(journal, 'roll back');
+    throw new UserError(`nothing to roll back: run ${latest[0]!.runId} changed nothing that is not already undone`);
+  }
+  return run;
+}
+
 /** The steps `--rollback` would undo (last first), for a dry run or a confirmation. */
 export async function stepsToRollBack(db: Queryable): Promise<JournalEntry[]> {
-  const latest = await latestOrThrow(new Journal(db), 'roll back');
-  const started = latest.filter((e) => STARTED.has(e.status)).reverse();
-  if (started.length === 0 && !latest.some((e) => e.status === 'pending')) {
-    throw new UserError(`nothing to roll back: run ${latest[0]!.runId} has no applied step left to undo`);
-  }
-  return started;
+  const run = await runToRollBack(new Journal(db));
+  return run.filter((e) => STARTED.has(e.status)).reverse();
 }
 
 /**
- * Undoes the latest run: every step that started, last first, through its `down` statements
- * (each made safe to run again); steps that never started are cancelled.
+ * Whether the catalog is still what the step left: 'undone' when its effect is already gone (as
+ * the way back would leave it), null to go on; throws on anything else.
+ */
+async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promise<'undone' | null> {
+  const { step } = entry;
+  const action = step.action;
+  const { schema, name } = action.index;
+  const live = await liveIndex(db, schema, name);
+  const moved = (what: string): ApplyStoppedError =>
+    new ApplyStoppedError(
+      `not undoing step ${entry.position}/${entry.total} (${step.summary}): ${what} since run ${entry.runId}; check it by hand`,
+    );
+  if (action.kind === 'create-index') {
+    if (live === null) return 'undone';
+    if (entry.leftDefinition !== null && live.definition !== entry.leftDefinition)
+      throw moved(`${schema}.${name} was changed (now ${live.definition})`);
+    return null;
+  }
+  if (action.kind === 'add-primary-key') {
+    if (live === null) throw moved(`${schema}.${name} is gone`);
+    if (live.constraint?.type !== 'p') return (await constraintExists(db, schema, action.index.table, name)) ? null : 'undone';
+    return null;
+  }
+  if (live === null) return null;
+  if (live.definition === action.index.definition) return 'undone';
+  throw moved(`an index named ${schema}.${name} exists again with another definition (${live.definition})`);
+}
+
+/**
+ * Undoes the latest run that changed something: every step it started, last first, through its
+ * `down` statements (each made safe to run again); steps it found done stay as they are; steps
+ * that never started are cancelled.
  */
 export async function rollbackLatest(db: Queryable, options: EngineOptions): Promise<RunOutcome> {
   return withApplyLock(db, async () => {
     const journal = new Journal(db);
-    const latest = await latestOrThrow(journal, 'roll back');
-    const todo = await stepsToRollBack(db);
+    const run = await runToRollBack(journal);
+    const todo = run.filter((e) => STARTED.has(e.status)).reverse();
     const policy = policyOf(options);
     const sleep = options.sleep ?? realSleep;
     const log = options.log;
-    log(`Rolling back run ${latest[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} to undo`);
+    log(`Rolling back run ${run[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} to undo`);
     await applySessionSettings(db, policy);
     let done = 0;
+    let skipped = 0;
     let irreversible = 0;
     for (const entry of todo) {
       const { step, runId, position } = entry;
       log(`[${position}/${entry.total}] undo: ${step.summary}`);
       if (step.down.length === 0) {
-        log(`  cannot be undone${step.notes.length > 0 ? `: ${step.notes.join(' ')}` : ''}`);
+        log(`  cannot be undone: ${step.irreversible ?? step.notes.join(' ')}`);
         await journal.update(runId, position, { status: 'irreversible' });
         irreversible++;
         continue;
       }
       try {
+        if (entry.status !== 'rolling-back' && (await checkBeforeUndo(db, entry)) === 'undone') {
+          log('  already undone');
+          await journal.update(runId, position, { status: 'rolled-back', error: null });
+          skipped++;
+          continue;
+        }
         await journal.update(runId, position, { status: 'rolling-back' });
         for (let i = entry.status === 'rolling-back' ? entry.downDone : 0; i < step.down.length; i++) {
-          const sql = step.down[i]!;
-          log(`  ${sql}`);
-          const outcome = await runStatement(db, sql, policy, log, sleep);
+          const statement = step.down[i]!;
+          log(`  ${statement.sql}`);
+          const outcome = await runStatement(db, statement, policy, log, sleep);
           if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
           await journal.update(runId, position, { downDone: i + 1 });
         }
         await journal.update(runId, position, { status: 'rolled-back', error: null });
         done++;
       } catch (error) {
-        const failure = stopped(entry, error, 'fix the cause, then run dbdoctor apply --rollback again');
+        const failure =
+          error instanceof ApplyStoppedError ? error : stopped(entry, error, 'fix the cause, then run dbdoctor apply --rollback again');
         await journal.update(runId, position, { error: failure.message }).catch(() => undefined);
         throw failure;
       }
     }
-    for (const entry of latest.filter((e) => e.status === 'pending'))
+    for (const entry of run.filter((e) => e.status === 'pending'))
       await journal.update(entry.runId, entry.position, { status: 'cancelled' });
-    return { runId: latest[0]!.runId, done, skipped: 0, irreversible };
+    return { runId: run[0]!.runId, done, skipped, irreversible };
   });
 }

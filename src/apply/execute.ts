@@ -6,7 +6,8 @@
  */
 import type { Queryable } from '../dialects/types.js';
 import { quoteQualified } from '../sql/quote.js';
-import { parseStatement, type ParsedStatement } from '../plan/sql-parse.js';
+import type { Statement } from '../model/actions.js';
+import { constraintExists, isAttached, liveIndex } from '../dialects/postgres/catalog-state.js';
 
 /** How statements run. */
 export interface ExecutionPolicy {
@@ -75,65 +76,51 @@ export async function applySessionSettings(
   await db.query(`SET statement_timeout = ${Math.max(0, Math.floor(policy.statementTimeoutMs))}`);
 }
 
-async function one<T>(db: Queryable, sql: string, params: unknown[]): Promise<T | undefined> {
-  const { rows } = await db.query(sql, params);
-  return rows[0] as T | undefined;
-}
-
 /** Why running the statement again would be wrong because its effect is already there, or null. */
-async function alreadyDone(db: Queryable, parsed: ParsedStatement): Promise<string | null> {
-  if (parsed.kind === 'add-constraint' && parsed.constraint !== null) {
-    const row = await one(
-      db,
-      `SELECT 1 FROM pg_catalog.pg_constraint con
-         JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND con.conname = $3`,
-      [parsed.table.schema, parsed.table.name, parsed.constraint],
-    );
-    return row ? `constraint ${parsed.constraint} is already on ${parsed.table.name}` : null;
+async function alreadyDone(db: Queryable, statement: Statement): Promise<string | null> {
+  const effect = statement.effect;
+  switch (effect.kind) {
+    case 'add-constraint':
+      return (await constraintExists(db, effect.schema, effect.table, effect.name))
+        ? `constraint ${effect.name} is already on ${effect.table}`
+        : null;
+    case 'drop-constraint':
+      return (await constraintExists(db, effect.schema, effect.table, effect.name))
+        ? null
+        : `constraint ${effect.name} is not on ${effect.table}`;
+    case 'attach-index':
+      return (await isAttached(db, effect.parent, effect.child))
+        ? `${effect.child.name} is already attached to ${effect.parent.name}`
+        : null;
+    case 'create-index': {
+      const live = await liveIndex(db, effect.schema, effect.name);
+      return live !== null && live.valid ? `index ${effect.schema}.${effect.name} already exists` : null;
+    }
+    case 'drop-index':
+      return (await liveIndex(db, effect.schema, effect.name)) === null ? `index ${effect.schema}.${effect.name} is already gone` : null;
+    default:
+      return null;
   }
-  if (parsed.kind === 'attach-index') {
-    const row = await one(
-      db,
-      `SELECT 1 FROM pg_catalog.pg_inherits i
-         JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-        WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND pn.nspname = coalesce($3, current_schema()) AND p.relname = $4`,
-      [parsed.child.schema, parsed.child.name, parsed.parent.schema, parsed.parent.name],
-    );
-    return row ? `${parsed.child.name} is already attached to ${parsed.parent.name}` : null;
-  }
-  return null;
 }
 
 /** Drops the INVALID index a failed `CREATE INDEX CONCURRENTLY` left, if there is one; says what it did. */
 async function dropInvalidIndex(
   db: Queryable,
-  parsed: ParsedStatement & { kind: 'create-index' },
+  index: { readonly schema: string; readonly name: string },
   policy: ExecutionPolicy,
   log: Log,
   sleep: Sleep,
   why: string,
 ): Promise<void> {
-  if (parsed.name === null) return;
-  const row = await one<{ schema: string; name: string }>(
-    db,
-    `SELECT n.nspname AS schema, c.relname AS name
-       FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid
-      WHERE n.nspname = coalesce($1, current_schema()) AND c.relname = $2 AND NOT x.indisvalid`,
-    [parsed.schema, parsed.name],
-  );
-  if (!row) return;
-  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(row.schema, row.name)}`;
+  const live = await liveIndex(db, index.schema, index.name);
+  if (live === null || live.valid) return;
+  const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(index.schema, index.name)}`;
   await db.query(`SET lock_timeout = ${policy.cleanupLockTimeoutMs}`);
   try {
     await runWithRetries(db, drop, { ...policy, lockTimeoutMs: policy.cleanupLockTimeoutMs }, log, sleep);
-    log(`  dropped the INVALID index ${row.schema}.${row.name} ${why}`);
+    log(`  dropped the INVALID index ${index.schema}.${index.name} ${why}`);
   } catch (error) {
-    log(`  could not drop the INVALID index ${row.schema}.${row.name} ${why} (${errorMessage(error)}); drop it with: ${drop}`);
+    log(`  could not drop the INVALID index ${index.schema}.${index.name} ${why} (${errorMessage(error)}); drop it with: ${drop}`);
   } finally {
     await db.query(`SET lock_timeout = ${policy.lockTimeoutMs}`);
   }
@@ -181,28 +168,29 @@ export interface StatementOutcome {
  * Runs one statement: skips it when its effect is already there, drops an INVALID leftover
  * of the same name before a concurrent build (IF NOT EXISTS would keep the useless index),
  * retries lock timeouts and deadlocks with backoff, and after a failed concurrent build drops
- * the INVALID index it left. Throws {@link StatementError} when it fails for good.
+ * the INVALID index it left. What the statement does comes with it (its effect): its SQL is
+ * never read back. Throws {@link StatementError} when it fails for good.
  */
 export async function runStatement(
   db: Queryable,
-  sql: string,
+  statement: Statement,
   policy: ExecutionPolicy,
   log: Log,
   sleep: Sleep = realSleep,
 ): Promise<StatementOutcome> {
   const started = performance.now();
-  const parsed = await parseStatement(sql);
-  const done = await alreadyDone(db, parsed);
+  const done = await alreadyDone(db, statement);
   if (done !== null) {
     log(`  skipped, ${done}`);
     return { result: 'already-done', attempts: 0, ms: performance.now() - started };
   }
-  const concurrentBuild = parsed.kind === 'create-index' && parsed.concurrently ? parsed : null;
+  const effect = statement.effect;
+  const concurrentBuild = effect.kind === 'create-index' && effect.concurrently ? effect : null;
   if (concurrentBuild)
     await dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
   const attempts = await runWithRetries(
     db,
-    sql,
+    statement.sql,
     policy,
     log,
     sleep,

@@ -7,17 +7,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../dialects/types.js';
-import { JOURNAL_SCHEMA, type MigrationStep } from '../plan/steps.js';
+import { JOURNAL_SCHEMA, type PlanStep } from '../plan/types.js';
+import { displayConnectionString, redactSecrets } from '../util/credentials.js';
 
 export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
 
 /**
- * Status of one step. `pending` → `applying` → `applied` (or `skipped`: nothing to do, or
+ * Status of one step. `pending` → `applying` → `applied` (or `found-done`: its effect was already
+ * there, so this run changed nothing and its rollback leaves it alone; `skipped`: nothing to do; or
  * `failed`); a rollback takes a started step through `rolling-back` to `rolled-back` (or
  * `irreversible` when it has no way back) and cancels steps that never started.
  */
 export type StepStatus =
-  'pending' | 'applying' | 'applied' | 'skipped' | 'failed' | 'rolling-back' | 'rolled-back' | 'irreversible' | 'cancelled';
+  'pending' | 'applying' | 'applied' | 'found-done' | 'skipped' | 'failed' | 'rolling-back' | 'rolled-back' | 'irreversible' | 'cancelled';
 
 /** Steps that did something, or may have: a rollback undoes them. */
 export const STARTED: ReadonlySet<StepStatus> = new Set(['applying', 'applied', 'failed', 'rolling-back']);
@@ -29,7 +31,7 @@ export interface JournalEntry {
   /** 1-based position in the run. */
   readonly position: number;
   readonly total: number;
-  readonly step: MigrationStep;
+  readonly step: PlanStep;
   readonly status: StepStatus;
   /** Statements of `up` (or `down`) known to be done. */
   readonly upDone: number;
@@ -38,6 +40,8 @@ export interface JournalEntry {
   readonly error: string | null;
   readonly source: string;
   readonly target: string;
+  /** What the step left behind, to check before undoing it: the definition of the index it created. */
+  readonly leftDefinition: string | null;
 }
 
 const SETUP = [
@@ -60,6 +64,7 @@ const SETUP = [
   updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (run_id, position)
 )`,
+  `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN IF NOT EXISTS left_definition text`,
   `COMMENT ON TABLE ${JOURNAL_TABLE} IS 'Steps of dbdoctor apply runs: what ran, what failed, what was rolled back. Safe to drop when no apply is in progress.'`,
 ];
 
@@ -67,7 +72,7 @@ interface Row {
   run_id: string;
   position: number;
   total: number;
-  step: MigrationStep | string;
+  step: PlanStep | string;
   status: StepStatus;
   up_done: number;
   down_done: number;
@@ -75,6 +80,7 @@ interface Row {
   error: string | null;
   source: string;
   target: string;
+  left_definition: string | null;
 }
 
 function entryOf(row: Row): JournalEntry {
@@ -82,7 +88,7 @@ function entryOf(row: Row): JournalEntry {
     runId: row.run_id,
     position: Number(row.position),
     total: Number(row.total),
-    step: typeof row.step === 'string' ? (JSON.parse(row.step) as MigrationStep) : row.step,
+    step: typeof row.step === 'string' ? (JSON.parse(row.step) as PlanStep) : row.step,
     status: row.status,
     upDone: Number(row.up_done),
     downDone: Number(row.down_done),
@@ -90,6 +96,7 @@ function entryOf(row: Row): JournalEntry {
     error: row.error,
     source: row.source,
     target: row.target,
+    leftDefinition: row.left_definition ?? null,
   };
 }
 
@@ -100,6 +107,7 @@ export interface EntryUpdate {
   readonly downDone?: number;
   readonly attempts?: number;
   readonly error?: string | null;
+  readonly leftDefinition?: string | null;
 }
 
 export class Journal {
@@ -111,14 +119,20 @@ export class Journal {
     return (rows[0] as { present: boolean } | undefined)?.present === true;
   }
 
-  /** Creates the schema and table if they are not there. */
+  /** Creates the schema and table if they are not there, and adds columns newer versions need. */
   async ensure(): Promise<void> {
-    if (await this.exists()) return;
+    if (await this.exists()) {
+      await this.db.query(SETUP[2]!);
+      return;
+    }
     for (const sql of SETUP) await this.db.query(sql);
   }
 
   /** Records a new run with every step pending; returns its id. */
-  async startRun(steps: readonly MigrationStep[], source: string, target: string): Promise<string> {
+  async startRun(steps: readonly PlanStep[], source: string, target: string): Promise<string> {
+    // The journal lives in the database and outlives the run: it never holds a credential.
+    source = redactSecrets(displayConnectionString(source));
+    target = redactSecrets(displayConnectionString(target));
     const runId = `${new Date()
       .toISOString()
       .replace(/[-:.TZ]/g, '')
@@ -136,12 +150,44 @@ export class Journal {
   async latestRun(): Promise<JournalEntry[] | null> {
     if (!(await this.exists())) return null;
     const { rows } = await this.db.query(
-      `SELECT run_id, position, total, step::text AS step, status, up_done, down_done, attempts, error, source, target
+      `SELECT run_id, position, total, step::text AS step, status, up_done, down_done, attempts, error, source, target, left_definition
          FROM ${JOURNAL_TABLE}
         WHERE run_id = (SELECT run_id FROM ${JOURNAL_TABLE} GROUP BY run_id ORDER BY min(started_at) DESC, run_id DESC LIMIT 1)
         ORDER BY position`,
     );
     return rows.length === 0 ? null : (rows as Row[]).map(entryOf);
+  }
+
+  /**
+   * Every entry of the most recent run that changed something not yet undone (a step applied,
+   * failed or being undone); null when no run did. A run that found every step done changed
+   * nothing, so a rollback after it undoes the run that made the changes.
+   */
+  async latestRunWithChanges(): Promise<JournalEntry[] | null> {
+    if (!(await this.exists())) return null;
+    const { rows } = await this.db.query(
+      `SELECT run_id, position, total, step::text AS step, status, up_done, down_done, attempts, error, source, target, left_definition
+         FROM ${JOURNAL_TABLE}
+        WHERE run_id = (SELECT run_id FROM ${JOURNAL_TABLE}
+                         GROUP BY run_id
+                        HAVING bool_or(status IN ('applying', 'applied', 'failed', 'rolling-back'))
+                         ORDER BY min(started_at) DESC, run_id DESC LIMIT 1)
+        ORDER BY position`,
+    );
+    return rows.length === 0 ? null : (rows as Row[]).map(entryOf);
+  }
+
+  /** The definition an earlier run recorded for the index it created under this name, or null. */
+  async createdDefinition(schema: string, name: string): Promise<string | null> {
+    if (!(await this.exists())) return null;
+    const { rows } = await this.db.query(
+      `SELECT left_definition FROM ${JOURNAL_TABLE}
+        WHERE status = 'applied' AND left_definition IS NOT NULL
+          AND step->'action'->>'kind' = 'create-index' AND step->'action'->'index'->>'schema' = $1 AND step->'action'->'index'->>'name' = $2
+        ORDER BY updated_at DESC LIMIT 1`,
+      [schema, name],
+    );
+    return (rows[0] as { left_definition: string } | undefined)?.left_definition ?? null;
   }
 
   async update(runId: string, position: number, update: EntryUpdate): Promise<void> {
@@ -155,7 +201,8 @@ export class Journal {
     if (update.upDone !== undefined) add('up_done', update.upDone);
     if (update.downDone !== undefined) add('down_done', update.downDone);
     if (update.attempts !== undefined) add('attempts', update.attempts);
-    if (update.error !== undefined) add('error', update.error);
+    if (update.error !== undefined) add('error', update.error === null ? null : redactSecrets(update.error));
+    if (update.leftDefinition !== undefined) add('left_definition', update.leftDefinition);
     if (sets.length === 0) return;
     await this.db.query(
       `UPDATE ${JOURNAL_TABLE} SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE run_id = $1 AND position = $2`,

@@ -1,12 +1,14 @@
-import { buildLookup } from '../model/lookup.js';
 import type { SchemaModel } from '../model/types.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import type { Queryable } from '../dialects/types.js';
 import { allRules } from '../rules/index.js';
-import { DEFAULT_RULE_OPTIONS, severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
+import { severityRank, type Finding, type Rule, type RuleOptions } from '../rules/types.js';
 import { summarize } from './summary.js';
 import { withLocations } from './locations.js';
-import { classifyTables, type TableTypeOverride } from '../rules/context/classify.js';
+import { withFixes } from './fixes.js';
+import { buildRuleContext } from '../rules/context/build.js';
+import { emitterFor } from '../dialects/emitters.js';
+import type { TableTypeOverride } from '../rules/context/classify.js';
 import { applyIgnores } from '../config/apply.js';
 import type { IgnoreEntry } from '../config/schema.js';
 import { readNodeIndexUsage, withNodeUsage } from '../dialects/postgres/introspect/replica-usage.js';
@@ -94,16 +96,19 @@ export function auditModel(
   startedAt: number = performance.now(),
 ): AuditResult {
   model = withoutScratchStatistics(model, target.kind);
-  const lookup = buildLookup(model);
-  const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options.ruleOptions };
-  const tableTypes = classifyTables(model, lookup, ruleOptions, options.tableTypes ?? []);
-  const workload = options.workload ?? null;
-  const plans = options.plans ?? null;
-  const all = (options.rules ?? allRules).flatMap((rule) =>
-    rule.check({ model, lookup, options: ruleOptions, tableTypes, workload, plans }),
-  );
+  const context = buildRuleContext({
+    model,
+    ...(options.ruleOptions ? { options: options.ruleOptions } : {}),
+    tableTypes: options.tableTypes ?? [],
+    workload: options.workload ?? null,
+    plans: options.plans ?? null,
+    primaryName: target.name,
+  });
+  const { options: ruleOptions, tableTypes, workload, plans } = context;
+  const all = (options.rules ?? allRules).flatMap((rule) => rule.check(context));
   all.sort(compareFindings);
-  const { kept: findings, suppressed } = applyIgnores(withLocations(all, model), options.ignore ?? []);
+  const located = withLocations(withFixes(all, emitterFor(model.dialect)), model);
+  const { kept: findings, suppressed } = applyIgnores(located, options.ignore ?? []);
   return {
     version: 1,
     target: {

@@ -1,6 +1,6 @@
 import { DEFAULT_RULE_OPTIONS, type Finding, type RuleOptions, type Severity } from '../rules/types.js';
 import { statisticsTrust } from '../rules/context/trust.js';
-import { statisticsNodesOf } from '../rules/unused-index.js';
+import { statisticsNodesOf } from '../rules/context/trust.js';
 import type { SchemaModel } from '../model/types.js';
 import type { AuditStatus, AuditSummary } from './types.js';
 

@@ -9,9 +9,12 @@ import { openTarget, type OpenTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { filtersOf, hasFilters, parseCount, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { readMigration } from '../writers/plan-file.js';
-import { DEFAULT_MIGRATION_SETTINGS, planMigration, selectFindings, type MigrationPlan } from '../plan/steps.js';
-import { formatDuration, sessionSettings } from '../writers/common.js';
-import type { CommandIo } from './audit-command.js';
+import { DEFAULT_MIGRATION_SETTINGS, selectFindings, type MigrationPlan } from '../plan/types.js';
+import { planFix } from '../plan/planner.js';
+import { postgresEmitter } from '../dialects/postgres/ddl.js';
+import { sessionSettings } from '../writers/common.js';
+import { formatDuration } from '../dialects/postgres/duration.js';
+import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
 import { renderPlan } from './fix-command.js';
 import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.js';
@@ -28,6 +31,12 @@ export interface ApplyCommandOptions extends FilterOptions, ConfigCommandOptions
   readonly statementTimeout?: string;
   readonly retries?: string;
   readonly retryDelay?: string;
+  /** Run a plan folder whose steps were edited after dbdoctor wrote them (a reviewed change). */
+  readonly acceptEdits?: boolean;
+  /** PostgreSQL log files to read the queries from (repeatable). */
+  readonly log?: string[];
+  /** Files of SQL statements the application runs (repeatable). */
+  readonly queries?: string[];
 }
 
 /** The CLI's io, plus how to ask for confirmation (a terminal prompt unless a test injects one). */
@@ -75,7 +84,9 @@ function entriesLines(entries: readonly JournalEntry[], direction: 'up' | 'down'
   const lines: string[] = [];
   for (const e of entries) {
     lines.push(`  ${e.position}/${e.total}. ${direction === 'down' ? 'undo: ' : ''}${e.step.summary} [${e.status}]`);
-    const statements = direction === 'up' ? e.step.up.slice(e.upDone) : e.step.down.slice(e.status === 'rolling-back' ? e.downDone : 0);
+    const statements = (
+      direction === 'up' ? e.step.up.slice(e.upDone) : e.step.down.slice(e.status === 'rolling-back' ? e.downDone : 0)
+    ).map((s) => s.sql);
     if (statements.length === 0 && direction === 'down') lines.push('       (cannot be undone)');
     for (const sql of statements) lines.push(`       ${sql}`);
   }
@@ -100,7 +111,7 @@ export async function runApplyCommand(argument: string | undefined, options: App
   const filters = filtersOf(options);
   const out = (lines: readonly string[]): void => void io.stdout.write(lines.map((l) => `${l}\n`).join(''));
   const confirm = io.confirm ?? terminalConfirm;
-  const fromPlan = options.from !== undefined ? await readMigration(options.from) : null;
+  const fromPlan = options.from !== undefined ? await readMigration(options.from, { acceptEdits: options.acceptEdits === true }) : null;
   const policy = policyOf(options, fromPlan);
   const settingsLine = `Session: lock_timeout ${formatDuration(policy.lockTimeoutMs!)}, statement_timeout ${formatDuration(policy.statementTimeoutMs!)}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
 
@@ -146,7 +157,9 @@ async function applyOpen(
   const { filters, out, confirm, fromPlan, policy, settingsLine } = context;
   const engine: EngineOptions = { policy, log: (line) => out([line.replace(/[\r\n]+/g, ' ')]), ...(io.sleep ? { sleep: io.sleep } : {}) };
   try {
-    const audit = (schemas: readonly string[]): Promise<AuditResult> => auditPostgres(open.db, open.info, { schemas, ...configured });
+    const workloadSources = workloadSourcesOf(options, true);
+    const audit = (schemas: readonly string[]): Promise<AuditResult> =>
+      auditPostgres(open.db, open.info, { schemas, ...configured, ...(workloadSources ? { workloadSources } : {}) });
     let before: AuditResult;
     let scope: readonly string[];
 
@@ -164,8 +177,14 @@ async function applyOpen(
       } else {
         scope = options.schema ?? [];
         before = await audit(scope);
-        plan = await planMigration(selectFindings(before.findings, filters), before.model, {
-          target: { name: before.target.name, database: before.target.database, serverVersion: before.target.serverVersion },
+        plan = planFix(selectFindings(before.findings, filters), before.model, {
+          target: {
+            name: before.target.name,
+            database: before.target.database,
+            serverVersion: before.target.serverVersion,
+            dialect: before.model.dialect,
+          },
+          emitter: postgresEmitter,
           schemas: scope,
           settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
         });
@@ -186,7 +205,7 @@ async function applyOpen(
             ...plan,
             settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
           }).map((s) => `  ${s};`),
-          ...plan.steps.flatMap((s) => s.up.map((sql) => `  ${sql};`)),
+          ...plan.steps.flatMap((s) => s.up.map((statement) => `  ${statement.sql};`)),
           'Dry run: nothing was executed.',
         ]);
         return EXIT_CLEAN;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../sources/demo/index.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
@@ -11,6 +11,8 @@ import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
 /** Options of `dbdoctor audit`, as commander hands them over. */
 export interface AuditCommandOptions {
   readonly demo?: boolean;
+  /** `--stats-since DATE`: since when the usage statistics count. */
+  readonly statsSince?: string;
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -34,7 +36,7 @@ export interface CommandIo {
 }
 
 /** The query sources to read: the files given, and pg_stat_statements when the target is a live server. */
-function workloadSourcesOf(options: AuditCommandOptions, liveServer: boolean): WorkloadSources | null {
+export function workloadSourcesOf(options: Pick<AuditCommandOptions, 'log' | 'queries'>, liveServer: boolean): WorkloadSources | null {
   const logFiles = options.log ?? [];
   const queryFiles = options.queries ?? [];
   if (!liveServer && logFiles.length === 0 && queryFiles.length === 0) return null;
@@ -47,7 +49,13 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const reporter = getReporter(formatName);
   if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
   const target = targetOf(argument, options, io.env);
-  const configuration = await resolveAuditConfiguration(options.config, options.replica ?? [], io.env, io.cwd ?? process.cwd());
+  const configuration = await resolveAuditConfiguration(
+    options.config,
+    options.replica ?? [],
+    io.env,
+    io.cwd ?? process.cwd(),
+    options.statsSince,
+  );
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {

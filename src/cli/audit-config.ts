@@ -17,21 +17,26 @@ export interface AuditConfiguration {
   readonly replicaUrls: readonly string[];
 }
 
-/** Loads `--config FILE` (or the config in `cwd`) and merges `--replica` URLs with its `replicas`. */
+/**
+ * Loads `--config FILE` (or the config in `cwd`), merges `--replica` URLs with its `replicas`, and
+ * `--stats-since` (which wins) with its `statsSince`.
+ */
 export async function resolveAuditConfiguration(
   configPath: string | undefined,
   replicaFlags: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  statsSinceFlag?: string,
 ): Promise<AuditConfiguration> {
+  const statsSince = statsSinceFlag !== undefined ? { statsSince: parseStatsSince(statsSinceFlag) } : {};
   const loaded = await loadConfig(configPath, cwd);
   const fromConfig = (loaded?.config.replicas ?? []).map((url, i) => expandEnv(url, env, `config ${loaded?.path ?? ''} replicas[${i}]`));
   const replicaUrls = [...new Set([...replicaFlags.map((url) => expandEnv(url, env, '--replica')), ...fromConfig])];
-  if (!loaded) return { path: null, options: {}, replicaUrls };
+  if (!loaded) return { path: null, options: statsSinceFlag !== undefined ? { ruleOptions: statsSince } : {}, replicaUrls };
   return {
     path: loaded.path,
     options: {
-      ruleOptions: ruleOptionsFromConfig(loaded.config),
+      ruleOptions: { ...ruleOptionsFromConfig(loaded.config), ...statsSince },
       tableTypes: tableOverridesFromConfig(loaded.config),
       ignore: loaded.config.ignore ?? [],
     },
@@ -48,6 +53,16 @@ export function replicaNodeName(text: string): string {
 export interface ConfigCommandOptions {
   readonly config?: string;
   readonly replica?: string[];
+  /** `--stats-since DATE`: since when the usage statistics count (wins over the configuration's `statsSince`). */
+  readonly statsSince?: string;
+}
+
+/** The `--stats-since` date, checked: a date in the past. */
+export function parseStatsSince(text: string, now: Date = new Date()): string {
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) throw new UserError(`--stats-since: "${text}" is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  if (at > now.getTime()) throw new UserError(`--stats-since: ${text} is in the future`);
+  return new Date(at).toISOString();
 }
 
 /**
@@ -60,7 +75,13 @@ export async function withConfiguredAudit<T>(
   io: { readonly env: NodeJS.ProcessEnv; readonly cwd?: string },
   work: (auditOptions: Pick<AuditOptions, 'ruleOptions' | 'tableTypes' | 'ignore' | 'replicas'>) => Promise<T>,
 ): Promise<T> {
-  const configuration = await resolveAuditConfiguration(options.config, options.replica ?? [], io.env, io.cwd ?? process.cwd());
+  const configuration = await resolveAuditConfiguration(
+    options.config,
+    options.replica ?? [],
+    io.env,
+    io.cwd ?? process.cwd(),
+    options.statsSince,
+  );
   const replicas = await openReplicas(configuration.replicaUrls);
   try {
     return await work({ ...configuration.options, replicas: replicas.replicas });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { auditPostgres, type WorkloadSources } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
-import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../sources/demo/index.js';
+import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../report/docs/index.js';
 import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
@@ -12,6 +12,8 @@ import { EXIT_CLEAN } from './exit.js';
 /** Options of `dbdoctor docs`, as commander hands them over. */
 export interface DocsCommandOptions {
   readonly demo?: boolean;
+  /** `--stats-since DATE`: since when the usage statistics count. */
+  readonly statsSince?: string;
   readonly format?: string;
   /** Where to write; default ./INDEX_STRATEGY.md (./INDEX_STRATEGY.html with --format html); `-` for standard output. */
   readonly output?: string;
@@ -35,7 +37,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   const format = options.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
-  const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd());
+  const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
   const open = await openTargetOrDemo(target);
   let result: AuditResult;
   try {

@@ -5,10 +5,12 @@ import { openTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
-import { planMigration, selectFindings, type MigrationPlan } from '../plan/steps.js';
+import { selectFindings, type MigrationPlan } from '../plan/types.js';
+import { planFix } from '../plan/planner.js';
+import { emitterFor } from '../dialects/emitters.js';
 import { isValidRevisionId } from '../writers/alembic.js';
 import { getWriter, writers } from '../writers/index.js';
-import type { CommandIo } from './audit-command.js';
+import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN } from './exit.js';
 import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.js';
 
@@ -21,6 +23,10 @@ export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   readonly downRevision?: string;
   readonly lockTimeout?: string;
   readonly statementTimeout?: string;
+  /** PostgreSQL log files to read the queries from (repeatable). */
+  readonly log?: string[];
+  /** Files of SQL statements the application runs (repeatable). */
+  readonly queries?: string[];
 }
 
 export const DEFAULT_MIGRATION_DIR = './dbdoctor-migration';
@@ -30,8 +36,12 @@ export function renderPlan(plan: MigrationPlan, withStatements: boolean): string
   const lines: string[] = [];
   plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.summary} — ${step.finding.rule} (${step.finding.severity})`);
-    if (withStatements) for (const sql of step.up) lines.push(`       ${sql}`);
+    if (withStatements) for (const statement of step.up) lines.push(`       ${statement.sql}`);
   });
+  if (plan.refused.length > 0) {
+    lines.push(`Refused by the whole-plan check (${plan.refused.length}):`);
+    for (const r of plan.refused) lines.push(`  - ${r.summary} (${r.findings.map((f) => f.rule).join(', ')}): ${r.reason}`);
+  }
   if (plan.skipped.length > 0) {
     lines.push(`Not fixed (${plan.skipped.length}):`);
     for (const s of plan.skipped)
@@ -64,15 +74,25 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   const open = await openTarget(target);
   let result: AuditResult;
   try {
+    // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.
+    const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
     result = await withConfiguredAudit(options, io, (configured) =>
-      auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured }),
+      auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured, ...(workloadSources ? { workloadSources } : {}) }),
     );
   } finally {
     await open.close().catch(() => undefined);
   }
   const findings = selectFindings(result.findings, filters);
-  const plan = await planMigration(findings, result.model, {
-    target: { name: result.target.name, database: result.target.database, serverVersion: result.target.serverVersion },
+  const emitter = emitterFor(result.model.dialect);
+  if (emitter === null) throw new UserError(`dbdoctor cannot write ${result.model.dialect} migrations yet`);
+  const plan = planFix(findings, result.model, {
+    target: {
+      name: result.target.name,
+      database: result.target.database,
+      serverVersion: result.target.serverVersion,
+      dialect: result.model.dialect,
+    },
+    emitter,
     schemas: options.schema ?? [],
     settings,
   });

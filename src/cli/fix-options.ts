@@ -2,7 +2,7 @@
 import { UserError } from '../util/errors.js';
 import { allRules, ruleById } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
-import type { FixFilters } from '../plan/steps.js';
+import type { FixFilters } from '../plan/types.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
 

@@ -40,6 +40,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'a standby whose index usage counts too: an index is unused only if unused on every node (repeatable)',
       collect,
     )
+    .option(
+      '--stats-since <date>',
+      'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
+    )
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
     .exitOverride()
@@ -58,6 +62,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('-o, --output <file>', 'where to write it (default ./INDEX_STRATEGY.md, or .html; - for standard output)')
     .option('-s, --schema <name>', 'only this schema (repeatable); default: all user schemas', collect)
     .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
+    .option(
+      '--stats-since <date>',
+      'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
+    )
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .exitOverride()
@@ -84,6 +92,16 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not fixed',
     )
     .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
+    .option(
+      '--stats-since <date>',
+      'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
+    )
+    .option(
+      '--queries <file>',
+      'a file of the SQL statements the application runs (repeatable): the fixes that rest on the workload need it',
+      collect,
+    )
+    .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
@@ -111,11 +129,22 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--statement-timeout <duration>', "statement_timeout; 0 for none (default: the plan's, else 0)")
     .option('--retries <n>', 'retries of a statement that hit the lock timeout (default 5)')
     .option('--retry-delay <duration>', 'first wait before a retry, doubled each time (default 1s)')
+    .option('--accept-edits', 'run a plan folder whose steps were edited after dbdoctor fix wrote them (a reviewed change)')
     .option(
       '-c, --config <file>',
       'dbdoctor.config.json or .yaml (default: the one in the working directory): silenced findings are not applied',
     )
     .option('--replica <url>', 'a standby whose index usage counts too, so an index used there is not dropped (repeatable)', collect)
+    .option(
+      '--stats-since <date>',
+      'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
+    )
+    .option(
+      '--queries <file>',
+      'a file of the SQL statements the application runs (repeatable): the fixes that rest on the workload need it',
+      collect,
+    )
+    .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {

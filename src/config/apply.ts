@@ -11,11 +11,12 @@ export interface SuppressedFinding {
   readonly reason: string;
 }
 
-/** Rule options from `thresholds` and `minStatsAgeDays` (the top-level key wins). */
+/** Rule options from `thresholds`, `minStatsAgeDays` (the top-level key wins) and `statsSince`. */
 export function ruleOptionsFromConfig(config: DbdoctorConfig): Partial<RuleOptions> {
-  const options: Record<string, number> = {};
+  const options: Record<string, number | string> = {};
   for (const [key, value] of Object.entries(config.thresholds ?? {})) if (typeof value === 'number') options[key] = value;
   if (config.minStatsAgeDays !== undefined) options.minStatsAgeDays = config.minStatsAgeDays;
+  if (config.statsSince !== undefined) options.statsSince = config.statsSince;
   return options as Partial<RuleOptions>;
 }
 

@@ -52,6 +52,13 @@ export const configSchema = z
       .describe(
         `statistics younger than this many days are not trusted to call an index unused (default ${DEFAULT_RULE_OPTIONS.minStatsAgeDays})`,
       ),
+    statsSince: z
+      .string()
+      .refine((text) => Number.isFinite(Date.parse(text)), 'a date such as 2026-01-31 or 2026-01-31T12:00:00Z')
+      .optional()
+      .describe(
+        'Since when the usage statistics count, when the server says they were never reset and cannot date them (e.g. the last restore or failover): an ISO date or timestamp.',
+      ),
     replicas: z
       .array(z.string().min(1))
       .optional()

@@ -1,3 +1,5 @@
+import type { TargetInfo } from '../model/target.js';
+
 /**
  * The one thing an introspector needs from a connection: run a query with parameters and get
  * rows back. `pg.Client`, `pg.PoolClient` and PGlite all satisfy it as they are.
@@ -19,4 +21,12 @@ export interface MultiStatementQueryable extends Queryable {
 /** Whether a connection offers {@link MultiStatementQueryable.queryStatements}. */
 export function runsMultipleStatements(db: Queryable): db is MultiStatementQueryable {
   return typeof (db as Partial<MultiStatementQueryable>).queryStatements === 'function';
+}
+
+/** An open database to audit, whatever it came from. */
+export interface OpenTarget {
+  readonly db: Queryable;
+  /** Describes the target for reports; never contains credentials. */
+  readonly info: Pick<TargetInfo, 'kind' | 'name'>;
+  close(): Promise<void>;
 }

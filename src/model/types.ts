@@ -259,6 +259,11 @@ export interface Index extends QualifiedName {
    * present only when replicas were read. An index is unused only if unused on every node.
    */
   readonly usageByNode?: readonly IndexNodeUsage[];
+  /**
+   * Keys the engine appends to the declared ones (InnoDB and SQLite WITHOUT ROWID secondary
+   * indexes end with the primary key's columns); absent when there are none.
+   */
+  readonly implicitKeys?: readonly IndexKey[];
   /** False when the planner ignores the index though it is maintained (MySQL INVISIBLE, MariaDB IGNORED); absent means visible. */
   readonly visible?: boolean;
   /** Where the index (or the `index=True` column, or the constraint that creates it) is declared. */
@@ -332,6 +337,15 @@ export interface DatabaseInfo {
   readonly extensions: readonly { readonly name: string; readonly version: string; readonly schema: string }[];
   /** Whether the server is a standby (pg_is_in_recovery()). */
   readonly inRecovery: boolean;
+  /** The database's default collation (PostgreSQL: pg_database.datcollate), when known. */
+  readonly defaultCollation?: string | null;
+  /** When the database was created, where the server can tell (PostgreSQL: its directory's PG_VERSION file, readable with pg_read_server_files). */
+  readonly createdAt?: string | null;
+  /**
+   * Since when the server's cumulative statistics have counted without being discarded (a crash
+   * recovery discards them): PostgreSQL's pg_stat_bgwriter.stats_reset.
+   */
+  readonly clusterStatsSince?: string | null;
 }
 
 /** A whole database (or schema file) as the rules see it. */

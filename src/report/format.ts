@@ -179,14 +179,12 @@ export function issuesInWords(result: AuditResult): string {
 /** What a finding's fix does to its table. */
 export type FixAction = 'drop' | 'create' | 'change' | 'review';
 
-const DROPS = /^\s*(?:DROP\s+INDEX|ALTER\s+TABLE\s[\s\S]*\sDROP\s+CONSTRAINT)\b/i;
-const CREATES = /^\s*CREATE\s/i;
-
-/** Classifies a fix by its statements; a finding without a fix needs a person to look. */
+/** Classifies a fix by its actions; a finding without one needs a person to look. */
 export function fixAction(f: Finding): FixAction {
-  if (!f.fix || f.fix.up.length === 0) return 'review';
-  const drops = f.fix.up.some((s) => DROPS.test(s));
-  const creates = f.fix.up.some((s) => CREATES.test(s));
+  const actions = f.actions ?? [];
+  if (actions.length === 0) return 'review';
+  const drops = actions.some((a) => a.kind === 'drop-index' || a.kind === 'drop-constraint');
+  const creates = actions.some((a) => a.kind === 'create-index');
   if (drops && !creates) return 'drop';
   if (creates && !drops) return 'create';
   return 'change';

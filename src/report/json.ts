@@ -1,19 +1,67 @@
 import type { AuditResult } from '../audit/types.js';
-import type { Finding, Fix } from '../rules/types.js';
+import { emitterFor } from '../dialects/emitters.js';
+import type { FixAction } from '../model/actions.js';
+import type { Dialect } from '../model/types.js';
+import type { EvidenceValue, Finding, Fix } from '../rules/types.js';
+import { keyLabels } from '../semantics/keys.js';
 import type { Reporter } from './types.js';
 
+/**
+ * An action as the JSON report shows it: what it does and to which object, with the definition
+ * of the index it creates or drops (the full index of a drop stays in the model, not the report).
+ */
+export function actionJson(action: FixAction, dialect: Dialect): { [key: string]: EvidenceValue } {
+  const base = { kind: action.kind, schema: action.index.schema, table: action.index.table, index: action.index.name };
+  switch (action.kind) {
+    case 'create-index': {
+      const spec = action.index;
+      return {
+        ...base,
+        definition: emitterFor(dialect)?.describeCreate(spec) ?? null,
+        method: spec.method,
+        unique: spec.unique,
+        keys: keyLabels(spec),
+        include: [...spec.include],
+        predicate: spec.predicate,
+        partitions: action.partitions.map((p) => p.index.name),
+      };
+    }
+    case 'drop-constraint':
+      return { ...base, constraint: action.index.constraint?.name ?? null, definition: action.index.definition };
+    default:
+      return { ...base, definition: action.index.definition };
+  }
+}
+
 /** A fix with its fields in contract order. */
-function fixJson(fix: Fix): Fix {
-  const { up, down, transactional, notes, ...rest } = fix;
-  return { up, down, transactional, notes, ...rest };
+function fixJson(fix: Fix, dialect: Dialect): { [key: string]: unknown } {
+  const { up, down, actions, transactional, notes, ...rest } = fix;
+  return { up, down, actions: actions.map((a) => actionJson(a, dialect)), transactional, notes, ...rest };
 }
 
 /**
  * A finding with its fields in contract order. Fields a newer rule adds are kept after the
- * known ones: the contract is "add, never rename", so consumers may already rely on them.
+ * known ones: the contract is "add, never rename", so consumers may already rely on them. The
+ * actions a rule proposed are in `fix.actions`.
  */
-function findingJson(finding: Finding): Finding {
-  const { rule, severity, schema, table, index, constraint, columns, coveredBy, message, help, evidence, fix, ...rest } = finding;
+function findingJson(finding: Finding, dialect: Dialect): { [key: string]: unknown } {
+  const {
+    rule,
+    severity,
+    schema,
+    table,
+    index,
+    constraint,
+    columns,
+    coveredBy,
+    message,
+    help,
+    evidence,
+    fix,
+    actions: _actions,
+    fixNotes: _fixNotes,
+    ...rest
+  } = finding;
   return {
     rule,
     severity,
@@ -26,7 +74,7 @@ function findingJson(finding: Finding): Finding {
     message,
     help,
     evidence,
-    fix: fix === undefined ? undefined : fixJson(fix),
+    fix: fix === undefined ? undefined : fixJson(fix, dialect),
     ...rest,
   };
 }
@@ -39,13 +87,14 @@ export const jsonReporter: Reporter = {
   name: 'json',
   fileExtension: 'json',
   render(result: AuditResult): string {
+    const dialect = result.model.dialect;
     const report = {
       version: result.version,
       target: result.target,
       summary: result.summary,
-      findings: result.findings.map(findingJson),
+      findings: result.findings.map((f) => findingJson(f, dialect)),
       tables: result.tables,
-      suppressed: (result.suppressed ?? []).map((s) => ({ finding: findingJson(s.finding), reason: s.reason })),
+      suppressed: (result.suppressed ?? []).map((s) => ({ finding: findingJson(s.finding, dialect), reason: s.reason })),
     };
     // JSON.stringify drops undefined properties, which is what "omit undefined fields" means.
     return `${JSON.stringify(report, null, 2)}\n`;

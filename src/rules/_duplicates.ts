@@ -3,8 +3,8 @@
  * duplicate-index reports the result; redundant-index uses it to avoid naming an index that
  * is itself about to be dropped as the one that covers another.
  */
-import type { Index } from '../model/types.js';
-import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/index-semantics.js';
+import type { Index, SchemaModel } from '../model/types.js';
+import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/coverage.js';
 
 /** An index that another, interchangeable one makes unnecessary. */
 export interface DuplicatePair {
@@ -26,9 +26,10 @@ function constraintRank(index: Index): number {
  * Orders candidates to keep: first those that cannot be dropped by themselves, then the one
  * backing a constraint, then unique ones (strictest first), then a better name, then the older.
  */
-export function keepPreference(a: Index, b: Index): number {
+export function keepPreference(a: Index, b: Index, model?: SchemaModel): number {
+  const caps = model?.capabilities;
   return (
-    Number(whyNotDroppable(b) !== null) - Number(whyNotDroppable(a) !== null) ||
+    Number(whyNotDroppable(b, caps) !== null) - Number(whyNotDroppable(a, caps) !== null) ||
     constraintRank(b) - constraintRank(a) ||
     Number(b.unique) - Number(a.unique) ||
     Number(b.nullsNotDistinct) - Number(a.nullsNotDistinct) ||
@@ -40,32 +41,22 @@ export function keepPreference(a: Index, b: Index): number {
 }
 
 /** Every removable duplicate in the model, each with the index to keep instead. */
-export function findDuplicatePairs(indexes: readonly Index[]): readonly DuplicatePair[] {
-  // The model is readonly, and three rules ask for the same pairs in one audit.
-  const cached = pairsByIndexList.get(indexes);
-  if (cached) return cached;
-  const pairs = computeDuplicatePairs(indexes);
-  pairsByIndexList.set(indexes, pairs);
-  return pairs;
-}
-
-const pairsByIndexList = new WeakMap<readonly Index[], readonly DuplicatePair[]>();
-
-function computeDuplicatePairs(indexes: readonly Index[]): DuplicatePair[] {
+export function computeDuplicatePairs(model: SchemaModel): DuplicatePair[] {
+  const caps = model.capabilities;
   const pairs: DuplicatePair[] = [];
-  for (const tableIndexes of usableIndexesByTable(indexes).values()) {
+  for (const tableIndexes of usableIndexesByTable(model.indexes).values()) {
     const seen = new Set<Index>();
     for (const index of tableIndexes) {
       if (seen.has(index)) continue;
       const group = tableIndexes.filter((other) => other === index || sameShape(index, other));
       group.forEach((g) => seen.add(g));
       if (group.length < 2) continue;
-      group.sort(keepPreference);
+      group.sort((a, b) => keepPreference(a, b, model));
       // Least preferred first: each one goes if another member that stays covers it. Covering is
       // transitive, so whatever covered a dropped index is itself dropped only for one that covers both.
       const dropped = new Map<Index, Index>();
       for (const candidate of [...group].reverse()) {
-        if (whyNotDroppable(candidate) !== null) continue;
+        if (whyNotDroppable(candidate, caps) !== null) continue;
         const keeper = group.find((k) => k !== candidate && !dropped.has(k) && covers(k, candidate));
         if (keeper) dropped.set(candidate, keeper);
       }

@@ -2,7 +2,7 @@ import type { Column, Index, Table } from '../model/types.js';
 import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
-import { isUsable } from '../semantics/index-semantics.js';
+import { isUsable } from '../semantics/coverage.js';
 import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.js';
 import type { Finding } from './types.js';
 import type { ColumnUseKind, Workload } from '../model/workload.js';

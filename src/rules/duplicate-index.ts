@@ -1,8 +1,7 @@
 import type { Index } from '../model/types.js';
-import { dropIndexFix } from '../dialects/postgres/ddl.js';
-import { findRedundantIndexes, stayingCover } from './_redundant.js';
+import { stayingCover } from './_redundant.js';
+import { dropAction } from './_actions.js';
 import { defineRule } from './define-rule.js';
-import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { workloadEvidenceFor } from './_workload-evidence.js';
 
@@ -26,8 +25,8 @@ export const duplicateIndex = defineRule({
   docs: { description: 'Indexes that are interchangeable with another index on the same table for every query and constraint.' },
   check(context) {
     const { model, lookup } = context;
-    const pairs = findDuplicatePairs(model.indexes);
-    const redundant = findRedundantIndexes(context);
+    const pairs = context.facts.duplicates;
+    const redundant = context.facts.redundant;
     const duplicates = new Set(pairs.map((p) => p.duplicate));
     return pairs.map(({ duplicate, keep }) => {
       const table = lookup.table(duplicate.schema, duplicate.table);
@@ -60,7 +59,7 @@ export const duplicateIndex = defineRule({
             ? { workload: workloadEvidenceFor(context, duplicate), keptWorkload: workloadEvidenceFor(context, keep) }
             : {}),
         },
-        fix: dropIndexFix(duplicate),
+        actions: [dropAction(duplicate, model)],
       };
     });
   },

@@ -1,5 +1,4 @@
 import type { Index } from '../model/types.js';
-import { createIndexStatement, dropIndexStatement } from '../dialects/postgres/ddl.js';
 import { quoteQualified } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
@@ -41,15 +40,8 @@ function plainFinding(index: Index, table: Finding['evidence']): Finding {
       ? `Drop ${index.name}: it is a leftover of an interrupted REINDEX CONCURRENTLY.`
       : `Drop ${index.name}, find why the build failed (for a unique index: duplicate values), then build it again with CREATE INDEX CONCURRENTLY if it is still wanted.`,
     evidence: { index: indexEvidence(index), ready: index.ready, table },
-    fix: {
-      up: [dropIndexStatement(index)],
-      // Rebuilding brings back a usable index, which is as close to the original as can be had.
-      down: leftover ? [] : [createIndexStatement(index)],
-      transactional: false,
-      notes: leftover
-        ? ['Nothing to restore: the index was a leftover that no query could use.']
-        : ['The down migration builds a valid index; the invalid state cannot be recreated.'],
-    },
+    // The way back cannot bring an INVALID index back as it was: the emitter says so and leaves it out of down.
+    actions: [{ kind: 'drop-index', index, attached: [] }],
   };
 }
 

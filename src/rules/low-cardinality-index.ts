@@ -1,12 +1,9 @@
-import type { Column, Index, Table } from '../model/types.js';
-import { dropIndexFix } from '../dialects/postgres/ddl.js';
+import type { Column, Index, SchemaModel, Table } from '../model/types.js';
+import { dropAction } from './_actions.js';
 import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence } from './_evidence.js';
-import { isUsable, whyNotDroppable } from '../semantics/index-semantics.js';
-import { statisticsTrust } from './context/trust.js';
-import { statisticsNodesOf } from './unused-index.js';
-import { droppedAsUnjustified } from './_workload-evidence.js';
+import { isUsable, whyNotDroppable } from '../semantics/coverage.js';
 import {
   columnOf,
   columnStatisticsEvidence,
@@ -14,7 +11,6 @@ import {
   formatCount,
   percent,
   singleColumnKey,
-  scansOf,
   sqlValue,
   statisticsCaveat,
   times,
@@ -175,14 +171,14 @@ export const lowCardinalityIndex = defineRule({
   id: 'low-cardinality-index',
   severity: 'medium',
   docs: { description: 'Single-column B-tree indexes on booleans, status-like columns with few values, or columns one value dominates.' },
-  check({ model, lookup, options, workload }) {
+  check({ model, lookup, options, workload, facts }) {
     const findings: Finding[] = [];
-    const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
+    const caveat = statisticsCaveat(facts.trust);
     // A composite unjustified-composite-index proposes to drop is no alternative to point to.
-    const unjustified = droppedAsUnjustified({ model, workload });
+    const unjustified = facts.droppedAsUnjustified;
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.predicate !== null || index.include.length > 0) continue;
-      if (index.unique || index.constraint !== null || whyNotDroppable(index) !== null) continue;
+      if (index.unique || index.constraint !== null || whyNotDroppable(index, model.capabilities) !== null) continue;
       const table = lookup.table(index.schema, index.table);
       const column = columnOf(table, singleColumnKey(index));
       if (!table || !column) continue;
@@ -203,6 +199,8 @@ export const lowCardinalityIndex = defineRule({
           lookups,
           caveat,
           options,
+          facts.usage.scans(index),
+          model,
         ),
       );
     }
@@ -219,9 +217,10 @@ function findingFor(
   lookups: KnownLookups | null,
   caveat: string | null,
   options: RuleOptions,
+  scans: number | null,
+  model: SchemaModel,
 ): Finding {
   const where = `${index.schema}.${index.table}`;
-  const scans = scansOf(index);
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
   // What an index on this column is good for: the rare values, or else everything but a dominant one.
   const sought = rare.length > 0 ? rare : c.dominant !== null ? c.shares.filter((s) => s !== c.dominant) : [];
@@ -302,6 +301,6 @@ function findingFor(
           : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values], groupOrSortBy: [...lookups.ordering] },
       compositesWithColumn: composites.map((x) => x.definition),
     },
-    ...(fixable ? { fix: dropIndexFix(index) } : {}),
+    ...(fixable ? { actions: [dropAction(index, model)] } : {}),
   };
 }

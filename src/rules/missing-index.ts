@@ -1,28 +1,17 @@
-import { dropIndexStatement } from '../dialects/postgres/ddl.js';
 import type { MissingIndexCandidate } from '../workload/plans/types.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, writesOf } from './_evidence.js';
 import { queryEvidence } from './_workload-evidence.js';
-import type { EvidenceValue, Finding, Fix } from './types.js';
+import { createAction } from './_actions.js';
+import type { EvidenceValue, Finding } from './types.js';
 
 function pct(share: number): string {
   return `${(share * 100).toFixed(0)}%`;
 }
 
-/** `CREATE INDEX … ` → `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` (not on a partitioned table, which cannot). */
-function createFix(c: MissingIndexCandidate, partitioned: boolean): Fix {
-  const create = c.proposal.definition.replace(
-    /^CREATE INDEX /,
-    partitioned ? 'CREATE INDEX IF NOT EXISTS ' : 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ',
-  );
-  return {
-    up: [create],
-    down: [dropIndexStatement({ schema: c.schema, name: c.proposal.name, partitioned })],
-    transactional: partitioned,
-    notes: partitioned
-      ? ['Indexes on partitioned tables cannot be built CONCURRENTLY: this blocks writes to every partition while it builds.']
-      : ['CREATE INDEX CONCURRENTLY does not block writes, but scans the table twice; if it fails it leaves an INVALID index to drop.'],
-  };
+/** The candidate's proposal, as the fix builds it. */
+function proposalOf(c: MissingIndexCandidate): MissingIndexCandidate['proposal'] {
+  return c.proposal;
 }
 
 /**
@@ -111,7 +100,15 @@ export const missingIndex = defineRule({
           table: tableEvidence(table),
           writesSinceStatsReset: writes,
         },
-        fix: createFix(first, table?.kind === 'partitioned'),
+        actions: [
+          createAction(
+            proposalOf(first).spec,
+            table,
+            context.model,
+            context.facts.names,
+            first.proposal.keys.map((k) => k.column),
+          ),
+        ],
       });
     }
     return findings;

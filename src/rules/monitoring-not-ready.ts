@@ -1,7 +1,5 @@
 import type { SchemaModel } from '../model/types.js';
-import { statisticsTrust } from './context/trust.js';
 import { defineRule } from './define-rule.js';
-import { statisticsNodesOf } from './unused-index.js';
 import type { EvidenceValue, Finding } from './types.js';
 
 /** The shared_preload_libraries entries, trimmed and unquoted. */
@@ -45,7 +43,7 @@ export const monitoringNotReady = defineRule({
     description:
       'Monitoring the audit depends on is missing: pg_stat_statements, slow-query logging, track_io_timing, or usable statistics.',
   },
-  check({ model, options }) {
+  check({ model, options, facts }) {
     if (model.dialect !== 'postgres' || model.capabilities.serverSettings === false) return [];
     const findings: Finding[] = [];
     const settings = model.database.settings;
@@ -97,7 +95,7 @@ export const monitoringNotReady = defineRule({
         ),
       );
     }
-    const trust = statisticsTrust(model, options, statisticsNodesOf(model));
+    const trust = facts.trust;
     if (!trust.trustworthy) {
       findings.push(
         item(

@@ -1,18 +1,15 @@
-import type { ForeignKey, Index, Table } from '../model/types.js';
+import type { Capabilities, ForeignKey, Index, SchemaModel, Table } from '../model/types.js';
 import type { TableClassification } from './context/classify-types.js';
-import { commentStatements, createIndexStatement, dropIndexStatement } from '../dialects/postgres/ddl.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, keyList, tableEvidence } from './_evidence.js';
-import { whyNotDroppable } from '../semantics/index-semantics.js';
-import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, scansOf, statisticsCaveat, times } from './_statistics.js';
-import { statisticsTrust } from './context/trust.js';
-import { statisticsNodesOf } from './unused-index.js';
-import { servesForeignKey } from './unindexed-foreign-key.js';
-import type { EvidenceValue, Finding, Fix, RuleOptions } from './types.js';
+import { whyNotDroppable } from '../semantics/coverage.js';
+import { columnOf, formatBytes, formatCount, indexEntryWritesOf, percent, statisticsCaveat, times } from './_statistics.js';
+import { servesForeignKey } from '../semantics/foreign-keys.js';
+import { dropAction } from './_actions.js';
+import type { AuditFacts, EvidenceValue, Finding, RuleOptions } from './types.js';
 import type { Workload } from '../model/workload.js';
 import { sameTable } from '../sql/resolve.js';
 import { matchIndex } from '../semantics/query-match.js';
-import { queriesNamingTable } from '../workload/by-table.js';
 
 /** What one index of a log table costs and does. */
 interface IndexReview {
@@ -28,9 +25,9 @@ interface IndexReview {
   readonly highCardinalityText: string | null;
 }
 
-function mustStay(index: Index): string | null {
+function mustStay(index: Index, capabilities: Capabilities): string | null {
   if (!index.valid) return 'it is invalid (see invalid-index), though still maintained on every write';
-  const structural = whyNotDroppable(index);
+  const structural = whyNotDroppable(index, capabilities);
   if (structural !== null) return structural;
   if (index.unique) return index.constraint ? `it enforces ${index.constraint.name}` : 'it enforces uniqueness';
   if (index.constraint !== null) return `it implements ${index.constraint.name}`;
@@ -50,13 +47,21 @@ function highCardinalityText(index: Index, table: Table, options: RuleOptions): 
   return reasons.length === 0 ? null : `${column.name} is high-cardinality text (${reasons.join(', ')})`;
 }
 
-function review(index: Index, table: Table, entryWrites: number | null, options: RuleOptions): IndexReview {
-  const scans = scansOf(index);
+function review(
+  index: Index,
+  table: Table,
+  entryWrites: number | null,
+  options: RuleOptions,
+  facts: AuditFacts,
+  model: SchemaModel,
+): IndexReview {
+  // Scans on every node read: an index scanned only on a standby is used.
+  const scans = facts.usage.scans(index);
   const leading = columnOf(table, index.keys[0]?.column ?? null);
   return {
     index,
     scans,
-    mustStay: mustStay(index),
+    mustStay: mustStay(index, model.capabilities),
     unused: scans === 0,
     barelyUsed: scans !== null && scans > 0 && entryWrites !== null && scans * options.overIndexedWritesPerScan < entryWrites,
     timeLeading: leading?.typeCategory === 'datetime',
@@ -72,11 +77,12 @@ function review(index: Index, table: Table, entryWrites: number | null, options:
 function suggestedDrops(
   reviews: readonly IndexReview[],
   foreignKeys: readonly ForeignKey[],
+  capabilities: Capabilities,
 ): { drops: IndexReview[]; keptForForeignKey: Map<IndexReview, ForeignKey> } {
   const drops = reviews.filter((r) => r.mustStay === null && (r.unused || (r.barelyUsed && !r.timeLeading)));
   const keptForForeignKey = new Map<IndexReview, ForeignKey>();
   for (const fk of foreignKeys) {
-    const serving = reviews.filter((r) => servesForeignKey(r.index, fk));
+    const serving = reviews.filter((r) => servesForeignKey(r.index, fk, capabilities));
     if (serving.length === 0 || serving.some((r) => !drops.includes(r))) continue;
     // Keep the most used (then smallest) one that serves it.
     const keep = [...serving].sort((a, b) => (b.scans ?? 0) - (a.scans ?? 0) || (a.index.sizeBytes ?? 0) - (b.index.sizeBytes ?? 0))[0]!;
@@ -97,13 +103,15 @@ interface KnownUse {
  * an index with no scans that a known query could use tells that the planner preferred another
  * path, or that the query did not run while the statistics were counting.
  */
-function knownUses(workload: Workload | null, table: Table, indexes: readonly Index[]): Map<Index, KnownUse[]> | null {
+function knownUses(workload: Workload | null, table: Table, indexes: readonly Index[], facts: AuditFacts): Map<Index, KnownUse[]> | null {
   if (workload === null || (workload.sources ?? []).length === 0) return null;
   const uses = new Map<Index, KnownUse[]>(indexes.map((i) => [i, []]));
-  for (const query of queriesNamingTable(workload, table.name)) {
+  for (const query of facts.queriesOn(table)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
-      const matches = indexes.map((index) => ({ index, match: matchIndex(group, index) })).filter((m) => m.match.serves);
+      const matches = indexes
+        .map((index) => ({ index, match: matchIndex(group, index, facts.matchOptions) }))
+        .filter((m) => m.match.serves);
       for (const { index, match } of matches) {
         const list = uses.get(index)!;
         if (list.some((u) => u.query === query.text)) continue;
@@ -125,18 +133,10 @@ function verdict(r: IndexReview, drops: readonly IndexReview[], keptForForeignKe
   return 'keep: used';
 }
 
-function dropFix(drops: readonly IndexReview[]): Fix {
-  return {
-    up: drops.map((r) => dropIndexStatement(r.index)),
-    // Rebuilt in reverse order, each exactly as it was, with its comment.
-    down: [...drops].reverse().flatMap((r) => [createIndexStatement(r.index), ...commentStatements(r.index)]),
-    transactional: false,
-    notes: [
-      'Each index is dropped and rebuilt CONCURRENTLY, one statement at a time, outside a transaction block.',
-      'Index scans count since the statistics were last reset: check that no rare but important query (a monthly report, an incident runbook) relies on these indexes.',
-    ],
-  };
-}
+/** Caveats of dropping several indexes of a log table, beyond what the emitter says of each statement. */
+const DROP_NOTES = [
+  'Index scans count since the statistics were last reset: check that no rare but important query (a monthly report, an incident runbook) relies on these indexes.',
+];
 
 /**
  * A log (append-mostly, write-heavy) table carrying more indexes than its reads need: unused or
@@ -148,9 +148,9 @@ export const overIndexedTable = defineRule({
   id: 'over-indexed-table',
   severity: 'medium',
   docs: { description: 'Log (write-heavy) tables with unused, barely used or high-cardinality text indexes that every insert pays for.' },
-  check({ model, lookup, options, tableTypes, workload }) {
+  check({ model, lookup, options, tableTypes, workload, facts }) {
     const findings: Finding[] = [];
-    const caveat = statisticsCaveat(statisticsTrust(model, options, statisticsNodesOf(model)));
+    const caveat = statisticsCaveat(facts.trust);
     for (const table of model.tables) {
       if (table.kind !== 'table') continue;
       const classification = tableTypes.of(table.schema, table.name);
@@ -158,13 +158,15 @@ export const overIndexedTable = defineRule({
       // Every index that is ready is maintained on every insert, valid or not.
       const indexes = lookup.indexesOf(table).filter((i) => i.ready);
       const entryWrites = indexEntryWritesOf(table.usage);
-      const reviews = indexes.map((i) => review(i, table, entryWrites, options));
-      const { drops, keptForForeignKey } = suggestedDrops(reviews, lookup.foreignKeysOf(table));
+      const reviews = indexes.map((i) => review(i, table, entryWrites, options, facts, model));
+      const { drops, keptForForeignKey } = suggestedDrops(reviews, lookup.foreignKeysOf(table), model.capabilities);
       const wideText = reviews.filter((r) => r.highCardinalityText !== null && !drops.includes(r));
       const tooMany = indexes.length > options.overIndexedMaxIndexes;
       if (drops.length === 0 && wideText.length === 0 && !tooMany) continue;
-      const queries = knownUses(workload, table, indexes);
-      findings.push(findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, caveat, queries, options));
+      const queries = knownUses(workload, table, indexes, facts);
+      findings.push(
+        findingFor(table, classification, reviews, drops, keptForForeignKey, wideText, entryWrites, caveat, queries, options, model),
+      );
     }
     return findings;
   },
@@ -181,6 +183,7 @@ function findingFor(
   caveat: string | null,
   queries: Map<Index, KnownUse[]> | null,
   options: RuleOptions,
+  model: SchemaModel,
 ): Finding {
   const where = `${table.schema}.${table.name}`;
   const n = reviews.length;
@@ -277,6 +280,6 @@ function findingFor(
       },
     },
     // Drops rest on "no scans": only offered as a fix once the statistics are conclusive.
-    ...(drops.length > 0 && caveat === null ? { fix: dropFix(drops) } : {}),
+    ...(drops.length > 0 && caveat === null ? { actions: drops.map((r) => dropAction(r.index, model)), fixNotes: DROP_NOTES } : {}),
   };
 }

@@ -1,8 +1,7 @@
 import type { Index } from '../model/types.js';
-import { findRedundantIndexes, stayingCover } from './_redundant.js';
-import { dropIndexFix } from '../dialects/postgres/ddl.js';
+import { stayingCover } from './_redundant.js';
+import { dropAction } from './_actions.js';
 import { defineRule } from './define-rule.js';
-import { findDuplicatePairs } from './_duplicates.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { workloadEvidenceFor } from './_workload-evidence.js';
 
@@ -33,8 +32,8 @@ export const redundantIndex = defineRule({
   docs: { description: 'Indexes whose every use another index on the same table serves too (left prefix, INCLUDE columns).' },
   check(context) {
     const { model, lookup } = context;
-    const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
-    const candidates = findRedundantIndexes(context);
+    const duplicates = new Set(context.facts.duplicates.map((p) => p.duplicate));
+    const candidates = context.facts.redundant;
     const findings = [];
     for (const [index, coveredBy] of candidates) {
       const best = stayingCover(coveredBy, candidates, duplicates);
@@ -62,7 +61,7 @@ export const redundantIndex = defineRule({
             ? { workload: workloadEvidenceFor(context, index), coveredByWorkload: workloadEvidenceFor(context, best) }
             : {}),
         },
-        fix: dropIndexFix(index),
+        actions: [dropAction(index, model)],
       });
     }
     return findings;

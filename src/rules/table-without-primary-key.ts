@@ -1,10 +1,8 @@
 import type { Index, Table } from '../model/types.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { createIndexStatement, commentStatements } from '../dialects/postgres/ddl.js';
-import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, trafficSeverity } from './_evidence.js';
-import type { Finding, Fix } from './types.js';
+import type { Finding } from './types.js';
 
 /**
  * A unique index PostgreSQL accepts for `ADD PRIMARY KEY USING INDEX`: valid, btree, plain
@@ -19,23 +17,6 @@ function promotable(index: Index, table: Table): boolean {
     if (k.ordering !== null && (k.ordering.descending || k.ordering.nullsFirst)) return false;
     return table.columns.find((c) => c.name === k.column)?.notNull === true;
   });
-}
-
-function promoteFix(table: Table, index: Index): Fix {
-  const target = quoteQualified(table.schema, table.name);
-  return {
-    up: [`ALTER TABLE ${target} ADD PRIMARY KEY USING INDEX ${quoteIdent(index.name)}`],
-    // Dropping the constraint drops its index too: build the unique index again, exactly as it was.
-    down: [
-      `ALTER TABLE ${target} DROP CONSTRAINT IF EXISTS ${quoteIdent(index.name)}`,
-      createIndexStatement(index),
-      ...commentStatements(index),
-    ],
-    transactional: false,
-    notes: [
-      `ADD PRIMARY KEY USING INDEX takes a brief ACCESS EXCLUSIVE lock on ${table.schema}.${table.name} but builds nothing: ${index.name} becomes the primary key under its own name.`,
-    ],
-  };
 }
 
 function hasPrimaryKey(table: Table, lookup: ModelLookup): boolean {
@@ -88,7 +69,11 @@ export const tableWithoutPrimaryKey = defineRule({
           promotableIndex: candidate?.name ?? null,
         },
         ...(candidate
-          ? { index: candidate.name, columns: candidate.keys.map((k) => k.column ?? k.expression), fix: promoteFix(table, candidate) }
+          ? {
+              index: candidate.name,
+              columns: candidate.keys.map((k) => k.column ?? k.expression),
+              actions: [{ kind: 'add-primary-key' as const, index: candidate }],
+            }
           : {}),
       });
     }

@@ -1,5 +1,13 @@
 import type { ModelLookup } from '../model/lookup.js';
-import type { SchemaModel, SourceLocation } from '../model/types.js';
+import type { Index, QualifiedName, SchemaModel, SourceLocation } from '../model/types.js';
+import type { FixAction } from '../model/actions.js';
+import type { QueryPattern } from '../model/workload.js';
+import type { NameAllocator } from '../semantics/names.js';
+import type { MatchOptions } from '../semantics/query-match.js';
+import type { IndexUsageFacts } from './context/index-usage.js';
+import type { NodeStatistics, StatisticsTrust } from './context/trust.js';
+import type { DuplicatePair } from './_duplicates.js';
+import type { UnjustifiedComposite } from './_workload-evidence.js';
 import type { TableTypes } from './context/classify-types.js';
 import type { Workload } from '../model/workload.js';
 import type { PlanEvidence } from '../workload/plans/types.js';
@@ -15,11 +23,16 @@ export function severityRank(severity: Severity): number {
   return severity === 'critical' ? 3 : severity === 'medium' ? 2 : 1;
 }
 
-/** SQL that fixes a finding, and SQL that undoes the fix. Statements are complete, one per entry. */
+/**
+ * How a finding is fixed, rendered for the audited dialect from its actions: SQL that fixes it and
+ * SQL that undoes the fix (complete statements, one per entry), and the actions themselves.
+ */
 export interface Fix {
   readonly up: readonly string[];
   readonly down: readonly string[];
-  /** Statements must run outside a transaction block (CONCURRENTLY). */
+  /** The fix as data: what each writer, `apply` and the planner work from. */
+  readonly actions: readonly FixAction[];
+  /** False: statements must run outside a transaction block (CONCURRENTLY). */
   readonly transactional?: boolean;
   /** Caveats a person applying the fix must know (locks it takes, what it cannot restore). */
   readonly notes?: readonly string[];
@@ -49,6 +62,14 @@ export interface Finding {
   readonly help: string;
   /** The facts behind the finding (definitions, sizes, scans, writes). */
   readonly evidence: { readonly [key: string]: EvidenceValue };
+  /**
+   * What fixes the finding, as data (a rule sets these, never SQL); the audit renders them for
+   * the dialect into `fix`. Absent: the finding is advice, and no fix is offered.
+   */
+  readonly actions?: readonly FixAction[];
+  /** A rule's own caveats for its fix (what to check before applying it), added to the dialect's notes. */
+  readonly fixNotes?: readonly string[];
+  /** The rendered fix: set by the audit from `actions`, never by a rule. */
   readonly fix?: Fix;
   /** Where the object is declared, when the audited source is a file (schema dump, migration, ORM model). */
   readonly location?: SourceLocation;
@@ -98,6 +119,11 @@ export interface RuleOptions {
   readonly partitionMinBytes: number;
   /** partition-candidate: months of data the proposed retention policy keeps. */
   readonly partitionRetentionMonths: number;
+  /**
+   * Since when the usage statistics count (ISO date or timestamp), when the server says they were
+   * never reset and cannot date them (`--stats-since`, `statsSince`); null: not given.
+   */
+  readonly statsSince: string | null;
 }
 
 /** Defaults for {@link RuleOptions}. */
@@ -123,7 +149,32 @@ export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   partitionMinRows: 10_000_000,
   partitionMinBytes: 10 * 1024 ** 3,
   partitionRetentionMonths: 12,
+  statsSince: null,
 };
+
+/** Facts of one audit that several rules need, worked out once before the rules run. */
+export interface AuditFacts {
+  /** How far the usage statistics can be trusted; usage-based verdicts change no index while they are not. */
+  readonly trust: StatisticsTrust;
+  /** Every node whose statistics were read, the primary first. */
+  readonly nodes: readonly NodeStatistics[];
+  /** Index scans summed over every node (and a partitioned index's partitions). */
+  readonly usage: IndexUsageFacts;
+  /** The workload's queries on one table (none without a workload). */
+  queriesOn(table: QualifiedName): readonly QueryPattern[];
+  /** How queries match index keys on this database (its default collation). */
+  readonly matchOptions: MatchOptions;
+  /** Indexes interchangeable with another one, each with the one to keep. */
+  readonly duplicates: readonly DuplicatePair[];
+  /** Indexes another index covers (not duplicates), with the indexes that cover each. */
+  readonly redundant: ReadonlyMap<Index, readonly Index[]>;
+  /** Composites whose later keys no query of the workload uses. */
+  readonly unjustified: readonly UnjustifiedComposite[];
+  /** Of those, the ones dropped because another index already serves their used prefix. */
+  readonly droppedAsUnjustified: ReadonlySet<Index>;
+  /** Names for new indexes, shared by every rule of the audit. */
+  readonly names: NameAllocator;
+}
 
 /** What a rule's check receives. */
 export interface RuleContext {
@@ -136,6 +187,8 @@ export interface RuleContext {
   readonly workload: Workload | null;
   /** What the planner said about the workload's queries (plans, proposed indexes, hypopg checks); null without a workload or a live database. */
   readonly plans?: PlanEvidence | null;
+  /** Facts of this audit that several rules need. */
+  readonly facts: AuditFacts;
 }
 
 /** Documentation of a rule, shown in reports and linked from SARIF. */

@@ -1,37 +1,13 @@
-import type { Index } from '../model/types.js';
-import { createIndexStatement, dropIndexFix, dropIndexStatement } from '../dialects/postgres/ddl.js';
-import { quoteIdent, quoteQualified } from '../sql/quote.js';
-import { freeRelationName, takenRelationNames } from '../semantics/names.js';
+import { dropAction, createAction, newIndexSpec } from './_actions.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
-import { findUnjustifiedComposites, queryEvidence, queryPrefixUse, type UnjustifiedComposite } from './_workload-evidence.js';
-import type { Finding, Fix, RuleOptions, Severity } from './types.js';
+import { queryEvidence, queryPrefixUse, type UnjustifiedComposite } from './_workload-evidence.js';
+import type { FixAction } from '../model/actions.js';
+import type { Finding, RuleOptions, Severity } from './types.js';
 
 /** An index this large, or this many writes to its table, make the unused keys worth removing soon. */
 const MEDIUM_SIZE_BYTES = 64 * 1024 * 1024;
 const MEDIUM_WRITES_FACTOR = 100;
-
-/** A name for the prefix index: `<table>_<columns>_idx`, ≤ 63 bytes, free in the schema. */
-function prefixIndexName(index: Index, columns: readonly string[], taken: ReadonlySet<string>): string {
-  return freeRelationName(`${index.table}_${columns.join('_')}_idx`, taken);
-}
-
-/** Builds the prefix index concurrently first, then drops the composite; the way back does the reverse. */
-function replaceFix(index: Index, usedKeys: number, name: string): Fix {
-  const keys = index.keys.slice(0, usedKeys).map((k) => {
-    const ordering = k.ordering?.descending ? ' DESC' : '';
-    return `${quoteIdent(k.column!)}${ordering}`;
-  });
-  const method = index.method === 'btree' ? '' : ` USING ${index.method}`;
-  const where = index.predicate !== null ? ` WHERE ${index.predicate}` : '';
-  const create = `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)}${method} (${keys.join(', ')})${where}`;
-  return {
-    up: [create, dropIndexStatement(index)],
-    down: [createIndexStatement(index), dropIndexStatement({ schema: index.schema, name, partitioned: false })],
-    transactional: false,
-    notes: ['The prefix index is built before the composite is dropped, so lookups on the leading columns always have an index.'],
-  };
-}
 
 function severityOf(u: UnjustifiedComposite, writes: number | null, isLog: boolean, options: RuleOptions): Severity {
   if (isLog) return 'medium';
@@ -52,10 +28,9 @@ export const unjustifiedCompositeIndex = defineRule({
   severity: 'low',
   docs: { description: 'Composite indexes whose later columns no query of the workload uses together with the leading ones.' },
   check(context) {
-    const { model, lookup, tableTypes, options } = context;
+    const { model, lookup, tableTypes, options, facts } = context;
     const findings: Finding[] = [];
-    const taken = takenRelationNames(model);
-    for (const u of findUnjustifiedComposites(context)) {
+    for (const u of facts.unjustified) {
       const { index, usedKeys } = u;
       const table = lookup.table(index.schema, index.table);
       const writes = writesOf(table?.usage ?? null);
@@ -63,23 +38,27 @@ export const unjustifiedCompositeIndex = defineRule({
       const keys = keyList(index);
       const used = keys.slice(0, usedKeys);
       const unused = keys.slice(usedKeys);
-      const queries = u.prefixQueries.map((q) => ({ ...queryEvidence(q), keysUsed: queryPrefixUse(index, q) }));
+      const queries = u.prefixQueries.map((q) => ({ ...queryEvidence(q), keysUsed: queryPrefixUse(index, q, facts.matchOptions) }));
       const calls = u.prefixQueries.reduce((n, q) => n + (q.calls ?? 0), 0);
       const why = `no query of the workload uses ${unused.join(', ')} together with ${used.join(', ')}; ${u.prefixQueries.length} ${u.prefixQueries.length === 1 ? 'query uses' : 'queries use'} only (${used.join(', ')})${calls > 0 ? ` (${calls.toLocaleString('en-US')} calls)` : ''}`;
       const writeCost = isLog ? ` ${index.table} is a log table: every insert pays for the wider index.` : '';
-      let fix: Fix;
+      let actions: FixAction[];
       let help: string;
       if (u.prefixServedBy) {
-        fix = dropIndexFix(index);
+        actions = [dropAction(index, model)];
         const idle = (u.prefixServedBy.usage?.scans ?? null) === 0;
         // Its scans went to the composite; an unused-index finding on it must not be followed together with this one.
         help = `Drop ${index.name}: ${u.prefixServedBy.name} already serves (${used.join(', ')})${idle ? `; keep ${u.prefixServedBy.name} even though it shows no scans: the planner used ${index.name} for those queries until now` : ''}.`;
       } else {
-        const schemaTaken = taken.get(index.schema) ?? new Set<string>();
-        const name = prefixIndexName(index, used, schemaTaken);
-        schemaTaken.add(name);
-        taken.set(index.schema, schemaTaken);
-        fix = replaceFix(index, usedKeys, name);
+        const name = facts.names.indexName(index.schema, index.table, used);
+        // The used keys exactly as they are (operator class, collation, direction): the queries need them so.
+        const prefix = newIndexSpec({ schema: index.schema, name: index.table }, name, index.keys.slice(0, usedKeys), {
+          method: index.method,
+          predicate: index.predicate,
+          tablespace: index.tablespace,
+        });
+        // The prefix index is built before the composite is dropped, so lookups on the leading keys always have an index.
+        actions = [createAction(prefix, table, model, facts.names, used), dropAction(index, model)];
         help = `Replace ${index.name} with an index on (${used.join(', ')}) named ${name}; add the other columns back when a query needs them together.`;
       }
       findings.push({
@@ -103,7 +82,7 @@ export const unjustifiedCompositeIndex = defineRule({
           writesSinceStatsReset: writes,
           workloadQueries: context.workload?.queries.length ?? 0,
         },
-        fix,
+        actions,
       });
     }
     return findings;

@@ -1,54 +1,15 @@
-import type { ForeignKey, Index, SchemaModel, StatisticsNode, Table } from '../model/types.js';
+import type { ForeignKey, Index, SchemaModel, Table } from '../model/types.js';
 import { sumUsage } from './context/classify-usage.js';
 import type { ModelLookup } from '../model/lookup.js';
-import { dropIndexFix, restorePartitionedIndexStatements } from '../dialects/postgres/ddl.js';
-import { ageInDays, describeAge, statisticsTrust, type NodeStatistics } from './context/trust.js';
+import { describeAge } from './context/trust.js';
 import { defineRule } from './define-rule.js';
 import { hasRealTraffic, indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
-import { servesForeignKey } from './unindexed-foreign-key.js';
-import { findDuplicatePairs, keepPreference } from './_duplicates.js';
-import { droppedAsUnjustified, workloadEvidenceFor } from './_workload-evidence.js';
-import type { EvidenceValue, Finding, Fix } from './types.js';
+import { servesForeignKey } from '../semantics/foreign-keys.js';
+import { keepPreference } from './_duplicates.js';
+import { workloadEvidenceFor } from './_workload-evidence.js';
+import { dropAction } from './_actions.js';
+import type { AuditFacts, EvidenceValue, Finding } from './types.js';
 import { formatCount } from '../util/numbers.js';
-
-/** Every node whose statistics were read, with the age of each. */
-export function statisticsNodesOf(model: SchemaModel, primaryName = 'primary'): NodeStatistics[] {
-  const nodes: readonly StatisticsNode[] = model.statisticsNodes ?? [
-    { node: primaryName, statsResetAt: model.database.statsResetAt, readAt: model.database.readAt, inRecovery: model.database.inRecovery },
-  ];
-  return nodes.map((n) => ({ node: n.node, resetAt: n.statsResetAt, ageDays: ageInDays(n.statsResetAt, n.readAt) }));
-}
-
-/** Attached leaf indexes of a partitioned index, at any depth. */
-function leafIndexes(index: Index, all: readonly Index[]): Index[] {
-  const children = all.filter((i) => i.parentIndex?.schema === index.schema && i.parentIndex.name === index.name);
-  return children.flatMap((c) => (c.partitioned ? leafIndexes(c, all) : [c]));
-}
-
-/** Scans per node of one leaf index; null for a node that could not tell. */
-function leafScans(index: Index): { node: string | null; scans: number | null }[] {
-  if (index.usageByNode) return index.usageByNode.map((u) => ({ node: u.node, scans: u.scans }));
-  return [{ node: null, scans: index.usage?.scans ?? null }];
-}
-
-/**
- * Scans of an index on each node (a partitioned index: the sum over its partitions' indexes);
- * null when any node could not tell, so that an unknown never reads as zero.
- */
-function scansByNode(index: Index, all: readonly Index[]): { node: string | null; scans: number }[] | null {
-  // The common case, a plain index read on the primary only, without the bookkeeping.
-  if (!index.partitioned && !index.usageByNode) return index.usage === null ? null : [{ node: null, scans: index.usage.scans }];
-  const leaves = index.partitioned ? leafIndexes(index, all) : [index];
-  if (leaves.length === 0) return null;
-  const totals = new Map<string | null, number>();
-  for (const leaf of leaves) {
-    for (const { node, scans } of leafScans(leaf)) {
-      if (scans === null) return null;
-      totals.set(node, (totals.get(node) ?? 0) + scans);
-    }
-  }
-  return [...totals].map(([node, scans]) => ({ node, scans }));
-}
 
 /**
  * Indexes the foreign-key checks rely on: for every foreign key, one index that serves its check
@@ -56,20 +17,20 @@ function scansByNode(index: Index, all: readonly Index[]): { node: string | null
  * index. The one kept is the one the other rules keep too: never a duplicate duplicate-index
  * drops, the widest (redundant-index drops the narrower of a prefix pair), then the most scanned.
  */
-function foreignKeySupport(model: SchemaModel, lookup: ModelLookup, dropped: ReadonlySet<Index> = new Set()): Map<Index, ForeignKey> {
-  const duplicates = new Set(findDuplicatePairs(model.indexes).map((p) => p.duplicate));
+function foreignKeySupport(model: SchemaModel, lookup: ModelLookup, facts: AuditFacts): Map<Index, ForeignKey> {
+  const duplicates = new Set(facts.duplicates.map((p) => p.duplicate));
   // unjustified-composite-index drops these for the narrower index the workload uses: keep that one instead.
-  for (const index of dropped) duplicates.add(index);
+  for (const index of facts.droppedAsUnjustified) duplicates.add(index);
   const support = new Map<Index, ForeignKey>();
   for (const fk of model.foreignKeys) {
-    const serving = lookup.indexesOf({ schema: fk.schema, name: fk.table }).filter((i) => servesForeignKey(i, fk));
+    const serving = lookup.indexesOf({ schema: fk.schema, name: fk.table }).filter((i) => servesForeignKey(i, fk, model.capabilities));
     if (serving.length === 0) continue;
     const keep = [...serving].sort(
       (a, b) =>
         Number(duplicates.has(a)) - Number(duplicates.has(b)) ||
         b.keys.length + b.include.length - (a.keys.length + a.include.length) ||
-        (b.usage?.scans ?? 0) - (a.usage?.scans ?? 0) ||
-        keepPreference(a, b),
+        (facts.usage.scans(b) ?? 0) - (facts.usage.scans(a) ?? 0) ||
+        keepPreference(a, b, model),
     )[0]!;
     if (!support.has(keep)) support.set(keep, fk);
   }
@@ -87,12 +48,6 @@ function exempt(index: Index, support: ReadonlyMap<Index, ForeignKey>): string |
   if (index.referencedByForeignKeys.length > 0) return 'a foreign key references the table through it';
   if (support.has(index)) return 'the index a foreign key check uses';
   return null;
-}
-
-function fixFor(index: Index, all: readonly Index[]): Fix {
-  const fix = dropIndexFix(index);
-  // The partition indexes come back under their own names, each built concurrently: outside a transaction.
-  return index.partitioned ? { ...fix, down: restorePartitionedIndexStatements(index, all), transactional: false } : fix;
 }
 
 /** Leaf partitions of a table (itself when it is not partitioned). */
@@ -113,11 +68,11 @@ export const unusedIndex = defineRule({
   docs: {
     description: 'Indexes never scanned since the statistics reset (on the primary and every replica read), which cost space and writes.',
   },
-  check({ model, lookup, options, workload, plans }) {
+  check(context) {
+    const { model, lookup, options, facts } = context;
     if (!model.capabilities.usageStatistics || model.database.settings.track_counts === 'off') return [];
-    const nodes = statisticsNodesOf(model);
-    const trust = statisticsTrust(model, options, nodes);
-    const support = foreignKeySupport(model, lookup, droppedAsUnjustified({ model, workload }));
+    const { nodes, trust } = facts;
+    const support = foreignKeySupport(model, lookup, facts);
     const findings: Finding[] = [];
     // The same for every finding: worked out once.
     const since = trust.resetAt === null ? 'since the statistics began' : `since the statistics reset at ${trust.resetAt}`;
@@ -133,7 +88,7 @@ export const unusedIndex = defineRule({
     };
     for (const index of model.indexes) {
       if (exempt(index, support) !== null) continue;
-      const perNode = scansByNode(index, model.indexes);
+      const perNode = facts.usage.byNode(index);
       if (perNode === null || perNode.some((n) => n.scans > 0)) continue;
       const table = lookup.table(index.schema, index.table);
       // A partitioned table has no counters of its own: its partitions carry the traffic.
@@ -148,7 +103,7 @@ export const unusedIndex = defineRule({
       const cost = entries === null ? '' : `, and it took ${formatCount(entries)} index-entry writes (inserts and non-HOT updates)`;
       const size = index.sizeBytes === null ? '' : ` It occupies ${formatCount(index.sizeBytes)} bytes${cost}.`;
       const severity = trust.trustworthy && leaves.some((l) => hasRealTraffic(l, options)) ? 'medium' : 'low';
-      const known = workloadEvidenceFor({ workload, plans }, index);
+      const known = workloadEvidenceFor(context, index);
       const wanted = known === null ? 0 : (known.queriesUsingIt as readonly EvidenceValue[]).length;
       // Known queries that could use it, yet it was never scanned: the planner serves them another way
       // (or they are newer than the statistics) — worth saying before anyone drops it.
@@ -183,7 +138,7 @@ export const unusedIndex = defineRule({
           ...(known !== null ? { workload: known } : {}),
         },
         // A hint on statistics that prove nothing yet gets no fix: `dbdoctor fix` must not drop it.
-        ...(trust.trustworthy ? { fix: fixFor(index, model.indexes) } : {}),
+        ...(trust.trustworthy ? { actions: [dropAction(index, model)] } : {}),
       });
     }
     return findings;

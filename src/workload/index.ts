@@ -10,10 +10,10 @@ export {
   indexCandidates,
   keyMatchesUse,
   matchIndex,
-  predicateImpliedBy,
   type IndexCandidate,
   type IndexMatch,
   type MatchOptions,
 } from '../semantics/query-match.js';
+export { predicateImpliedBy } from '../semantics/predicate-implication.js';
 export { modelTables, resolveTable, sameTable, type ModelTables } from '../sql/resolve.js';
 export type * from '../model/workload.js';

@@ -4,14 +4,13 @@
  * dropped and created with `op.drop_index` / `op.create_index` and their `postgresql_*` options,
  * expressions and predicates through `sa.text`; whatever Alembic has no operation for
  * (constraints attached to an index, `ON ONLY`, `ATTACH PARTITION`, comments) through `op.execute`.
- * Needs Alembic 1.12+ with SQLAlchemy 2.0+ for `if_exists` / `if_not_exists`.
+ * `if_exists` / `if_not_exists` are passed where the installed Alembic has them (1.12+ with SQLAlchemy 2.0).
  */
-import type { Index, IndexKey } from '../model/types.js';
-import { createIndexStatement } from '../dialects/postgres/ddl.js';
+import type { IndexSpec, Statement } from '../model/actions.js';
+import type { IndexKey } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
-import { parseStatement, type ParsedStatement } from '../plan/sql-parse.js';
-import type { MigrationPlan, MigrationStep } from '../plan/steps.js';
-import { describeStep, oneLine, RESET_SETTINGS, sessionSettings } from './common.js';
+import type { MigrationPlan, PlanStep } from '../plan/types.js';
+import { describeStep, irreversibleLine, oneLine, resetSettings, sessionSettings } from './common.js';
 import type { MigrationFile, MigrationWriter, WriteOptions } from './types.js';
 
 /** A Python string literal for any text (UTF-8 source). */
@@ -47,7 +46,7 @@ function orderingSql(key: IndexKey): string {
 }
 
 /** `op.create_index(...)` that builds exactly this (non-partitioned) index. */
-export function createIndexOp(index: Index, concurrently: boolean): string {
+export function createIndexOp(index: IndexSpec, concurrently: boolean): string {
   const ops = new Map<string, string>();
   const counts = new Map<string, number>();
   for (const k of index.keys) if (k.kind === 'column' && k.column !== null) counts.set(k.column, (counts.get(k.column) ?? 0) + 1);
@@ -78,54 +77,41 @@ export function createIndexOp(index: Index, concurrently: boolean): string {
   if (index.tablespace) args.push(`postgresql_tablespace=${pyString(index.tablespace)}`);
   if (index.predicate !== null) args.push(`postgresql_where=${saText(index.predicate)}`);
   if (concurrently) args.push('postgresql_concurrently=True');
-  args.push('if_not_exists=True');
+  args.push('**IF_NOT_EXISTS');
   return `op.create_index(${args.join(', ')})`;
 }
 
-/** The Alembic operation for one statement of a step. */
-function renderStatement(
-  sql: string,
-  parsed: ParsedStatement,
-  known: readonly Index[],
-  tableOf: (schema: string | null, name: string) => string | null,
-): string {
-  if (parsed.kind === 'create-index') {
-    const index = known.find((i) => !i.partitioned && i.name === parsed.name && i.schema === (parsed.schema ?? i.schema));
-    if (index && createIndexStatement(index) === sql) return createIndexOp(index, parsed.concurrently);
-    if (parsed.plainColumns !== null && parsed.name !== null && !parsed.only && parsed.ifNotExists) {
-      const args = [pyString(parsed.name), pyString(parsed.table), `[${parsed.plainColumns.map(pyString).join(', ')}]`];
-      if (parsed.schema !== null) args.push(`schema=${pyString(parsed.schema)}`);
-      if (parsed.unique) args.push('unique=True');
-      if (parsed.method !== 'btree') args.push(`postgresql_using=${pyString(parsed.method)}`);
-      if (parsed.concurrently) args.push('postgresql_concurrently=True');
-      args.push('if_not_exists=True');
-      return `op.create_index(${args.join(', ')})`;
-    }
-  }
-  if (parsed.kind === 'drop-index' && parsed.ifExists) {
-    const args = [pyString(parsed.index.name)];
-    const table = tableOf(parsed.index.schema, parsed.index.name);
-    if (table !== null) args.push(`table_name=${pyString(table)}`);
-    if (parsed.index.schema !== null) args.push(`schema=${pyString(parsed.index.schema)}`);
-    if (parsed.concurrently) args.push('postgresql_concurrently=True');
-    args.push('if_exists=True');
-    return `op.drop_index(${args.join(', ')})`;
-  }
-  return `op.execute(${saText(sql)})`;
-}
-
-function indexesOf(step: MigrationStep): Index[] {
+/** The indexes a step names, whose own `op.create_index` can rebuild or build them. */
+function specsOf(step: PlanStep): IndexSpec[] {
   switch (step.action.kind) {
+    case 'create-index':
+      return step.action.onPartitionedTable ? [] : [step.action.index];
     case 'drop-index':
-      return [step.action.index, ...step.action.attached];
     case 'drop-constraint':
-      return [step.action.index];
+    case 'add-primary-key':
+      return step.action.index.partitioned ? [] : [step.action.index];
     default:
       return [];
   }
 }
 
-async function renderBody(plan: MigrationPlan, direction: 'up' | 'down'): Promise<string[]> {
+/** The Alembic operation for one statement of a step: native where Alembic has one, `op.execute` otherwise. */
+function renderStatement(statement: Statement, specs: readonly IndexSpec[]): string {
+  const effect = statement.effect;
+  if (effect.kind === 'create-index') {
+    const spec = specs.find((i) => i.schema === effect.schema && i.name === effect.name);
+    if (spec) return createIndexOp(spec, effect.concurrently);
+  }
+  if (effect.kind === 'drop-index') {
+    const args = [pyString(effect.name), `table_name=${pyString(effect.table)}`, `schema=${pyString(effect.schema)}`];
+    if (effect.concurrently) args.push('postgresql_concurrently=True');
+    args.push('**IF_EXISTS');
+    return `op.drop_index(${args.join(', ')})`;
+  }
+  return `op.execute(${saText(statement.sql)})`;
+}
+
+function renderBody(plan: MigrationPlan, direction: 'up' | 'down'): string[] {
   const indent = '        ';
   const lines = [
     '    # CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction: each statement commits by itself.',
@@ -141,18 +127,13 @@ async function renderBody(plan: MigrationPlan, direction: 'up' | 'down'): Promis
     lines.push('', ...description.map((l) => `${indent}# ${l}`));
     const statements = direction === 'up' ? step.up : step.down;
     if (statements.length === 0) {
-      lines.push(`${indent}# This step cannot be undone (see the note above).`);
+      lines.push(`${indent}# ${irreversibleLine(step)}`);
       continue;
     }
-    const known = indexesOf(step);
-    const tableOf = (schema: string | null, name: string): string | null =>
-      known.find((k) => k.name === name && (schema === null || k.schema === schema))?.table ??
-      (step.action.kind === 'create-index'
-        ? (step.action.specs.find((s) => s.name === name && (schema === null || s.schema === schema))?.table ?? null)
-        : null);
-    for (const sql of statements) lines.push(`${indent}${renderStatement(sql, await parseStatement(sql), known, tableOf)}`);
+    const specs = specsOf(step);
+    for (const statement of statements) lines.push(`${indent}${renderStatement(statement, specs)}`);
   }
-  lines.push('', ...RESET_SETTINGS.map((s) => `${indent}op.execute(${saText(s)})`));
+  lines.push('', ...resetSettings(plan).map((s) => `${indent}op.execute(${saText(s)})`));
   return lines;
 }
 
@@ -179,7 +160,7 @@ export function isValidRevisionId(id: string): boolean {
 export const alembicWriter: MigrationWriter = {
   name: 'alembic',
   description: 'an Alembic revision file (op.drop_index / op.create_index, autocommit block)',
-  async render(plan: MigrationPlan, options: WriteOptions = {}): Promise<MigrationFile[]> {
+  render(plan: MigrationPlan, options: WriteOptions = {}): Promise<MigrationFile[]> {
     const revision = options.revision ?? randomRevision(options.random ?? Math.random);
     const down = options.downRevision ?? null;
     for (const id of [revision, ...(down !== null ? [down] : [])]) {
@@ -195,12 +176,17 @@ export const alembicWriter: MigrationWriter = {
       '',
       '"""',
       `# ${oneLine(`Generated by ${plan.generator} for ${plan.target.name}.`)}`,
-      '# Needs Alembic 1.12+ with SQLAlchemy 2.0+ (if_exists / if_not_exists on indexes).',
       '# `dbdoctor apply --from` runs the same plan (dbdoctor-plan.json) with retries and a journal.',
       'from typing import Sequence, Union',
       '',
+      'from alembic import __version__ as alembic_version',
       'from alembic import op',
       'import sqlalchemy as sa',
+      '',
+      '# if_exists / if_not_exists make a rerun skip what is done; Alembic has them from 1.12 (with SQLAlchemy 2.0).',
+      "_GUARDED = tuple(int(part) for part in alembic_version.split('.')[:2]) >= (1, 12) and int(sa.__version__.split('.')[0]) >= 2",
+      "IF_EXISTS = {'if_exists': True} if _GUARDED else {}",
+      "IF_NOT_EXISTS = {'if_not_exists': True} if _GUARDED else {}",
       '',
       '',
       '# revision identifiers, used by Alembic.',
@@ -211,13 +197,13 @@ export const alembicWriter: MigrationWriter = {
       '',
       '',
       'def upgrade() -> None:',
-      ...(await renderBody(plan, 'up')),
+      ...renderBody(plan, 'up'),
       '',
       '',
       'def downgrade() -> None:',
-      ...(await renderBody(plan, 'down')),
+      ...renderBody(plan, 'down'),
       '',
     ];
-    return [{ path: `${revision}_dbdoctor_fix_indexes.py`, content: source.join('\n') }];
+    return Promise.resolve([{ path: `${revision}_dbdoctor_fix_indexes.py`, content: source.join('\n') }]);
   },
 };

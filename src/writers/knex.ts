@@ -4,8 +4,8 @@
  * `knex.raw`, all on one connection so the session's lock and statement timeouts hold.
  */
 import { UserError } from '../util/errors.js';
-import type { MigrationPlan } from '../plan/steps.js';
-import { describeStep, headerLines, oneLine, RESET_SETTINGS, sessionSettings } from './common.js';
+import type { MigrationPlan } from '../plan/types.js';
+import { describeStep, headerLines, irreversibleLine, oneLine, resetSettings, sessionSettings } from './common.js';
 import type { MigrationFile, MigrationWriter } from './types.js';
 
 /**
@@ -32,8 +32,8 @@ function statementsBlock(plan: MigrationPlan, direction: 'up' | 'down'): string[
     if (direction === 'down') description[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
     lines.push(...description.map((l) => `    // ${l}`));
     const statements = direction === 'up' ? step.up : step.down;
-    if (statements.length === 0) lines.push('    // This step cannot be undone (see the note above).');
-    for (const sql of statements) lines.push(`    ${js(knexRawSql(sql))},`);
+    if (statements.length === 0) lines.push(`    // ${irreversibleLine(step)}`);
+    for (const s of statements) lines.push(`    ${js(knexRawSql(s.sql))},`);
   }
   return lines;
 }
@@ -41,7 +41,7 @@ function statementsBlock(plan: MigrationPlan, direction: 'up' | 'down'): string[
 export const knexWriter: MigrationWriter = {
   name: 'knex',
   description: 'a Knex migration (CommonJS) running raw statements outside a transaction',
-  async render(plan: MigrationPlan): Promise<MigrationFile[]> {
+  render(plan: MigrationPlan): Promise<MigrationFile[]> {
     const stamp = plan.createdAt.replace(/\D/g, '').slice(0, 14);
     const source = [
       ...headerLines(plan, 'both').map((l) => `// ${l}`),
@@ -52,7 +52,7 @@ export const knexWriter: MigrationWriter = {
       'exports.config = { transaction: false };',
       '',
       `const SETTINGS = [${sessionSettings(plan).map(js).join(', ')}];`,
-      `const RESET = [${RESET_SETTINGS.map(js).join(', ')}];`,
+      `const RESET = [${resetSettings(plan).map(js).join(', ')}];`,
       '',
       '// One connection for the whole migration, so that SET lock_timeout applies to every statement.',
       'async function run(knex, statements) {',
@@ -78,6 +78,6 @@ export const knexWriter: MigrationWriter = {
       '};',
       '',
     ];
-    return [{ path: `${stamp}_dbdoctor_fix_indexes.js`, content: source.join('\n') }];
+    return Promise.resolve([{ path: `${stamp}_dbdoctor_fix_indexes.js`, content: source.join('\n') }]);
   },
 };

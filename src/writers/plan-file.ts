@@ -1,12 +1,15 @@
 /**
  * The migration folder `dbdoctor fix` writes: the files of the chosen format plus
- * `dbdoctor-plan.json`, the plan itself, which `dbdoctor apply --from` reads back.
+ * `dbdoctor-plan.json`, the plan itself, which `dbdoctor apply --from` reads back. A plan is
+ * applied only as the actions it was made from: every step's statements are emitted again from
+ * its action and must be the ones in the file, and the SQL files must be what the plan renders.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
-import type { MigrationPlan } from '../plan/steps.js';
+import { PLAN_VERSION, type MigrationPlan } from '../plan/types.js';
+import { planEmitter } from './common.js';
 import { sqlWriter } from './sql.js';
 import type { MigrationWriter, WriteOptions } from './types.js';
 
@@ -35,35 +38,74 @@ export async function writeMigration(
 }
 
 const severity = z.enum(['critical', 'medium', 'low']);
-const statements = z.array(z.string());
+const finding = z.looseObject({ rule: z.string(), severity, schema: z.string(), table: z.string(), message: z.string(), help: z.string() });
+const statement = z.looseObject({ sql: z.string(), effect: z.looseObject({ kind: z.string() }) });
+const indexRef = z.looseObject({ schema: z.string(), name: z.string(), table: z.string() });
 const planSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(PLAN_VERSION),
   generator: z.string(),
   createdAt: z.string(),
-  target: z.object({ name: z.string(), database: z.string().nullable(), serverVersion: z.string() }),
+  target: z.object({
+    name: z.string(),
+    database: z.string().nullable(),
+    serverVersion: z.string(),
+    dialect: z.enum(['postgres', 'mysql', 'sqlite']),
+  }),
   schemas: z.array(z.string()),
   settings: z.object({ lockTimeoutMs: z.number().int().min(0), statementTimeoutMs: z.number().int().min(0) }),
   steps: z.array(
     z.object({
       id: z.string(),
-      finding: z.looseObject({ rule: z.string(), severity, schema: z.string(), table: z.string(), message: z.string(), help: z.string() }),
-      action: z.looseObject({ kind: z.enum(['drop-index', 'drop-constraint', 'create-index', 'sql']) }),
+      finding,
+      findings: z.array(finding),
+      action: z.looseObject({
+        kind: z.enum(['create-index', 'drop-index', 'drop-constraint', 'hide-index', 'add-primary-key']),
+        index: indexRef,
+      }),
       summary: z.string(),
-      up: statements,
-      down: statements,
+      up: z.array(statement),
+      down: z.array(statement),
       outsideTransaction: z.boolean(),
       notes: z.array(z.string()),
+      irreversible: z.string().nullable(),
     }),
   ),
   skipped: z.array(z.object({ finding: z.looseObject({ rule: z.string() }), reason: z.string() })),
+  refused: z.array(z.object({ summary: z.string(), findings: z.array(z.looseObject({ rule: z.string() })), reason: z.string() })),
 });
 
+/** How to read a plan folder. */
+export interface ReadOptions {
+  /** Accept steps whose statements were edited after dbdoctor wrote them (a reviewed change). */
+  readonly acceptEdits?: boolean;
+}
+
+const sqlOf = (statements: readonly { readonly sql: string }[]): string => statements.map((s) => s.sql).join(';\n');
+
+/** Why the plan's steps are not what their actions give, or null when each step is exactly its action. */
+function editedStep(plan: MigrationPlan): string | null {
+  const emitter = planEmitter(plan);
+  for (const [i, step] of plan.steps.entries()) {
+    let emitted;
+    try {
+      emitted = emitter.emit(step.action);
+    } catch (error) {
+      return `step ${i + 1}/${plan.steps.length} (${step.summary}): its action cannot be emitted (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (sqlOf(emitted.up) !== sqlOf(step.up) || sqlOf(emitted.down) !== sqlOf(step.down)) {
+      return `step ${i + 1}/${plan.steps.length} (${step.summary}) runs statements its action does not give`;
+    }
+  }
+  return null;
+}
+
 /**
- * Reads the plan a `dbdoctor fix` wrote into `dir`. If the folder has the SQL files and they no
- * longer match the plan, it refuses: apply runs the plan, and silently ignoring an edit made
- * to up.sql during review would apply something other than what was approved.
+ * Reads the plan a `dbdoctor fix` wrote into `dir`. It refuses a plan whose steps' statements are
+ * not what their actions give (an edit of dbdoctor-plan.json), unless `acceptEdits`, and a folder
+ * whose SQL files no longer match the plan: apply runs the plan, and silently ignoring an edit
+ * made to up.sql during review would apply something other than what was approved.
  */
-export async function readMigration(dir: string): Promise<MigrationPlan> {
+export async function readMigration(dir: string, options: ReadOptions = {}): Promise<MigrationPlan> {
   let text: string;
   try {
     text = await readFile(join(dir, PLAN_FILE), 'utf8');
@@ -81,6 +123,9 @@ export async function readMigration(dir: string): Promise<MigrationPlan> {
   } catch {
     throw new UserError(`${join(dir, PLAN_FILE)} is not valid JSON`);
   }
+  if (typeof json === 'object' && json !== null && (json as { version?: unknown }).version === 1) {
+    throw new UserError(`${join(dir, PLAN_FILE)} was written by an older dbdoctor: run dbdoctor fix again to make a new plan`);
+  }
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -89,17 +134,25 @@ export async function readMigration(dir: string): Promise<MigrationPlan> {
     );
   }
   const plan = parsed.data as unknown as MigrationPlan;
-  for (const file of await sqlWriter.render(plan)) {
-    let onDisk: string;
-    try {
-      onDisk = await readFile(join(dir, file.path), 'utf8');
-    } catch {
-      continue;
-    }
-    if (onDisk !== file.content) {
-      throw new UserError(
-        `${join(dir, file.path)} was changed after dbdoctor wrote it; apply runs ${PLAN_FILE}, not the SQL: run the edited SQL with psql, or narrow the plan with dbdoctor fix --rule/--table`,
-      );
+  const edited = editedStep(plan);
+  if (edited !== null && options.acceptEdits !== true) {
+    throw new UserError(
+      `${join(dir, PLAN_FILE)} was changed after dbdoctor wrote it: ${edited}; make a new plan with dbdoctor fix, or pass --accept-edits to run the reviewed edit as written`,
+    );
+  }
+  if (edited === null) {
+    for (const file of await sqlWriter.render(plan)) {
+      let onDisk: string;
+      try {
+        onDisk = await readFile(join(dir, file.path), 'utf8');
+      } catch {
+        continue;
+      }
+      if (onDisk !== file.content && options.acceptEdits !== true) {
+        throw new UserError(
+          `${join(dir, file.path)} was changed after dbdoctor wrote it; apply runs ${PLAN_FILE}, not the SQL: run the edited SQL with psql, or narrow the plan with dbdoctor fix --rule/--table`,
+        );
+      }
     }
   }
   return plan;

@@ -1,6 +1,6 @@
 /** Plain SQL for review: `up.sql` and `down.sql`, one annotated statement per line group. */
-import type { MigrationPlan } from '../plan/steps.js';
-import { describeStep, headerLines, oneLine, RESET_SETTINGS, sessionSettings } from './common.js';
+import type { MigrationPlan } from '../plan/types.js';
+import { describeStep, headerLines, irreversibleLine, leftOutLines, oneLine, resetSettings, sessionSettings } from './common.js';
 import type { MigrationFile, MigrationWriter } from './types.js';
 
 const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '--' : `-- ${l}`)).join('\n');
@@ -11,30 +11,25 @@ const HOW_TO_RUN = [
   '(never with --single-transaction: CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction),',
   'or with `dbdoctor apply --from DIR`, which also retries lock timeouts, drops what a failed concurrent',
   'build leaves behind and journals every step so it can be resumed or rolled back.',
-  'Every statement is guarded by IF [NOT] EXISTS where PostgreSQL allows it, so a rerun skips what is done.',
+  'Every statement is guarded by IF [NOT] EXISTS where the database allows it, so a rerun skips what is done.',
 ];
 
-function upSql(plan: MigrationPlan): string {
+/** up.sql: the session settings, each step annotated, what was left out, the reset. */
+export function upSql(plan: MigrationPlan): string {
   const out: string[] = [comment([...headerLines(plan, 'up'), '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'up.sql'))]), ''];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   plan.steps.forEach((step, i) => {
     out.push(comment(describeStep(step, i + 1, plan.steps.length)));
-    out.push(...step.up.map((s) => `${s};`), '');
+    out.push(...step.up.map((s) => `${s.sql};`), '');
   });
-  if (plan.skipped.length > 0) {
-    out.push(
-      comment([
-        'Not fixed by this migration:',
-        ...plan.skipped.map((s) => oneLine(`- ${s.finding.rule} on ${s.finding.schema}.${s.finding.table}: ${s.reason}`)),
-      ]),
-      '',
-    );
-  }
-  out.push(...RESET_SETTINGS.map((s) => `${s};`), '');
+  const left = leftOutLines(plan);
+  if (left.length > 0) out.push(comment(['Not in this migration:', ...left]), '');
+  out.push(...resetSettings(plan).map((s) => `${s};`), '');
   return out.join('\n');
 }
 
-function downSql(plan: MigrationPlan): string {
+/** down.sql: every step undone, last first; a step that cannot be undone is a comment, so the file runs to its end. */
+export function downSql(plan: MigrationPlan): string {
   const out: string[] = [
     comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'down.sql'))]),
     '',
@@ -46,23 +41,23 @@ function downSql(plan: MigrationPlan): string {
     const lines = describeStep(step, i + 1, total);
     lines[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
     if (step.down.length === 0) {
-      out.push(comment([...lines, 'This step cannot be undone (see the note above).']), '');
+      out.push(comment([...lines, irreversibleLine(step)]), '');
       continue;
     }
     out.push(comment(lines));
-    out.push(...step.down.map((s) => `${s};`), '');
+    out.push(...step.down.map((s) => `${s.sql};`), '');
   }
-  out.push(...RESET_SETTINGS.map((s) => `${s};`), '');
+  out.push(...resetSettings(plan).map((s) => `${s};`), '');
   return out.join('\n');
 }
 
 export const sqlWriter: MigrationWriter = {
   name: 'sql',
   description: 'up.sql and down.sql, annotated, for review and psql',
-  async render(plan): Promise<MigrationFile[]> {
-    return [
+  render(plan): Promise<MigrationFile[]> {
+    return Promise.resolve([
       { path: 'up.sql', content: upSql(plan) },
       { path: 'down.sql', content: downSql(plan) },
-    ];
+    ]);
   },
 };

@@ -1,4 +1,4 @@
-import type { MigrationPlan } from '../plan/steps.js';
+import type { MigrationPlan } from '../plan/types.js';
 
 /** One file a writer produces, relative to the output folder. */
 export interface MigrationFile {

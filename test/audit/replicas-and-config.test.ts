@@ -150,6 +150,8 @@ describe('configuration file', () => {
         '    reason: used by the month-end report',
         'replicas:',
         '  - ${REPLICA_URL}',
+        '# The test databases were made seconds ago: date their statistics from a past day.',
+        'statsSince: 2020-01-01',
         '',
       ].join('\n'),
     );
@@ -182,7 +184,7 @@ describe('configuration file', () => {
   });
 
   test('without the configuration the same finding fails the audit at --fail-on medium', async () => {
-    const run = await cli(['audit', primary.url!, '--format', 'json', '--fail-on', 'medium']);
+    const run = await cli(['audit', primary.url!, '--format', 'json', '--fail-on', 'medium', '--stats-since', '2020-01-01']);
     expect(run.code).toBe(1);
   });
 
@@ -193,11 +195,16 @@ describe('configuration file', () => {
       JSON.stringify({
         ignore: [{ rule: 'unused-index', index: 'orders_status_idx', reason: 'month-end report' }],
         replicas: ['${REPLICA_URL}'],
+        statsSince: '2020-01-01',
       }),
     );
     const upSql = async (cwd: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string> => {
       const out = await mkdtemp(join(tmpdir(), 'dbdoctor-fix-out-'));
-      const run = await cli(['fix', primary.url!, '--output', out, '--rule', 'unused-index', ...extra], env, cwd);
+      const run = await cli(
+        ['fix', primary.url!, '--output', out, '--rule', 'unused-index', '--stats-since', '2020-01-01', ...extra],
+        env,
+        cwd,
+      );
       expect(run.stderr).toBe('');
       return readFile(join(out, 'up.sql'), 'utf8').catch(() => '');
     };

@@ -5,6 +5,8 @@
  * - valid cases: the rule reports nothing;
  * - invalid cases: the rule reports exactly the expected findings (any order, no extras).
  *
+ * Usage statistics are dated from {@link TESTER_STATS_SINCE} unless a case says otherwise.
+ *
  * Every finding is also checked for shape (message, help, severity, evidence, fix), and on the
  * server the fix of every finding is applied: `fix.up` must make the finding go away, and
  * `fix.down` must give back the catalog exactly as it was (index definitions, constraints and
@@ -157,11 +159,19 @@ async function setUp(database: TestDatabase, schema: string, c: Case): Promise<v
   }
 }
 
+/**
+ * The statistics of a test database were made seconds ago, which the audit rightly refuses to
+ * trust. The tester dates them from a fixed past day, as a user would with --stats-since, so that
+ * each case is judged on the activity it records; a case sets `statsSince: null` to opt out. Young,
+ * undated and reset statistics are tested on their own in test/rules/context/trust.test.ts.
+ */
+export const TESTER_STATS_SINCE = '2020-01-01T00:00:00.000Z';
+
 async function audit(db: Queryable, rule: Rule, c: Case, schema: string): Promise<readonly Finding[]> {
   const result = await auditPostgres(db, TARGET, {
     schemas: auditedSchemas(c, schema),
     rules: [rule],
-    ...(c.ruleOptions ? { ruleOptions: c.ruleOptions } : {}),
+    ruleOptions: { statsSince: TESTER_STATS_SINCE, ...c.ruleOptions },
     ...(c.tableTypes ? { tableTypes: Object.entries(c.tableTypes).map(([table, type]) => ({ schema, table, type })) } : {}),
     ...(c.queries !== undefined ? { workloadSources: { queryText: c.queries, statStatements: false } } : {}),
   });
@@ -306,5 +316,9 @@ async function checkFix(db: Queryable, rule: Rule, c: Case, schema: string, find
   const after = await audit(db, rule, c, schema);
   expect(after.map(findingKey), `after fix.up of ${key}`).not.toContain(key);
   await apply(db, finding.fix, finding.fix.down, 'down');
-  expect(await catalog(db, schemas), `catalog after fix.down of ${key}`).toEqual(before);
+  // An INVALID index is dropped for good (the emitter says why): the way back restores everything else.
+  const gone = new Set(finding.fix.actions.flatMap((a) => (a.kind === 'drop-index' && !a.index.valid ? [a.index.definition] : [])));
+  const restorable = before.filter((item) => ![...gone].some((definition) => item.startsWith(`index ${definition}`)));
+  if (gone.size > 0) expect(finding.fix.notes?.join(' '), `${key}: says what it does not undo`).toMatch(/Not undone: .*INVALID/);
+  expect(await catalog(db, schemas), `catalog after fix.down of ${key}`).toEqual(restorable);
 }

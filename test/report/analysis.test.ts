@@ -4,7 +4,6 @@ import {
   createdIndexes,
   droppedIndexNames,
   estimateSavings,
-  keyColumnsOf,
   nextSteps,
   shellWord,
   statisticsFacts,
@@ -13,7 +12,9 @@ import {
   type CheckItem,
 } from '../../src/report/analysis/index.js';
 import type { Finding } from '../../src/rules/types.js';
-import { makeFindings, makeRichResult } from './fixture.js';
+import { makeFindings, makeRichResult, withFix } from './fixture.js';
+import { newIndexSpec, plainKey, type FixAction } from '../../src/model/actions.js';
+import { postgresEmitter } from '../../src/dialects/postgres/ddl.js';
 
 function check(items: readonly CheckItem[], id: string): CheckItem {
   const item = items.find((c) => c.id === id);
@@ -21,7 +22,10 @@ function check(items: readonly CheckItem[], id: string): CheckItem {
   return item!;
 }
 
-const overIndexed: Finding = {
+const model = makeRichResult().model;
+const dropOf = (name: string): FixAction => ({ kind: 'drop-index', index: model.indexes.find((x) => x.name === name)!, attached: [] });
+
+const overIndexed: Finding = withFix({
   rule: 'over-indexed-table',
   severity: 'medium',
   schema: 'public',
@@ -29,40 +33,24 @@ const overIndexed: Finding = {
   message: 'public.orders is a log table with 3 indexes.',
   help: 'Drop two of them.',
   evidence: {},
-  fix: {
-    up: [
-      'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
-      'DROP INDEX CONCURRENTLY IF EXISTS "public"."orders_user_id_created_at_idx"',
-    ],
-    down: [],
-  },
-};
+  actions: [dropOf('orders_user_id_idx'), dropOf('orders_user_id_created_at_idx')],
+});
 
-describe('fix statements', () => {
-  test('drops are read from every DROP INDEX, quoted or not, schema or not', () => {
+describe('what fixes do, read from their actions', () => {
+  test('drops: every index a drop action names, through a constraint too; creates drop nothing', () => {
     expect(droppedIndexNames(overIndexed)).toEqual(['orders_user_id_idx', 'orders_user_id_created_at_idx']);
-    expect(droppedIndexNames({ ...overIndexed, fix: { up: ['DROP INDEX "we.ird""name"'], down: [] } })).toEqual(['we.ird"name']);
-    expect(
-      droppedIndexNames({
-        ...overIndexed,
-        index: 'users_email_key',
-        fix: { up: ['ALTER TABLE public.users DROP CONSTRAINT users_email_key'], down: [] },
-      }),
-    ).toEqual(['users_email_key']);
-    expect(droppedIndexNames({ ...overIndexed, fix: { up: ['CREATE INDEX x ON t (a)'], down: [] } })).toEqual([]);
+    const key = model.indexes.find((x) => x.name === 'users_email_key')!;
+    expect(droppedIndexNames({ ...overIndexed, actions: [{ kind: 'drop-constraint', index: key }] })).toEqual(['users_email_key']);
+    const [fk] = makeFindings().filter((f) => f.rule === 'unindexed-foreign-key');
+    expect(droppedIndexNames(fk!)).toEqual([]);
   });
 
-  test('creates are read with their name and keys', () => {
+  test('creates: name, keys as a person reads them, and the definition the dialect writes', () => {
     const [fk] = makeFindings().filter((f) => f.rule === 'unindexed-foreign-key');
-    expect(createdIndexes(fk!).map((c) => [c.name, c.keys])).toEqual([['orders_product_id_idx', 'product_id']]);
-    const partial = {
-      ...fk!,
-      fix: {
-        up: ['CREATE INDEX CONCURRENTLY "Odd Name" ON public.orders USING btree (lower((email)::text), id) WHERE (status = \'x\')'],
-        down: [],
-      },
-    };
-    expect(createdIndexes(partial).map((c) => [c.name, c.keys])).toEqual([['Odd Name', 'lower((email)::text), id']]);
+    const describe = (spec: Parameters<typeof postgresEmitter.describeCreate>[0]): string => postgresEmitter.describeCreate(spec);
+    expect(createdIndexes(fk!, describe).map((c) => [c.name, c.keys, c.definition])).toEqual([
+      ['orders_product_id_idx', 'product_id', 'CREATE INDEX orders_product_id_idx ON public.orders (product_id)'],
+    ]);
   });
 });
 
@@ -90,12 +78,15 @@ describe('strategy by table type', () => {
     expect(orders.recommended).toEqual(['orders_pkey', 'orders_user_id_created_at_idx', 'orders_product_id_idx']);
   });
 
-  test('an index two findings drop is dropped once, naming both rules', () => {
+  test('an index two findings drop is dropped once, naming both rules; the index another drop relies on stays', () => {
     const both = tableStrategies(makeRichResult({ findings: [...makeFindings(), overIndexed] }))[1]!;
     expect(both.dropped.map((e) => [e.name, e.droppedBy.map((f) => f.rule)])).toEqual([
-      ['orders_user_id_created_at_idx', ['over-indexed-table']],
       ['orders_user_id_idx', ['redundant-index', 'over-indexed-table']],
     ]);
+    const kept = both.current.find((e) => e.name === 'orders_user_id_created_at_idx')!;
+    expect(kept.keptBecause).toBe(
+      'public.orders_user_id_created_at_idx is not dropped: orders_user_id_idx is dropped in this plan because orders_user_id_created_at_idx covers it',
+    );
   });
 });
 
@@ -234,7 +225,7 @@ describe('next steps', () => {
   });
 
   test('unmet monitoring criteria become steps after the rules of their priority; findings without a fix get no command', () => {
-    const manual: Finding = { ...overIndexed, rule: 'partition-candidate', severity: 'low', fix: undefined };
+    const manual: Finding = { ...overIndexed, rule: 'partition-candidate', severity: 'low', actions: undefined, fix: undefined };
     const result = makeRichResult({
       findings: [manual, ...makeFindings()],
       settings: { shared_preload_libraries: '', log_min_duration_statement: '-1', track_io_timing: 'off' },
@@ -291,7 +282,7 @@ describe('clashing fixes', () => {
     message: 'No query needs the composite.',
     help: 'Drop it.',
     evidence: {},
-    fix: { up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx'], down: [] },
+    actions: [dropOf('orders_user_id_created_at_idx')],
   };
 
   test('two drops that together leave a foreign key unindexed keep the index the other finding meant to keep', () => {
@@ -300,34 +291,35 @@ describe('clashing fixes', () => {
     const orders = tableStrategies(result).find((s) => s.table === 'orders')!;
     // redundant-index drops (user_id) for the composite; the composite is dropped too; the FK needs one: the composite was named to stay.
     const kept = orders.current.find((e) => e.name === 'orders_user_id_created_at_idx')!;
-    expect(kept.keptBecause).toBe('foreign key orders_user_id_fkey needs it once the others are dropped');
+    expect(kept.keptBecause).toMatch(
+      /orders_user_id_idx is dropped in this plan because orders_user_id_created_at_idx covers it|foreign key orders_user_id_fkey would be left without an index/,
+    );
     expect(orders.dropped.map((e) => e.name)).toEqual(['orders_user_id_idx']);
     expect(orders.recommended).toContain('orders_user_id_created_at_idx');
     expect(estimateSavings([orders]).tables[0]!.droppedIndexes).toBe(1);
   });
 
-  test('without the foreign key both drops stand', () => {
+  test('without the foreign key the cover still stays: the drop that relies on it goes first', () => {
     const orders = tableStrategies(makeRichResult({ findings: [...makeFindings(), unjustified] })).find((s) => s.table === 'orders')!;
-    expect(orders.dropped.map((e) => e.name)).toEqual(['orders_user_id_created_at_idx', 'orders_user_id_idx']);
+    expect(orders.dropped.map((e) => e.name)).toEqual(['orders_user_id_idx']);
   });
 
   test('an index to create that another created index starts with is not created', () => {
+    const spec = newIndexSpec({ schema: 'public', name: 'orders' }, 'orders_product_id_status_idx', [
+      plainKey('product_id'),
+      plainKey('status', true),
+    ]);
     const wider: Finding = {
       ...unjustified,
       rule: 'missing-index',
       index: 'orders_product_id_status_idx',
-      fix: {
-        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_status_idx ON public.orders (product_id, status DESC)'],
-        down: [],
-      },
+      actions: [{ kind: 'create-index', index: spec, onPartitionedTable: false, partitions: [] }],
     };
     const orders = tableStrategies(makeRichResult({ findings: [...makeFindings(), wider] })).find((s) => s.table === 'orders')!;
     expect(orders.created.map((c) => c.name)).toEqual(['orders_product_id_status_idx']);
-    expect(orders.skipped.map((s) => [s.index.name, s.coveredBy])).toEqual([['orders_product_id_idx', 'orders_product_id_status_idx']]);
+    expect(orders.skipped.map((s) => [s.index.name, s.reason])).toEqual([
+      ['orders_product_id_idx', 'public.orders_product_id_status_idx already serves every query it would serve'],
+    ]);
     expect(orders.recommended).not.toContain('orders_product_id_idx');
-  });
-
-  test('key columns of a key list', () => {
-    expect(keyColumnsOf('a, "B c" DESC, lower(d), e text_pattern_ops, f NULLS FIRST')).toEqual(['a', 'B c', null, 'e', 'f']);
   });
 });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
 import { runCli } from '../../src/cli/program.js';
-import { createDemoDatabase, DEMO_RULE_OPTIONS } from '../../src/sources/demo/index.js';
+import { createDemoDatabase } from '../../src/sources/demo/index.js';
+import { DEMO_RULE_OPTIONS } from '../../src/audit/demo.js';
 import { reporters } from '../../src/report/index.js';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -4,6 +4,21 @@ import type { AuditResult } from '../../src/audit/types.js';
 import type { Index, SchemaModel, Table } from '../../src/model/types.js';
 import { columnKey, fakeIndex } from '../helpers/model.js';
 import type { Finding } from '../../src/rules/types.js';
+import { renderFix } from '../../src/audit/fixes.js';
+import { postgresEmitter } from '../../src/dialects/postgres/ddl.js';
+import { newIndexSpec, plainKey, type FixAction } from '../../src/model/actions.js';
+
+/** The finding with its actions rendered into `fix` for PostgreSQL, as an audit does. */
+export function withFix(finding: Finding): Finding {
+  const fix = renderFix(finding, postgresEmitter);
+  return fix === undefined ? finding : { ...finding, fix };
+}
+
+/** Drops the index of the fixture model with this name. */
+function dropOf(name: string): FixAction {
+  const index = makeModel().indexes.find((i) => i.name === name)!;
+  return { kind: 'drop-index', index, attached: [] };
+}
 
 /** A plain btree index on `public.<table>`; override what a test needs. */
 export function makeIndex(table: string, name: string, columns: readonly string[], extra: Partial<Index> = {}): Index {
@@ -76,7 +91,8 @@ export function makeModel(limitations: readonly string[] = []): SchemaModel {
 
 /** One finding of each severity, deliberately listed out of severity order. */
 export function makeFindings(): Finding[] {
-  return [
+  const fkIndex = newIndexSpec({ schema: 'public', name: 'orders' }, 'orders_product_id_idx', [plainKey('product_id')]);
+  const findings: Finding[] = [
     {
       rule: 'unindexed-foreign-key',
       severity: 'low',
@@ -87,11 +103,7 @@ export function makeFindings(): Finding[] {
       message: 'Foreign key orders_product_id_fkey on public.orders (product_id) has no index.',
       help: 'Create an index on public.orders (product_id) concurrently.',
       evidence: { table: { rowEstimate: 10_000, sizeBytes: 1_258_291 }, proposedIndex: 'orders_product_id_idx' },
-      fix: {
-        up: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_idx ON public.orders (product_id)'],
-        down: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_product_id_idx'],
-        transactional: false,
-      },
+      actions: [{ kind: 'create-index', index: fkIndex, onPartitionedTable: false, partitions: [] }],
     },
     {
       rule: 'duplicate-index',
@@ -104,11 +116,7 @@ export function makeFindings(): Finding[] {
       message: 'Index idx_users_email duplicates users_email_key | both index (email).',
       help: 'Drop idx_users_email and keep users_email_key, because it backs the unique constraint users_email_key.',
       evidence: { index: { sizeBytes: 1_258_291, scans: 0 }, writesSinceStatsReset: 1234 },
-      fix: {
-        up: ['DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email'],
-        down: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON public.users USING btree (email)'],
-        transactional: false,
-      },
+      actions: [dropOf('idx_users_email')],
     },
     {
       rule: 'redundant-index',
@@ -122,13 +130,10 @@ export function makeFindings(): Finding[] {
       help: 'Drop orders_user_id_idx; queries on (user_id) use orders_user_id_created_at_idx.',
       // No index evidence: the reporter must fall back to the model for size and scans.
       evidence: {},
-      fix: {
-        up: ['DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx'],
-        down: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON public.orders USING btree (user_id)'],
-        transactional: false,
-      },
+      actions: [dropOf('orders_user_id_idx')],
     },
   ];
+  return findings.map(withFix);
 }
 
 /** An audit result over {@link makeModel}; `findings` defaults to {@link makeFindings}. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import { makeFindings, makeResult, makeRichResult } from './fixture.js';
+import { makeFindings, makeResult, makeRichResult, withFix } from './fixture.js';
 
 /** The contents of the ```sql block under `### <title>`. */
 function sqlBlock(markdown: string, title: string): string {
@@ -154,15 +154,12 @@ describe('markdown reporter', () => {
 
   test('a multi-statement down keeps its own order', () => {
     const [dup] = makeFindings().filter((f) => f.rule === 'duplicate-index');
-    const finding = {
-      ...dup!,
-      fix: {
-        up: ['ALTER TABLE public.users DROP CONSTRAINT IF EXISTS users_email_key'],
-        down: ['CREATE UNIQUE INDEX x', 'ALTER TABLE public.users ADD CONSTRAINT y'],
-      },
-    };
+    const key = makeResult().model.indexes.find((i) => i.name === 'users_email_key')!;
+    const finding = withFix({ ...dup!, actions: [{ kind: 'drop-constraint', index: key }] });
     const down = sqlBlock(reporters.markdown.render(makeResult({ findings: [finding] }), { color: false }), 'Down');
-    expect(down.indexOf('CREATE UNIQUE INDEX x;')).toBeLessThan(down.indexOf('ADD CONSTRAINT y;'));
+    expect(down.indexOf('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_key')).toBeLessThan(
+      down.indexOf('ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;'),
+    );
   });
 
   test('statistics and limitations', () => {
@@ -190,13 +187,11 @@ describe('markdown reporter', () => {
       message: 'public.orders is a log table with too many indexes.',
       help: 'Drop two.',
       evidence: {},
-      fix: {
-        up: [
-          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
-          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx',
-        ],
-        down: [],
-      },
+      actions: ['orders_user_id_idx', 'orders_user_id_created_at_idx'].map((name) => ({
+        kind: 'drop-index' as const,
+        index: makeResult().model.indexes.find((i) => i.name === name)!,
+        attached: [],
+      })),
     };
     const monitoring = {
       rule: 'monitoring-not-ready',

@@ -118,13 +118,11 @@ describe('text reporter', () => {
       message: 'Too many indexes.',
       help: 'Drop two.',
       evidence: {},
-      fix: {
-        up: [
-          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx',
-          'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_idx',
-        ],
-        down: [],
-      },
+      actions: ['orders_user_id_idx', 'orders_user_id_created_at_idx'].map((name) => ({
+        kind: 'drop-index' as const,
+        index: makeResult().model.indexes.find((i) => i.name === name)!,
+        attached: [],
+      })),
     };
     const out = reporters.text.render(makeResult({ findings: [overIndexed] }), { color: false });
     expect(out).toContain('    drops: orders_user_id_idx, orders_user_id_created_at_idx (16.0 kB)\n');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../src/audit/run.js';
+import { buildRuleContext } from '../../src/rules/context/build.js';
 import { missingIndex } from '../../src/rules/missing-index.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { group, pattern, ref, use, workloadOf } from '../workload/plans/patterns.js';
@@ -118,18 +119,14 @@ for (const engine of ENGINES) {
       );
       const finding = result.findings[0]!;
       // The same candidate, judged as a log table (the rule reads table types from the context).
-      const asLog = missingIndex.check({
-        model: result.model,
-        lookup: (await import('../../src/model/lookup.js')).buildLookup(result.model),
-        options: (await import('../../src/rules/types.js')).DEFAULT_RULE_OPTIONS,
-        tableTypes: {
-          all: [],
-          of: (_s, t) =>
-            t === 'jobs' ? { schema: 'public', table: 'jobs', type: 'log', confidence: 'high', source: 'config', evidence: [] } : undefined,
-        },
-        workload: workloadOf(byOwner),
-        plans: result.plans!,
-      });
+      const asLog = missingIndex.check(
+        buildRuleContext({
+          model: result.model,
+          tableTypes: [{ schema: 'public', table: 'jobs', type: 'log' }],
+          workload: workloadOf(byOwner),
+          plans: result.plans!,
+        }),
+      );
       const saving = (finding.evidence.queries as { saving: number | null }[])[0]!.saving;
       if (db.kind === 'server' && saving !== null && saving < result.plans!.settings.minSavingLogTable) {
         expect(asLog).toEqual([]);

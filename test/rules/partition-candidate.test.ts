@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildRuleContext } from '../../src/rules/context/build.js';
 import { partitionCandidate } from '../../src/rules/partition-candidate.js';
 import { introspectPostgres } from '../../src/dialects/postgres/introspect/index.js';
-import { buildLookup } from '../../src/model/lookup.js';
-import { tableTypesOf } from '../../src/rules/context/classify.js';
 import { DEFAULT_RULE_OPTIONS, type Finding } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -123,17 +122,12 @@ for (const engine of ENGINES) {
     test('create, migrate and the first maintenance statement run as written', async () => {
       await database.exec(`CREATE SCHEMA plan; SET search_path TO plan; ${EVENTS}; RESET search_path`);
       const model = await introspectPostgres(database.db, { schemas: ['plan'] });
-      const lookup = buildLookup(model);
-      const tableTypes = tableTypesOf(
-        model.tables.map((t) => ({ schema: t.schema, table: t.name, type: 'log', confidence: 'high', source: 'config', evidence: [] })),
-      );
-      const findings: readonly Finding[] = partitionCandidate.check({
+      const context = buildRuleContext({
         model,
-        lookup,
-        options: { ...DEFAULT_RULE_OPTIONS, ...SMALL },
-        tableTypes,
-        workload: null,
+        options: SMALL,
+        tableTypes: model.tables.map((t) => ({ schema: t.schema, table: t.name, type: 'log' as const })),
       });
+      const findings: readonly Finding[] = partitionCandidate.check(context);
       expect(findings).toHaveLength(1);
       const plan = findings[0]!.evidence['partitioning'] as { create: string[]; migrate: string[]; maintainMonthly: string[] };
       const before = await database.db.query('SELECT count(*)::int AS n, min(id)::int AS lo, max(id)::int AS hi FROM plan.events');

@@ -1,7 +1,7 @@
 /**
- * unused-index on both engines, with the workload each case generates. The rule tester's
- * database is fresh, so its statistics were never reset (no age): whether a finding is medium or
- * low rests on the activity the case's schema records. Reset, brand-new database and a role
+ * unused-index on both engines, with the workload each case generates. The rule tester dates the
+ * statistics from a fixed past day (as --stats-since would): whether a finding is medium or low
+ * rests on the activity the case's schema records. Reset, brand-new database and a role
  * without access to the statistics are tested on their own databases in test/stats.
  */
 import { expect } from 'vitest';

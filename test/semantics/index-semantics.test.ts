@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { IndexKey, KeyOrdering } from '../../src/model/types.js';
-import { keysArePrefix, sameKeyContent } from '../../src/semantics/index-semantics.js';
+import { keysArePrefix, sameKeyContent } from '../../src/semantics/keys.js';
 import { columnKey } from '../helpers/model.js';
 
 /** A btree key written the way CREATE INDEX takes it: `a`, `a DESC`, `a NULLS FIRST`, `a DESC NULLS LAST`. */

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { analyzeStatement } from '../../src/sql/analyze.js';
 import { loadParser, parseStatements } from '../../src/sql/ast.js';
-import { indexCandidates, matchIndex, predicateImpliedBy } from '../../src/semantics/query-match.js';
+import { indexCandidates, matchIndex } from '../../src/semantics/query-match.js';
+import { predicateImpliedBy } from '../../src/semantics/predicate-implication.js';
 import { modelTables } from '../../src/sql/resolve.js';
 import type { Index } from '../../src/model/types.js';
 import type { ColumnUseGroup, QueryPattern } from '../../src/model/workload.js';

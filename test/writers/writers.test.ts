@@ -15,7 +15,7 @@ import { auditPostgres } from '../../src/audit/run.js';
 import { findingKey } from '../../src/apply/diff.js';
 import { runFixCommand } from '../../src/cli/fix-command.js';
 import { PLAN_FILE, readMigration } from '../../src/writers/plan-file.js';
-import type { MigrationPlan } from '../../src/plan/steps.js';
+import type { MigrationPlan } from '../../src/plan/types.js';
 import { pyString, saText } from '../../src/writers/alembic.js';
 import { knexRawSql } from '../../src/writers/knex.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -130,7 +130,9 @@ alembic.op = types.SimpleNamespace(
     create_index=lambda name, table, columns, **kw: calls.append(['create_index', name, table, columns, kw]),
     drop_index=lambda name, **kw: calls.append(['drop_index', name, kw]),
 )
+alembic.__version__ = '1.13.0'
 sqlalchemy = types.ModuleType('sqlalchemy')
+sqlalchemy.__version__ = '2.0.30'
 sqlalchemy.text = lambda sql: {'text': sql}
 sys.modules['alembic'] = alembic
 sys.modules['sqlalchemy'] = sqlalchemy
@@ -296,7 +298,7 @@ describe('knex format', () => {
     try {
       await migration.up(knex);
       expect(seen[0]).toBe("SET lock_timeout = '5s'");
-      expect(seen).toContain(plan.steps[0]!.up[0]);
+      expect(seen).toContain(plan.steps[0]!.up[0]!.sql);
       expectFixed(plan, await findingKeys());
       await migration.down(knex);
       expect(await catalogSnapshot(database.db, [SCHEMA])).toEqual(before);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { UserError } from '../../util/errors.js';
 import { displayConnectionString, redactSecrets, secretsOf } from '../../util/credentials.js';
-import type { OpenTarget } from '../../sources/types.js';
+import type { OpenTarget } from '../types.js';
 
 /** The URL as it may be shown: without password or any other secret ({@link displayConnectionString}). */
 export function displayUrl(url: URL): string {

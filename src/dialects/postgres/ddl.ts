@@ -1,11 +1,22 @@
+/**
+ * PostgreSQL's DDL emitter: fix actions to statements. Indexes are built and dropped
+ * CONCURRENTLY where PostgreSQL allows it (never on a partitioned table), every statement is
+ * guarded by IF [NOT] EXISTS so a rerun skips what is done, and the way back rebuilds each
+ * dropped index exactly as `pg_get_indexdef` printed it (plus tablespace and comment).
+ */
+import type { DdlEmitter, EmittedAction, FixAction, IndexSpec, MigrationSettings, Statement } from '../../model/actions.js';
 import type { Index, QualifiedName } from '../../model/types.js';
-import type { Fix } from '../../rules/types.js';
+import { renderKeys, type KeySyntax } from '../../semantics/render.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
+import { formatDuration } from './duration.js';
+
+/** PostgreSQL's key syntax: every clause. */
+export const POSTGRES_KEY_SYNTAX: KeySyntax = { quoteIdent, keyCollations: true, operatorClasses: true, nullsOrdering: true };
 
 /**
  * Position of `keyword` in a deparsed statement, outside quoted identifiers, string literals and
  * parentheses, so that a name like `"a WHERE b"` or a literal in a predicate is never taken for a
- * clause; -1 when absent.
+ * clause; -1 when absent. Only ever applied to text the server printed (`pg_get_indexdef`).
  */
 export function topLevelIndexOf(sql: string, keyword: string): number {
   let depth = 0;
@@ -31,131 +42,280 @@ function withTablespace(definition: string, index: Index): string {
   return where >= 0 ? definition.slice(0, where) + clause + definition.slice(where) : definition + clause;
 }
 
+function createEffect(index: QualifiedName & { readonly table: string }, concurrently: boolean): Statement['effect'] {
+  return { kind: 'create-index', schema: index.schema, table: index.table, name: index.name, concurrently };
+}
+
 /**
- * Recreates an index exactly as `pg_get_indexdef` printed it, built without blocking writes
- * where PostgreSQL allows that. A partitioned index is rebuilt over all partitions (without
- * ONLY, which would leave it invalid) and cannot be built concurrently.
+ * Rebuilds an existing index exactly as `pg_get_indexdef` printed it, concurrently where
+ * PostgreSQL allows that. A partitioned index is rebuilt over all partitions (without ONLY,
+ * which would leave it invalid) and cannot be built concurrently.
  */
-export function createIndexStatement(index: Index): string {
-  let definition = index.definition;
+export function recreateIndex(index: Index): Statement {
   const concurrently = index.partitioned ? '' : 'CONCURRENTLY ';
-  definition = definition.replace(
+  let sql = index.definition.replace(
     /^CREATE (UNIQUE )?INDEX /,
     (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${concurrently}IF NOT EXISTS `,
   );
   if (index.partitioned) {
-    const only = topLevelIndexOf(definition, ' ON ONLY ');
-    if (only >= 0) definition = `${definition.slice(0, only)} ON ${definition.slice(only + ' ON ONLY '.length)}`;
+    const only = topLevelIndexOf(sql, ' ON ONLY ');
+    if (only >= 0) sql = `${sql.slice(0, only)} ON ${sql.slice(only + ' ON ONLY '.length)}`;
   }
-  return withTablespace(definition, index);
+  return { sql: withTablespace(sql, index), effect: createEffect(index, !index.partitioned) };
 }
 
-/** Statements that restore an index's comment, if it had one. */
-export function commentStatements(index: Index): string[] {
-  return index.comment === null ? [] : [`COMMENT ON INDEX ${quoteQualified(index.schema, index.name)} IS ${quoteLiteral(index.comment)}`];
-}
-
-/** Drops an index without blocking writes where PostgreSQL allows it. */
-export function dropIndexStatement(index: QualifiedName & { readonly partitioned: boolean }): string {
-  return `DROP INDEX ${index.partitioned ? '' : 'CONCURRENTLY '}IF EXISTS ${quoteQualified(index.schema, index.name)}`;
-}
-
-/**
- * The fix that removes an index, with the exact way back. An index that backs a UNIQUE or
- * PRIMARY KEY constraint goes through the constraint, and comes back by building the index
- * concurrently and then attaching it (`ADD CONSTRAINT … USING INDEX`), which holds the
- * strong lock only for a moment.
- */
-export function dropIndexFix(index: Index): Fix {
-  const notes: string[] = [];
-  if (index.partitioned) {
-    notes.push(
-      'Indexes on partitioned tables cannot be dropped or built CONCURRENTLY: this takes an ACCESS EXCLUSIVE lock on the table and its partitions; run it at a quiet time.',
-    );
-  }
-  if (index.constraint && index.constraint.type !== 'exclusion') {
-    const table = quoteQualified(index.schema, index.table);
-    const constraint = quoteIdent(index.constraint.name);
-    const kind = index.constraint.type === 'primary' ? 'PRIMARY KEY' : 'UNIQUE';
-    // pg_get_constraintdef ends with these clauses; a quoted column or tablespace name may contain the words too.
-    const deferral = !index.constraint.immediate
-      ? / INITIALLY DEFERRED$/.test(index.constraint.definition)
-        ? ' DEFERRABLE INITIALLY DEFERRED'
-        : ' DEFERRABLE'
-      : '';
-    if (index.partitioned) {
-      // ADD CONSTRAINT … USING INDEX is refused on partitioned tables: re-add the constraint from its definition.
-      return {
-        up: [`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${constraint}`],
-        down: [`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} ${index.constraint.definition}`, ...commentStatements(index)],
-        transactional: false,
-        notes,
-      };
-    }
-    notes.push(
-      'Dropping a constraint takes a brief ACCESS EXCLUSIVE lock on the table; the down migration rebuilds the index concurrently first.',
-    );
-    return {
-      up: [`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${constraint}`],
-      down: [
-        createIndexStatement(index),
-        `ALTER TABLE ${table} ADD CONSTRAINT ${constraint} ${kind} USING INDEX ${quoteIdent(index.name)}${deferral}`,
-        ...commentStatements(index),
-      ],
-      transactional: false,
-      notes,
-    };
-  }
-  return {
-    up: [dropIndexStatement(index)],
-    down: [createIndexStatement(index), ...commentStatements(index)],
-    transactional: index.partitioned,
-    ...(notes.length > 0 ? { notes } : {}),
-  };
-}
-
-/**
- * Creates a partitioned index on the partitioned table alone (`ON ONLY`): it stays INVALID
- * until an index is attached for every partition, and takes no lock on the partitions.
- */
-export function createIndexOnlyStatement(index: Index): string {
-  let definition = index.definition.replace(
+/** Creates a partitioned index on the partitioned table alone (`ON ONLY`): INVALID until every partition's index is attached. */
+function recreateIndexOnly(index: Index): Statement {
+  let sql = index.definition.replace(
     /^CREATE (UNIQUE )?INDEX /,
     (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX IF NOT EXISTS `,
   );
-  if (topLevelIndexOf(definition, ' ON ONLY ') < 0) {
-    const on = topLevelIndexOf(definition, ' ON ');
-    if (on >= 0) definition = `${definition.slice(0, on)} ON ONLY ${definition.slice(on + ' ON '.length)}`;
+  if (topLevelIndexOf(sql, ' ON ONLY ') < 0) {
+    const on = topLevelIndexOf(sql, ' ON ');
+    if (on >= 0) sql = `${sql.slice(0, on)} ON ONLY ${sql.slice(on + ' ON '.length)}`;
   }
-  return withTablespace(definition, index);
+  return { sql: withTablespace(sql, index), effect: createEffect(index, false) };
 }
 
-/** Attaches a partition's index to the partitioned index it belongs to. */
-export function attachIndexStatement(parent: QualifiedName, child: QualifiedName): string {
-  return `ALTER INDEX ${quoteQualified(parent.schema, parent.name)} ATTACH PARTITION ${quoteQualified(child.schema, child.name)}`;
+function commentOn(index: { readonly schema: string; readonly name: string; readonly comment: string | null }): Statement[] {
+  return index.comment === null
+    ? []
+    : [
+        {
+          sql: `COMMENT ON INDEX ${quoteQualified(index.schema, index.name)} IS ${quoteLiteral(index.comment)}`,
+          effect: { kind: 'comment', schema: index.schema, name: index.name },
+        },
+      ];
+}
+
+function dropIndex(index: QualifiedName & { readonly table: string; readonly partitioned: boolean }): Statement {
+  return {
+    sql: `DROP INDEX ${index.partitioned ? '' : 'CONCURRENTLY '}IF EXISTS ${quoteQualified(index.schema, index.name)}`,
+    effect: { kind: 'drop-index', schema: index.schema, table: index.table, name: index.name, concurrently: !index.partitioned },
+  };
+}
+
+function attach(parent: QualifiedName, child: QualifiedName): Statement {
+  return {
+    sql: `ALTER INDEX ${quoteQualified(parent.schema, parent.name)} ATTACH PARTITION ${quoteQualified(child.schema, child.name)}`,
+    effect: { kind: 'attach-index', parent, child },
+  };
 }
 
 /**
  * Recreates a partitioned index and every partition index attached to it under their own names,
  * exactly as they were: each leaf index is built concurrently, the partitioned ones `ON ONLY`,
  * then each is attached to its parent, bottom-up, so the parent ends valid without ever locking
- * a partition for a build. (`CREATE INDEX` on the parent would build new partition indexes with
- * generated names.) `indexes` is every index of the model; comments come last.
+ * a partition for a build. Comments come last.
  */
-export function restorePartitionedIndexStatements(index: Index, indexes: readonly Index[]): string[] {
-  const statements: string[] = [];
-  const comments: string[] = [];
+function restorePartitioned(index: Index, attached: readonly Index[]): Statement[] {
+  const statements: Statement[] = [];
+  const comments: Statement[] = [];
   const visit = (current: Index): void => {
-    const children = indexes.filter((i) => i.parentIndex?.schema === current.schema && i.parentIndex.name === current.name);
+    const children = attached.filter((i) => i.parentIndex?.schema === current.schema && i.parentIndex.name === current.name);
     if (current.partitioned) {
       for (const child of children) visit(child);
-      statements.push(createIndexOnlyStatement(current));
-      for (const child of children) statements.push(attachIndexStatement(current, child));
+      statements.push(recreateIndexOnly(current));
+      for (const child of children) statements.push(attach(current, child));
     } else {
-      statements.push(createIndexStatement(current));
+      statements.push(recreateIndex(current));
     }
-    comments.push(...commentStatements(current));
+    comments.push(...commentOn(current));
   };
   visit(index);
   return [...statements, ...comments];
 }
+
+/** `CREATE INDEX` for a new index; `only` builds it on a partitioned table alone. */
+function createStatement(spec: IndexSpec, options: { readonly concurrently: boolean; readonly only: boolean }): Statement {
+  const parts = [
+    `CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX ${options.concurrently ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${quoteIdent(spec.name)}`,
+    `ON ${options.only ? 'ONLY ' : ''}${quoteQualified(spec.schema, spec.table)}`,
+    ...(spec.method !== 'btree' ? [`USING ${spec.method}`] : []),
+    `(${renderKeys(spec.keys, POSTGRES_KEY_SYNTAX)})`,
+    ...(spec.include.length > 0 ? [`INCLUDE (${spec.include.map(quoteIdent).join(', ')})`] : []),
+    ...(spec.nullsNotDistinct ? ['NULLS NOT DISTINCT'] : []),
+    ...(spec.storageParameters.length > 0 ? [`WITH (${spec.storageParameters.join(', ')})`] : []),
+    ...(spec.tablespace ? [`TABLESPACE ${quoteIdent(spec.tablespace)}`] : []),
+    ...(spec.predicate !== null ? [`WHERE ${spec.predicate}`] : []),
+  ];
+  return { sql: parts.join(' '), effect: createEffect(spec, options.concurrently) };
+}
+
+function emitCreate(action: Extract<FixAction, { kind: 'create-index' }>): EmittedAction {
+  const spec = action.index;
+  const dropNew: Statement = dropIndex({ ...spec, partitioned: action.onPartitionedTable });
+  if (!action.onPartitionedTable) {
+    return {
+      up: [createStatement(spec, { concurrently: true, only: false }), ...commentOn(spec)],
+      down: [dropNew],
+      outsideTransaction: true,
+      notes: ['CREATE INDEX CONCURRENTLY does not block writes but scans the table twice; if it fails it leaves an INVALID index to drop.'],
+      irreversible: null,
+    };
+  }
+  // A partitioned table cannot be indexed CONCURRENTLY: the parent index ON ONLY (invalid, no lock on
+  // the partitions), each partition's index built concurrently, then attached.
+  const up: Statement[] = [createStatement(spec, { concurrently: false, only: true })];
+  for (const partition of action.partitions) {
+    up.push(createStatement(partition.index, { concurrently: !partition.partitioned, only: false }));
+    up.push(attach(spec, partition.index));
+  }
+  return {
+    up: [...up, ...commentOn(spec)],
+    down: [dropNew],
+    outsideTransaction: true,
+    notes: [
+      action.partitions.length > 0
+        ? 'Partition indexes are built concurrently and attached; dropping the parent index (down) drops them too and takes a brief ACCESS EXCLUSIVE lock.'
+        : 'Indexes on partitioned tables cannot be built CONCURRENTLY: this blocks writes to every partition while it builds.',
+    ],
+    irreversible: null,
+  };
+}
+
+/** Why an index cannot be rebuilt as it was, or null. */
+function whyNotRestorable(index: Index): string | null {
+  if (index.valid) return null;
+  return /_ccnew\d*$|_ccold\d*$/.test(index.name)
+    ? `${index.name} was a leftover of an interrupted REINDEX CONCURRENTLY that no query could use: nothing to restore`
+    : `${index.name} was INVALID (a failed build): rebuilding it would fail again or create an index that was never there, so the way back leaves it out`;
+}
+
+function emitDrop(index: Index, attached: readonly Index[]): EmittedAction {
+  const notes: string[] = [];
+  if (index.partitioned) {
+    notes.push(
+      'Indexes on partitioned tables cannot be dropped or built CONCURRENTLY: this takes an ACCESS EXCLUSIVE lock on the table and its partitions; run it at a quiet time.',
+    );
+    if (attached.length > 0) {
+      notes.push(
+        `Dropping it also drops the ${attached.length} partition index(es) attached to it; down recreates each under its own name and re-attaches it.`,
+      );
+    }
+  }
+  const irreversible = whyNotRestorable(index);
+  const down =
+    irreversible !== null ? [] : index.partitioned ? restorePartitioned(index, attached) : [recreateIndex(index), ...commentOn(index)];
+  return { up: [dropIndex(index)], down, outsideTransaction: true, notes, irreversible };
+}
+
+/**
+ * Drops the UNIQUE or PRIMARY KEY constraint an index implements (the index goes with it). The way
+ * back builds the index concurrently, then attaches it (`ADD CONSTRAINT … USING INDEX`), which holds
+ * the strong lock only for a moment; on a partitioned table (where USING INDEX is refused) the
+ * constraint is added again from its definition.
+ */
+function emitDropConstraint(index: Index): EmittedAction {
+  const constraint = index.constraint!;
+  const table = quoteQualified(index.schema, index.table);
+  const name = quoteIdent(constraint.name);
+  const up: Statement[] = [
+    {
+      sql: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name}`,
+      effect: { kind: 'drop-constraint', schema: index.schema, table: index.table, name: constraint.name },
+    },
+  ];
+  const addEffect = (usingIndex: string | null): Statement['effect'] => ({
+    kind: 'add-constraint',
+    schema: index.schema,
+    table: index.table,
+    name: constraint.name,
+    usingIndex,
+  });
+  if (index.partitioned) {
+    return {
+      up,
+      down: [{ sql: `ALTER TABLE ${table} ADD CONSTRAINT ${name} ${constraint.definition}`, effect: addEffect(null) }, ...commentOn(index)],
+      outsideTransaction: false,
+      notes: [
+        'On a partitioned table the way back adds the constraint from its definition, which builds the index on every partition under lock.',
+      ],
+      irreversible: null,
+    };
+  }
+  const kind = constraint.type === 'primary' ? 'PRIMARY KEY' : 'UNIQUE';
+  // pg_get_constraintdef ends with these clauses; a quoted column or tablespace name may contain the words too.
+  const deferral = !constraint.immediate
+    ? / INITIALLY DEFERRED$/.test(constraint.definition)
+      ? ' DEFERRABLE INITIALLY DEFERRED'
+      : ' DEFERRABLE'
+    : '';
+  return {
+    up,
+    down: [
+      recreateIndex(index),
+      {
+        sql: `ALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${quoteIdent(index.name)}${deferral}`,
+        effect: addEffect(index.name),
+      },
+      ...commentOn(index),
+    ],
+    outsideTransaction: true,
+    notes: [
+      'Dropping a constraint takes a brief ACCESS EXCLUSIVE lock on the table; the down migration rebuilds the index concurrently first.',
+    ],
+    irreversible: null,
+  };
+}
+
+/**
+ * `ADD PRIMARY KEY USING INDEX`: a brief ACCESS EXCLUSIVE lock, nothing built. The way back drops
+ * the constraint (which drops its index too) and builds the unique index again, exactly as it was.
+ */
+function emitAddPrimaryKey(index: Index): EmittedAction {
+  const table = quoteQualified(index.schema, index.table);
+  return {
+    up: [
+      {
+        sql: `ALTER TABLE ${table} ADD PRIMARY KEY USING INDEX ${quoteIdent(index.name)}`,
+        effect: { kind: 'add-constraint', schema: index.schema, table: index.table, name: index.name, usingIndex: index.name },
+      },
+    ],
+    down: [
+      {
+        sql: `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(index.name)}`,
+        effect: { kind: 'drop-constraint', schema: index.schema, table: index.table, name: index.name },
+      },
+      recreateIndex(index),
+      ...commentOn(index),
+    ],
+    outsideTransaction: true,
+    notes: [
+      `ADD PRIMARY KEY USING INDEX takes a brief ACCESS EXCLUSIVE lock on ${index.schema}.${index.table} but builds nothing: ${index.name} becomes the primary key under its own name.`,
+    ],
+    irreversible: null,
+  };
+}
+
+/** PostgreSQL's emitter. */
+export const postgresEmitter: DdlEmitter = {
+  dialect: 'postgres',
+  keySyntax: POSTGRES_KEY_SYNTAX,
+  emit(action: FixAction): EmittedAction {
+    switch (action.kind) {
+      case 'create-index':
+        return emitCreate(action);
+      case 'drop-index':
+        return emitDrop(action.index, action.attached);
+      case 'drop-constraint':
+        return emitDropConstraint(action.index);
+      case 'add-primary-key':
+        return emitAddPrimaryKey(action.index);
+      case 'hide-index':
+        throw new Error('PostgreSQL has no invisible indexes: a hide-index action cannot be emitted for it');
+    }
+  },
+  sessionSettings(settings: MigrationSettings): readonly string[] {
+    return [
+      `SET lock_timeout = '${formatDuration(settings.lockTimeoutMs)}'`,
+      `SET statement_timeout = '${formatDuration(settings.statementTimeoutMs)}'`,
+    ];
+  },
+  resetSettings(): readonly string[] {
+    return ['RESET lock_timeout', 'RESET statement_timeout'];
+  },
+  describeCreate(index: IndexSpec): string {
+    return createStatement(index, { concurrently: false, only: false }).sql.replace(' IF NOT EXISTS', '');
+  },
+};

@@ -13,7 +13,6 @@ export type { CheckItem, CheckStatus } from './checklist.js';
 export { LOG_TABLE_MAX_INDEXES, successCriteria } from './checklist.js';
 export { monitoringChecks } from './monitoring.js';
 export { nextSteps, shellWord, type NextStep, type Priority } from './next-steps.js';
-export { indexesForeignKeysNeed, keyColumnsOf, supersededCreates, supportsForeignKey, type KeyedIndex } from './conflicts.js';
 export { estimateSavings, type Savings, type TableSavings } from './savings.js';
 export { DEFAULT_MIN_STATS_AGE_DAYS, describeAge, limitationLines, statisticsFacts, type StatisticsFacts } from './statistics.js';
 export {

@@ -5,10 +5,13 @@
  */
 import type { AuditResult } from '../../audit/types.js';
 import type { Confidence, TableClassification, TableType } from '../../rules/context/classify-types.js';
-import type { ForeignKey, Index, Table, TableUsage } from '../../model/types.js';
+import type { Index, Table, TableUsage } from '../../model/types.js';
+import type { IndexSpec } from '../../model/actions.js';
 import type { Finding } from '../../rules/types.js';
-import { evidenceAt, indexKeys } from '../format.js';
-import { indexesForeignKeysNeed, keyColumnsOf, supersededCreates } from './conflicts.js';
+import { emitterFor } from '../../dialects/emitters.js';
+import { decidePlan } from '../../plan/planner.js';
+import { keyLabels } from '../../semantics/keys.js';
+import { indexKeys } from '../format.js';
 
 /** An index the recommended set keeps or drops. */
 export interface IndexEntry {
@@ -23,7 +26,7 @@ export interface IndexEntry {
   readonly maintained: boolean;
   /** The findings that propose dropping it (empty for an index no finding touches). */
   readonly droppedBy: readonly Finding[];
-  /** Why it stays although findings propose dropping it (a foreign key still needs it), else null. */
+  /** Why it stays although findings propose dropping it (the fix plan refused the drop), else null. */
   readonly keptBecause: string | null;
   /** Key columns in order, null for expression keys. */
   readonly keyColumns: readonly (string | null)[];
@@ -72,8 +75,8 @@ export interface TableStrategy {
   readonly current: readonly IndexEntry[];
   readonly dropped: readonly IndexEntry[];
   readonly created: readonly CreatedIndex[];
-  /** Indexes findings propose creating that another created or kept index already starts with. */
-  readonly skipped: readonly { readonly index: CreatedIndex; readonly coveredBy: string }[];
+  /** Indexes findings propose creating that the fix plan leaves out, with the reason. */
+  readonly skipped: readonly { readonly index: CreatedIndex; readonly reason: string }[];
   /** Current minus dropped (the kept entries), plus created, by name. */
   readonly recommended: readonly string[];
   readonly findings: readonly Finding[];
@@ -91,49 +94,9 @@ export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
   unknown: 'Not enough evidence to tell: index for the queries it serves and revisit when the statistics are older.',
 };
 
-const DROP_CONSTRAINT = /^\s*ALTER\s+TABLE\s[\s\S]*\sDROP\s+CONSTRAINT\b/i;
-const CREATE_INDEX = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s(]+))\s+ON\s/i;
-
-/** An identifier as it is named, without quotes and without a schema. */
-function bareName(identifier: string): string {
-  const parts = identifier.match(/"(?:[^"]|"")+"|[^.]+/g) ?? [identifier];
-  const last = parts[parts.length - 1]!;
-  return last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last;
-}
-
-/** The text between the first top-level parentheses after `ON table`, i.e. the keys. */
-function keysOf(definition: string): string | null {
-  const on = /\sON\s/i.exec(definition);
-  if (!on) return null;
-  const open = definition.indexOf('(', on.index);
-  if (open < 0) return null;
-  let depth = 0;
-  for (let i = open; i < definition.length; i += 1) {
-    if (definition[i] === '(') depth += 1;
-    else if (definition[i] === ')') {
-      depth -= 1;
-      if (depth === 0) return definition.slice(open + 1, i).trim();
-    }
-  }
-  return null;
-}
-
-const DROP_INDEX_NAME =
-  /^\s*DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s,;".]+)(?:\.(?:"(?:[^"]|"")+"|[^\s,;".]+))?)/i;
-
-/**
- * The indexes a finding's fix drops, by name: those its DROP INDEX statements name, and its own
- * index when the fix drops the constraint behind it. A fix that also creates a replacement still
- * drops the old index.
- */
+/** The indexes a finding's actions drop, by name (through a constraint too; a replacement still drops the old index). */
 export function droppedIndexNames(f: Finding): string[] {
-  const names = new Set<string>();
-  for (const statement of f.fix?.up ?? []) {
-    const match = DROP_INDEX_NAME.exec(statement);
-    if (match?.[1]) names.add(bareName(match[1]));
-    else if (DROP_CONSTRAINT.test(statement) && f.index !== undefined) names.add(f.index);
-  }
-  return [...names];
+  return [...new Set((f.actions ?? []).filter((a) => a.kind === 'drop-index' || a.kind === 'drop-constraint').map((a) => a.index.name))];
 }
 
 /** Does this finding's fix drop an index? */
@@ -141,17 +104,14 @@ export function dropsIndex(f: Finding): boolean {
   return droppedIndexNames(f).length > 0;
 }
 
-/** The indexes a finding's fix creates, read from its CREATE INDEX statements. */
-export function createdIndexes(f: Finding): CreatedIndex[] {
-  const created: CreatedIndex[] = [];
-  for (const statement of f.fix?.up ?? []) {
-    const match = CREATE_INDEX.exec(statement);
-    if (!match) continue;
-    const proposed = evidenceAt(f.evidence, ['proposedIndex']);
-    const name = match[1] ? bareName(match[1]) : typeof proposed === 'string' ? proposed : 'new index';
-    created.push({ name, keys: keysOf(statement) ?? (f.columns ?? []).join(', '), definition: statement.trim(), finding: f });
-  }
-  return created;
+/** A new index as the report shows it. */
+function createdIndexOf(spec: IndexSpec, finding: Finding, describe: (spec: IndexSpec) => string): CreatedIndex {
+  return { name: spec.name, keys: keyLabels(spec).join(', '), definition: describe(spec), finding };
+}
+
+/** The indexes a finding's actions create. */
+export function createdIndexes(f: Finding, describe: (spec: IndexSpec) => string): CreatedIndex[] {
+  return (f.actions ?? []).flatMap((a) => (a.kind === 'create-index' ? [createdIndexOf(a.index, f, describe)] : []));
 }
 
 function traitsOf(index: Index): string[] {
@@ -175,7 +135,7 @@ function key(schema: string, name: string): string {
   return `${schema}\u0000${name}`;
 }
 
-/** The strategy of every audited table, in model order (findings on tables the model lacks are ignored). */
+/** The strategy of every audited table, in model order: the current indexes and what the fix plan, checked as a whole, does to them. */
 export function tableStrategies(result: AuditResult): TableStrategy[] {
   const classifications = new Map(result.tables.map((c) => [key(c.schema, c.table), c]));
   const indexesByTable = new Map<string, Index[]>();
@@ -183,58 +143,56 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
     const k = key(index.schema, index.table);
     indexesByTable.set(k, [...(indexesByTable.get(k) ?? []), index]);
   }
-  const lookupForeignKeys = new Map<string, ForeignKey[]>();
-  for (const fk of result.model.foreignKeys) {
-    const k = key(fk.schema, fk.table);
-    lookupForeignKeys.set(k, [...(lookupForeignKeys.get(k) ?? []), fk]);
-  }
   const findingsByTable = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const k = key(f.schema, f.table);
     findingsByTable.set(k, [...(findingsByTable.get(k) ?? []), f]);
   }
+  const emitter = emitterFor(result.model.dialect);
+  const describe = (spec: IndexSpec): string =>
+    emitter?.describeCreate(spec) ?? `CREATE INDEX ${spec.name} ON ${spec.table} (${keyLabels(spec).join(', ')})`;
+  const decision = decidePlan(result.findings, result.model);
+  const dropped = new Map<string, readonly Finding[]>();
+  const kept = new Map<string, { readonly findings: readonly Finding[]; readonly reason: string }>();
+  const created = new Map<string, CreatedIndex[]>();
+  const skippedCreates = new Map<string, { index: CreatedIndex; reason: string }[]>();
+  for (const { action, findings } of decision.accepted) {
+    const k = key(action.index.schema, action.index.table);
+    if (action.kind === 'drop-index' || action.kind === 'drop-constraint')
+      dropped.set(key(action.index.schema, action.index.name), findings);
+    if (action.kind === 'create-index') created.set(k, [...(created.get(k) ?? []), createdIndexOf(action.index, findings[0]!, describe)]);
+  }
+  for (const { action, findings, reason } of decision.refused) {
+    const k = key(action.index.schema, action.index.table);
+    if (action.kind === 'drop-index' || action.kind === 'drop-constraint')
+      kept.set(key(action.index.schema, action.index.name), { findings, reason });
+    if (action.kind === 'create-index') {
+      skippedCreates.set(k, [...(skippedCreates.get(k) ?? []), { index: createdIndexOf(action.index, findings[0]!, describe), reason }]);
+    }
+  }
   return result.model.tables.map((table: Table) => {
     const k = key(table.schema, table.name);
     const c = classifications.get(k);
     const findings = findingsByTable.get(k) ?? [];
-    const drops = findings.map((f) => ({ finding: f, names: droppedIndexNames(f) }));
-    const indexes = (indexesByTable.get(k) ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
-    const proposed = indexes.map((index) => ({
-      name: index.name,
-      keys: indexKeys(index),
-      keyColumns: index.keys.map((key) => key.column),
-      usable: index.valid && index.predicate === null,
-      sizeBytes: index.sizeBytes,
-      scans: index.usage?.scans ?? null,
-      traits: traitsOf(index),
-      maintained: index.ready && !index.partitioned,
-      droppedBy: drops.filter((d) => d.names.includes(index.name)).map((d) => d.finding),
-    }));
-    const existing = new Set(proposed.map((e) => e.name));
-    const allCreated: CreatedIndex[] = [];
-    for (const f of findings)
-      for (const c2 of createdIndexes(f)) if (!existing.has(c2.name) && !allCreated.some((x) => x.name === c2.name)) allCreated.push(c2);
-    const createdKeyed = allCreated.map((c2) => ({
-      name: c2.name,
-      keyColumns: keyColumnsOf(c2.keys),
-      usable: true,
-      plain: !/^\s*CREATE\s+UNIQUE/i.test(c2.definition) && !/\sWHERE\s/i.test(c2.definition),
-    }));
-    const keptNow = proposed.filter((e) => e.droppedBy.length === 0);
-    const superseded = supersededCreates(createdKeyed, keptNow);
-    const created = allCreated.filter((c2) => !superseded.has(c2.name));
-    const keepForForeignKeys = indexesForeignKeysNeed(
-      lookupForeignKeys.get(k) ?? [],
-      proposed,
-      new Set(proposed.filter((e) => e.droppedBy.length > 0).map((e) => e.name)),
-      createdKeyed.filter((c2) => !superseded.has(c2.name)),
-      new Set(findings.flatMap((f) => (f.coveredBy === undefined ? [] : [f.coveredBy]))),
-    );
-    const entries: IndexEntry[] = proposed.map(({ usable: _usable, ...e }) => ({
-      ...e,
-      keptBecause: keepForForeignKeys.get(e.name) ?? null,
-    }));
-    const dropped = entries.filter(isDropped);
+    const entries: IndexEntry[] = (indexesByTable.get(k) ?? [])
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((index) => {
+        const refusal = kept.get(key(index.schema, index.name));
+        return {
+          name: index.name,
+          keys: indexKeys(index),
+          keyColumns: index.keys.map((x) => x.column),
+          sizeBytes: index.sizeBytes,
+          scans: index.usage?.scans ?? null,
+          traits: traitsOf(index),
+          maintained: index.ready && !index.partitioned,
+          droppedBy: dropped.get(key(index.schema, index.name)) ?? refusal?.findings ?? [],
+          keptBecause: refusal?.reason ?? null,
+        };
+      });
+    const droppedEntries = entries.filter(isDropped);
+    const createdHere = created.get(k) ?? [];
     return {
       schema: table.schema,
       table: table.name,
@@ -246,10 +204,10 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
       sizeBytes: table.sizeBytes,
       writes: writesOf(table.usage),
       current: entries,
-      dropped,
-      created,
-      skipped: allCreated.filter((c2) => superseded.has(c2.name)).map((index) => ({ index, coveredBy: superseded.get(index.name)! })),
-      recommended: [...entries.filter((e) => !isDropped(e)).map((e) => e.name), ...created.map((x) => x.name)],
+      dropped: droppedEntries,
+      created: createdHere,
+      skipped: skippedCreates.get(k) ?? [],
+      recommended: [...entries.filter((e) => !isDropped(e)).map((e) => e.name), ...createdHere.map((x) => x.name)],
       findings,
     };
   });

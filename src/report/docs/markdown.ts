@@ -47,7 +47,7 @@ function indexRow(i: IndexEntry): string {
     (i.verdicts.length === 0 ? 'keep' : i.verdicts.map((v) => `${v.action} (${v.rule})`).join(', ')) +
     (i.conflict ? ` — ⚠ ${cell(i.conflict)}` : '');
   const bloat = i.bloat.status === 'estimated' ? `${(i.bloat.bloatFraction * 100).toFixed(0)}%` : '–';
-  return `| ${code(i.name)} | ${code(i.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, ''))} | ${bytes(i.sizeBytes)} | ${count(i.scans)} | ${count(i.entryWrites)} | ${serves} | ${bloat} | ${verdict} |`;
+  return `| ${code(i.name)} | ${code(i.shape)} | ${bytes(i.sizeBytes)} | ${count(i.scans)} | ${count(i.entryWrites)} | ${serves} | ${bloat} | ${verdict} |`;
 }
 
 function tableSection(t: TableSection): string[] {

@@ -10,6 +10,9 @@ import type { Finding } from '../../rules/types.js';
 import type { Index, Table } from '../../model/types.js';
 import type { QueryPattern } from '../../model/workload.js';
 import { fixAction } from '../format.js';
+import { decidePlan } from '../../plan/planner.js';
+import { emitterFor } from '../../dialects/emitters.js';
+import { renderKeys, type KeySyntax } from '../../semantics/render.js';
 import { plansUsing, queriesOnTable, queryPrefixUse } from '../../rules/_workload-evidence.js';
 import { estimateBtreeBloat, type BloatEstimate } from './bloat.js';
 import { rerunAdvice, statisticsAgeDays, tableMaintenance, type TableMaintenance } from './maintenance.js';
@@ -26,6 +29,8 @@ export interface QueryLine {
 export interface IndexEntry {
   readonly name: string;
   readonly definition: string;
+  /** The method, keys, INCLUDE columns and predicate, written as the dialect writes them. */
+  readonly shape: string;
   readonly sizeBytes: number | null;
   readonly scans: number | null;
   /** Table writes since the statistics reset that also wrote an entry of this index (inserts and non-HOT updates). */
@@ -104,6 +109,14 @@ export interface StrategyOptions {
 
 export const DEFAULT_STRATEGY_OPTIONS: StrategyOptions = { reindexMinBloat: 0.3, reindexMinWastedBytes: 1024 * 1024, topQueries: 15 };
 
+/** `USING gin (keys) INCLUDE (…) WHERE …`: what an index is, without its name and table. */
+function indexShape(index: Index, syntax: KeySyntax | null): string {
+  const keys = syntax === null ? index.keys.map((k) => k.column ?? k.expression).join(', ') : renderKeys(index.keys, syntax);
+  const include = index.include.length > 0 ? ` INCLUDE (${index.include.join(', ')})` : '';
+  const where = index.predicate !== null ? ` WHERE ${index.predicate}` : '';
+  return `${index.unique ? 'UNIQUE ' : ''}${index.method === 'btree' ? '' : `USING ${index.method} `}(${keys})${include}${where}`;
+}
+
 function line(q: QueryPattern): QueryLine {
   return { text: q.text, calls: q.calls, totalMs: q.totalMs, meanMs: q.meanMs };
 }
@@ -158,6 +171,7 @@ function indexEntry(
     name: index.name,
     conflict,
     definition: index.definition,
+    shape: indexShape(index, emitterFor(result.model.dialect)?.keySyntax ?? null),
     sizeBytes: index.sizeBytes,
     scans: index.usage?.scans ?? null,
     entryWrites: u ? u.inserts + u.updates - u.hotUpdates : null,
@@ -188,7 +202,13 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
   const ageDays = statisticsAgeDays(model);
   const classification = new Map(result.tables.map((c) => [`${c.schema}.${c.table}`, c]));
   const tables: TableSection[] = [];
-  const dropped = new Set(result.findings.filter((f) => fixAction(f) === 'drop').map((f) => `${f.schema}.${f.index ?? ''}`));
+  // The indexes the fix plan drops, checked as a whole: what the document calls "to remove".
+  const decision = decidePlan(result.findings, model);
+  const dropped = new Set(
+    decision.accepted.flatMap(({ action }) =>
+      action.kind === 'drop-index' || action.kind === 'drop-constraint' ? [`${action.index.schema}.${action.index.name}`] : [],
+    ),
+  );
   const drops = new Set(model.indexes.filter((i) => dropped.has(`${i.schema}.${i.name}`)));
   const reindex: ReindexCandidate[] = [];
   for (const table of [...model.tables].sort((a, b) => a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name))) {

@@ -27,10 +27,7 @@ function tableBlock(s: TableStrategy): SafeHtml {
   const classification = s.source === null ? 'not classified' : `${s.type}, ${s.confidence} confidence, from ${s.source}`;
   const rows = s.rowEstimate === null ? '' : `~${countOf(Math.round(s.rowEstimate), 'row')} · `;
   const measured = w
-    ? html`<p class="muted">
-        ${rows}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT),
-        ${formatCount(w.deletes)} deletes
-      </p>`
+    ? html`<p class="muted">${rows}${formatCount(w.inserts)} inserts, ${formatCount(w.updates)} updates (${formatCount(w.hotUpdates)} HOT), ${formatCount(w.deletes)} deletes</p>`
     : '';
   const indexRows: HtmlValue[][] = [
     ...s.current.map((e) => [
@@ -47,12 +44,12 @@ function tableBlock(s: TableStrategy): SafeHtml {
       dash,
       html`<span class="create">create</span> — ${c.finding.rule}`,
     ]),
-    ...s.skipped.map(({ index, coveredBy }) => [
+    ...s.skipped.map(({ index, reason }) => [
       codeName(index.name),
       html`<code>${index.keys}</code>`,
       dash,
       dash,
-      html`not created — <code>${coveredBy}</code> starts with the same keys (${index.finding.rule} proposed it)`,
+      html`not created — ${reason} (${index.finding.rule} proposed it)`,
     ]),
   ];
   const columns = [
@@ -64,39 +61,25 @@ function tableBlock(s: TableStrategy): SafeHtml {
   ];
   const recommended = s.recommended.length === 0 ? 'none' : s.recommended.map((n, i) => html`${i > 0 ? ', ' : ''}<code>${n}</code>`);
   return html`<h4><code>${s.schema}.${s.table}</code> <span class="muted">— ${classification}</span></h4>
-    ${measured}
-    ${
-      s.evidence.length > 0
-        ? html`<ul>
-            ${s.evidence.map((e) => html`<li>${e}</li>`)}
-          </ul>`
-        : ''
-    }
-    ${indexRows.length > 0 ? htmlTable(columns, indexRows) : html`<p>No indexes.</p>`}
-    <p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${recommended}</p>`;
+${measured}
+${s.evidence.length > 0 ? html`<ul>${s.evidence.map((e) => html`<li>${e}</li>`)}</ul>` : ''}
+${indexRows.length > 0 ? htmlTable(columns, indexRows) : html`<p>No indexes.</p>`}
+<p>Recommended index set (${s.current.length} → ${s.recommended.length}): ${recommended}</p>`;
 }
 
 /** Strategy by table type. */
 export function strategySection(analysis: Analysis): SafeHtml {
-  return html`<section id="strategy">
-    <h2>Strategy by Table Type</h2>
-    ${strategiesByType(analysis.strategies).map(
-      (g) =>
-        html`<h3>${TYPE_TITLE[g.type]} (${g.tables.length})</h3>
-          <p><strong>Strategy:</strong> ${TYPE_STRATEGY[g.type]}</p>
-          ${g.tables.map(tableBlock)}`,
-    )}
-  </section>`;
+  return html`<section id="strategy"><h2>Strategy by Table Type</h2>${strategiesByType(analysis.strategies).map(
+    (g) =>
+      html`<h3>${TYPE_TITLE[g.type]} (${g.tables.length})</h3><p><strong>Strategy:</strong> ${TYPE_STRATEGY[g.type]}</p>${g.tables.map(tableBlock)}`,
+  )}</section>`;
 }
 
 /** Estimated savings per table. */
 export function savingsSection(analysis: Analysis): SafeHtml {
   const { savings } = analysis;
   if (savings.tables.length === 0)
-    return html`<section id="savings">
-      <h2>Estimated Savings</h2>
-      <p>No index is recommended for removal or creation.</p>
-    </section>`;
+    return html`<section id="savings"><h2>Estimated Savings</h2><p>No index is recommended for removal or creation.</p></section>`;
   const table = htmlTable(
     [
       { label: 'Table' },
@@ -120,14 +103,9 @@ export function savingsSection(analysis: Analysis): SafeHtml {
       savings.indexWritesSinceReset === null ? dash : formatCount(savings.indexWritesSinceReset),
     ],
   );
-  return html`<section id="savings">
-    <h2>Estimated Savings</h2>
-    ${table}
-    <p class="muted">
-      Every insert writes one entry into each index of its table, and so does every update that is not HOT; a dropped index saves one index
-      write per such row write.
-    </p>
-  </section>`;
+  return html`<section id="savings"><h2>Estimated Savings</h2>
+${table}
+<p class="muted">Every insert writes one entry into each index of its table, and so does every update that is not HOT; a dropped index saves one index write per such row write.</p></section>`;
 }
 
 const BOX: { readonly [S in CheckStatus]: string } = { pass: '☑', fail: '☐', unknown: '?', 'not-applicable': '–' };
@@ -140,44 +118,23 @@ const BOX_TITLE: { readonly [S in CheckStatus]: string } = {
 
 /** The checklist. */
 export function checklistSection(analysis: Analysis): SafeHtml {
-  return html`<section id="criteria">
-    <h2>Success Criteria</h2>
-    ${(['Indexes', 'Monitoring', 'Statistics'] as const).map((group) => {
-      const items = analysis.checklist.filter((c) => c.group === group);
-      if (items.length === 0) return '';
-      return html`<h3>${group}</h3>
-        <ul class="checklist">
-          ${items.map(
-            (c) =>
-              html`<li data-check="${c.id}" data-status="${c.status}">
-                <span class="box box-${c.status}" title="${BOX_TITLE[c.status]}">${BOX[c.status]}</span> ${c.label}
-                <span class="muted">— ${c.detail}</span>
-              </li>`,
-          )}
-        </ul>`;
-    })}
-  </section>`;
+  return html`<section id="criteria"><h2>Success Criteria</h2>${(['Indexes', 'Monitoring', 'Statistics'] as const).map((group) => {
+    const items = analysis.checklist.filter((c) => c.group === group);
+    if (items.length === 0) return '';
+    return html`<h3>${group}</h3><ul class="checklist">${items.map(
+      (c) =>
+        html`<li data-check="${c.id}" data-status="${c.status}"><span class="box box-${c.status}" title="${BOX_TITLE[c.status]}">${BOX[c.status]}</span> ${c.label} <span class="muted">— ${c.detail}</span></li>`,
+    )}</ul>`;
+  })}</section>`;
 }
 
 /** Next steps with commands. */
 export function nextStepsSection(analysis: Analysis): SafeHtml {
-  if (analysis.nextSteps.length === 0)
-    return html`<section id="next-steps">
-      <h2>Next Steps</h2>
-      <p>Nothing to do.</p>
-    </section>`;
-  return html`<section id="next-steps">
-    <h2>Next Steps — Priority Order</h2>
-    <ol>
-      ${analysis.nextSteps.map(
-        (s) =>
-          html`<li>
-            <strong>[${s.priority}] ${s.title}</strong> — ${s.when}.
-            ${s.detail}${s.commands.length > 0 ? html`<pre><code>${s.commands.join('\n')}</code></pre>` : ''}
-          </li>`,
-      )}
-    </ol>
-  </section>`;
+  if (analysis.nextSteps.length === 0) return html`<section id="next-steps"><h2>Next Steps</h2><p>Nothing to do.</p></section>`;
+  return html`<section id="next-steps"><h2>Next Steps — Priority Order</h2><ol>${analysis.nextSteps.map(
+    (s) =>
+      html`<li><strong>[${s.priority}] ${s.title}</strong> — ${s.when}. ${s.detail}${s.commands.length > 0 ? html`<pre><code>${s.commands.join('\n')}</code></pre>` : ''}</li>`,
+  )}</ol></section>`;
 }
 
 /** The whole migration, up then down. */
@@ -191,58 +148,22 @@ export function migrationSection(result: AuditResult): SafeHtml {
       [`-- ${f.rule}: ${findingPath(f)}`, ...(f.fix!.down.length > 0 ? f.fix!.down.map(sqlStatement) : ['-- nothing to undo'])].join('\n'),
     )
     .join('\n\n');
-  return html`<section id="migration">
-    <h2>Migration</h2>
-    <p>
-      <code>dbdoctor fix</code> writes this as a migration (SQL, Alembic or Knex); <code>dbdoctor apply</code> runs it step by step,
-      journaled. Statements with <code>CONCURRENTLY</code> cannot run inside a transaction block.
-    </p>
-    <h3>Up</h3>
-    <pre><code>${up}</code></pre>
-    <details>
-      <summary>Down</summary>
-      <pre><code>${down}</code></pre>
-    </details>
-  </section>`;
+  return html`<section id="migration"><h2>Migration</h2><p><code>dbdoctor fix</code> writes this as a migration (SQL, Alembic or Knex); <code>dbdoctor apply</code> runs it step by step, journaled. Statements with <code>CONCURRENTLY</code> cannot run inside a transaction block.</p>
+<h3>Up</h3><pre><code>${up}</code></pre><details><summary>Down</summary><pre><code>${down}</code></pre></details></section>`;
 }
 
 /** Statistics age and what the audit could not see. */
 export function limitationsSection(result: AuditResult, analysis: Analysis): SafeHtml {
-  return html`<section id="limitations">
-    <h2>Statistics and Limitations</h2>
-    <ul>
-      ${limitationLines(result, analysis.statistics).map((i) => html`<li>${i}</li>`)}
-    </ul>
-  </section>`;
+  return html`<section id="limitations"><h2>Statistics and Limitations</h2><ul>${limitationLines(result, analysis.statistics).map((i) => html`<li>${i}</li>`)}</ul></section>`;
 }
 
 /** Findings the configuration silenced, with the reason it gives. */
 export function silencedSection(result: AuditResult): SafeHtml {
   const suppressed = result.suppressed ?? [];
   if (suppressed.length === 0) return html``;
-  return html`<section id="silenced">
-    <h2>Silenced</h2>
-    <p>${countOf(suppressed.length, 'finding')} silenced by the configuration and not counted above:</p>
-    <table>
-      <thead>
-        <tr>
-          <th>Rule</th>
-          <th>Object</th>
-          <th>Severity</th>
-          <th>Reason</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${suppressed.map(
-          (s) =>
-            html`<tr>
-              <td><code>${s.finding.rule}</code></td>
-              <td><code>${findingPath(s.finding)}</code></td>
-              <td>${s.finding.severity}</td>
-              <td>${s.reason}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </section>`;
+  return html`<section id="silenced"><h2>Silenced</h2><p>${countOf(suppressed.length, 'finding')} silenced by the configuration and not counted above:</p>
+<table><thead><tr><th>Rule</th><th>Object</th><th>Severity</th><th>Reason</th></tr></thead><tbody>${suppressed.map(
+    (s) =>
+      html`<tr><td><code>${s.finding.rule}</code></td><td><code>${findingPath(s.finding)}</code></td><td>${s.finding.severity}</td><td>${s.reason}</td></tr>`,
+  )}</tbody></table></section>`;
 }

@@ -85,7 +85,7 @@ export function barChart(spec: BarChartSpec): SafeHtml {
   const ticks: SafeHtml[] = [];
   for (let v = 0; v <= axisMax + step / 2; v += step) {
     const x = plotX + scale(v);
-    ticks.push(html`<line x1="${px(x)}" x2="${px(x)}" y1="${TOP}" y2="${px(height - AXIS)}" />`);
+    ticks.push(html`<line x1="${px(x)}" x2="${px(x)}" y1="${TOP}" y2="${px(height - AXIS)}"/>`);
   }
   const tickLabels: SafeHtml[] = [];
   for (let v = 0; v <= axisMax + step / 2; v += step) {
@@ -98,24 +98,11 @@ export function barChart(spec: BarChartSpec): SafeHtml {
       const value = clean(s.values[i]);
       if (value === 0) return '';
       const w = Math.max(1, scale(value));
-      const rect = html`<rect
-        class="bar s${si % 4}"
-        x="${px(x)}"
-        y="${px(y)}"
-        width="${px(w)}"
-        height="${BAR}"
-        data-series="${s.name}"
-        data-category="${category}"
-        data-value="${value}"
-        ><title>${category} — ${s.name}: ${spec.format(value)}</title></rect
-      >`;
+      const rect = html`<rect class="bar s${si % 4}" x="${px(x)}" y="${px(y)}" width="${px(w)}" height="${BAR}" data-series="${s.name}" data-category="${category}" data-value="${value}"><title>${category} — ${s.name}: ${spec.format(value)}</title></rect>`;
       x += w;
       return rect;
     });
-    return html`<g class="row"
-      ><text x="${px(plotX - 8)}" y="${px(y + BAR - 3)}" text-anchor="end">${truncate(category)}<title>${category}</title></text
-      >${parts}<text x="${px(x + 6)}" y="${px(y + BAR - 3)}">${spec.format(totals[i]!)}</text></g
-    >`;
+    return html`<g class="row"><text x="${px(plotX - 8)}" y="${px(y + BAR - 3)}" text-anchor="end">${truncate(category)}<title>${category}</title></text>${parts}<text x="${px(x + 6)}" y="${px(y + BAR - 3)}">${spec.format(totals[i]!)}</text></g>`;
   });
   const legend =
     spec.series.length > 1
@@ -125,22 +112,8 @@ export function barChart(spec: BarChartSpec): SafeHtml {
   const svg =
     spec.categories.length === 0
       ? ''
-      : html`<svg
-          class="chart"
-          id="${spec.id}"
-          role="img"
-          aria-label="${spec.title}"
-          viewBox="0 0 ${WIDTH} ${px(height)}"
-          xmlns="http://www.w3.org/2000/svg"
-        >
-          <g class="grid">${ticks}</g>
-          <g class="axis">${tickLabels}</g>
-          ${rows}
-        </svg>`;
-  return html`<figure class="chart" data-chart="${spec.id}">
-    <figcaption>${spec.title}</figcaption>
-    ${svg}${empty}${legend}${spec.note ? html`<p class="muted">${spec.note}</p>` : ''}
-  </figure>`;
+      : html`<svg class="chart" id="${spec.id}" role="img" aria-label="${spec.title}" viewBox="0 0 ${WIDTH} ${px(height)}" xmlns="http://www.w3.org/2000/svg"><g class="grid">${ticks}</g><g class="axis">${tickLabels}</g>${rows}</svg>`;
+  return html`<figure class="chart" data-chart="${spec.id}"><figcaption>${spec.title}</figcaption>${svg}${empty}${legend}${spec.note ? html`<p class="muted">${spec.note}</p>` : ''}</figure>`;
 }
 
 /** Numbers with k/M suffixes for axes. */

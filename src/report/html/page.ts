@@ -67,23 +67,21 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 /** A complete HTML document. */
 export function htmlPage(options: PageOptions): SafeHtml {
   return html`<!DOCTYPE html>
-    <html lang="${options.lang ?? 'en'}">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${CSP}" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="generator" content="dbdoctor" />
-        <title>${options.title}</title>
-        <style>
-          ${raw(PAGE_CSS)}${raw(options.css ?? '')}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>${options.title}</h1>
-          ${options.subtitle === undefined ? '' : html`<p class="subtitle">${options.subtitle}</p>`}
-        </header>
-        <main>${options.body}</main>
-      </body>
-    </html> `;
+<html lang="${options.lang ?? 'en'}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="dbdoctor">
+<title>${options.title}</title>
+<style>${raw(PAGE_CSS)}${raw(options.css ?? '')}</style>
+</head>
+<body>
+<header><h1>${options.title}</h1>${options.subtitle === undefined ? '' : html`<p class="subtitle">${options.subtitle}</p>`}</header>
+<main>
+${options.body}
+</main>
+</body>
+</html>
+`;
 }

@@ -18,32 +18,11 @@ export function htmlTable(
     const name = raw(tag);
     return cls(i) === null ? html`<${name}>${value}</${name}>` : html`<${name} class="num">${value}</${name}>`;
   };
-  const head = html`<thead>
-    <tr>
-      ${columns.map((c, i) => cell('th', c.label, i))}
-    </tr>
-  </thead>`;
-  const body = html`<tbody>
-    ${rows.map(
-      (r) =>
-        html`<tr>
-          ${r.map((v, i) => cell('td', v, i))}
-        </tr>`,
-    )}
-  </tbody>`;
-  const foot = footer
-    ? html`<tfoot>
-        <tr>
-          ${footer.map((v, i) => cell('th', v, i))}
-        </tr>
-      </tfoot>`
-    : '';
+  const head = html`<thead><tr>${columns.map((c, i) => cell('th', c.label, i))}</tr></thead>`;
+  const body = html`<tbody>${rows.map((r) => html`<tr>${r.map((v, i) => cell('td', v, i))}</tr>`)}</tbody>`;
+  const foot = footer ? html`<tfoot><tr>${footer.map((v, i) => cell('th', v, i))}</tr></tfoot>` : '';
   // Wide tables (long index names) scroll inside their box instead of widening the page.
-  return html`<div class="table-wrap">
-    <table>
-      ${head}${body}${foot}
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table>${head}${body}${foot}</table></div>`;
 }
 
 /** A name in code type that may wrap after `_`, `.` and `,` (long index names in narrow columns), never inside a word. */

@@ -48,16 +48,8 @@ function tableBlock(s: TableStrategy): string[] {
     );
   }
   for (const c of s.created) lines.push(row([code(c.name), code(c.keys), '—', '—', `**create** — ${c.finding.rule}`]));
-  for (const { index, coveredBy } of s.skipped)
-    lines.push(
-      row([
-        code(index.name),
-        code(index.keys),
-        '—',
-        '—',
-        `not created — ${code(coveredBy)} starts with the same keys (${index.finding.rule} proposed it)`,
-      ]),
-    );
+  for (const { index, reason } of s.skipped)
+    lines.push(row([code(index.name), code(index.keys), '—', '—', `not created — ${prose(reason)} (${index.finding.rule} proposed it)`]));
   lines.push('');
   const before = s.current.length;
   lines.push(

@@ -69,8 +69,7 @@ function tableLines(p: Palette, s: TableStrategy): string[] {
     ]);
   }
   for (const c of s.created) rows.push([safe(c.name), safe(c.keys), '—', '—', `create (${c.finding.rule})`]);
-  for (const { index, coveredBy } of s.skipped)
-    rows.push([safe(index.name), safe(index.keys), '—', '—', `not created (${safe(coveredBy)} starts with the same keys)`]);
+  for (const { index, reason } of s.skipped) rows.push([safe(index.name), safe(index.keys), '—', '—', `not created (${safe(reason)})`]);
   if (rows.length > 1) lines.push(...columns(p, rows, ['left', 'left', 'right', 'right', 'left'], '      '));
   lines.push(
     `      ${p.dim(`recommended (${s.current.length} → ${s.recommended.length}):`)} ${s.recommended.length === 0 ? 'none' : s.recommended.map(safe).join(', ')}`,

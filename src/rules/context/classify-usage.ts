@@ -116,6 +116,15 @@ export function classifyByUsage(
     `${n(usage.inserts)} inserts, ${n(usage.updates)} updates (${n(usage.hotUpdates)} HOT), ${n(usage.deletes)} deletes since ${since}`,
     `${n(scans)} scans (${n(usage.seqScans)} sequential, ${n(usage.indexScans)} index) read ${n(rowsRead)} rows`,
   ];
+  // Inserts and nothing else: rows are appended and never changed, which is what a log is however
+  // often it is read (an audit trail a dashboard reads is still a log). A few hundred such rows are as
+  // likely an entity or lookup table loaded once: then a log-like name decides (classify.ts).
+  const appendOnly = usage.inserts > 0 && usage.updates === 0 && usage.deletes === 0;
+  const appendOnlyLine = `append-only: ${n(usage.inserts)} inserts and no updates or deletes since ${since}`;
+  if (appendOnly && usage.inserts >= t.logMinInserts) return { type: 'log', confidence: 'high', evidence: [...evidence, appendOnlyLine] };
+  if (writes === 0) {
+    return { type: 'transaction', confidence: 'medium', evidence: [...evidence, `no writes since ${since}: read-only so far`] };
+  }
   const appendMostly = updatesPerInsert <= t.logMaxUpdatesPerInsert;
   const writeHeavy = insertsPerScan >= t.logMinInsertsPerScan;
   // A database with many log tables gives each a small share: far more inserts than scans is enough then.
@@ -142,10 +151,11 @@ export function classifyByUsage(
   if (appendMostly && writeHeavy && !bigVolume) {
     why.push(`only ${n(usage.inserts)} inserts, ${pct(share)} of all inserts into the audited tables: low write volume`);
   }
+  if (appendOnly) why.push(`${appendOnlyLine}, under the ${n(t.logMinInserts)} inserts that make a log by volume alone`);
   return {
     type: 'transaction',
     confidence: writesPerScan <= 1 ? 'high' : 'medium',
     evidence: [...evidence, ...why],
-    ...(appendMostly && writeHeavy && !bigVolume ? { appendOnlyButSmall: true } : {}),
+    ...((appendMostly && writeHeavy && !bigVolume) || appendOnly ? { appendOnlyButSmall: true } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { ModelLookup } from '../../model/lookup.js';
 import { qualifiedKey } from '../../model/lookup.js';
 import type { SchemaModel, Table, TableUsage } from '../../model/types.js';
 import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../types.js';
-import { statisticsTrust } from './trust.js';
+import { statisticsTrust, type StatisticsTrust } from './trust.js';
 import { junctionShape, logNameHint, timeColumnOf } from './classify-shape.js';
 import { classifyByUsage, sumUsage } from './classify-usage.js';
 import type { Confidence, TableClassification, TableType, TableTypes } from './classify-types.js';
@@ -134,8 +134,8 @@ export function classifyTables(
   lookup: ModelLookup,
   options: RuleOptions = DEFAULT_RULE_OPTIONS,
   overrides: readonly TableTypeOverride[] = [],
+  trust: StatisticsTrust = statisticsTrust(model, options),
 ): TableTypes {
-  const trust = statisticsTrust(model, options);
   const totalInserts = model.tables.filter((t) => t.kind !== 'partitioned').reduce((n, t) => n + (t.usage?.inserts ?? 0), 0);
   const verdicts = new Map<string, Verdict>();
   const classify = (table: Table): Verdict => {

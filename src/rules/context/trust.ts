@@ -4,7 +4,7 @@
  * ago, a database created yesterday, counters switched off or a role that cannot read them all
  * make "never scanned" meaningless. Rules and the report ask this helper instead of guessing.
  */
-import type { SchemaModel, Table } from '../../model/types.js';
+import type { SchemaModel, StatisticsNode, Table } from '../../model/types.js';
 
 /** The thresholds the verdict depends on (a subset of RuleOptions). */
 export interface StatisticsTrustOptions {
@@ -12,7 +12,27 @@ export interface StatisticsTrustOptions {
   readonly minStatsAgeDays: number;
   /** Fewer writes and scans than this across the audited tables: a brand-new or idle database. */
   readonly minStatsActivity: number;
+  /**
+   * Since when the user says the statistics count (an ISO date or timestamp), for statistics the
+   * server says were never reset and cannot date; null when not given.
+   */
+  readonly statsSince?: string | null;
 }
+
+/** Since when the statistics count, and how that is known. */
+export interface StatisticsSince {
+  readonly at: string;
+  readonly source: StatisticsSinceSource;
+}
+
+/** How the start of the statistics is known. */
+export type StatisticsSinceSource =
+  /** The server recorded an explicit reset (pg_stat_reset). */
+  | 'reset'
+  /** The server proves it: the database was created then, and the cluster's statistics have counted since before that. */
+  | 'server'
+  /** The user said so (`--stats-since`, `statsSince`). */
+  | 'user';
 
 /** One server's statistics window (the primary, or a replica given with `--replica`). */
 export interface NodeStatistics {
@@ -37,19 +57,35 @@ export interface StatisticsTrust {
   readonly notes: readonly string[];
   /** Every node whose index usage was read, the primary first (only with replicas). */
   readonly nodes?: readonly NodeStatistics[];
+  /** Since when the statistics are known to count, and how that is known; null when nothing dates them. */
+  readonly since?: StatisticsSince | null;
 }
 
 const DAY_MS = 86_400_000;
 
-/** Parses PostgreSQL's text form of a timestamptz (`2026-01-02 03:04:05.678+00`). */
+/** Parses PostgreSQL's text form of a timestamptz (`2026-01-02 03:04:05.678+00`), an ISO timestamp or a bare date. */
 export function parseTimestamp(text: string | null): number | null {
   if (text === null) return null;
-  const iso = text
-    .trim()
-    .replace(' ', 'T')
-    .replace(/([+-]\d\d)$/, '$1:00');
+  // A bare date (`2026-01-31`) ends in digits that look like a `-01` offset: only a time carries one.
+  const trimmed = text.trim();
+  const iso = /\d:\d\d/.test(trimmed) ? trimmed.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') : trimmed;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Since when the primary's statistics count: an explicit reset the server recorded; else the
+ * date the user gave; else what the server proves (the database's creation, when the cluster's
+ * statistics counted from before it); else null.
+ */
+export function sinceOf(model: SchemaModel, options: Pick<StatisticsTrustOptions, 'statsSince'>): StatisticsSince | null {
+  const db = model.database;
+  if (db.statsResetAt !== null) return { at: db.statsResetAt, source: 'reset' };
+  if (options.statsSince) return { at: options.statsSince, source: 'user' };
+  const created = parseTimestamp(db.createdAt ?? null);
+  const cluster = parseTimestamp(db.clusterStatsSince ?? null);
+  if (created === null || cluster === null) return null;
+  return created >= cluster ? { at: db.createdAt!, source: 'server' } : { at: db.clusterStatsSince!, source: 'server' };
 }
 
 /** Days between a reset and the moment the database was read, rounded to 0.1; null when unknown. */
@@ -88,7 +124,8 @@ export function statisticsTrust(
   const notes: string[] = [];
   let trustworthy = true;
   const resetAt = model.database.statsResetAt;
-  const ageDays = ageInDays(resetAt, model.database.readAt);
+  const since = sinceOf(model, options);
+  const ageDays = since === null ? null : ageInDays(since.at, model.database.readAt);
 
   if (!model.capabilities.usageStatistics) {
     trustworthy = false;
@@ -107,20 +144,33 @@ export function statisticsTrust(
   if (activity !== null && model.capabilities.usageStatistics && activity < options.minStatsActivity) {
     trustworthy = false;
     notes.push(
-      `Almost no activity is recorded (${activity} writes and scans since ${resetAt ?? 'the statistics began'}, fewer than ${options.minStatsActivity}): a brand-new, idle or just-reset database, so "never scanned" means nothing yet.`,
+      `Almost no activity is recorded (${activity} writes and scans since ${since?.at ?? 'the statistics began'}, fewer than ${options.minStatsActivity}): a brand-new, idle or just-reset database, so "never scanned" means nothing yet.`,
     );
   }
 
+  const how =
+    since === null
+      ? ''
+      : since.source === 'reset'
+        ? 'were reset'
+        : since.source === 'user'
+          ? 'count, as given with --stats-since,'
+          : 'count, as the server shows,';
   if (ageDays !== null && ageDays < options.minStatsAgeDays) {
     trustworthy = false;
     notes.push(
-      `Statistics were reset ${describeAge(ageDays)} ago (${resetAt}), less than the ${options.minStatsAgeDays} days needed to see weekly and monthly queries: an index unused so far may still be needed.`,
+      `Statistics ${how} ${describeAge(ageDays)} ago (${since!.at}), less than the ${options.minStatsAgeDays} days needed to see weekly and monthly queries: an index unused so far may still be needed.`,
     );
+    if (since!.source === 'server')
+      notes.push(`The database was created ${describeAge(ageDays)} ago: a fresh copy or a schema just loaded.`);
   } else if (ageDays !== null) {
-    notes.push(`Statistics cover ${describeAge(ageDays)}, since ${resetAt}.`);
-  } else if (model.capabilities.usageStatistics) {
     notes.push(
-      'Statistics were never reset: they cover the database since it was created or since the last crash recovery, and PostgreSQL does not record when that was.',
+      `Statistics cover ${describeAge(ageDays)}, since ${since!.at}${since!.source === 'user' ? ' (as given with --stats-since)' : ''}.`,
+    );
+  } else if (model.capabilities.usageStatistics) {
+    trustworthy = false;
+    notes.push(
+      'Statistics were never reset and nothing dates them: they count since the database was created or the server last recovered from a crash, which may have been minutes ago (a schema just loaded, a restored copy). Pass --stats-since DATE (or statsSince in the configuration) to say since when they count, or let the auditing role read the database creation time (pg_read_server_files, or superuser).',
     );
   }
 
@@ -130,8 +180,22 @@ export function statisticsTrust(
       notes.push(
         `Statistics on ${node.node} were reset ${describeAge(node.ageDays)} ago (${node.resetAt}), less than ${options.minStatsAgeDays} days.`,
       );
+    } else if (node.ageDays === null && !options.statsSince) {
+      // A standby's counters start when it starts replaying; never reset says nothing about since when.
+      trustworthy = false;
+      notes.push(
+        `Statistics on ${node.node} were never reset and nothing dates them: pass --stats-since DATE to say since when they count.`,
+      );
     }
   }
 
-  return { resetAt, ageDays, trustworthy, activity, notes, ...(nodes.length > 1 ? { nodes } : {}) };
+  return { resetAt, ageDays, trustworthy, activity, notes, since, ...(nodes.length > 1 ? { nodes } : {}) };
+}
+
+/** Every node whose statistics were read (the primary first), with the age of each. */
+export function statisticsNodesOf(model: SchemaModel, primaryName = 'primary'): NodeStatistics[] {
+  const nodes: readonly StatisticsNode[] = model.statisticsNodes ?? [
+    { node: primaryName, statsResetAt: model.database.statsResetAt, readAt: model.database.readAt, inRecovery: model.database.inRecovery },
+  ];
+  return nodes.map((n) => ({ node: n.node, resetAt: n.statsResetAt, ageDays: ageInDays(n.statsResetAt, n.readAt) }));
 }

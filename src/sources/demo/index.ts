@@ -4,10 +4,7 @@
  * real catalog entries and real statistics to work from without any server.
  */
 import { PGlite } from '@electric-sql/pglite';
-import type { RuleOptions } from '../../rules/types.js';
 import { DEMO_SCHEMA_SQL, FAILED_UNIQUE_INDEX } from './schema.js';
-import { DEMO_QUERY_FILE } from './queries.js';
-import type { WorkloadSources } from '../../audit/run.js';
 import { flushStatistics, runReadWorkload, runWriteWorkload } from './workload.js';
 
 export { DEMO_TABLES, FAILED_UNIQUE_INDEX, type DemoTable } from './schema.js';
@@ -24,24 +21,6 @@ export const DEMO_DESCRIPTION: string =
   'Index(), single-column indexes made redundant by composites they lead, foreign keys without any index, ' +
   'over-indexed log tables, and an index left INVALID by a failed CREATE UNIQUE INDEX CONCURRENTLY), ' +
   'and also the indexes that audit wrongly called duplicates, which must not be reported.';
-
-/**
- * Rule options the demo is audited with. Its tables hold thousands of rows where the application's
- * hold millions, so the thresholds that depend on table size are scaled down with the data: column
- * statistics are judged from 200 rows (default 1,000), and log tables are partitioning candidates from
- * 15,000 rows or 10 MB (defaults 10 million rows or 10 GB). The findings quote the thresholds they used.
- */
-export const DEMO_RULE_OPTIONS: Partial<RuleOptions> = {
-  cardinalityMinRows: 200,
-  partitionMinRows: 15_000,
-  partitionMinBytes: 10 * 1024 ** 2,
-};
-
-/**
- * Where the demo's audit reads its workload: the application's read queries as a query file, each
- * weighted by how often the demo sends it (PGlite has no pg_stat_statements).
- */
-export const DEMO_WORKLOAD_SOURCES: WorkloadSources = { queryText: DEMO_QUERY_FILE, statStatements: false };
 
 /** SQLSTATE unique_violation: what a unique index build over duplicate values fails with. */
 const UNIQUE_VIOLATION = '23505';

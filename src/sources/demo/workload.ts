@@ -12,6 +12,9 @@ import { DEMO_SIZES, READ_QUERIES } from './queries.js';
 /** The application's "now": the seed audit's date. Fixed so timestamps and time ranges repeat. */
 const NOW = `TIMESTAMPTZ '2025-11-22 00:00:00+00'`;
 
+/** When the demo's synthetic history begins (390 days before its now): since when its statistics count. */
+export const DEMO_HISTORY_START = '2024-10-28T00:00:00.000Z';
+
 const USERS = DEMO_SIZES.users;
 const DATASETS = 600;
 const HPO_CAMPAIGNS = 200;
@@ -158,6 +161,8 @@ UPDATE users SET last_login_at = ${NOW} - (id % 30) * INTERVAL '1 day' WHERE id 
 UPDATE api_keys SET last_used_at = ${NOW} - (id % 10) * INTERVAL '1 hour' WHERE is_active;
 UPDATE experiments SET status = 'completed', updated_at = ${NOW} - INTERVAL '1 day' WHERE status = 'running' AND id % 4 = 0;
 UPDATE hpo_campaigns SET completed_at = created_at + INTERVAL '3 days' WHERE status = 'completed';
+-- Users change their notification settings now and then: preferences are edited, not appended.
+UPDATE notification_preferences SET email_enabled = NOT email_enabled WHERE (user_id * 7 + id) % 11 = 0;
 
 -- Retention jobs: keep four weeks of request logs, drop old bounces and old successful deliveries.
 DELETE FROM api_request_logs WHERE created_at < ${NOW} - INTERVAL '27 days';

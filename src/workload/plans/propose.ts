@@ -11,6 +11,7 @@ import { quoteIdent, quoteQualified } from '../../sql/quote.js';
 import { freeRelationName } from '../../semantics/names.js';
 import type { ColumnUse, ColumnUseGroup } from '../../model/workload.js';
 import type { IndexProposal, ProposedKey } from './types.js';
+import { expressionKey, newIndexSpec, plainKey } from '../../model/actions.js';
 
 const EQUALITY_KINDS = new Set(['equality', 'in', 'is-null', 'join']);
 const RANGE_KINDS = new Set(['range', 'like-prefix']);
@@ -93,6 +94,14 @@ export function proposeIndex(
     keys,
     predicate,
     definition: `CREATE INDEX ${quoteIdent(name)} ON ${quoteQualified(table.schema, table.name)} (${keySql})${predicate ? ` WHERE ${predicate}` : ''}`,
+    spec: newIndexSpec(
+      table,
+      name,
+      keys.map((k) =>
+        k.sql.startsWith('(') ? expressionKey(k.sql.slice(1, -1), [k.column], k.descending) : plainKey(k.column, k.descending),
+      ),
+      { predicate },
+    ),
   };
 }
 

@@ -5,6 +5,7 @@
  * synchronous) by {@link collectPlanEvidence} in ./collect.ts; read by missing-index and the
  * strategy document. Plain readonly data, JSON-safe.
  */
+import type { IndexSpec } from '../../model/actions.js';
 
 /** How a plan was obtained. */
 export type PlanMethod =
@@ -82,6 +83,8 @@ export interface IndexProposal {
   readonly predicate: string | null;
   /** `CREATE INDEX name ON schema.table (…) [WHERE …]` (no CONCURRENTLY: hypopg takes this form). */
   readonly definition: string;
+  /** The same index as data, for the fix. */
+  readonly spec: IndexSpec;
 }
 
 /** Whether hypothetical indexes could be tried, and why not. */

@@ -78,9 +78,9 @@ for (const engine of ENGINES) {
       expect(c.evidence.join('\n')).toMatch(/created_at/);
     });
 
-    test('a read-mostly table is a transaction table, with high confidence when reads outnumber writes', () => {
+    test('a read-mostly table is a transaction table; statistics of a database made seconds ago cap the confidence at medium', () => {
       const c = typeOf('customers');
-      expect(c).toMatchObject({ type: 'transaction', source: 'statistics', confidence: 'high' });
+      expect(c).toMatchObject({ type: 'transaction', source: 'statistics', confidence: 'medium' });
       expect(c.evidence.join('\n')).toMatch(/read more than written/);
     });
 
@@ -185,10 +185,29 @@ describe('classifyByUsage thresholds', () => {
   test('one of many log tables: a small share of all inserts, but far more inserts than scans', () => {
     expect(classifyByUsage(table, usage(5000, 10), 250_000, 'x', DEFAULT_RULE_OPTIONS).type).toBe('log');
   });
-  test('a small share and only some more inserts than scans: transaction, low write volume', () => {
-    const verdict = classifyByUsage(table, usage(5000, 200), 250_000, 'x', DEFAULT_RULE_OPTIONS);
+  test('a small share and only some more inserts than scans, rows updated now and then: transaction, low write volume', () => {
+    const verdict = classifyByUsage(table, usage(5000, 200, 100), 250_000, 'x', DEFAULT_RULE_OPTIONS);
     expect(verdict.type).toBe('transaction');
     expect('evidence' in verdict && verdict.evidence.join(' ')).toMatch(/low write volume/);
+  });
+  test('append-only is a log whatever its reads: many inserts, never updated or deleted, read far more than written', () => {
+    const verdict = classifyByUsage(table, usage(5000, 50_000), 250_000, 'x', DEFAULT_RULE_OPTIONS);
+    expect(verdict).toMatchObject({ type: 'log', confidence: 'high' });
+    expect('evidence' in verdict && verdict.evidence.join(' ')).toMatch(/append-only: 5,000 inserts and no updates or deletes/);
+  });
+  test('a small append-only table is left to its name: the evidence says append-only, not "rows are edited"', () => {
+    const verdict = classifyByUsage(table, usage(600, 5000), 600, 'x', DEFAULT_RULE_OPTIONS);
+    expect(verdict).toMatchObject({ type: 'transaction', appendOnlyButSmall: true });
+    const evidence = 'evidence' in verdict ? verdict.evidence.join(' ') : '';
+    expect(evidence).toMatch(/append-only: 600 inserts and no updates or deletes since x, under the 1,000 inserts/);
+    expect(evidence).not.toMatch(/edited/);
+  });
+  test('no writes at all: read-only so far, never "updates without inserts"', () => {
+    const verdict = classifyByUsage(table, usage(0, 5000), 600, 'x', DEFAULT_RULE_OPTIONS);
+    expect(verdict).toMatchObject({ type: 'transaction' });
+    const evidence = 'evidence' in verdict ? verdict.evidence.join(' ') : '';
+    expect(evidence).toMatch(/no writes since x: read-only so far/);
+    expect(evidence).not.toMatch(/updates without inserts/);
   });
   test('rows edited again and again are not a log, however many inserts', () => {
     const verdict = classifyByUsage(table, usage(5000, 10, 20_000), 5000, 'x', DEFAULT_RULE_OPTIONS);

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../../src/audit/run.js';
 import { monitoringNotReady } from '../../../src/rules/monitoring-not-ready.js';
+import { buildRuleContext } from '../../../src/rules/context/build.js';
 import { unusedIndex } from '../../../src/rules/unused-index.js';
 import { statisticsTrust } from '../../../src/rules/context/trust.js';
 import { DEFAULT_RULE_OPTIONS } from '../../../src/rules/types.js';
@@ -53,13 +54,56 @@ describe('a brand-new database with almost no activity', () => {
   }
 });
 
+describe('statistics never reset', () => {
+  test('a database made minutes ago is recognised as such from its creation time, and its usage changes no index', async () => {
+    database = await createServerDatabase();
+    await database.exec(`${TABLES} ${BUSY}`);
+    await flush(database);
+    const result = await auditPostgres(database.db, TARGET, { rules: RULES });
+    const stats = result.summary.statistics;
+    expect(stats).toMatchObject({ resetAt: null, trustworthy: false, since: { source: 'server' } });
+    expect(stats.ageDays).toBe(0);
+    expect(stats.notes.join(' ')).toMatch(/The database was created less than an hour ago: a fresh copy or a schema just loaded/);
+    const unused = result.findings.find((f) => f.index === 'orders_status_idx')!;
+    expect(unused.severity).toBe('low');
+    expect(unused.fix).toBeUndefined();
+  });
+
+  test('a role that cannot read the creation time: nothing dates the statistics, so nothing is dropped, and the report says how to date them', async () => {
+    database = await createServerDatabase();
+    await database.exec(`${TABLES} ${BUSY}`);
+    await flush(database);
+    const role = `monitor_${Date.now()}`;
+    await database.db.query(`CREATE ROLE ${role} LOGIN IN ROLE pg_monitor`);
+    const url = new URL(database.url!);
+    url.username = role;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const result = await auditPostgres(client, TARGET, { rules: RULES });
+      expect(result.summary.statistics).toMatchObject({ resetAt: null, ageDays: null, since: null, trustworthy: false });
+      expect(result.summary.statistics.notes.join(' ')).toMatch(/never reset and nothing dates them.*--stats-since DATE/);
+      expect(result.findings.find((f) => f.index === 'orders_status_idx')?.fix).toBeUndefined();
+      const dated = await auditPostgres(client, TARGET, { rules: RULES, ruleOptions: { statsSince: '2020-01-01' } });
+      expect(dated.summary.statistics.trustworthy).toBe(true);
+      expect(dated.findings.find((f) => f.index === 'orders_status_idx')?.fix?.up).toEqual([
+        expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS \S+\.orders_status_idx$/),
+      ]);
+    } finally {
+      await client.end();
+      await database.db.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined);
+    }
+  });
+});
+
 describe('a statistics reset', () => {
   test('the reset time and age are reported, and young statistics downgrade unused indexes', async () => {
     database = await createServerDatabase();
     await database.exec(`${TABLES} ${BUSY}`);
     await flush(database);
-    const before = await auditPostgres(database.db, TARGET, { rules: RULES });
-    expect(before.summary.statistics).toMatchObject({ resetAt: null, ageDays: null, trustworthy: true });
+    // Never reset, and dated by the user: trusted on its activity.
+    const before = await auditPostgres(database.db, TARGET, { rules: RULES, ruleOptions: { statsSince: '2020-01-01' } });
+    expect(before.summary.statistics).toMatchObject({ resetAt: null, since: { at: '2020-01-01', source: 'user' }, trustworthy: true });
     expect(before.findings.find((f) => f.index === 'orders_status_idx')?.severity).toBe('medium');
 
     await database.db.query('SELECT pg_stat_reset()');
@@ -128,15 +172,6 @@ describe('track_counts off', () => {
     const trust = statisticsTrust(off, DEFAULT_RULE_OPTIONS);
     expect(trust.trustworthy).toBe(false);
     expect(trust.notes.join(' ')).toMatch(/track_counts is off/);
-    expect(
-      unusedIndex.check({
-        model: off,
-        lookup: undefined as never,
-        options: DEFAULT_RULE_OPTIONS,
-        tableTypes: undefined as never,
-        workload: null,
-        plans: null,
-      }),
-    ).toEqual([]);
+    expect(unusedIndex.check(buildRuleContext({ model: off }))).toEqual([]);
   });
 });

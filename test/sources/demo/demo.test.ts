@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDemoDatabase, DEMO_RULE_OPTIONS, DEMO_TABLES, FAILED_UNIQUE_INDEX } from '../../../src/sources/demo/index.js';
+import { createDemoDatabase, DEMO_TABLES, FAILED_UNIQUE_INDEX } from '../../../src/sources/demo/index.js';
+import { DEMO_RULE_OPTIONS } from '../../../src/audit/demo.js';
 import { auditPostgres } from '../../../src/audit/run.js';
 import type { AuditResult } from '../../../src/audit/types.js';
 import type { Finding } from '../../../src/rules/types.js';

@@ -2,7 +2,7 @@
 import type { ColumnUse, ColumnUseGroup, QueryPattern, QueryTableRef, Workload } from '../../../src/model/workload.js';
 
 /** A table reference as the reader resolves it. */
-export function ref(table: string, schema: string | null = null): QueryTableRef {
+export function ref(table: string, schema: string | null = 'public'): QueryTableRef {
   return { schema, table, inModel: true };
 }
 

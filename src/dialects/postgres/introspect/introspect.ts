@@ -9,6 +9,7 @@ import {
   EXTENSIONS_QUERY,
   SETTINGS_QUERY,
   DATABASE_QUERY,
+  CREATED_AT_QUERY,
   EQUALITY_OPFAMILIES_QUERY,
   FOREIGN_KEYS_QUERY,
   INDEX_DEFINITIONS_QUERY,
@@ -87,10 +88,14 @@ export async function introspectPostgres(db: Queryable, options: PostgresIntrosp
     async (tx) => {
       const [database] = await rowsOf<DatabaseRow>(tx, DATABASE_QUERY, []);
       if (!database) throw new Error('the server returned no database information');
+      // The database's creation time dates statistics that were never reset; only some roles may read it.
+      const createdAt = database.can_stat_file
+        ? ((await rowsOf<{ created_at: string | null }>(tx, CREATED_AT_QUERY, [database.database_oid]))[0]?.created_at ?? null)
+        : null;
       const limitations: string[] = [];
       const pipeline = new QueryPipeline(tx);
       try {
-        return await readModel(tx, pipeline, database, params, limitations);
+        return await readModel(tx, pipeline, { ...database, created_at: createdAt }, params, limitations);
       } finally {
         // Should mapping fail, nothing may still be running when the transaction is rolled back.
         await pipeline.settled();
@@ -229,6 +234,9 @@ async function readModel(
       settings: Object.fromEntries(settingRows.map((r) => [r.name, r.setting])),
       extensions: extensionRows.map((r) => ({ name: r.name, version: r.version, schema: r.schema })),
       inRecovery: database.in_recovery,
+      defaultCollation: database.default_collation,
+      createdAt: database.created_at ?? null,
+      clusterStatsSince: database.cluster_stats_since,
     },
     schemas,
     tables,

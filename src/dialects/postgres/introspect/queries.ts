@@ -31,7 +31,16 @@ SELECT current_database() AS name,
        current_setting('server_version_num')::int AS server_version_num,
        (SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database())::text AS stats_reset,
        now()::text AS read_at,
-       pg_catalog.pg_is_in_recovery() AS in_recovery`;
+       pg_catalog.pg_is_in_recovery() AS in_recovery,
+       -- Since when the cluster's statistics count (a crash recovery discards them and restarts this clock).
+       (SELECT stats_reset FROM pg_catalog.pg_stat_bgwriter)::text AS cluster_stats_since,
+       -- Whether the role may read the database's creation time (CREATED_AT_QUERY): EXECUTE is checked even in an untaken CASE branch.
+       pg_catalog.has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE') AS can_stat_file,
+       d.oid::int AS database_oid,
+       -- The default collation when the libc provider gives it (ICU and builtin defaults are not C for LIKE).
+       CASE WHEN coalesce(pg_catalog.to_jsonb(d) ->> 'datlocprovider', 'c') = 'c' THEN d.datcollate::text END AS default_collation
+FROM pg_catalog.pg_database d
+WHERE d.datname = current_database()`;
 
 /** Settings an audit reasons about; read in one query, absent ones simply do not come back. */
 export const AUDIT_SETTINGS: readonly string[] = [
@@ -53,6 +62,10 @@ export const AUDIT_SETTINGS: readonly string[] = [
   'effective_cache_size',
   'max_identifier_length',
 ];
+
+/** When the database was created: the modification time of its directory's PG_VERSION file (needs pg_stat_file). */
+export const CREATED_AT_QUERY = `
+SELECT (pg_catalog.pg_stat_file('base/' || $1::int || '/PG_VERSION', true)).modification::text AS created_at`;
 
 export const SETTINGS_QUERY = `
 SELECT name, setting, unit

@@ -7,6 +7,12 @@ export interface DatabaseRow {
   stats_reset: string | null;
   read_at: string;
   in_recovery: boolean;
+  cluster_stats_since: string | null;
+  can_stat_file: boolean;
+  database_oid: number;
+  /** Filled in from CREATED_AT_QUERY when the role may read it. */
+  created_at?: string | null;
+  default_collation: string | null;
 }
 
 export interface SettingRow {

@@ -1,0 +1,44 @@
+/**
+ * Which indexes serve a foreign key: the lookup the database runs on the referencing table when
+ * a referenced row is deleted or its key updated (`WHERE fkcol = $1 …`), and what an engine
+ * that needs an index for every foreign key (InnoDB) keeps alive.
+ */
+import type { Capabilities, ForeignKey, Index } from '../model/types.js';
+import { isUsable } from './coverage.js';
+import { impliedByEqualityOn } from './predicate.js';
+
+/** Methods whose index serves the referential lookup `fkcol = $1`. */
+const EQUALITY_METHODS = new Set(['btree', 'hash']);
+
+/**
+ * Serves the referential lookup of `fk`: usable, a btree (or a one-column hash), its leading keys
+ * are exactly the foreign-key columns in any order, each on the whole column (not a prefix), in
+ * an operator family holding the check's equality operator and with the column's collation; a
+ * partial index only where the dialect lets one serve the check and its predicate follows from
+ * those equalities.
+ */
+export function servesForeignKey(index: Index, fk: ForeignKey, capabilities?: Capabilities): boolean {
+  if (index.schema !== fk.schema || index.table !== fk.table) return false;
+  if (!isUsable(index) || !EQUALITY_METHODS.has(index.method)) return false;
+  if (index.method === 'hash' && fk.columns.length !== 1) return false;
+  const n = fk.columns.length;
+  if (index.keys.length < n) return false;
+  const leading = index.keys.slice(0, n);
+  for (const fkColumn of fk.columns) {
+    const key = leading.find((k) => k.kind === 'column' && k.column === fkColumn.column);
+    if (!key || key.prefixLength !== undefined) return false;
+    if (key.opfamily !== null && !fkColumn.equalityOpfamilies.includes(key.opfamily)) return false;
+    if (key.collation !== null && fkColumn.collation !== null && key.collation !== fkColumn.collation) return false;
+  }
+  if (index.predicate === null) return true;
+  if (capabilities?.partialIndexesServeForeignKeys === false) return false;
+  return impliedByEqualityOn(
+    index.predicate,
+    fk.columns.map((c) => c.column),
+  );
+}
+
+/** The indexes among `indexes` (those of the foreign key's table) that serve it. */
+export function indexesServing(fk: ForeignKey, indexes: readonly Index[], capabilities?: Capabilities): Index[] {
+  return indexes.filter((i) => servesForeignKey(i, fk, capabilities));
+}
