@@ -64,7 +64,9 @@ export function parseMysqlUrl(text: string): MysqlUrl {
   const socket = url.searchParams.get('socket');
   const ssl = sslOf(url.searchParams.get('ssl-mode') ?? url.searchParams.get('sslmode'));
   const config: mysql.ConnectionOptions = {
-    ...(socket !== null ? { socketPath: socket } : { host: url.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: Number(url.port || 3306) }),
+    ...(socket !== null
+      ? { socketPath: socket }
+      : { host: url.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: Number(url.port || 3306) }),
     user: decode(url.username) || 'root',
     password: url.password !== '' ? decode(url.password) : (url.searchParams.get('password') ?? undefined),
     ...(path !== '' ? { database: path } : {}),
@@ -104,7 +106,10 @@ function reasonOf(error: unknown): string {
  */
 export async function openMysqlUrl(text: string): Promise<MysqlDatabase> {
   const parsed = parseMysqlUrl(text);
-  const secrets = [...secretsOf(text), ...(typeof parsed.config.password === 'string' && parsed.config.password ? [parsed.config.password] : [])];
+  const secrets = [
+    ...secretsOf(text),
+    ...(typeof parsed.config.password === 'string' && parsed.config.password ? [parsed.config.password] : []),
+  ];
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection(parsed.config);
@@ -116,7 +121,7 @@ export async function openMysqlUrl(text: string): Promise<MysqlDatabase> {
   const db: MysqlQueryable = {
     query: async (sql, values) => {
       try {
-        return (await connection.query(sql, values)) as [unknown, unknown];
+        return await connection.query(sql, values);
       } catch (error) {
         if (error instanceof Error) error.message = redactSecrets(error.message, secrets);
         throw error;

@@ -57,7 +57,8 @@ export function mysqlHistogramStatistics(histogram: unknown): ColumnStatistics |
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.buckets)) return null;
   const nullFraction = typeof parsed['null-values'] === 'number' ? parsed['null-values'] : 0;
   const singleton = parsed['histogram-type'] === 'singleton';
-  const buckets = parsed.buckets;
+  const listed: readonly unknown[] = parsed.buckets;
+  const buckets = listed.filter((b): b is readonly unknown[] => Array.isArray(b));
   const cumulativeAt = singleton ? 1 : 2;
   const last = buckets.length > 0 ? Number(buckets[buckets.length - 1]![cumulativeAt]) : 0;
   const scale = buckets.length > 0 && Math.abs(last - 1) < 1e-9 && nullFraction > 0 ? 1 - nullFraction : 1;
@@ -74,7 +75,8 @@ export function mysqlHistogramStatistics(histogram: unknown): ColumnStatistics |
     } else {
       const ndv = Number(bucket[3]);
       distinct += ndv;
-      if (ndv === 1 && histogramValue(bucket[0]) === histogramValue(bucket[1])) frequencies.push({ value: histogramValue(bucket[0]), frequency });
+      if (ndv === 1 && histogramValue(bucket[0]) === histogramValue(bucket[1]))
+        frequencies.push({ value: histogramValue(bucket[0]), frequency });
     }
   }
   const common = mostCommon(frequencies);

@@ -34,7 +34,14 @@ import type {
   VariableRow,
 } from './rows.js';
 import { featuresOf, parseServerVersion, productName, type MysqlFeatures, type MysqlServer } from './server.js';
-import { DEFAULT_MYSQL_SESSION_OPTIONS, rowsOf, tryRows, withReadOnlySession, type MysqlQueryable, type MysqlSessionOptions } from './session.js';
+import {
+  DEFAULT_MYSQL_SESSION_OPTIONS,
+  rowsOf,
+  tryRows,
+  withReadOnlySession,
+  type MysqlQueryable,
+  type MysqlSessionOptions,
+} from './session.js';
 import { readMysqlUsage } from './usage.js';
 
 /** What to read. */
@@ -121,7 +128,8 @@ async function readColumnStatistics(
   const stats = new Map<string, ColumnStatistics>();
   if (features.histograms === 'column-statistics') {
     const answer = await tryRows<HistogramRow>(db, HISTOGRAMS_QUERY, [schemas]);
-    if (answer.rows === null) limitations.push(`column histograms (information_schema.COLUMN_STATISTICS) could not be read: ${answer.refused}`);
+    if (answer.rows === null)
+      limitations.push(`column histograms (information_schema.COLUMN_STATISTICS) could not be read: ${answer.refused}`);
     for (const row of answer.rows ?? []) {
       const s = mysqlHistogramStatistics(row.histogram);
       if (s) stats.set(`${row.schema_name}\u0000${row.table_name}\u0000${row.column_name}`, s);
@@ -161,7 +169,8 @@ async function readModel(
   const status = new Map(statusRows.map((r) => [r.Variable_name.toLowerCase(), Number(r.Value ?? 0)]));
 
   for (const t of tableRows) {
-    if (t.engine === null) limitations.push(`table ${t.table_schema}.${t.table_name} could not be read: ${t.table_comment || 'no engine reported'}`);
+    if (t.engine === null)
+      limitations.push(`table ${t.table_schema}.${t.table_name} could not be read: ${t.table_comment || 'no engine reported'}`);
   }
   const rowEstimates = new Map(tableRows.map((t) => [`${t.table_schema}\u0000${t.table_name}`, countOf(t.table_rows)]));
   const [columnStats, usage] = await Promise.all([
@@ -169,7 +178,12 @@ async function readModel(
     readMysqlUsage(db, params[0]!, {
       performanceSchema: settings.performance_schema,
       lost: [...status].filter(([name]) => name.endsWith('_lost')).reduce((sum, [, n]) => sum + n, 0),
-      tables: new Map(tableRows.map((t) => [`${t.table_schema}\u0000${t.table_name}`, { schema: t.table_schema, name: t.table_name, rowEstimate: countOf(t.table_rows) }])),
+      tables: new Map(
+        tableRows.map((t) => [
+          `${t.table_schema}\u0000${t.table_name}`,
+          { schema: t.table_schema, name: t.table_name, rowEstimate: countOf(t.table_rows) },
+        ]),
+      ),
     }),
   ]);
   limitations.push(...usage.limitations);
@@ -182,7 +196,9 @@ async function readModel(
     );
   }
   if (sizeAnswer.rows === null) {
-    limitations.push(`InnoDB index statistics (mysql.innodb_index_stats) could not be read: index sizes and distinct counts are unknown (${sizeAnswer.refused})`);
+    limitations.push(
+      `InnoDB index statistics (mysql.innodb_index_stats) could not be read: index sizes and distinct counts are unknown (${sizeAnswer.refused})`,
+    );
   }
   const innodb = sizeAnswer.rows === null ? null : innodbIndexStats(sizeAnswer.rows, Number(settings.innodb_page_size ?? 16384));
 
@@ -195,7 +211,10 @@ async function readModel(
     return mapMysqlTable(row, columns, usage.tables.get(key) ?? null);
   });
   const facts = new Map<string, IndexTableFacts>(
-    tables.map((t, i) => [`${t.schema}\u0000${t.name}`, { engine: t.engine ?? null, columns: t.columns, collation: tableRows[i]!.table_collation }]),
+    tables.map((t, i) => [
+      `${t.schema}\u0000${t.name}`,
+      { engine: t.engine ?? null, columns: t.columns, collation: tableRows[i]!.table_collation },
+    ]),
   );
   const indexes: Index[] = mapIndexes(keyPartRows, {
     product: server.product,
@@ -204,10 +223,16 @@ async function readModel(
     constraints: new Map(constraintRows.map((c) => [indexKey(c.table_schema, c.table_name, c.constraint_name), c.constraint_type])),
     referencedBy: foreignKeysByReferencedIndex(foreignKeyRows),
     innodb,
-  }).map((index) => ({ ...index, usage: usage.readable ? (usage.indexes.get(indexKey(index.schema, index.table, index.name)) ?? null) : null }));
+  }).map((index) => ({
+    ...index,
+    usage: usage.readable ? (usage.indexes.get(indexKey(index.schema, index.table, index.name)) ?? null) : null,
+  }));
   // Rows are stored in the primary key's order only where there is one (InnoDB without one clusters on a hidden row id).
   const clustered = new Set(indexes.filter((i) => i.clustered === true).map((i) => `${i.schema}\u0000${i.table}`));
-  const finalTables = tables.map((t) => ({ ...t, clusteredOnPrimaryKey: t.clusteredOnPrimaryKey === true && clustered.has(`${t.schema}\u0000${t.name}`) }));
+  const finalTables = tables.map((t) => ({
+    ...t,
+    clusteredOnPrimaryKey: t.clusteredOnPrimaryKey === true && clustered.has(`${t.schema}\u0000${t.name}`),
+  }));
 
   const uptime = status.get('uptime');
   const statsResetAt = uptime === undefined ? null : new Date(Date.parse(readAt) - uptime * 1000).toISOString();

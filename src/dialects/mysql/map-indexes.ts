@@ -121,14 +121,12 @@ export function mapIndexes(rows: readonly KeyPartRow[], context: IndexMappingCon
         primary,
         unique,
         method,
-        parts: keys.map(
-          (k): DefinitionKeyPart => ({
-            column: k.column,
-            expression: k.kind === 'expression' ? k.expression : null,
-            prefixLength: k.prefixLength ?? null,
-            descending: k.ordering?.descending ?? false,
-          }),
-        ),
+        parts: keys.map((k): DefinitionKeyPart => ({
+          column: k.column,
+          expression: k.kind === 'expression' ? k.expression : null,
+          prefixLength: k.prefixLength ?? null,
+          descending: k.ordering?.descending ?? false,
+        })),
         comment: first.index_comment || null,
         visible,
         engine: table.engine,

@@ -32,7 +32,8 @@ export interface MysqlFeatures {
   /** The session variable that makes transactions read-only. */
   readonly readOnlyVariable: 'transaction_read_only' | 'tx_read_only';
   /** The session variable that bounds a statement's run time, and its unit. */
-  readonly statementTimeout: { readonly variable: 'max_execution_time'; readonly unit: 'ms' } | { readonly variable: 'max_statement_time'; readonly unit: 's' };
+  readonly statementTimeout:
+    { readonly variable: 'max_execution_time'; readonly unit: 'ms' } | { readonly variable: 'max_statement_time'; readonly unit: 's' };
   /** information_schema caches TABLES and STATISTICS figures for this many seconds unless told not to (MySQL 8). */
   readonly statsExpiryVariable: boolean;
 }

@@ -75,7 +75,7 @@ export async function readMysqlUsage(db: MysqlQueryable, schemas: readonly strin
   const consumer = setup.rows.find((r) => r.kind === 'consumer');
   if (instrument?.enabled !== 'YES' || consumer?.enabled !== 'YES') {
     return UNREADABLE(
-      "performance_schema does not count table I/O (instrument wait/io/table/sql/handler or consumer global_instrumentation is disabled): index and table usage are unknown",
+      'performance_schema does not count table I/O (instrument wait/io/table/sql/handler or consumer global_instrumentation is disabled): index and table usage are unknown',
     );
   }
   const objects = setup.rows.filter((r) => r.kind === 'object');

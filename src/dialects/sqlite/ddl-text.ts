@@ -128,7 +128,8 @@ export function parseCreateIndex(sql: string): CreateIndexText | null {
     const collate = lastTopLevelWord(body, 'COLLATE');
     const collation = collate >= 0 && collate + 1 < body.length ? tokenName(sql, body[collate + 1]!) : null;
     const expressionTokens = collate >= 0 ? body.slice(0, collate) : body;
-    const expression = expressionTokens.length === 0 ? '' : sql.slice(expressionTokens[0]!.start, expressionTokens[expressionTokens.length - 1]!.end);
+    const expression =
+      expressionTokens.length === 0 ? '' : sql.slice(expressionTokens[0]!.start, expressionTokens[expressionTokens.length - 1]!.end);
     return { expression, collation };
   });
   const where = tokens[list.after];

@@ -3,7 +3,15 @@ import type { Column, QualifiedName, SchemaModel, Table } from '../../model/type
 import { columnCollations } from './ddl-text.js';
 import { SQLITE_SCHEMA, mapSqliteIndexes, rowidIndex, rowidIndexName, type SqliteTableFacts } from './map-indexes.js';
 import { foreignKeysByParentIndex, mapSqliteColumn, mapSqliteForeignKeys, rowidAliasOf } from './map-tables.js';
-import { COLUMNS_QUERY, DATABASE_QUERY, FOREIGN_KEYS_QUERY, INDEX_COLUMNS_QUERY, RELATIONS_QUERY, SIZES_QUERY, STAT1_QUERY } from './queries.js';
+import {
+  COLUMNS_QUERY,
+  DATABASE_QUERY,
+  FOREIGN_KEYS_QUERY,
+  INDEX_COLUMNS_QUERY,
+  RELATIONS_QUERY,
+  SIZES_QUERY,
+  STAT1_QUERY,
+} from './queries.js';
 import type { ColumnRow, DatabaseRow, ForeignKeyRow, IndexColumnRow, RelationRow, SizeRow, Stat1Row } from './rows.js';
 
 /** What to read, and how the file was opened. */
@@ -89,10 +97,17 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
     const mapped = rows.map((r) => mapSqliteColumn(r, lowerCollations.get(r.name.toLowerCase())));
     columns.set(relation.name, mapped);
     const withoutRowid = relation.wr === 1;
-    facts.set(relation.name, { columns: mapped, withoutRowid, rowidAlias: withoutRowid ? null : rowidAliasOf(rows, primaryKeyIndexTables.has(relation.name)) });
+    facts.set(relation.name, {
+      columns: mapped,
+      withoutRowid,
+      rowidAlias: withoutRowid ? null : rowidAliasOf(rows, primaryKeyIndexTables.has(relation.name)),
+    });
     primaryKeys.set(
       relation.name,
-      rows.filter((r) => r.pk > 0).sort((a, b) => a.pk - b.pk).map((r) => r.name),
+      rows
+        .filter((r) => r.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((r) => r.name),
     );
   }
 
@@ -140,12 +155,17 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
     };
   });
 
-  limitations.push('SQLite keeps no usage statistics: whether an index is used is unknown (give the queries the application runs to judge it)');
+  limitations.push(
+    'SQLite keeps no usage statistics: whether an index is used is unknown (give the queries the application runs to judge it)',
+  );
   if (stat1Rows === null) {
     limitations.push('ANALYZE has not been run (no sqlite_stat1): row counts and distinct-value estimates are unknown');
   } else {
     const missing = tables.filter((t) => t.rowEstimate === null).map((t) => t.name);
-    if (missing.length > 0) limitations.push(`sqlite_stat1 has no row for ${missing.join(', ')} (empty when ANALYZE ran, or created since): their row counts are unknown`);
+    if (missing.length > 0)
+      limitations.push(
+        `sqlite_stat1 has no row for ${missing.join(', ')} (empty when ANALYZE ran, or created since): their row counts are unknown`,
+      );
   }
   limitations.push('SQLite keeps no per-column statistics: value distributions are unknown beyond the per-index averages of sqlite_stat1');
 

@@ -73,7 +73,14 @@ function mapKey(row: IndexColumnRow, text: string | undefined, columns: readonly
     // SQLite compares identifiers without regard to case.
     const named = new Set(identifiersIn(expression).map((n) => n.toLowerCase()));
     const referencedColumns = columns.filter((c) => named.has(c.name.toLowerCase())).map((c) => c.name);
-    return { kind: 'expression', column: null, expression, referencedColumns, ...common, collationIsDefault: collation.toUpperCase() === 'BINARY' };
+    return {
+      kind: 'expression',
+      column: null,
+      expression,
+      referencedColumns,
+      ...common,
+      collationIsDefault: collation.toUpperCase() === 'BINARY',
+    };
   }
   const column = row.cid === -1 ? 'rowid' : (row.column_name ?? '');
   return {
@@ -101,7 +108,10 @@ export function mapSqliteIndexes(rows: readonly IndexColumnRow[], context: Sqlit
     const table = context.tables.get(first.table_name);
     if (!table) continue;
     const parsed = first.sql === null ? null : parseCreateIndex(first.sql);
-    if (first.sql !== null && parsed === null) context.limitations.push(`the CREATE INDEX text of ${first.index_name} could not be read: its expression keys and predicate are unknown`);
+    if (first.sql !== null && parsed === null)
+      context.limitations.push(
+        `the CREATE INDEX text of ${first.index_name} could not be read: its expression keys and predicate are unknown`,
+      );
     const keyRows = group.filter((r) => r.is_key === 1);
     const keys = keyRows.map((r, i) => mapKey(r, parsed?.keys[i]?.expression, table.columns));
     const primary = first.origin === 'pk';

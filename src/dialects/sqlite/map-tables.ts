@@ -81,7 +81,10 @@ export function mapSqliteForeignKeys(rows: readonly ForeignKeyRow[], tables: For
       collation: own.find((c) => c.name === p.column_name)?.collation ?? null,
     }));
     const names = columns.map((c) => c.column);
-    const actions = [first.on_delete !== 'NO ACTION' ? ` ON DELETE ${first.on_delete}` : '', first.on_update !== 'NO ACTION' ? ` ON UPDATE ${first.on_update}` : ''];
+    const actions = [
+      first.on_delete !== 'NO ACTION' ? ` ON DELETE ${first.on_delete}` : '',
+      first.on_update !== 'NO ACTION' ? ` ON UPDATE ${first.on_update}` : '',
+    ];
     return {
       schema: SQLITE_SCHEMA,
       name: `${first.table_name}_${names.join('_')}_fkey`,
@@ -109,7 +112,10 @@ interface ParentIndexCandidate {
  * Foreign keys by the parent index that enforces their parent key (`table\0index`): SQLite
  * requires a PRIMARY KEY or UNIQUE index on exactly the parent columns, in any order.
  */
-export function foreignKeysByParentIndex(foreignKeys: readonly ForeignKey[], candidates: readonly ParentIndexCandidate[]): Map<string, QualifiedName[]> {
+export function foreignKeysByParentIndex(
+  foreignKeys: readonly ForeignKey[],
+  candidates: readonly ParentIndexCandidate[],
+): Map<string, QualifiedName[]> {
   const byIndex = new Map<string, QualifiedName[]>();
   for (const fk of foreignKeys) {
     const wanted = new Set(fk.columns.map((c) => c.referencedColumn.toLowerCase()));

@@ -98,7 +98,9 @@ export async function openSqliteFile(path: string, options: OpenSqliteOptions = 
   const walFile = existsSync(`${path}-wal`);
   const shmFile = existsSync(`${path}-shm`);
   if (wal && walFile && !shmFile) {
-    throw new UserError(`${path} has a -wal file but no -shm file (it was not closed cleanly): open it once with the application or sqlite3, or audit a copy`);
+    throw new UserError(
+      `${path} has a -wal file but no -shm file (it was not closed cleanly): open it once with the application or sqlite3, or audit a copy`,
+    );
   }
   const verbose = options.verbose ? { verbose: (message?: unknown) => options.verbose!(String(message)) } : {};
   let db: Database.Database;
@@ -125,7 +127,8 @@ export async function openSqliteFile(path: string, options: OpenSqliteOptions = 
         return Promise.resolve(introspectSqlite(db, { name: path, journalMode: wal ? 'wal' : 'rollback' }));
       } catch (error) {
         // A schema this SQLite cannot parse (double-quoted string literals, an unknown collation or module) is the file's problem, not a bug.
-        if (error instanceof Database.SqliteError) return Promise.reject(new UserError(`cannot read SQLite database ${path}: ${error.message}`));
+        if (error instanceof Database.SqliteError)
+          return Promise.reject(new UserError(`cannot read SQLite database ${path}: ${error.message}`));
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },

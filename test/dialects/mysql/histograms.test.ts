@@ -34,7 +34,14 @@ describe('MySQL 8 histograms', () => {
   });
 
   it('scales frequencies to all rows when they are fractions of the non-null rows', () => {
-    const stats = mysqlHistogramStatistics({ buckets: [[1, 0.25], [2, 1]], 'null-values': 0.2, 'histogram-type': 'singleton' })!;
+    const stats = mysqlHistogramStatistics({
+      buckets: [
+        [1, 0.25],
+        [2, 1],
+      ],
+      'null-values': 0.2,
+      'histogram-type': 'singleton',
+    })!;
     // 25% and 75% of the 80% non-null rows.
     expect(stats.mostCommonFrequencies[0]).toBeCloseTo(0.75 * 0.8, 10);
     expect(stats.mostCommonFrequencies[1]).toBeCloseTo(0.25 * 0.8, 10);
@@ -67,7 +74,12 @@ describe('server versions', () => {
   it('tells MariaDB from MySQL and what each version offers', () => {
     const maria = parseServerVersion('10.11.19-MariaDB-0+deb12u1');
     expect(maria).toMatchObject({ product: 'mariadb', major: 10, minor: 11, patch: 19, versionNum: 101119 });
-    expect(featuresOf(maria)).toMatchObject({ visibility: 'ignored', descendingKeys: true, expressionKeys: false, histograms: 'column-stats' });
+    expect(featuresOf(maria)).toMatchObject({
+      visibility: 'ignored',
+      descendingKeys: true,
+      expressionKeys: false,
+      histograms: 'column-stats',
+    });
     expect(featuresOf(parseServerVersion('10.5.2-MariaDB'))).toMatchObject({ visibility: null, descendingKeys: false });
     const mysql = parseServerVersion('8.0.36-0ubuntu0.22.04.1');
     expect(mysql).toMatchObject({ product: 'mysql', versionNum: 80036 });

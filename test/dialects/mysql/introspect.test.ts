@@ -71,7 +71,8 @@ beforeAll(async () => {
   let id = 0;
   const values: string[] = [];
   for (const [region, count] of Object.entries(REGION_COUNTS)) {
-    for (let i = 0; i < count; i++, id++) values.push(`(${id + 1}, 'user${id}@example.com', 'name ${id}', '${region}', 'text', '2024-01-01')`);
+    for (let i = 0; i < count; i++, id++)
+      values.push(`(${id + 1}, 'user${id}@example.com', 'name ${id}', '${region}', 'text', '2024-01-01')`);
   }
   await db.connection.query(`INSERT INTO accounts (id, email, name, region, body, created_at) VALUES ${values.join(', ')}`);
   await db.connection.query('ANALYZE TABLE accounts');
@@ -92,7 +93,16 @@ afterAll(async () => {
 describe('MariaDB introspection', () => {
   it('reads base tables with engine, comment, and clustering only where InnoDB has a primary key', () => {
     const byName = new Map(model.tables.map((t) => [t.name, t]));
-    expect([...byName.keys()].sort()).toEqual(['accounts', 'documents', 'legacy', 'odd`name', 'order_lines', 'orders', 'places', 'sessions']);
+    expect([...byName.keys()].sort()).toEqual([
+      'accounts',
+      'documents',
+      'legacy',
+      'odd`name',
+      'order_lines',
+      'orders',
+      'places',
+      'sessions',
+    ]);
     expect(byName.get('accounts')).toMatchObject({ engine: 'InnoDB', clusteredOnPrimaryKey: true, comment: 'who pays', kind: 'table' });
     expect(byName.get('legacy')).toMatchObject({ engine: 'MyISAM', clusteredOnPrimaryKey: false });
     expect(byName.get('sessions')).toMatchObject({ engine: 'MEMORY', clusteredOnPrimaryKey: false });
@@ -104,7 +114,13 @@ describe('MariaDB introspection', () => {
   it('reads columns with type, nullability, non-default collation and type category', () => {
     const accounts = model.tables.find((t) => t.name === 'accounts')!;
     const column = (name: string) => accounts.columns.find((c) => c.name === name)!;
-    expect(column('name')).toMatchObject({ type: 'varchar(200)', notNull: false, collation: 'utf8mb4_bin', typeCategory: 'string', position: 3 });
+    expect(column('name')).toMatchObject({
+      type: 'varchar(200)',
+      notNull: false,
+      collation: 'utf8mb4_bin',
+      typeCategory: 'string',
+      position: 3,
+    });
     expect(column('email')).toMatchObject({ notNull: true, collation: null });
     expect(column('created_at').typeCategory).toBe('datetime');
     expect(column('id').typeCategory).toBe('numeric');

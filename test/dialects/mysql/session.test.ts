@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
-import { featuresOf, introspectMysql, parseServerVersion, withReadOnlySession, type MysqlQueryable } from '../../../src/dialects/mysql/index.js';
+import {
+  featuresOf,
+  introspectMysql,
+  parseServerVersion,
+  withReadOnlySession,
+  type MysqlQueryable,
+} from '../../../src/dialects/mysql/index.js';
 import { connectTestServer, createMysqlDatabase, type TestMysqlDatabase } from './helpers.js';
 
 let small: TestMysqlDatabase;
@@ -10,7 +16,9 @@ let large: TestMysqlDatabase;
 function tablesScript(count: number): string {
   const lines = ['CREATE TABLE t0 (id INT PRIMARY KEY, v INT, KEY ix_v (v)) ENGINE=InnoDB;'];
   for (let i = 1; i < count; i++) {
-    lines.push(`CREATE TABLE t${i} (id INT PRIMARY KEY, parent_id INT, v VARCHAR(20), KEY ix_v${i} (v(5)), CONSTRAINT fk${i} FOREIGN KEY (parent_id) REFERENCES t0 (id)) ENGINE=InnoDB;`);
+    lines.push(
+      `CREATE TABLE t${i} (id INT PRIMARY KEY, parent_id INT, v VARCHAR(20), KEY ix_v${i} (v(5)), CONSTRAINT fk${i} FOREIGN KEY (parent_id) REFERENCES t0 (id)) ENGINE=InnoDB;`,
+    );
   }
   return lines.join('\n');
 }
@@ -39,8 +47,12 @@ describe('MySQL read-only session', () => {
     const [[row]] = (await small.connection.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
     const features = featuresOf(parseServerVersion(row!.v));
     await withReadOnlySession(small.connection, features, async (session) => {
-      await expect(session.query('INSERT INTO t0 VALUES (2, 2)')).rejects.toMatchObject({ code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' });
-      await expect(session.query('CREATE TABLE t_new (id INT)')).rejects.toMatchObject({ code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' });
+      await expect(session.query('INSERT INTO t0 VALUES (2, 2)')).rejects.toMatchObject({
+        code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+      });
+      await expect(session.query('CREATE TABLE t_new (id INT)')).rejects.toMatchObject({
+        code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+      });
       await expect(session.query('UPDATE t0 SET v = 3')).rejects.toMatchObject({ code: 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION' });
     });
     const [rows] = await small.connection.query('SELECT COUNT(*) AS n FROM t0');
@@ -55,7 +67,7 @@ describe('MySQL read-only session', () => {
     const recording: MysqlQueryable = {
       query: (sql, values) => {
         sent.push(sql.trim());
-        return small.connection.query(sql, values) as Promise<[unknown, unknown]>;
+        return small.connection.query(sql, values);
       },
     };
     await introspectMysql(recording, { schemas: [small.name] });

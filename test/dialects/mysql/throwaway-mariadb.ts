@@ -87,7 +87,7 @@ export async function startThrowawayMariadb(settings: readonly string[]): Promis
     } catch (error) {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`mariadbd did not accept connections: ${String(error)}: ${output.slice(-2000)}`);
+        throw new Error(`mariadbd did not accept connections: ${output.slice(-2000)}`, { cause: error });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -8,7 +8,7 @@ function stored(tableSql: string, indexSql?: string): { table: string; index: st
   try {
     db.exec(tableSql);
     if (indexSql) db.exec(indexSql);
-    const rows = db.prepare("SELECT type, sql FROM sqlite_schema WHERE sql IS NOT NULL").all() as { type: string; sql: string }[];
+    const rows = db.prepare('SELECT type, sql FROM sqlite_schema WHERE sql IS NOT NULL').all() as { type: string; sql: string }[];
     return { table: rows.find((r) => r.type === 'table')!.sql, index: rows.find((r) => r.type === 'index')?.sql ?? null };
   } finally {
     db.close();
@@ -30,7 +30,10 @@ describe('CREATE INDEX text', () => {
   });
 
   it('splits keys at top-level commas only and takes COLLATE and DESC off each', () => {
-    const { index } = stored(TABLE, "CREATE INDEX ix ON t (substr(a, 1, 3) COLLATE NOCASE DESC, coalesce(b, ',') ASC, `bt` COLLATE \"RTRIM\")");
+    const { index } = stored(
+      TABLE,
+      'CREATE INDEX ix ON t (substr(a, 1, 3) COLLATE NOCASE DESC, coalesce(b, \',\') ASC, `bt` COLLATE "RTRIM")',
+    );
     const parsed = parseCreateIndex(index!)!;
     expect(parsed.keys).toEqual([
       { expression: 'substr(a, 1, 3)', collation: 'NOCASE' },

@@ -54,7 +54,10 @@ beforeAll(async () => {
 
   const statsPath = join(folder.dir, 'stats.sqlite');
   const rows = Array.from({ length: ROWS }, (_, i) => `(${i + 1}, ${i % DISTINCT_G}, ${i % DISTINCT_GH})`).join(', ');
-  createSqliteFile(statsPath, `CREATE TABLE t (id INTEGER PRIMARY KEY, g INT, h INT); CREATE INDEX t_gh ON t (g, h); INSERT INTO t VALUES ${rows}; ANALYZE;`);
+  createSqliteFile(
+    statsPath,
+    `CREATE TABLE t (id INTEGER PRIMARY KEY, g INT, h INT); CREATE INDEX t_gh ON t (g, h); INSERT INTO t VALUES ${rows}; ANALYZE;`,
+  );
   const stats = await openSqliteFile(statsPath);
   analyzed = await stats.readModel();
   await stats.close();
@@ -97,7 +100,12 @@ describe('SQLite introspection', () => {
 
   it('reads automatic indexes of UNIQUE constraints, with the column collation as the key collation', () => {
     const email = model.indexes.find((i) => i.table === 'users' && i.name.startsWith('sqlite_autoindex_'))!;
-    expect(email).toMatchObject({ unique: true, primary: false, constraint: { type: 'unique', definition: 'UNIQUE ("email")' }, definition: 'UNIQUE ("email")' });
+    expect(email).toMatchObject({
+      unique: true,
+      primary: false,
+      constraint: { type: 'unique', definition: 'UNIQUE ("email")' },
+      definition: 'UNIQUE ("email")',
+    });
     expect(email.keys[0]).toMatchObject({ column: 'email', collation: 'NOCASE', collationIsDefault: true });
     expect(model.capabilities.constraintIndexesDroppable).toBe(false);
   });
@@ -144,7 +152,12 @@ describe('SQLite introspection', () => {
 
   it('reads foreign keys, a missing parent column list as the parent primary key, and the parent index they use', () => {
     const users = model.foreignKeys.find((f) => f.table === 'users')!;
-    expect(users).toMatchObject({ name: 'users_org_id_fkey', referencedTable: { schema: 'main', name: 'orgs' }, onDelete: 'CASCADE', onUpdate: 'NO ACTION' });
+    expect(users).toMatchObject({
+      name: 'users_org_id_fkey',
+      referencedTable: { schema: 'main', name: 'orgs' },
+      onDelete: 'CASCADE',
+      onUpdate: 'NO ACTION',
+    });
     expect(users.columns.map((c) => [c.column, c.referencedColumn])).toEqual([['org_id', 'id']]);
     expect(users.definition).toBe('FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON DELETE CASCADE');
     const child = model.foreignKeys.find((f) => f.table === 'composite_child')!;
@@ -154,13 +167,24 @@ describe('SQLite introspection', () => {
     ]);
     expect(child.onUpdate).toBe('SET NULL');
     expect(indexNamed('sqlite_rowid_orgs').referencedByForeignKeys).toEqual([{ schema: 'main', name: 'users_org_id_fkey' }]);
-    expect(indexNamed('sqlite_autoindex_composite_parent_1').referencedByForeignKeys).toEqual([{ schema: 'main', name: 'composite_child_a_b_fkey' }]);
-    expect(model.capabilities).toMatchObject({ foreignKeysAutoIndexed: false, foreignKeyNeedsIndex: false, partialIndexesServeForeignKeys: false });
+    expect(indexNamed('sqlite_autoindex_composite_parent_1').referencedByForeignKeys).toEqual([
+      { schema: 'main', name: 'composite_child_a_b_fkey' },
+    ]);
+    expect(model.capabilities).toMatchObject({
+      foreignKeysAutoIndexed: false,
+      foreignKeyNeedsIndex: false,
+      partialIndexesServeForeignKeys: false,
+    });
   });
 
   it('lists views as other relations, and says what SQLite does not keep', () => {
     expect(model.otherRelations).toEqual([{ schema: 'main', name: 'active_users' }]);
-    expect(model.capabilities).toMatchObject({ usageStatistics: false, partialIndexes: true, indexVisibility: null, onlineIndexBuild: null });
+    expect(model.capabilities).toMatchObject({
+      usageStatistics: false,
+      partialIndexes: true,
+      indexVisibility: null,
+      onlineIndexBuild: null,
+    });
     expect(model.limitations).toContain('ANALYZE has not been run (no sqlite_stat1): row counts and distinct-value estimates are unknown');
     expect(model.limitations.some((l) => l.startsWith('SQLite keeps no usage statistics'))).toBe(true);
     expect(model.tables.every((t) => t.rowEstimate === null && t.usage === null)).toBe(true);
@@ -171,7 +195,9 @@ describe('SQLite introspection', () => {
     expect(analyzed.tables[0]!.rowEstimate).toBe(ROWS);
     expect(indexNamed('t_gh', analyzed).keyPrefixDistinct).toEqual([DISTINCT_G, DISTINCT_GH]);
     expect(indexNamed('sqlite_rowid_t', analyzed).keyPrefixDistinct).toEqual([ROWS]);
-    expect(analyzed.limitations.some((l) => l.startsWith('ANALYZE has not been run') || l.startsWith('sqlite_stat1 has no row'))).toBe(false);
+    expect(analyzed.limitations.some((l) => l.startsWith('ANALYZE has not been run') || l.startsWith('sqlite_stat1 has no row'))).toBe(
+      false,
+    );
   });
 
   it('measures tables and indexes in pages (dbstat)', () => {
