@@ -5,6 +5,7 @@
  */
 import type { MysqlFeatures } from './server.js';
 
+/** The server's version (MySQL or MariaDB, told apart by it) and its clock in UTC, as ISO 8601. */
 export const SERVER_QUERY = `SELECT VERSION() AS version, DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ') AS read_at`;
 
 /** Server settings that frame an audit, read into DatabaseInfo.settings. */
@@ -23,6 +24,7 @@ export const AUDIT_VARIABLES = [
   'read_only',
 ] as const;
 
+/** The settings of AUDIT_VARIABLES the server has. */
 export const VARIABLES_QUERY = `SHOW GLOBAL VARIABLES WHERE Variable_name IN (?)`;
 
 /** Uptime frames the performance_schema counters; the *_lost counters say whether some objects went untracked. */
@@ -32,7 +34,9 @@ export const STATUS_QUERY = `SHOW GLOBAL STATUS WHERE Variable_name IN
 /** Databases that hold the server's own tables, never audited. */
 export const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'] as const;
 
+/** Every database but the server's own. */
 export const ALL_SCHEMAS_QUERY = `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (?) ORDER BY 1`;
+/** Which of the databases named exist. */
 export const NAMED_SCHEMAS_QUERY = `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?) ORDER BY 1`;
 
 /** Base tables; MariaDB lists system-versioned tables apart. Views and sequences hold no indexes. */
@@ -44,6 +48,7 @@ FROM information_schema.TABLES
 WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
 ORDER BY TABLE_SCHEMA, TABLE_NAME`;
 
+/** Columns of every table and view, in table order. */
 export const COLUMNS_QUERY = `
 SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
        ORDINAL_POSITION AS ordinal_position, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type,
@@ -68,12 +73,14 @@ WHERE TABLE_SCHEMA IN (?)
 ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX`;
 }
 
+/** PRIMARY KEY and UNIQUE constraints, each implemented by the index of the same name. */
 export const CONSTRAINTS_QUERY = `
 SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name,
        CONSTRAINT_TYPE AS constraint_type
 FROM information_schema.TABLE_CONSTRAINTS
 WHERE TABLE_SCHEMA IN (?) AND CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')`;
 
+/** Foreign keys, one row per column pair, with their actions and the referenced index the server uses. */
 export const FOREIGN_KEYS_QUERY = `
 SELECT k.CONSTRAINT_SCHEMA AS constraint_schema, k.CONSTRAINT_NAME AS constraint_name, k.TABLE_NAME AS table_name,
        k.COLUMN_NAME AS column_name, k.ORDINAL_POSITION AS ordinal_position,

@@ -5,6 +5,7 @@
 
 type Count = number | string;
 
+/** A base table (information_schema.TABLES). */
 export interface TableRow {
   readonly table_schema: string;
   readonly table_name: string;
@@ -16,6 +17,7 @@ export interface TableRow {
   readonly table_comment: string | null;
 }
 
+/** A column (information_schema.COLUMNS). */
 export interface ColumnRow {
   readonly table_schema: string;
   readonly table_name: string;
@@ -50,6 +52,7 @@ export interface KeyPartRow {
   readonly expression?: string | null;
 }
 
+/** A PRIMARY KEY or UNIQUE constraint (information_schema.TABLE_CONSTRAINTS). */
 export interface ConstraintRow {
   readonly table_schema: string;
   readonly table_name: string;
@@ -73,16 +76,19 @@ export interface ForeignKeyRow {
   readonly unique_constraint_name: string | null;
 }
 
+/** A row of SHOW VARIABLES or SHOW STATUS. */
 export interface VariableRow {
   readonly Variable_name: string;
   readonly Value: string | null;
 }
 
+/** The answer of SERVER_QUERY. */
 export interface ServerRow {
   readonly version: string;
   readonly read_at: string;
 }
 
+/** A row of mysql.innodb_index_stats. */
 export interface InnodbIndexStatRow {
   readonly database_name: string;
   readonly table_name: string;
@@ -124,6 +130,7 @@ export interface InstrumentationRow {
   readonly enabled: string;
 }
 
+/** Rows read through one index of one table (performance_schema). */
 export interface IndexIoRow {
   readonly object_schema: string;
   readonly object_name: string;
@@ -133,6 +140,7 @@ export interface IndexIoRow {
   readonly count_fetch: Count;
 }
 
+/** Rows read and written in one table (performance_schema). */
 export interface TableIoRow {
   readonly object_schema: string;
   readonly object_name: string;

@@ -17,6 +17,7 @@ export interface MysqlSessionOptions {
   readonly lockTimeoutMs: number;
 }
 
+/** A minute per query; one second (the least MySQL takes) for a metadata lock. */
 export const DEFAULT_MYSQL_SESSION_OPTIONS: MysqlSessionOptions = { statementTimeoutMs: 60_000, lockTimeoutMs: 1_000 };
 
 /** Runs a query and returns its rows as the row type the query is written for. */

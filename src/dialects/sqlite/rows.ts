@@ -1,5 +1,6 @@
 /** Rows of the SQLite catalog queries (queries.ts). */
 
+/** The answer of DATABASE_QUERY. */
 export interface DatabaseRow {
   readonly version: string;
   readonly page_size: number;
@@ -12,6 +13,7 @@ export interface DatabaseRow {
   readonly has_stat1: number;
 }
 
+/** A table, view or virtual table with its CREATE text. */
 export interface RelationRow {
   readonly name: string;
   /** sqlite_schema.type: table or view. */
@@ -23,6 +25,7 @@ export interface RelationRow {
   readonly sql: string | null;
 }
 
+/** A column (pragma_table_xinfo). */
 export interface ColumnRow {
   readonly table_name: string;
   readonly cid: number;
@@ -34,6 +37,7 @@ export interface ColumnRow {
   readonly hidden: number;
 }
 
+/** One column of one index (pragma_index_list × pragma_index_xinfo). */
 export interface IndexColumnRow {
   readonly table_name: string;
   readonly index_name: string;
@@ -51,6 +55,7 @@ export interface IndexColumnRow {
   readonly sql: string | null;
 }
 
+/** One column pair of one foreign key (pragma_foreign_key_list). */
 export interface ForeignKeyRow {
   readonly table_name: string;
   readonly id: number;
@@ -62,12 +67,14 @@ export interface ForeignKeyRow {
   readonly on_delete: string;
 }
 
+/** A row of sqlite_stat1. */
 export interface Stat1Row {
   readonly tbl: string;
   readonly idx: string | null;
   readonly stat: string;
 }
 
+/** One b-tree's size (dbstat). */
 export interface SizeRow {
   readonly name: string;
   readonly bytes: number;

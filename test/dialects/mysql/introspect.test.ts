@@ -32,6 +32,8 @@ CREATE TABLE order_lines (
   CONSTRAINT fk_lines_order FOREIGN KEY (region, order_no) REFERENCES orders (region, order_no) ON UPDATE CASCADE
 ) ENGINE=InnoDB;
 CREATE TABLE \`odd\`\`name\` (\`we\`\`ird\` INT, KEY \`ix\`\`odd\` (\`we\`\`ird\`)) ENGINE=InnoDB;
+CREATE TABLE readings (id INT NOT NULL, taken DATE NOT NULL, PRIMARY KEY (id, taken), KEY ix_taken (taken)) ENGINE=InnoDB
+  PARTITION BY RANGE (YEAR(taken)) (PARTITION p2023 VALUES LESS THAN (2024), PARTITION p2024 VALUES LESS THAN (2025));
 CREATE VIEW account_emails AS SELECT email FROM accounts;
 `;
 
@@ -101,6 +103,7 @@ describe('MariaDB introspection', () => {
       'order_lines',
       'orders',
       'places',
+      'readings',
       'sessions',
     ]);
     expect(byName.get('accounts')).toMatchObject({ engine: 'InnoDB', clusteredOnPrimaryKey: true, comment: 'who pays', kind: 'table' });
@@ -216,6 +219,18 @@ describe('MariaDB introspection', () => {
     expect(indexNamed('accounts', 'PRIMARY').sizeBytes! % 16384).toBe(0);
     // MyISAM keeps no per-index size.
     expect(indexNamed('legacy', 'uq_code').sizeBytes).toBeNull();
+  });
+
+  it('sums the sizes of a partitioned table index over its partitions', async () => {
+    // InnoDB keeps one b-tree per partition, listed as `readings#P#p2023` and `readings#P#p2024`.
+    const [rows] = await db.connection.query(
+      "SELECT table_name, stat_value FROM mysql.innodb_index_stats WHERE database_name = ? AND table_name LIKE 'readings#%' AND index_name = 'ix_taken' AND stat_name = 'size'",
+      [db.name],
+    );
+    const partitions = rows as { table_name: string; stat_value: number }[];
+    expect(partitions.map((p) => p.table_name).sort()).toEqual(['readings#P#p2023', 'readings#P#p2024']);
+    const pageSize = Number(model.database.settings.innodb_page_size);
+    expect(indexNamed('readings', 'ix_taken').sizeBytes).toBe(partitions.reduce((sum, p) => sum + Number(p.stat_value) * pageSize, 0));
   });
 
   it('reads engine-independent column statistics, with value frequencies from a JSON histogram', () => {
