@@ -6,7 +6,18 @@ export { auditModel, auditPostgres, type AuditOptions } from './audit/run.js';
 export type { AuditResult, AuditSummary, AuditStatus, TargetInfo } from './audit/types.js';
 export { introspectPostgres, type PostgresIntrospectOptions } from './dialects/postgres/introspect/index.js';
 export type { Queryable } from './dialects/types.js';
-export { openTarget, type OpenTarget } from './sources/open-target.js';
+export {
+  openTarget,
+  openAuditTarget,
+  type OpenTarget,
+  type AuditTarget,
+  type ModelTarget,
+  type PostgresTarget,
+  type ReadModelOptions,
+} from './sources/open-target.js';
+export { auditTarget } from './audit/run-target.js';
+export { introspectMysql, openMysqlUrl, type MysqlIntrospectOptions, type MysqlQueryable } from './dialects/mysql/index.js';
+export { introspectSqlite, openSqliteFile, type SqliteIntrospectOptions } from './dialects/sqlite/index.js';
 export { allRules, ruleById, defineRule } from './rules/index.js';
 export type { Finding, Fix, Rule, RuleContext, RuleOptions, Severity, EvidenceValue } from './rules/types.js';
 export { reporters, getReporter, type Reporter, type ReporterName } from './report/index.js';

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { auditPostgres, type WorkloadSources } from '../audit/run.js';
+import type { WorkloadSources } from '../audit/run.js';
+import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
 import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { UserError } from '../util/errors.js';
@@ -68,7 +69,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
           : workloadSourcesOf(options, open.info.kind === 'postgres');
       // The demo's tables are small stand-ins: its size thresholds are scaled down with them (a config still wins).
       const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
-      result = await auditPostgres(open.db, open.info, {
+      result = await auditTarget(open, {
         schemas: options.schema ?? [],
         ...configuration.options,
         ...demo,

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { auditPostgres, type WorkloadSources } from '../audit/run.js';
+import type { WorkloadSources } from '../audit/run.js';
+import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
 import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../report/docs/index.js';
@@ -43,7 +44,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');
     const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
-    result = await auditPostgres(open.db, open.info, {
+    result = await auditTarget(open, {
       schemas: options.schema ?? [],
       ...configuration.options,
       ...demo,

@@ -1,4 +1,4 @@
-import { openTarget, type OpenTarget } from '../sources/open-target.js';
+import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget } from '../sources/open-target.js';
 import { createDemoDatabase } from '../sources/demo/index.js';
 import { UserError } from '../util/errors.js';
 
@@ -15,11 +15,14 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
     return null;
   }
   const target = argument ?? env.DATABASE_URL;
-  if (!target) throw new UserError('no target: give a postgres:// URL or a .sql file, set DATABASE_URL, or use --demo');
+  if (!target)
+    throw new UserError(
+      'no target: give a postgres://, mysql:// or sqlite: target, a .sql file or a SQLite file, set DATABASE_URL, or use --demo',
+    );
   return target;
 }
 
-/** Opens the demo or the resolved target. */
-export async function openTargetOrDemo(target: string | null): Promise<OpenTarget> {
-  return target === null ? openDemo() : openTarget(target);
+/** Opens the demo or the resolved target, of any dialect. */
+export async function openTargetOrDemo(target: string | null): Promise<AuditTarget> {
+  return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target);
 }

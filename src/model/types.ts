@@ -54,6 +54,19 @@ export interface Capabilities {
   readonly indexVisibility?: 'invisible' | 'ignored' | null;
   /** An index that implements a UNIQUE or PRIMARY KEY constraint can be dropped with the constraint (SQLite: never). */
   readonly constraintIndexesDroppable?: boolean;
+  /**
+   * How an index is built or dropped while writes go on: `concurrently` (PostgreSQL CREATE/DROP INDEX
+   * CONCURRENTLY), `inplace-lock-none` (MySQL/MariaDB InnoDB `ALGORITHM=INPLACE, LOCK=NONE`: writes continue,
+   * with brief exclusive metadata locks at start and end; not for MyISAM or MEMORY tables), or null where
+   * building an index blocks writes (SQLite).
+   */
+  readonly onlineIndexBuild?: 'concurrently' | 'inplace-lock-none' | null;
+  /**
+   * Where index names must be unique: per `schema` (PostgreSQL, SQLite: shared with tables and views) or per
+   * `table` (MySQL: every table has an index named PRIMARY). With `table`, identify an index by schema, table
+   * and name. Absent means `schema`.
+   */
+  readonly indexNamespace?: 'schema' | 'table';
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */
@@ -75,6 +88,12 @@ export interface TableUsage {
   readonly lastAutovacuum: string | null;
   readonly lastAnalyze: string | null;
   readonly lastAutoanalyze: string | null;
+  /**
+   * True when the scan fields count rows rather than scans (MySQL performance_schema counts row operations):
+   * `seqScans` and `seqTuplesRead` are then rows read without an index, `indexScans` and `indexTuplesFetched`
+   * rows read through indexes. Zero still means none; a count is not comparable with PostgreSQL's. Absent means false.
+   */
+  readonly countsRows?: boolean;
 }
 
 /** A column of a table. */
@@ -134,6 +153,18 @@ export interface ColumnStatistics {
   readonly averageWidth: number;
   /** Inherited statistics (of a partitioned table over its partitions). */
   readonly inherited: boolean;
+  /**
+   * False when `mostCommonFrequencies` may leave out values that stand out: an equi-height histogram keeps a
+   * value's frequency only when the value fills a bucket of its own, a binary MariaDB histogram keeps none. An
+   * empty or short list then says nothing about skew. Absent means true (PostgreSQL's MCV list, a MySQL
+   * singleton histogram).
+   */
+  readonly mostCommonComplete?: boolean;
+  /**
+   * False when the source does not measure value widths (MySQL 8 histograms): `averageWidth` is then 0 and
+   * means nothing. Absent means true.
+   */
+  readonly averageWidthKnown?: boolean;
 }
 
 /** A table, partitioned table or partition. */
@@ -162,6 +193,12 @@ export interface Table extends QualifiedName {
   readonly clusteredOnPrimaryKey?: boolean;
   /** Where the table is declared (a schema file, a migration, an ORM model). */
   readonly location?: SourceLocation;
+  /**
+   * SQLite rowid tables: the `INTEGER PRIMARY KEY` column that is the rowid (the key of the table's own b-tree),
+   * or null when the table has none. Absent for WITHOUT ROWID tables and other dialects. The model lists such a
+   * primary key as an index with `clustered: true` (it is the table, not a separate index).
+   */
+  readonly rowidAlias?: string | null;
 }
 
 /** Sort direction and NULLS placement of one btree key. */
@@ -212,6 +249,11 @@ export interface IndexUsage {
   readonly tuplesFetched: number;
   /** Last scan time where the server tracks it (PostgreSQL 16+), else null. */
   readonly lastScanAt: string | null;
+  /**
+   * True when `scans` counts rows read through the index, not scans started (MySQL performance_schema):
+   * zero still means never used; a count is not comparable with PostgreSQL's. Absent means false.
+   */
+  readonly countsRows?: boolean;
 }
 
 /** An index with everything that decides what it can do. */
@@ -268,6 +310,17 @@ export interface Index extends QualifiedName {
   readonly visible?: boolean;
   /** Where the index (or the `index=True` column, or the constraint that creates it) is declared. */
   readonly location?: SourceLocation;
+  /**
+   * The table's rows are stored in this index (InnoDB PRIMARY KEY, SQLite WITHOUT ROWID primary key, SQLite
+   * INTEGER PRIMARY KEY rowid): it is the table itself, cannot be dropped on its own and costs no extra writes.
+   */
+  readonly clustered?: boolean;
+  /**
+   * Estimated distinct values of each leading prefix of the keys: [0] for the first key, [1] for the first two,
+   * … (MySQL information_schema.STATISTICS.CARDINALITY per key part; SQLite sqlite_stat1: rows ÷ average rows per
+   * key). An entry is null where the server keeps no estimate; absent when the source has none at all.
+   */
+  readonly keyPrefixDistinct?: readonly (number | null)[];
 }
 
 /** An index's scans on one node (primary or standby). */

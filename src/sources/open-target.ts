@@ -1,23 +1,90 @@
+import { stat } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
 import { openPostgresUrl } from '../dialects/postgres/connect.js';
+import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
+import { openMysqlUrl } from '../dialects/mysql/index.js';
+import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { openSqlFile } from './sql-file.js';
-import type { OpenTarget } from './types.js';
+import { refuseForeignSqlFiles } from './foreign-files.js';
+import type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget } from './types.js';
 
-export type { OpenTarget } from './types.js';
+export type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget, ReadModelOptions } from './types.js';
 export { displayUrl } from '../dialects/postgres/connect.js';
 
+/** The URL scheme of a target, lower-case, or undefined for a path (a one-letter "scheme" is a Windows drive). */
+function schemeOf(target: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  return scheme !== undefined && scheme.length > 1 ? scheme : undefined;
+}
+
+/** Whether a plain path names a SQLite database file, by its header (any name: app.db, data.sqlite, prod). */
+async function isSqlitePath(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile() && (await isSqliteFile(path));
+  } catch {
+    return false;
+  }
+}
+
+/** A PostgreSQL target that reads its own model with the PostgreSQL introspection. */
+export function asPostgresTarget(open: OpenTarget): PostgresTarget {
+  return { ...open, dialect: 'postgres', readModel: (options = {}) => introspectPostgres(open.db, { schemas: options.schemas ?? [] }) };
+}
+
+async function openMysqlTarget(target: string): Promise<ModelTarget> {
+  const server = await openMysqlUrl(target);
+  return {
+    dialect: 'mysql',
+    info: { kind: 'mysql', name: server.name },
+    readModel: (options) => server.readModel(options),
+    close: () => server.close(),
+  };
+}
+
+async function openSqliteTarget(path: string): Promise<ModelTarget> {
+  const file = await openSqliteFile(path);
+  return { dialect: 'sqlite', info: { kind: 'sqlite', name: file.name }, readModel: () => file.readModel(), close: () => file.close() };
+}
+
 /**
- * Opens what the user named: a postgres:// URL, a .sql file or a folder of them. MySQL and
- * SQLite URLs are recognised and refused with a clear message until their introspectors exist.
+ * Opens what the user named, whatever its database: a postgres:// URL, a mysql:// or mariadb://
+ * URL, a SQLite file (`sqlite:path`, `sqlite:///abs/path`, or a plain path to a file that starts
+ * with the SQLite header, whatever its name), or a PostgreSQL .sql file or folder of them.
+ */
+export async function openAuditTarget(target: string): Promise<AuditTarget> {
+  const scheme = schemeOf(target);
+  if (scheme === 'mysql' || scheme === 'mariadb') return openMysqlTarget(target);
+  if (scheme === 'sqlite') return openSqliteTarget(sqlitePathOf(target));
+  if (scheme === undefined && (await isSqlitePath(target))) return openSqliteTarget(target);
+  return asPostgresTarget(await openPostgresTarget(target, scheme));
+}
+
+async function openPostgresTarget(target: string, scheme: string | undefined): Promise<OpenTarget> {
+  if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
+  if (scheme !== undefined && target.includes('://')) {
+    throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
+  }
+  await refuseForeignSqlFiles(target);
+  return openSqlFile(target);
+}
+
+/**
+ * Opens a PostgreSQL target (a postgres:// URL, a .sql file or a folder of them), for the steps
+ * that need a PostgreSQL connection (fix, apply). MySQL and SQLite targets are recognised and
+ * refused in one line: those steps do not handle them yet.
  */
 export async function openTarget(target: string): Promise<OpenTarget> {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
-  if (scheme === 'mysql' || scheme === 'mariadb' || scheme === 'sqlite') {
-    throw new UserError(`${scheme} targets are not supported yet: dbdoctor audits PostgreSQL (a postgres:// URL or a .sql schema file)`);
+  const scheme = schemeOf(target);
+  const other =
+    scheme === 'mysql' || scheme === 'mariadb'
+      ? 'a MySQL/MariaDB server'
+      : scheme === 'sqlite' || (scheme === undefined && (await isSqlitePath(target)))
+        ? 'a SQLite database'
+        : null;
+  if (other !== null) {
+    throw new UserError(
+      `${other} can be audited (dbdoctor audit) but not fixed or changed yet: this command handles PostgreSQL targets only`,
+    );
   }
-  if (scheme !== undefined && scheme.length > 1 && target.includes('://')) {
-    throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, or a .sql file)`);
-  }
-  return openSqlFile(target);
+  return openPostgresTarget(target, scheme);
 }
