@@ -11,7 +11,9 @@ import type { ModelTables } from '../sql/resolve.js';
 import type { ColumnUse } from '../model/workload.js';
 
 const NO_TABLES: ModelTables = { find: () => undefined };
+/** Parsed predicates: a pure function of the text, bounded like query-match's memo. */
 const predicateCache = new Map<string, PredicateTree | null>();
+const MEMO_LIMIT = 10_000;
 
 /** A predicate as AND/OR of atoms, each atom the one column use it amounts to (null: not understood). */
 type PredicateTree =
@@ -40,6 +42,7 @@ function parsedPredicate(predicate: string): PredicateTree | null {
     } catch {
       tree = null;
     }
+    if (predicateCache.size >= MEMO_LIMIT) predicateCache.clear();
     predicateCache.set(predicate, tree);
   }
   return predicateCache.get(predicate) ?? null;

@@ -54,13 +54,20 @@ export interface MatchOptions {
   readonly defaultCollationIsC?: boolean;
 }
 
-const expressionCache = new Map<string, string | null>();
+/**
+ * Canonical forms of index expressions already parsed: a pure function of the text, kept because
+ * the same expression is matched against every query of its table. Bounded, so a long-running
+ * process (the library in an application) does not grow it without end.
+ */
+const expressionMemo = new Map<string, string | null>();
+const MEMO_LIMIT = 10_000;
 
 function canonicalKey(key: IndexKey): string | null {
-  let canonical = expressionCache.get(key.expression);
+  let canonical = expressionMemo.get(key.expression);
   if (canonical === undefined) {
     canonical = canonicalExpression(key.expression);
-    expressionCache.set(key.expression, canonical);
+    if (expressionMemo.size >= MEMO_LIMIT) expressionMemo.clear();
+    expressionMemo.set(key.expression, canonical);
   }
   return canonical;
 }
