@@ -6,6 +6,7 @@ import { severityRank, type Finding, type Rule, type RuleOptions } from '../rule
 import { summarize } from './summary.js';
 import { withLocations } from './locations.js';
 import { withFixes } from './fixes.js';
+import { withFingerprints } from './fingerprints.js';
 import { buildRuleContext } from '../rules/context/build.js';
 import { emitterFor } from '../dialects/emitters.js';
 import type { TableTypeOverride } from '../rules/context/classify.js';
@@ -107,7 +108,7 @@ export function auditModel(
   const { options: ruleOptions, tableTypes, workload, plans } = context;
   const all = (options.rules ?? allRules).flatMap((rule) => rule.check(context));
   all.sort(compareFindings);
-  const located = withLocations(withFixes(all, emitterFor(model.dialect)), model);
+  const located = withFingerprints(withLocations(withFixes(all, emitterFor(model.dialect)), model), model);
   const { kept: findings, suppressed } = applyIgnores(located, options.ignore ?? []);
   return {
     version: 1,

@@ -10,37 +10,24 @@ function countBy<K extends string>(findings: readonly Finding[], key: (f: Findin
   return counts;
 }
 
-/** Whether a statement begins with `word` (any case, after blanks); no regex: this runs once per finding. */
-function startsWithWord(statement: string, word: string): boolean {
-  const start = statement.length - statement.trimStart().length;
-  return statement.slice(start, start + word.length).toUpperCase() === word;
-}
-
-/** DROP INDEX …, or ALTER TABLE … DROP CONSTRAINT … (an index that backs a constraint). */
-function dropsAnIndex(statement: string): boolean {
-  return (
-    startsWithWord(statement, 'DROP INDEX') ||
-    (startsWithWord(statement, 'ALTER TABLE') && statement.toUpperCase().includes(' DROP CONSTRAINT '))
-  );
-}
-
-/** Bytes freed by the findings that drop an index, each index counted once. */
+/**
+ * Bytes freed by the indexes the findings' actions drop, each index counted once whichever findings
+ * drop it; a finding that replaces an index (creates one in its place) frees nothing for sure.
+ */
 export function reclaimableBytes(findings: readonly Finding[], model: SchemaModel): number {
-  // Per schema, then by name: no key strings built per index and per finding.
-  const sizes = new Map<string, Map<string, number>>();
-  for (const i of model.indexes) {
-    let bySchema = sizes.get(i.schema);
-    if (!bySchema) sizes.set(i.schema, (bySchema = new Map()));
-    bySchema.set(i.name, i.sizeBytes ?? 0);
-  }
+  const sizes = new Map(model.indexes.map((i) => [`${i.schema}\u0000${i.table}\u0000${i.name}`, i.sizeBytes ?? 0]));
+  const counted = new Set<string>();
   let total = 0;
   for (const f of findings) {
-    if (!f.index || !f.fix || !f.fix.up.some(dropsAnIndex) || f.fix.up.some((s) => startsWithWord(s, 'CREATE'))) continue;
-    const bySchema = sizes.get(f.schema);
-    const size = bySchema?.get(f.index);
-    if (size === undefined) continue;
-    total += size;
-    bySchema!.delete(f.index); // counted once, whichever findings drop it
+    const actions = f.actions ?? [];
+    if (actions.some((a) => a.kind === 'create-index')) continue;
+    for (const a of actions) {
+      if (a.kind !== 'drop-index' && a.kind !== 'drop-constraint') continue;
+      const key = `${a.index.schema}\u0000${a.index.table}\u0000${a.index.name}`;
+      if (counted.has(key)) continue;
+      counted.add(key);
+      total += sizes.get(key) ?? 0;
+    }
   }
   return total;
 }
@@ -87,13 +74,11 @@ function statusOf(
 }
 
 /** Builds the summary of an audit. */
-export function summarize(
+/** The counts of a summary that follow from the findings alone (status, risk, counts, reclaimable bytes). */
+export function findingCounts(
   findings: readonly Finding[],
   model: SchemaModel,
-  durationMs: number,
-  options: RuleOptions = DEFAULT_RULE_OPTIONS,
-  primaryName?: string,
-): AuditSummary {
+): Pick<AuditSummary, 'status' | 'riskLevel' | 'riskReason' | 'findings' | 'bySeverity' | 'byRule' | 'reclaimableBytes'> {
   const bySeverity: Record<Severity, number> = { critical: 0, medium: 0, low: 0 };
   for (const f of findings) bySeverity[f.severity] += 1;
   return {
@@ -101,10 +86,23 @@ export function summarize(
     findings: findings.length,
     bySeverity,
     byRule: countBy(findings, (f) => f.rule),
+    reclaimableBytes: reclaimableBytes(findings, model),
+  };
+}
+
+/** The summary of an audit: counts, status and risk, what the model could not see, and how far the statistics can be trusted. */
+export function summarize(
+  findings: readonly Finding[],
+  model: SchemaModel,
+  durationMs: number,
+  options: RuleOptions = DEFAULT_RULE_OPTIONS,
+  primaryName?: string,
+): AuditSummary {
+  return {
+    ...findingCounts(findings, model),
     tables: model.tables.length,
     indexes: model.indexes.length,
     foreignKeys: model.foreignKeys.length,
-    reclaimableBytes: reclaimableBytes(findings, model),
     limitations: model.limitations,
     statistics: statisticsTrust(model, options, statisticsNodesOf(model, primaryName)),
     durationMs: Math.round(durationMs),

@@ -31,6 +31,8 @@ export interface AuditSummary {
   /** How old and how trustworthy the usage statistics are, with the reasons in words. */
   readonly statistics: StatisticsTrust;
   readonly durationMs: number;
+  /** With `--baseline`: the earlier report, and how many findings it already had (left out of this report and its counts). */
+  readonly baseline?: { readonly file: string; readonly known: number };
 }
 
 /** The result of an audit: the JSON report is `{ version, target, summary, findings, tables }`. */

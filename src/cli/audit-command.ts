@@ -3,6 +3,7 @@ import type { WorkloadSources } from '../audit/run.js';
 import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
 import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
+import { applyBaseline, readBaseline } from '../audit/baseline.js';
 import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
@@ -14,6 +15,8 @@ export interface AuditCommandOptions {
   readonly demo?: boolean;
   /** `--stats-since DATE`: since when the usage statistics count. */
   readonly statsSince?: string;
+  /** `--baseline FILE`: an earlier JSON report whose findings are known. */
+  readonly baseline?: string;
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -50,6 +53,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const reporter = getReporter(formatName);
   if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
   const target = targetOf(argument, options, io.env);
+  const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : null;
   const configuration = await resolveAuditConfiguration(
     options.config,
     options.replica ?? [],
@@ -82,6 +86,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   } finally {
     await replicas.close();
   }
+  if (baseline !== null) result = applyBaseline(result, baseline);
   const toTerminal = options.output === undefined && io.stdout.isTTY === true;
   const color = toTerminal && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
   const report = reporter.render(result, { color });

@@ -26,7 +26,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .description('audit a PostgreSQL database, a .sql schema file (or folder of migrations), or the built-in demo')
     .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
     .option('--demo', 'audit the built-in demo application (runs in-process on PGlite)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
     .addOption(
@@ -45,6 +45,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
+    .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })

@@ -3,6 +3,7 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
 import { textReporter } from './text.js';
+import { sarifReporter } from './sarif.js';
 import type { Reporter } from './types.js';
 
 export type { RenderOptions, Reporter } from './types.js';
@@ -14,6 +15,7 @@ export const reporters = {
   json: jsonReporter,
   markdown: markdownReporter,
   html: htmlReporter,
+  sarif: sarifReporter,
 } as const satisfies Record<string, Reporter>;
 
 /** The name of a built-in reporter. */

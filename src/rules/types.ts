@@ -73,6 +73,8 @@ export interface Finding {
   readonly fix?: Fix;
   /** Where the object is declared, when the audited source is a file (schema dump, migration, ORM model). */
   readonly location?: SourceLocation;
+  /** Stable identity of the finding: its rule and the object it is about, hashed (the audit sets it). */
+  readonly fingerprint?: string;
 }
 
 /** Settings every rule may read. */
