@@ -96,7 +96,4 @@ describe('sarif', () => {
     expect(duplicate.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe('sarif.users.users_email_b');
     expect(Object.values(duplicate.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
   });
-
-
-  });
 });
