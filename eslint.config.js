@@ -14,6 +14,8 @@ export default tseslint.config(
     plugins: { dbdoctor: { rules: { layers: layersRule } } },
     rules: {
       'dbdoctor/layers': 'error',
+      // `const { fix: _fix, ...rest } = finding` leaves a field out on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   {

@@ -7,6 +7,13 @@ export interface RenderOptions {
    * `NO_COLOR`); reporters that are not meant for a terminal ignore it.
    */
   readonly color: boolean;
+  /** Columns to wrap lines to (the terminal's width); reporters for files ignore it. Default 100. */
+  readonly width?: number;
+  /**
+   * Most entries shown per severity in the human-readable reports (the rest are counted, and the
+   * JSON/markdown reports have them all); default per reporter.
+   */
+  readonly limit?: number;
 }
 
 /** Turns an audit result into one document. Reporters are plain objects, keyed by name. */

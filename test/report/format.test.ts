@@ -60,7 +60,10 @@ describe('format helpers', () => {
   });
 
   test('summary line', () => {
-    expect(summaryLine(makeResult())).toBe('1 critical, 1 medium, 1 low — 2 tables, 6 indexes, 1.2 MB reclaimable');
-    expect(summaryLine(makeResult({ findings: [] }))).toBe('no findings — 2 tables, 6 indexes');
+    const result = makeResult();
+    expect(summaryLine(result, [{ severity: 'critical' }, { severity: 'low' }])).toBe(
+      '2 objects to act on (1 critical, 0 medium, 1 low; 3 findings) — 2 tables, 6 indexes, 1.2 MB reclaimable',
+    );
+    expect(summaryLine(makeResult({ findings: [] }), [])).toBe('no findings — 2 tables, 6 indexes');
   });
 });

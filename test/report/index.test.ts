@@ -4,7 +4,7 @@ import { getReporter, reporters } from '../../src/report/index.js';
 describe('reporter registry', () => {
   test('every reporter is registered under its own name', () => {
     for (const [name, reporter] of Object.entries(reporters)) expect(reporter.name).toBe(name);
-    expect(Object.keys(reporters)).toEqual(['text', 'json', 'markdown', 'html']);
+    expect(Object.keys(reporters)).toEqual(['text', 'json', 'markdown', 'html', 'sarif']);
   });
 
   test('getReporter finds built-ins and nothing else', () => {

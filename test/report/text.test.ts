@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import { makeFindings, makeResult, makeRichResult } from './fixture.js';
+import type { Finding } from '../../src/rules/types.js';
+import { makeFindings, makeResult, makeRichResult, withFix } from './fixture.js';
 
 const ESC = '\u001b';
 
@@ -8,7 +9,7 @@ describe('text reporter', () => {
   const result = makeResult({ limitations: ['Could not read pg_stat_user_indexes: scans are unknown.'] });
   const plain = reporters.text.render(result, { color: false });
 
-  test('no escape characters without color, some with it', () => {
+  test('no escape characters without color, some with it, and the same text under the colours', () => {
     expect(plain).not.toContain(ESC);
     const colored = reporters.text.render(result, { color: true });
     expect(colored).toContain(`${ESC}[31m`);
@@ -19,8 +20,10 @@ describe('text reporter', () => {
     expect(plain.split('\n')[0]).toBe('dbdoctor · demo (PostgreSQL 16.4) · 2 tables, 6 indexes, 0 foreign keys');
   });
 
-  test('severity groups in order critical, medium, low', () => {
-    const positions = ['● CRITICAL', '● MEDIUM', '● LOW'].map((h) => plain.indexOf(h));
+  test('severity groups in order critical, medium, low, each counting objects and findings', () => {
+    const positions = ['● CRITICAL  1 object, 1 finding', '● MEDIUM  1 object, 1 finding', '● LOW  1 object, 1 finding'].map((h) =>
+      plain.indexOf(h),
+    );
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
@@ -32,24 +35,20 @@ describe('text reporter', () => {
     expect(out).toContain('● LOW');
   });
 
-  test('a finding block has rule, location, message, help, facts, fix and undo', () => {
-    const block = plain.slice(plain.indexOf('duplicate-index'), plain.indexOf('● MEDIUM'));
-    expect(block).toContain('duplicate-index  public.users › idx_users_email');
-    expect(block).toContain('duplicates users_email_key | both index (email).');
-    expect(block).toContain('help:  Drop idx_users_email');
-    expect(block).toContain('facts: index 1.2 MB · 0 scans · 1,234 writes to the table\n');
-    expect(block).toContain('fix:   DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;');
-    expect(block).toContain('undo:  CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email');
+  test('an entry: the object with its facts, every reason, then the fix and its undo', () => {
+    const block = plain.slice(plain.indexOf('public.users › idx_users_email'), plain.indexOf('● MEDIUM'));
+    expect(block).toContain('public.users › idx_users_email  index (email) · 1.2 MB · 0 scans\n');
+    expect(block).toContain('    duplicate-index  Index idx_users_email duplicates users_email_key | both index (email).\n');
+    expect(block).toContain('    fix:    DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;\n');
+    expect(block).toContain('    undo:   CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON public.users USING btree');
   });
 
-  test('facts fall back to the model when the evidence lacks them', () => {
-    const block = plain.slice(plain.indexOf('redundant-index'), plain.indexOf('● LOW'));
-    expect(block).toContain('facts: index 8.0 kB · 0 scans');
-  });
-
-  test('limitations, then the one-line summary last', () => {
+  test('limitations, then the one-line summary of objects last', () => {
     expect(plain).toMatch(/\nLimitations\n(  - .*\n)*  - Could not read pg_stat_user_indexes: scans are unknown\.\n/);
-    expect(plain.endsWith('\n1 critical, 1 medium, 1 low — 2 tables, 6 indexes, 1.2 MB reclaimable\n')).toBe(true);
+    const wide = reporters.text.render(result, { color: false, width: 200 });
+    expect(
+      wide.endsWith('\n3 objects to act on (1 critical, 1 medium, 1 low; 3 findings) — 2 tables, 6 indexes, 1.2 MB reclaimable\n'),
+    ).toBe(true);
   });
 
   test('no findings says so', () => {
@@ -65,8 +64,7 @@ describe('text reporter', () => {
     const headings = [
       'EXECUTIVE SUMMARY',
       'FINDINGS BY SEVERITY',
-      'STRATEGY BY TABLE TYPE',
-      'ESTIMATED SAVINGS',
+      'STRATEGY BY TABLE TYPE AND SAVINGS',
       'SUCCESS CRITERIA',
       'NEXT STEPS (PRIORITY ORDER)',
       'Limitations',
@@ -82,22 +80,18 @@ describe('text reporter', () => {
     expect(rich).toContain('  Savings   1.2 MB from 2 indexes to drop, 1,130 index writes since the reset');
   });
 
-  test('strategy: aligned index table with verdicts and the recommended set', () => {
-    expect(rich).toContain(
-      '      index            keys     size  scans  verdict\n      idx_users_email  email  1.2 MB      0  drop (duplicate-index)\n',
-    );
-    expect(rich).toContain('      recommended (3 → 2): users_email_key, users_pkey');
-    expect(rich).toContain('create (unindexed-foreign-key)');
+  test('strategy: one line per table with its indexes before and after, the change and what it saves; the total', () => {
+    expect(rich).toMatch(/ {4}public\.users +high +3 → 2 +drop 1 +1\.2 MB +130\n/);
+    expect(rich).toContain('  Total: 2 indexes dropped, 1.2 MB, 1,130 index writes saved over the statistics period');
   });
 
-  test('savings, checklist and next steps', () => {
-    expect(rich).toMatch(/  public\.users +1 +1\.2 MB +3 → 2 +130\n/);
-    expect(rich).toMatch(/  total +2 +1\.2 MB +1,130\n/);
+  test('checklist and next steps, one command each and how to apply once', () => {
     expect(rich).toContain('    [ ] No duplicate indexes — 1 duplicate index: users.idx_users_email');
     expect(rich).toContain('    [-] Every foreign key indexed — no foreign keys');
     expect(rich).toContain('    [?] Composite indexes only where query patterns justify them');
-    expect(rich).toContain('  1. [HIGH] Drop 1 duplicate index — Immediate\n');
-    expect(rich).toContain('     $ dbdoctor apply postgres://app@db.example/app --rule duplicate-index --dry-run\n');
+    expect(rich).toMatch(/ {2}1\. {2}\[HIGH\] Drop 1 duplicate index — Immediate\./);
+    expect(rich).toContain('      $ dbdoctor fix postgres://app@db.example/app --rule duplicate-index\n');
+    expect(rich).toMatch(/dbdoctor apply --from\s+dbdoctor-migration/);
   });
 
   test('control characters in names cannot reach the terminal', () => {
@@ -109,13 +103,36 @@ describe('text reporter', () => {
     expect(out).toContain('evil?[2Jtable');
   });
 
-  test('a table-level finding names the indexes its fix drops', () => {
-    const overIndexed = {
-      rule: 'over-indexed-table',
-      severity: 'medium' as const,
+  test('one entry per index: an index two findings are about is one entry listing both reasons and one fix', () => {
+    const index = makeResult().model.indexes.find((i) => i.name === 'orders_user_id_idx')!;
+    const unused: Finding = withFix({
+      rule: 'unused-index',
+      severity: 'medium',
       schema: 'public',
       table: 'orders',
-      message: 'Too many indexes.',
+      index: 'orders_user_id_idx',
+      message: 'Never scanned.',
+      help: 'Drop it.',
+      evidence: {},
+      actions: [{ kind: 'drop-index', index, attached: [] }],
+    });
+    const out = reporters.text.render(makeResult({ findings: [...makeFindings(), unused] }), { color: false });
+    expect(out.match(/public\.orders › orders_user_id_idx/g)).toHaveLength(1);
+    const block = out.slice(out.indexOf('public.orders › orders_user_id_idx'));
+    expect(block).toMatch(
+      /^public\.orders › orders_user_id_idx.*\n {4}redundant-index .*\n {4}unused-index {5}Never scanned\.\n {4}fix: {4}DROP INDEX/,
+    );
+    expect(out.match(/DROP INDEX CONCURRENTLY IF EXISTS public\.orders_user_id_idx;/g)).toHaveLength(1);
+    expect(out).toContain('● MEDIUM  1 object, 2 findings');
+  });
+
+  test('a table-wide finding is listed on each index its fix drops, without repeating its list', () => {
+    const overIndexed: Finding = withFix({
+      rule: 'over-indexed-table',
+      severity: 'medium',
+      schema: 'public',
+      table: 'orders',
+      message: 'public.orders is a log table with 3 indexes: 2 never scanned (orders_user_id_idx, orders_user_id_created_at_idx).',
       help: 'Drop two.',
       evidence: {},
       actions: ['orders_user_id_idx', 'orders_user_id_created_at_idx'].map((name) => ({
@@ -123,8 +140,22 @@ describe('text reporter', () => {
         index: makeResult().model.indexes.find((i) => i.name === name)!,
         attached: [],
       })),
-    };
+    });
     const out = reporters.text.render(makeResult({ findings: [overIndexed] }), { color: false });
-    expect(out).toContain('    drops: orders_user_id_idx, orders_user_id_created_at_idx (16.0 kB)\n');
+    expect(out.match(/over-indexed-table {2}public\.orders is a log table with 3 indexes\.\n/g)).toHaveLength(2);
+  });
+
+  test('at most `limit` entries per severity, the rest counted with where to see them', () => {
+    const out = reporters.text.render(makeResult(), { color: false, limit: 0 });
+    expect(out).toContain('… and 1 more critical object: every entry is in --format markdown, html or json.');
+    expect(out).not.toContain('public.users › idx_users_email');
+  });
+
+  test('lines wrap to the width, with a hanging indent', () => {
+    const narrow = reporters.text.render(makeRichResult(), { color: false, width: 60 });
+    // Aligned tables keep their columns; commands are not broken; every other line wraps.
+    const tabular = (l: string): boolean => / {2,}\S+ {2,}/.test(l.trim()) || /^ *\$ /.test(l);
+    const wide = narrow.split('\n').filter((l) => [...l].length > 60 && !tabular(l));
+    expect(wide).toEqual([]);
   });
 });

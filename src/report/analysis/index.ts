@@ -8,6 +8,8 @@ import { nextSteps, type NextStep } from './next-steps.js';
 import { estimateSavings, type Savings } from './savings.js';
 import { statisticsFacts, type StatisticsFacts } from './statistics.js';
 import { tableStrategies, type TableStrategy } from './strategy.js';
+import { reportEntries, type ReportEntry } from './entries.js';
+import { decidePlan, type PlanDecision } from '../../plan/planner.js';
 
 export type { CheckItem, CheckStatus } from './checklist.js';
 export { LOG_TABLE_MAX_INDEXES, successCriteria } from './checklist.js';
@@ -31,8 +33,14 @@ export {
   type TableWrites,
 } from './strategy.js';
 
+export { entriesBySeverity, reportEntries, type EntryDecision, type EntryKind, type ReportEntry } from './entries.js';
+
 /** Everything the report says beyond the findings themselves. */
 export interface Analysis {
+  /** One entry per object, with every finding about it and what the fix plan does to it. */
+  readonly entries: readonly ReportEntry[];
+  /** The fix plan's decision, checked as a whole. */
+  readonly decision: PlanDecision;
   readonly strategies: readonly TableStrategy[];
   readonly savings: Savings;
   readonly checklist: readonly CheckItem[];
@@ -42,9 +50,12 @@ export interface Analysis {
 
 /** Derives the analysis of an audit. */
 export function analyze(result: AuditResult): Analysis {
-  const strategies = tableStrategies(result);
+  const decision = decidePlan(result.findings, result.model);
+  const strategies = tableStrategies(result, decision);
   const checklist = successCriteria(result);
   return {
+    entries: reportEntries(result, decision),
+    decision,
     strategies,
     savings: estimateSavings(strategies),
     checklist,

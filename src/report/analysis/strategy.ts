@@ -9,7 +9,7 @@ import type { Index, Table, TableUsage } from '../../model/types.js';
 import type { IndexSpec } from '../../model/actions.js';
 import type { Finding } from '../../rules/types.js';
 import { emitterFor } from '../../dialects/emitters.js';
-import { decidePlan } from '../../plan/planner.js';
+import { decidePlan, type PlanDecision } from '../../plan/planner.js';
 import { keyLabels } from '../../semantics/keys.js';
 import { indexKeys } from '../format.js';
 
@@ -136,7 +136,7 @@ function key(schema: string, name: string): string {
 }
 
 /** The strategy of every audited table, in model order: the current indexes and what the fix plan, checked as a whole, does to them. */
-export function tableStrategies(result: AuditResult): TableStrategy[] {
+export function tableStrategies(result: AuditResult, decision: PlanDecision = decidePlan(result.findings, result.model)): TableStrategy[] {
   const classifications = new Map(result.tables.map((c) => [key(c.schema, c.table), c]));
   const indexesByTable = new Map<string, Index[]>();
   for (const index of result.model.indexes) {
@@ -151,7 +151,6 @@ export function tableStrategies(result: AuditResult): TableStrategy[] {
   const emitter = emitterFor(result.model.dialect);
   const describe = (spec: IndexSpec): string =>
     emitter?.describeCreate(spec) ?? `CREATE INDEX ${spec.name} ON ${spec.table} (${keyLabels(spec).join(', ')})`;
-  const decision = decidePlan(result.findings, result.model);
   const dropped = new Map<string, readonly Finding[]>();
   const kept = new Map<string, { readonly findings: readonly Finding[]; readonly reason: string }>();
   const created = new Map<string, CreatedIndex[]>();
