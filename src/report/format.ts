@@ -143,11 +143,7 @@ export function scopeCounts(result: AuditResult, reclaimable: number = result.su
  * The one-line summary the reports end with: the objects to act on by severity (one per index,
  * foreign key or table, however many findings it has), then the scope.
  */
-export function summaryLine(
-  result: AuditResult,
-  entries: readonly { readonly severity: Severity }[],
-  reclaimable?: number,
-): string {
+export function summaryLine(result: AuditResult, entries: readonly { readonly severity: Severity }[], reclaimable?: number): string {
   if (entries.length === 0) return `no findings — ${scopeCounts(result, reclaimable)}`;
   const counts = SEVERITIES.map((s) => `${formatCount(entries.filter((e) => e.severity === s).length)} ${s}`).join(', ');
   return `${countOf(entries.length, 'object')} to act on (${counts}; ${countOf(result.findings.length, 'finding')}) — ${scopeCounts(result, reclaimable)}`;

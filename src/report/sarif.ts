@@ -10,11 +10,7 @@ import { allRules } from '../rules/index.js';
 import type { Finding, Severity } from '../rules/types.js';
 import { VERSION } from '../util/version.js';
 import type { Reporter } from './types.js';
-
-/** Where a rule's docs page is published: the package's own copy, per version. */
-export function ruleDocsUrl(page: string): string {
-  return `https://unpkg.com/dbdoctor@${VERSION}/${page}`;
-}
+import { ruleDocsUrl } from './links.js';
 
 const LEVEL: { readonly [S in Severity]: 'error' | 'warning' | 'note' } = { critical: 'error', medium: 'warning', low: 'note' };
 

@@ -73,9 +73,13 @@ describe('the demo audit, in every document format', () => {
     expect(markdown).toMatch(/\*\*Status\*\*: (⚠️ NEEDS REFINEMENT|🔴 AT RISK)/);
     expect(markdown).toMatch(/- 🔴 3 duplicate indexes \(critical\)/);
     // The seed's duplicate on notification_preferences: the composite the unique constraint already is.
-    expect(markdown).toContain(
-      '| `ix_notification_preferences_user_event` | `public.notification_preferences` | `user_id`, `event_type` | `uq_user_event_type` |',
+    expect(markdown).toMatch(
+      /\| `ix_notification_preferences_user_event` \| `public\.notification_preferences` \| index \(user_id, event_type\) \| \[`duplicate-index`\]\([^)]*docs\/rules\/duplicate-index\.md\) \|.*\| \*\*drop\*\* \|/,
     );
+    expect(markdown).toContain('duplicates uq_user_event_type on public.notification_preferences');
+    // The plan lists each object once, in order; the whole report fits one GitHub comment (65,536 characters).
+    expect(markdown.match(/^\d+\. drop index public\.ix_notification_preferences_user_event /gm)).toHaveLength(1);
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
     // Log tables are told apart from transaction tables, as in the seed's strategy section.
     expect(markdown).toMatch(/### [A-D]\. Log Tables \(\d+\)/);
     expect(markdown).toMatch(/#### `public\.email_logs` — log, \w+ confidence/);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
 import { makeFindings, makeResult, makeRichResult, withFix } from './fixture.js';
+import { VERSION } from '../../src/util/version.js';
 
 /** The contents of the ```sql block under `### <title>`. */
 function sqlBlock(markdown: string, title: string): string {
@@ -49,18 +50,21 @@ describe('markdown reporter', () => {
     expect(md).not.toContain('\u001b');
   });
 
-  test("one section per severity, in order, one table per rule with the seed's columns", () => {
-    const headings = ['### 🔴 CRITICAL', '### 🟡 MEDIUM', '### 🟢 LOW'].map((h) => md.indexOf(h));
+  test('one section per severity, in order: a table of the objects, then each with every reason and the one fix', () => {
+    const headings = [
+      '### 🔴 CRITICAL — 1 object, 1 finding',
+      '### 🟡 MEDIUM — 1 object, 1 finding',
+      '### 🟢 LOW — 1 object, 1 finding',
+    ].map((h) => md.indexOf(h));
     expect(headings.every((p) => p >= 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
-    expect(md).toContain('#### `duplicate-index` — 1 finding');
-    expect(md).toContain('| Index / constraint | Table | Columns | Covered by | Size | Scans | Writes |');
-    expect(md).toContain('| `idx_users_email` | `public.users` | `email` | `users_email_key` | 1.2 MB | 0 | 1,234 |');
-    // Size and scans fall back to the model; writes to the table's usage (none in this fixture).
-    expect(md).toContain('| `orders_user_id_idx` | `public.orders` | `user_id` | `orders_user_id_created_at_idx` | 8.0 kB | 0 | — |');
-    expect(rich).toContain('| `orders_user_id_idx` | `public.orders` | `user_id` | `orders_user_id_created_at_idx` | 8.0 kB | 0 | 1,010 |');
-    expect(md).toContain('| `orders_product_id_fkey` | `public.orders` | `product_id` | — | — | — | — |');
-    for (const f of result.findings) expect(md).toContain(`  - Help: ${f.help}`);
+    expect(md).toContain('| Object | Table | What | Reasons | Size | Scans | Plan |');
+    const docs = (rule: string): string => `[\`${rule}\`](https://unpkg.com/dbdoctor@${VERSION}/docs/rules/${rule}.md)`;
+    expect(md).toContain(`| \`idx_users_email\` | \`public.users\` | index (email) | ${docs('duplicate-index')} | 1.2 MB | 0 | **drop** |`);
+    expect(md).toContain(
+      `| \`orders_product_id_idx\` | \`public.orders\` | new index (product_id) | ${docs('unindexed-foreign-key')} | — | — | **create** |`,
+    );
+    expect(md).toContain(`- **\`idx_users_email\`** on \`public.users\`\n  - ${docs('duplicate-index')}: Index idx_users_email duplicates`);
     expect(md).toContain('  - Fix: `DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;`');
     expect(md).toContain('  - Undo: `CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON public.users USING btree (email);`');
   });
@@ -78,8 +82,13 @@ describe('markdown reporter', () => {
     for (const r of rows) expect(r.split(/(?<!\\)\|/).length - 2).toBeGreaterThanOrEqual(5);
     const odd = section(rich, 'Strategy by Table Type');
     expect(odd).toContain('#### `public.<b>"odd" & ünïcode</b>` — unknown, low confidence, from shape');
-    const withPipe = reporters.markdown.render(makeResult({ findings: [{ ...makeFindings()[1]!, index: 'a|b' }] }), { color: false });
-    expect(withPipe).toContain('| `a\\|b` |');
+    const withPipe = reporters.markdown.render(
+      makeResult({ findings: [{ ...makeFindings()[1]!, index: undefined, table: 'a|b', actions: [] }] }),
+      {
+        color: false,
+      },
+    );
+    expect(withPipe).toContain('| `public.a\\|b` |');
   });
 
   test('strategy by table type: evidence, indexes with verdicts and the recommended set', () => {
@@ -89,7 +98,7 @@ describe('markdown reporter', () => {
     );
     expect(order.every((p) => p >= 0) && [...order].sort((a, b) => a - b).join() === order.join()).toBe(true);
     expect(strategy).toContain('- Evidence: reads outnumber writes 40 to 1');
-    expect(strategy).toContain('- Measured: ~10,000 rows; 1.2 MB; 100 inserts, 50 updates (20 HOT), 5 deletes since the statistics reset');
+    expect(strategy).toContain('- Size: ~10,000 rows, 1.2 MB');
     expect(strategy).toContain('| `idx_users_email` | `email` | 1.2 MB | 0 | **drop** — duplicate-index |');
     expect(strategy).toContain('| `users_pkey` | `id` (primary key) | 8.0 kB | 500 | keep |');
     expect(strategy).toContain('| `orders_product_id_idx` | `product_id` | — | — | **create** — unindexed-foreign-key |');
@@ -126,39 +135,15 @@ describe('markdown reporter', () => {
     expect(md).toContain('dbdoctor apply "$DATABASE_URL" --rule duplicate-index');
   });
 
-  test('up in severity order, down in reverse, each with its comment', () => {
-    const up = sqlBlock(md, 'Up');
-    expect(up).toBe(
+  test('the migration: the fix plan step by step, creates first, and how to get and run it', () => {
+    const migration = section(md, 'Migration');
+    expect(migration).toContain('`dbdoctor fix` writes this plan as a migration');
+    expect(migration).toContain(
       [
-        '-- duplicate-index: public.users.idx_users_email',
-        'DROP INDEX CONCURRENTLY IF EXISTS public.idx_users_email;',
-        '',
-        '-- redundant-index: public.orders.orders_user_id_idx',
-        'DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_idx;',
-        '',
-        '-- unindexed-foreign-key: public.orders.orders_product_id_fkey',
-        'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_product_id_idx ON public.orders (product_id);',
+        '1. create index public.orders_product_id_idx on public.orders (product_id) — `unindexed-foreign-key`',
+        '2. drop index public.idx_users_email — `duplicate-index`',
+        '3. drop index public.orders_user_id_idx — `redundant-index`',
       ].join('\n'),
-    );
-    const down = sqlBlock(md, 'Down');
-    const comments = down.split('\n').filter((l) => l.startsWith('-- '));
-    expect(comments).toEqual([
-      '-- unindexed-foreign-key: public.orders.orders_product_id_fkey',
-      '-- redundant-index: public.orders.orders_user_id_idx',
-      '-- duplicate-index: public.users.idx_users_email',
-    ]);
-    expect(down.indexOf('DROP INDEX CONCURRENTLY IF EXISTS public.orders_product_id_idx;')).toBeLessThan(
-      down.indexOf('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email'),
-    );
-  });
-
-  test('a multi-statement down keeps its own order', () => {
-    const [dup] = makeFindings().filter((f) => f.rule === 'duplicate-index');
-    const key = makeResult().model.indexes.find((i) => i.name === 'users_email_key')!;
-    const finding = withFix({ ...dup!, actions: [{ kind: 'drop-constraint', index: key }] });
-    const down = sqlBlock(reporters.markdown.render(makeResult({ findings: [finding] }), { color: false }), 'Down');
-    expect(down.indexOf('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_key')).toBeLessThan(
-      down.indexOf('ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;'),
     );
   });
 
@@ -177,7 +162,7 @@ describe('markdown reporter', () => {
     expect(out).not.toContain('```sql');
   });
 
-  test('a table-level finding that drops several indexes lists them with their summed size; a database-wide one has no table row', () => {
+  test('a table-level finding that drops several indexes is a reason of each of them; a database-wide one has no table', () => {
     const overIndexed = {
       rule: 'over-indexed-table',
       severity: 'medium' as const,
@@ -203,11 +188,13 @@ describe('markdown reporter', () => {
       evidence: {},
     };
     const out = reporters.markdown.render(makeRichResult({ findings: [overIndexed, monitoring] }), { color: false });
-    expect(out).toContain(
-      '| `orders_user_id_idx`, `orders_user_id_created_at_idx` | `public.orders` | `user_id` | — | 16.0 kB | 0 | 1,010 |',
+    const docs = `[\`over-indexed-table\`](https://unpkg.com/dbdoctor@${VERSION}/docs/rules/over-indexed-table.md)`;
+    expect(out).toContain(`| \`orders_user_id_idx\` | \`public.orders\` | index (user_id) | ${docs} | 8.0 kB | 0 | **drop** |`);
+    expect(out).toMatch(
+      /\| `orders_user_id_created_at_idx` \| `public.orders` \| index \(user_id, created_at\) \| \[`over-indexed-table`\]/,
     );
-    const db = out.slice(out.indexOf('#### `monitoring-not-ready`'));
-    expect(db).not.toContain('| Index / constraint |');
-    expect(db).toContain('- **`database app`**: pg_stat_statements is not loaded.');
+    const db = out.slice(out.indexOf('### 🟢 LOW'));
+    expect(db).toMatch(/\| `database` \| — \| setting \|/);
+    expect(db).toContain('  - Advice: Load it.');
   });
 });

@@ -14,21 +14,15 @@ const TYPE_TITLE: { readonly [T in TableType]: string } = {
 
 const LETTERS = 'ABCD';
 
-function writesLine(s: TableStrategy): string | null {
-  if (s.writes === null) return null;
-  const { inserts, updates, hotUpdates, deletes } = s.writes;
-  return `${formatCount(inserts)} inserts, ${formatCount(updates)} updates (${formatCount(hotUpdates)} HOT), ${formatCount(deletes)} deletes since the statistics reset`;
-}
-
 function tableBlock(s: TableStrategy): string[] {
   const classification = s.source === null ? 'not classified' : `${s.type}, ${s.confidence} confidence, from ${s.source}`;
   const lines = [`#### ${code(`${s.schema}.${s.table}`)} — ${classification}`, ''];
+  // The writes are in the evidence; rows and size are what it lacks.
   const facts = [
     s.rowEstimate === null ? null : `~${countOf(Math.round(s.rowEstimate), 'row')}`,
     s.sizeBytes === null ? null : humanBytes(s.sizeBytes),
-    writesLine(s),
   ].filter((x): x is string => x !== null);
-  if (facts.length > 0) lines.push(`- Measured: ${facts.join('; ')}`);
+  if (facts.length > 0) lines.push(`- Size: ${facts.join(', ')}`);
   if (s.evidence.length > 0) lines.push(`- Evidence: ${s.evidence.map(prose).join('; ')}`);
   if (lines.length > 2) lines.push('');
   if (s.current.length === 0 && s.created.length === 0 && s.skipped.length === 0) return [...lines, 'No indexes.', ''];

@@ -1,20 +1,12 @@
 /** Markdown: executive summary and findings by severity, in the seed audit's layout. */
 import type { AuditResult, AuditStatus } from '../../audit/types.js';
-import type { Finding, Severity } from '../../rules/types.js';
+import type { Severity } from '../../rules/types.js';
 import type { Analysis } from '../analysis/index.js';
 import { describeAge } from '../analysis/index.js';
-import {
-  countOf,
-  describeTarget,
-  formatCount,
-  groupBySeverity,
-  humanBytes,
-  issueList,
-  severityLabel,
-  sqlStatement,
-  tableName,
-} from '../format.js';
-import { findingRows, type FindingRow } from '../finding-rows.js';
+import { countOf, describeTarget, formatCount, humanBytes, issueList, severityLabel, sqlStatement } from '../format.js';
+import { entriesBySeverity, type ReportEntry } from '../analysis/index.js';
+import { ruleById } from '../../rules/index.js';
+import { ruleDocsUrl } from '../links.js';
 import { capitalize, code, header, prose, row } from './syntax.js';
 
 export const STATUS_MARK: { readonly [S in AuditStatus]: string } = { HEALTHY: '✅', 'NEEDS REFINEMENT': '⚠️', 'AT RISK': '🔴' };
@@ -60,64 +52,96 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
   return lines;
 }
 
-function objectCell(f: Finding, r: FindingRow): string {
-  if (f.index !== undefined && r.constraint !== null && r.constraint !== f.index)
-    return `${code(f.index)} (constraint ${code(r.constraint)})`;
-  if (r.indexes.length > 0) return r.indexes.map(code).join(', ');
-  return r.constraint === null ? '—' : code(r.constraint);
+/** A rule id linked to its docs page. */
+export function ruleLink(rule: string): string {
+  const known = ruleById(rule);
+  return known ? `[${code(rule)}](${ruleDocsUrl(known.docs.page)})` : code(rule);
 }
 
-function ruleTitle(rule: string, count: number): string {
-  return `${code(rule)} — ${countOf(count, 'finding')}`;
+function entryTitle(e: ReportEntry): string {
+  if (e.kind === 'database') return code(e.name ?? 'database');
+  return e.name === null ? code(`${e.schema}.${e.table}`) : code(e.name);
 }
 
-function findingDetail(f: Finding): string[] {
-  const object = f.index ?? f.constraint;
-  const subject = object === undefined ? code(tableName(f)) : `${code(object)} on ${code(tableName(f))}`;
-  const lines = [`- **${subject}**: ${prose(f.message)}`, `  - Help: ${prose(f.help)}`];
-  if (f.fix && f.fix.up.length > 0) {
-    lines.push(`  - Fix: ${f.fix.up.map((s) => code(sqlStatement(s))).join(' ')}`);
-    if (f.fix.down.length > 0) lines.push(`  - Undo: ${f.fix.down.map((s) => code(sqlStatement(s))).join(' ')}`);
-  } else {
-    lines.push('  - Fix: none generated; needs a person to decide');
+function kindWords(e: ReportEntry): string {
+  const keys = e.keys.length > 0 ? ` (${e.keys.join(', ')})` : '';
+  return {
+    index: `index${keys}`,
+    'new-index': `new index${keys}`,
+    'foreign-key': `foreign key${keys}`,
+    table: 'table',
+    database: 'setting',
+  }[e.kind];
+}
+
+const PLAN_WORD: { readonly [K in ReportEntry['decision']['kind']]: string } = {
+  drop: '**drop**',
+  create: '**create**',
+  change: '**replace**',
+  kept: 'keep',
+  advice: 'review',
+};
+
+/** One entry's details: every reason with its message, then the one action. */
+function entryDetail(e: ReportEntry): string[] {
+  const where = e.kind === 'database' ? '' : e.name === null ? '' : ` on ${code(`${e.schema}.${e.table}`)}`;
+  const at = e.location === null ? '' : ` (${code(`${e.location.file}:${e.location.line}`)})`;
+  const lines = [`- **${entryTitle(e)}**${where}${at}`];
+  for (const f of e.findings) lines.push(`  - ${ruleLink(f.rule)}: ${prose(f.message)}`);
+  const d = e.decision;
+  if (d.kind === 'kept') lines.push(`  - Keep: the fix plan refuses to drop it — ${prose(d.summary)}`);
+  else if (d.kind === 'advice') lines.push(`  - Advice: ${prose(d.summary)}`);
+  else {
+    lines.push(`  - Fix: ${d.up.map((s) => code(sqlStatement(s))).join(' ')}`);
+    if (d.down.length > 0) lines.push(`  - Undo: ${d.down.map((s) => code(sqlStatement(s))).join(' ')}`);
+    for (const note of d.notes.filter((n) => n.startsWith('Not undone'))) lines.push(`  - Note: ${prose(note)}`);
   }
-  for (const note of f.fix?.notes ?? []) lines.push(`  - Note: ${prose(note)}`);
   return lines;
 }
 
-/** Findings by severity, one table per rule like the seed's, each finding's message, help and fix below it. */
-export function findingsSection(result: AuditResult): string[] {
+/** Objects per severity whose reasons and fix are written out; the table lists them all. */
+const DETAIL_LIMIT = 10;
+
+/** Findings by severity: one entry per object — a table of them, then each with every reason and the one action. */
+export function findingsSection(result: AuditResult, entries: readonly ReportEntry[], limit: number = DETAIL_LIMIT): string[] {
   const lines = ['## Findings by Severity', ''];
-  const groups = groupBySeverity(result.findings);
+  const groups = entriesBySeverity(entries);
   if (groups.length === 0) return [...lines, 'No findings: no index problems were found.', ''];
-  const rows = findingRows(result);
   for (const group of groups) {
-    lines.push(`### ${SEVERITY_MARK[group.severity]} ${severityLabel(group.severity)}`, '');
-    const rules = [...new Set(group.findings.map((f) => f.rule))];
-    for (const rule of rules) {
-      const findings = group.findings.filter((f) => f.rule === rule);
-      lines.push(`#### ${ruleTitle(rule, findings.length)}`, '');
-      if (rows.tabular(findings)) {
-        lines.push(...header(['Index / constraint', 'Table', 'Columns', 'Covered by', 'Size', 'Scans', 'Writes'], [4, 5, 6]));
-        for (const f of findings) {
-          const r = rows.row(f);
-          lines.push(
-            row([
-              objectCell(f, r),
-              code(tableName(f)),
-              f.columns && f.columns.length > 0 ? f.columns.map(code).join(', ') : '—',
-              f.coveredBy === undefined ? '—' : code(f.coveredBy),
-              r.sizeBytes === null ? '—' : humanBytes(r.sizeBytes),
-              r.scans === null ? '—' : formatCount(r.scans),
-              r.writes === null ? '—' : formatCount(r.writes),
-            ]),
-          );
-        }
-        lines.push('');
-      }
-      for (const f of findings) lines.push(...findingDetail(f));
-      lines.push('');
+    const findings = group.entries.reduce((n, e) => n + e.findings.length, 0);
+    lines.push(
+      `### ${SEVERITY_MARK[group.severity]} ${severityLabel(group.severity)} — ${countOf(group.entries.length, 'object')}, ${countOf(findings, 'finding')}`,
+      '',
+    );
+    lines.push(...header(['Object', 'Table', 'What', 'Reasons', 'Size', 'Scans', 'Plan'], [4, 5]));
+    for (const e of group.entries) {
+      lines.push(
+        row([
+          entryTitle(e),
+          e.kind === 'database' ? '—' : code(`${e.schema}.${e.table}`),
+          prose(kindWords(e)),
+          [...new Set(e.findings.map((f) => f.rule))].map(ruleLink).join(', '),
+          e.sizeBytes === null ? '—' : humanBytes(e.sizeBytes),
+          e.scans === null ? '—' : formatCount(e.scans),
+          PLAN_WORD[e.decision.kind],
+        ]),
+      );
     }
+    lines.push('');
+    for (const e of group.entries.slice(0, limit)) lines.push(...entryDetail(e));
+    const more = group.entries.length - limit;
+    if (more > 0)
+      lines.push(
+        '',
+        `_The table above lists all ${group.entries.length}; details of ${countOf(more, 'more object')} are in the JSON and HTML reports (\`--format json\`, \`--format html\`)._`,
+      );
+    lines.push('');
+  }
+  if (result.summary.baseline) {
+    lines.push(
+      `_${countOf(result.summary.baseline.known, 'known finding')} of the baseline ${code(result.summary.baseline.file)} left out._`,
+      '',
+    );
   }
   return lines;
 }
