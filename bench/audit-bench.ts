@@ -145,6 +145,7 @@ async function measureSize(
   for (let run = 0; run <= RUNS; run++) {
     const warmUp = run === 0;
     // Collect the previous round's garbage first, so that no run pays for another's.
+    // eslint-disable-next-line no-useless-assignment -- releases the last round's result before the heap is measured
     result = null;
     heapAfterGcMb();
     const base = await costOf(backendPid, () => baseline(client, schemas));

@@ -38,7 +38,9 @@ export async function readBaseline(file: string): Promise<Baseline> {
   if (!parsed.success) throw new UserError(`the baseline ${file} is not a dbdoctor JSON report (dbdoctor audit --format json)`);
   const findings = parsed.data.findings;
   if (findings.some((f) => f.fingerprint === undefined)) {
-    throw new UserError(`the baseline ${file} has findings without fingerprints (an older dbdoctor wrote it): write it again with this version`);
+    throw new UserError(
+      `the baseline ${file} has findings without fingerprints (an older dbdoctor wrote it): write it again with this version`,
+    );
   }
   return { file, fingerprints: new Set(findings.map((f) => f.fingerprint!)) };
 }

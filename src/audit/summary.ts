@@ -2,7 +2,7 @@ import { DEFAULT_RULE_OPTIONS, type Finding, type RuleOptions, type Severity } f
 import { statisticsTrust } from '../rules/context/trust.js';
 import { statisticsNodesOf } from '../rules/context/trust.js';
 import type { SchemaModel } from '../model/types.js';
-import type { AuditStatus, AuditSummary } from './types.js';
+import type { AuditSummary } from './types.js';
 
 function countBy<K extends string>(findings: readonly Finding[], key: (f: Finding) => K): Record<K, number> {
   const counts = {} as Record<K, number>;

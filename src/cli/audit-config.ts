@@ -116,7 +116,7 @@ export async function openReplicas(urls: readonly string[]): Promise<OpenReplica
           `replica ${name} cannot be reached: ${error instanceof Error ? error.message.replace(/^could not connect to \S+: /, '') : String(error)}`,
         );
       }
-      opened.push({ name, close: open.close, source: { name, db: open.db } });
+      opened.push({ name, close: () => open.close(), source: { name, db: open.db } });
     }
   } catch (error) {
     await close();

@@ -10,7 +10,7 @@ export const EXIT_ERROR = 2;
 export type FailOn = Severity | 'none';
 
 /** 1 when a finding is at or above the threshold, else 0. */
-export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): number {
+export function exitCodeFor(findings: readonly Finding<string>[], failOn: FailOn): number {
   if (failOn === 'none') return EXIT_CLEAN;
   const bar = severityRank(failOn);
   return findings.some((f) => severityRank(f.severity) >= bar) ? EXIT_FINDINGS : EXIT_CLEAN;

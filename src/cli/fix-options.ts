@@ -1,7 +1,6 @@
 /** Option parsing shared by `dbdoctor fix` and `dbdoctor apply`. */
 import { UserError } from '../util/errors.js';
 import { allRules, ruleById } from '../rules/index.js';
-import type { Severity } from '../rules/types.js';
 import type { FixFilters } from '../plan/types.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
@@ -39,7 +38,7 @@ export function filtersOf(options: FilterOptions): FixFilters {
   }
   return {
     ...(options.rule ? { rules: options.rule } : {}),
-    ...(severity ? { minSeverity: severity as Severity } : {}),
+    ...(severity ? { minSeverity: severity } : {}),
     ...(options.table ? { tables: options.table } : {}),
   };
 }

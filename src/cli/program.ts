@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, redactSecrets } from '../util/errors.js';
-import { runAuditCommand, type CommandIo } from './audit-command.js';
-import { runApplyCommand } from './apply-command.js';
-import { runFixCommand } from './fix-command.js';
-import { runPoolCommand } from './pool-command.js';
-import { runDocsCommand } from './docs-command.js';
+import { runAuditCommand, type AuditCommandOptions, type CommandIo } from './audit-command.js';
+import { runApplyCommand, type ApplyCommandOptions } from './apply-command.js';
+import { runFixCommand, type FixCommandOptions } from './fix-command.js';
+import { runPoolCommand, type PoolCommandOptions } from './pool-command.js';
+import { runDocsCommand, type DocsCommandOptions } from './docs-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../util/version.js';
 
@@ -49,7 +49,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
-    .action(async (target: string | undefined, options) => {
+    .action(async (target: string | undefined, options: AuditCommandOptions) => {
       setExitCode(await runAuditCommand(target, options, io));
     });
   program
@@ -71,7 +71,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
-    .action(async (target: string | undefined, options) => {
+    .action(async (target: string | undefined, options: DocsCommandOptions) => {
       setExitCode(await runDocsCommand(target, options, io));
     });
   program
@@ -105,7 +105,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
-    .action(async (target: string | undefined, options) => {
+    .action(async (target: string | undefined, options: FixCommandOptions) => {
       setExitCode(await runFixCommand(target, options, io));
     });
   program
@@ -148,7 +148,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
-    .action(async (target: string | undefined, options) => {
+    .action(async (target: string | undefined, options: ApplyCommandOptions) => {
       setExitCode(await runApplyCommand(target, options, io));
     });
   program
@@ -185,7 +185,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
-    .action(async (target: string | undefined, options) => {
+    .action(async (target: string | undefined, options: PoolCommandOptions) => {
       setExitCode(await runPoolCommand(target, options, io));
     });
   return program;

@@ -17,7 +17,7 @@ export function ruleOptionsFromConfig(config: DbdoctorConfig): Partial<RuleOptio
   for (const [key, value] of Object.entries(config.thresholds ?? {})) if (typeof value === 'number') options[key] = value;
   if (config.minStatsAgeDays !== undefined) options.minStatsAgeDays = config.minStatsAgeDays;
   if (config.statsSince !== undefined) options.statsSince = config.statsSince;
-  return options as Partial<RuleOptions>;
+  return options;
 }
 
 /** Table types forced by `tables` ("schema.table" or "table"). */

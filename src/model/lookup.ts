@@ -25,7 +25,7 @@ class ByQualifiedName<T> {
 
   set(schema: string, name: string, value: T): void {
     let byName = this.#bySchema.get(schema);
-    if (!byName) this.#bySchema.set(schema, (byName = new Map()));
+    if (!byName) this.#bySchema.set(schema, (byName = new Map<string, T>()));
     byName.set(name, value);
   }
 }

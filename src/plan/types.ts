@@ -5,13 +5,13 @@
  */
 import type { FixAction, MigrationSettings, Statement } from '../model/actions.js';
 import type { Dialect } from '../model/types.js';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../rules/types.js';
+import { SEVERITIES, severityRank, type Finding, type RuleId, type Severity } from '../rules/types.js';
 
 export type { MigrationSettings } from '../model/actions.js';
 
 /** The finding a step fixes, as it was reported (without evidence and fix). */
 export interface FindingRef {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly schema: string;
   readonly table: string;

@@ -27,7 +27,13 @@ interface Context {
   readonly recommendation: PoolRecommendation;
 }
 
-function finding(rule: PoolRuleId, severity: Severity, message: string, help: string, evidence: { [key: string]: EvidenceValue }): Finding {
+function finding(
+  rule: PoolRuleId,
+  severity: Severity,
+  message: string,
+  help: string,
+  evidence: { [key: string]: EvidenceValue },
+): Finding<PoolRuleId> {
   // Pool findings concern the whole database, not one table: schema and table stay empty.
   return { rule, severity, schema: '', table: '', message, help, evidence: { ...evidence, docs: `docs/rules/${rule}.md` } };
 }
@@ -50,7 +56,7 @@ function sizeNames(c: Context): string[] {
       : ['connectionLimit', 'maxIdle'];
 }
 
-function serverLimit(c: Context, cap: number): Finding[] {
+function serverLimit(c: Context, cap: number): Finding<PoolRuleId>[] {
   const { budget } = c.recommendation;
   const total = budget.pools * cap + budget.other;
   if (total <= budget.available) return [];
@@ -80,7 +86,7 @@ function serverLimit(c: Context, cap: number): Finding[] {
   ];
 }
 
-function sizing(c: Context, cap: number): Finding[] {
+function sizing(c: Context, cap: number): Finding<PoolRuleId>[] {
   const needed = c.recommendation.needed;
   if (!needed || !Number.isFinite(cap)) return [];
   const capNames =
@@ -155,10 +161,10 @@ function sizing(c: Context, cap: number): Finding[] {
   return [];
 }
 
-function settingsChecks(c: Context): Finding[] {
+function settingsChecks(c: Context): Finding<PoolRuleId>[] {
   const cur = c.current;
   if (!cur) return [];
-  const out: Finding[] = [];
+  const out: Finding<PoolRuleId>[] = [];
   if (!cur.timeoutSet) {
     const forever = cur.acquireTimeoutS === null;
     const what =
@@ -223,7 +229,7 @@ function settingsChecks(c: Context): Finding[] {
   return out;
 }
 
-function pooler(c: Context): Finding[] {
+function pooler(c: Context): Finding<PoolRuleId>[] {
   const advice = c.recommendation.pooler;
   if (!advice) return [];
   const needed = c.recommendation.needed;
@@ -249,7 +255,7 @@ export function poolFindings(
   server: ServerFacts,
   current: EffectivePool | null,
   recommendation: PoolRecommendation,
-): Finding[] {
+): Finding<PoolRuleId>[] {
   const c: Context = { inputs, server, current, recommendation };
   const cap = current?.cap;
   const out = [

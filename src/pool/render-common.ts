@@ -90,8 +90,8 @@ export function changeNote(driver: PoolDriver, s: RecommendedSetting): string {
   return s.current === settingValue(driver, s) ? 'unchanged' : `now ${s.current}`;
 }
 
-export function severityOrder(findings: readonly Finding[]): Array<{ severity: Severity; findings: Finding[] }> {
-  const groups: Array<{ severity: Severity; findings: Finding[] }> = [];
+export function severityOrder(findings: readonly Finding<string>[]): Array<{ severity: Severity; findings: Finding<string>[] }> {
+  const groups: Array<{ severity: Severity; findings: Finding<string>[] }> = [];
   for (const severity of ['critical', 'medium', 'low'] as const) {
     const these = findings.filter((f) => f.severity === severity);
     if (these.length > 0) groups.push({ severity, findings: these });
@@ -99,7 +99,7 @@ export function severityOrder(findings: readonly Finding[]): Array<{ severity: S
   return groups;
 }
 
-export function summaryOf(findings: readonly Finding[]): string {
+export function summaryOf(findings: readonly Finding<string>[]): string {
   if (findings.length === 0) return 'No findings: the pool fits the load and the server.';
   const parts = severityOrder(findings).map((g) => `${g.findings.length} ${g.severity}`);
   return `${plural(findings.length, 'finding')}: ${parts.join(', ')}`;

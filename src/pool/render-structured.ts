@@ -17,12 +17,12 @@ import {
 import type { PoolReport } from './types.js';
 
 /** A finding with its fields in the contract's order (the audit report's order). */
-function findingJson(f: Finding): Finding {
+function findingJson(f: Finding<string>): Finding<string> {
   const { rule, severity, schema, table, message, help, evidence, ...rest } = f;
   return { rule, severity, schema, table, message, help, evidence, ...rest };
 }
 
-/** `{ version, kind, inputs, server, recommendation, findings }`, findings in the Finding shape. */
+/** `{ version, kind, inputs, server, recommendation, findings }`, findings in the Finding<string> shape. */
 export function renderPoolJson(report: PoolReport): string {
   const { version, kind, inputs, server, recommendation, findings } = report;
   return `${JSON.stringify({ version, kind, inputs, server, recommendation, findings: findings.map(findingJson) }, null, 2)}\n`;

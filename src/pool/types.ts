@@ -1,4 +1,5 @@
 import type { Finding } from '../rules/types.js';
+import type { PoolRuleId } from './findings.js';
 
 /** The connection pools dbdoctor knows the settings of. */
 export type PoolDriver = 'sqlalchemy' | 'node-postgres' | 'mysql2';
@@ -166,5 +167,5 @@ export interface PoolReport {
   readonly inputs: PoolInputs;
   readonly server: ServerFacts;
   readonly recommendation: PoolRecommendation;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly Finding<PoolRuleId>[];
 }

@@ -1,8 +1,8 @@
-import type { Rule, RuleDocs, RuleContext, Finding, Severity } from './types.js';
+import type { Rule, RuleDocs, RuleContext, Finding, RuleId, Severity } from './types.js';
 
 /** What a rule module declares; `docs.page` defaults to `docs/rules/<id>.md`. */
 export interface RuleDefinition {
-  readonly id: string;
+  readonly id: RuleId;
   readonly severity: Severity;
   readonly docs: Omit<RuleDocs, 'page'> & { readonly page?: string };
   check(context: RuleContext): readonly Finding[];
@@ -17,6 +17,6 @@ export function defineRule(definition: RuleDefinition): Rule {
     id: definition.id,
     severity: definition.severity,
     docs: { description: definition.docs.description, page: definition.docs.page ?? `docs/rules/${definition.id}.md` },
-    check: definition.check,
+    check: (context) => definition.check(context),
   };
 }

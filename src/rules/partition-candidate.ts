@@ -2,7 +2,7 @@ import type { Column, Index, Table } from '../model/types.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence } from './_evidence.js';
 import { partitioningPlan } from './_partitioning.js';
-import { columnOf, formatBytes, formatCount, percent } from './_statistics.js';
+import { formatBytes, formatCount, percent } from './_statistics.js';
 import type { Finding, RuleOptions } from './types.js';
 
 /** Names that say a column records when a row was written. */

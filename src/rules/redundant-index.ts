@@ -39,7 +39,7 @@ export const redundantIndex = defineRule({
       const best = stayingCover(coveredBy, candidates, duplicates);
       const table = lookup.table(index.schema, index.table);
       findings.push({
-        rule: 'redundant-index',
+        rule: 'redundant-index' as const,
         severity: 'medium' as const,
         schema: index.schema,
         table: index.table,

@@ -12,6 +12,26 @@ import type { TableTypes } from './context/classify-types.js';
 import type { Workload } from '../model/workload.js';
 import type { PlanEvidence } from '../workload/plans/types.js';
 
+/** Every rule's id: stable and kebab-case (reports, configs, baselines and docs pages use them). */
+export const RULE_IDS = [
+  'duplicate-index',
+  'redundant-index',
+  'unindexed-foreign-key',
+  'invalid-index',
+  'low-cardinality-index',
+  'over-indexed-table',
+  'composite-column-order',
+  'partition-candidate',
+  'unused-index',
+  'table-without-primary-key',
+  'monitoring-not-ready',
+  'unjustified-composite-index',
+  'missing-index',
+] as const;
+
+/** The id of one of dbdoctor's rules. */
+export type RuleId = (typeof RULE_IDS)[number];
+
 /** How urgent a finding is, in the seed audit's three levels. */
 export type Severity = 'critical' | 'medium' | 'low';
 
@@ -42,8 +62,8 @@ export interface Fix {
 export type EvidenceValue = string | number | boolean | null | readonly EvidenceValue[] | { readonly [key: string]: EvidenceValue };
 
 /** One problem a rule found. Field names are a public contract: add, never rename. */
-export interface Finding {
-  readonly rule: string;
+export interface Finding<Id extends string = RuleId> {
+  readonly rule: Id;
   readonly severity: Severity;
   readonly schema: string;
   readonly table: string;
@@ -203,7 +223,7 @@ export interface RuleDocs {
 
 /** A rule: an id, a default severity, docs and one check. */
 export interface Rule {
-  readonly id: string;
+  readonly id: RuleId;
   /** The severity of its findings unless the check says otherwise. */
   readonly severity: Severity;
   readonly docs: RuleDocs;

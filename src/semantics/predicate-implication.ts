@@ -34,7 +34,7 @@ function predicateTree(node: unknown): PredicateTree {
 
 function parsedPredicate(predicate: string): PredicateTree | null {
   if (!predicateCache.has(predicate)) {
-    let tree: PredicateTree | null = null;
+    let tree: PredicateTree | null;
     try {
       const [statement] = parseStatements(`SELECT 1 WHERE ${predicate}`);
       const where = bodyOf(statement?.node, 'SelectStmt')?.whereClause;

@@ -434,7 +434,7 @@ export function analyzeStatement(node: unknown, tables: ModelTables): StatementA
           (g) =>
             g.table === group.table &&
             g.conditions.length === conditions.length &&
-            g.conditions.every((c, i) => conditions[i] && sameUse(c, conditions[i] as ColumnUse)) &&
+            g.conditions.every((c, i) => conditions[i] && sameUse(c, conditions[i])) &&
             g.orderBy === group.orderBy,
         )
       )

@@ -38,7 +38,7 @@ type Side =
 const FLIPPED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=' };
 const RANGE_OPERATORS = new Set(['<', '>', '<=', '>=']);
 
-function classify(value: unknown, scope: Scope, subquery: SubqueryAnalyzer): Side | null {
+function classify(value: unknown, scope: Scope): Side | null {
   const node = nodeOf(value);
   if (!node) return null;
   const [type, body] = node;
@@ -102,8 +102,8 @@ function comparison(body: AstBody, scope: Scope, subquery: SubqueryAnalyzer): It
   const row = rowComparison(body, scope, subquery);
   if (row) return row;
   let operator = names(listOf(body, 'name')).join('.');
-  let left = classify(body.lexpr, scope, subquery);
-  let right = classify(body.rexpr, scope, subquery);
+  let left = classify(body.lexpr, scope);
+  let right = classify(body.rexpr, scope);
   if (!left || !right) return [];
   if (left.kind === 'value' && right.kind !== 'value') {
     [left, right] = [right, left];
@@ -132,21 +132,21 @@ function atom(value: unknown, scope: Scope, subquery: SubqueryAnalyzer): Item[] 
       const kind = stringOf(body, 'kind');
       const operator = names(listOf(body, 'name')).join('.');
       if (kind === 'AEXPR_OP') return comparison(body, scope, subquery);
-      const left = classify(body.lexpr, scope, subquery);
+      const left = classify(body.lexpr, scope);
       if (!left || left.kind === 'value') return [];
       if (kind === 'AEXPR_IN' && operator === '=') {
         const values = listOf(bodyOf(body.rexpr, 'List'), 'items');
         return [use(left, 'in', { value: values.map(printExpression).join(', ') })];
       }
       if (kind === 'AEXPR_OP_ANY' && operator === '=') {
-        const right = classify(body.rexpr, scope, subquery);
+        const right = classify(body.rexpr, scope);
         if (right?.kind !== 'value') return [];
         // `= ANY (ARRAY[…])` (how the server prints IN lists) lists its values like IN.
         const array = bodyOf(bodyOf(body.rexpr, 'TypeCast')?.arg ?? body.rexpr, 'A_ArrayExpr');
         return [use(left, 'in', array ? { value: listOf(array, 'elements').map(printExpression).join(', ') } : withValue(right.text))];
       }
       if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
-        const bounds = listOf(bodyOf(body.rexpr, 'List'), 'items').map((b) => classify(b, scope, subquery));
+        const bounds = listOf(bodyOf(body.rexpr, 'List'), 'items').map((b) => classify(b, scope));
         if (bounds.some((b) => b?.kind !== 'value')) return [];
         return [
           use(left, 'range', {
@@ -165,25 +165,25 @@ function atom(value: unknown, scope: Scope, subquery: SubqueryAnalyzer): Item[] 
       return [];
     }
     case 'NullTest': {
-      const side = classify(body.arg, scope, subquery);
+      const side = classify(body.arg, scope);
       if (!side || side.kind === 'value') return [];
       return [use(side, stringOf(body, 'nulltesttype') === 'IS_NOT_NULL' ? 'is-not-null' : 'is-null')];
     }
     case 'BooleanTest': {
-      const side = classify(body.arg, scope, subquery);
+      const side = classify(body.arg, scope);
       const test = stringOf(body, 'booltesttype');
       if (!side || side.kind === 'value' || (test !== 'IS_TRUE' && test !== 'IS_FALSE')) return [];
       return [use(side, 'equality', { operator: '=', value: test === 'IS_TRUE' ? 'true' : 'false' })];
     }
     case 'ColumnRef': {
       // A boolean column on its own: `WHERE is_active`.
-      const side = classify(value, scope, subquery);
+      const side = classify(value, scope);
       return side?.kind === 'column' ? [use(side, 'equality', { operator: '=', value: 'true' })] : [];
     }
     case 'SubLink': {
       const linkType = stringOf(body, 'subLinkType');
       if (linkType === 'ANY_SUBLINK' && body.testexpr !== undefined) {
-        const outer = classify(body.testexpr, scope, subquery);
+        const outer = classify(body.testexpr, scope);
         const inLink = outer?.kind === 'column' ? outer.column : undefined;
         const outputs = subquery(body.subselect, scope, inLink);
         const inner = outputs[0]?.source;
@@ -242,7 +242,7 @@ export function conditionDnf(value: unknown, scope: Scope, subquery: SubqueryAna
     }
     // NOT: `NOT is_active` is an equality; anything else negated restricts nothing an index uses.
     const inner = args[0];
-    const column = bodyOf(inner, 'ColumnRef') ? classify(inner, scope, subquery) : null;
+    const column = bodyOf(inner, 'ColumnRef') ? classify(inner, scope) : null;
     if (column?.kind === 'column') return [[use(column, 'equality', { operator: '=', value: 'false' })]];
     const link = bodyOf(inner, 'SubLink');
     if (link) {

@@ -40,7 +40,7 @@ export function printExpression(value: unknown): string {
     case 'A_Const':
       return constantText(value) ?? 'NULL';
     case 'ParamRef':
-      return `$${String(body.number ?? 0)}`;
+      return `$${typeof body.number === 'number' ? body.number : 0}`;
     case 'TypeCast': {
       const arg = body.arg;
       const target = typeName(body.typeName);

@@ -22,7 +22,7 @@ export interface LogEntry {
 /** The log formats PostgreSQL writes. */
 export type LogFormat = 'stderr' | 'csvlog' | 'jsonlog';
 
-const SEVERITY = /^(.*?)\b(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION):  (.*)$/;
+const SEVERITY = /^(.*?)\b(LOG|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|QUERY|LOCATION): {2}(.*)$/;
 const ATTACHED = new Set(['DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'QUERY', 'LOCATION']);
 
 /** Reads stderr-format lines: a message starts at `SEVERITY:  ` after the prefix; tab-indented lines continue it. */

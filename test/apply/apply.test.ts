@@ -150,7 +150,7 @@ describe('apply and rollback', () => {
   test('asks before applying; no answer, no change', async () => {
     const before = await catalogSnapshot(database.db, [S]);
     let asked = '';
-    const declined = await apply({ rule: FIX_RULES }, async (q) => ((asked = q), false));
+    const declined = await apply({ rule: FIX_RULES }, (q) => Promise.resolve(((asked = q), false)));
     expect(asked).toMatch(/Apply these 3 steps to .* \[y\/N\]/);
     expect(declined.code).toBe(1);
     expect(declined.out).toMatch(/Not applied/);
@@ -164,7 +164,7 @@ describe('apply and rollback', () => {
     const result = await apply({ yes: true, rule: ['duplicate-index'], ...FAST, retries: '20' });
     await released;
     expect(result.code, result.out).toBe(0);
-    expect(result.out).toMatch(/gave up waiting for a lock after 200 ms \(attempt 1 of 21\)\n  retrying in 50 ms/);
+    expect(result.out).toMatch(/gave up waiting for a lock after 200 ms \(attempt 1 of 21\)\n {2}retrying in 50 ms/);
     expect(result.out).toMatch(/Re-audit: 3 findings gone/);
   });
 

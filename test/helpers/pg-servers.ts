@@ -1,6 +1,7 @@
 /**
  * Throwaway PostgreSQL servers of other major versions, from the binaries `npm run pg-servers`
- * installs into .cache/pg-servers: initdb into a temporary directory, start on a free port, stop
+ * installs into $DBDOCTOR_PG_SERVERS_DIR (default /var/tmp/dbdoctor-pg-servers, where the
+ * `postgres` user can reach them wherever the clone is): initdb into a temporary directory, start on a free port, stop
  * and remove everything afterwards. PostgreSQL refuses to run as root, so as root the server runs
  * as the `postgres` user.
  */
@@ -14,6 +15,9 @@ import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Where `npm run pg-servers` installs the binaries (scripts/pg-servers.mjs uses the same default). */
+export const PG_SERVERS_DIR = process.env.DBDOCTOR_PG_SERVERS_DIR || '/var/tmp/dbdoctor-pg-servers';
+
 /** A version listed in test/servers/versions.json. */
 export interface ServerVersion {
   readonly major: number;
@@ -26,7 +30,7 @@ export interface ServerVersion {
 export function serverVersions(): ServerVersion[] {
   const listed = JSON.parse(readFileSync(join(ROOT, 'test/servers/versions.json'), 'utf8')) as { major: number; alias: string }[];
   return listed.map((v) => {
-    const binDir = join(ROOT, '.cache/pg-servers/node_modules', v.alias, 'native/bin');
+    const binDir = join(PG_SERVERS_DIR, 'node_modules', v.alias, 'native/bin');
     return { major: v.major, alias: v.alias, binDir: existsSync(join(binDir, 'postgres')) ? binDir : null };
   });
 }
@@ -67,7 +71,7 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
       return;
     } catch (error) {
       await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${String(error)}: ${log()}`);
+      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${String(error)}: ${log()}`, { cause: error });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

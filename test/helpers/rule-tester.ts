@@ -149,8 +149,8 @@ async function setUp(database: TestDatabase, schema: string, c: Case): Promise<v
           () => null,
           (e: unknown) => e,
         );
-        if (error === null) expect.fail(`expected this statement to fail with ${String(step.error)}: ${step.sql}`);
-        expect(error instanceof Error ? error.message : String(error)).toMatch(step.error);
+        if (error === null) expect.fail(`expected this statement to fail with ${step.error.toString()}: ${step.sql}`);
+        expect(error instanceof Error ? error.message : JSON.stringify(error)).toMatch(step.error);
       }
     }
   } finally {
@@ -270,7 +270,7 @@ async function apply(db: Queryable, fix: Fix, statements: readonly string[], lab
     try {
       await db.query(s);
     } catch (error) {
-      throw new Error(`fix.${label} statement failed: ${s}\n${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`fix.${label} statement failed: ${s}\n${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };
   if (fix.transactional === false) {

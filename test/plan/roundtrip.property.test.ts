@@ -49,7 +49,7 @@ test(`round trip: audit, up, re-audit, down restores the catalog (${RUNS} random
           try {
             await db.query(s.sql);
           } catch (error) {
-            if (!s.fails) throw new Error(`setup failed: ${s.sql}: ${(error as Error).message}`);
+            if (!s.fails) throw new Error(`setup failed: ${s.sql}: ${(error as Error).message}`, { cause: error });
           }
         }
         const scope = [schema];

@@ -25,12 +25,12 @@ async function cli(args: string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-async function json(args: string[]): Promise<{ run: Run; report: PoolReport & { findings: Finding[] } }> {
+async function json(args: string[]): Promise<{ run: Run; report: PoolReport }> {
   const run = await cli(['pool', '--format', 'json', ...args]);
-  return { run, report: JSON.parse(run.stdout) as PoolReport & { findings: Finding[] } };
+  return { run, report: JSON.parse(run.stdout) as PoolReport };
 }
 
-const rules = (report: { findings: readonly Finding[] }) => report.findings.map((f) => `${f.rule}:${f.severity}`);
+const rules = (report: { findings: readonly Finding<string>[] }) => report.findings.map((f) => `${f.rule}:${f.severity}`);
 const setting = (report: PoolReport, name: string) => report.recommendation.settings.find((s) => s.name === name)?.value;
 const SEED_CURRENT = 'examples/pool/seed-current.py';
 const SEED_PROPOSED = 'examples/pool/seed-proposed.py';

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import type { AuditResult } from '../../src/audit/types.js';
 import { makeResult } from './fixture.js';
 
 describe('json reporter', () => {

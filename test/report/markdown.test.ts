@@ -1,14 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-import { makeFindings, makeResult, makeRichResult, withFix } from './fixture.js';
+import { makeFindings, makeResult, makeRichResult } from './fixture.js';
 import { VERSION } from '../../src/util/version.js';
-
-/** The contents of the ```sql block under `### <title>`. */
-function sqlBlock(markdown: string, title: string): string {
-  const match = new RegExp(`### ${title}\\n\\n\`\`\`sql\\n([\\s\\S]*?)\\n\`\`\``).exec(markdown);
-  expect(match).not.toBeNull();
-  return match![1]!;
-}
 
 /** The text of one `## ` section. */
 function section(markdown: string, title: string): string {
@@ -164,7 +157,7 @@ describe('markdown reporter', () => {
 
   test('a table-level finding that drops several indexes is a reason of each of them; a database-wide one has no table', () => {
     const overIndexed = {
-      rule: 'over-indexed-table',
+      rule: 'over-indexed-table' as const,
       severity: 'medium' as const,
       schema: 'public',
       table: 'orders',
@@ -179,7 +172,7 @@ describe('markdown reporter', () => {
       })),
     };
     const monitoring = {
-      rule: 'monitoring-not-ready',
+      rule: 'monitoring-not-ready' as const,
       severity: 'low' as const,
       schema: '',
       table: 'app',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildRuleContext } from '../../src/rules/context/build.js';
 import { partitionCandidate } from '../../src/rules/partition-candidate.js';
 import { introspectPostgres } from '../../src/dialects/postgres/introspect/index.js';
-import { DEFAULT_RULE_OPTIONS, type Finding } from '../../src/rules/types.js';
+import { type Finding } from '../../src/rules/types.js';
 import { ENGINES, type TestDatabase } from '../helpers/databases.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 

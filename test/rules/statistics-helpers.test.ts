@@ -55,11 +55,13 @@ describe('statistics helpers', () => {
   test('scans add up over every node read, and an unknown on any node stays unknown', () => {
     const base = { usage: { scans: 0, tuplesRead: 0, tuplesFetched: 0, lastScanAt: null } } as unknown as Index;
     expect(scansOf(base)).toBe(0);
-    const nodes = (scans: (number | null)[]): Index =>
-      ({ ...base, usageByNode: scans.map((s, i) => ({ node: `n${i}`, scans: s, statsResetAt: null })) }) as unknown as Index;
+    const nodes = (scans: (number | null)[]): Index => ({
+      ...base,
+      usageByNode: scans.map((s, i) => ({ node: `n${i}`, scans: s, statsResetAt: null })),
+    });
     expect(scansOf(nodes([0, 3]))).toBe(3);
     expect(scansOf(nodes([0, null]))).toBeNull();
-    expect(scansOf({ ...base, usage: null } as Index)).toBeNull();
+    expect(scansOf({ ...base, usage: null })).toBeNull();
   });
 
   test('numbers as a person reads them', () => {

@@ -231,7 +231,8 @@ function byCost(queries: readonly QueryPattern[]): QueryPattern[] {
 
 async function isPglite(db: Queryable): Promise<boolean> {
   const { rows } = await db.query('SELECT version() AS v');
-  return String((rows[0] as { v?: unknown } | undefined)?.v ?? '').includes('PGlite');
+  const version = (rows[0] as { v?: unknown } | undefined)?.v;
+  return typeof version === 'string' && version.includes('PGlite');
 }
 
 /**

@@ -63,10 +63,9 @@ describe('index strategy on the PostgreSQL server, workload from pg_stat_stateme
     const missing = result.findings.filter((f) => f.rule === 'missing-index');
     const byTime = missing.find((f) => f.evidence.proposal === 'CREATE INDEX invoices_issued_at_idx ON public.invoices (issued_at)');
     expect(byTime).toMatchObject({ evidence: { verified: true, verification: 'hypopg' } });
-    // 60,000 inserts and nothing else: the classifier may call invoices a log table, which lowers the severity and says why.
-    if (byTime!.evidence.tableType === 'log')
-      expect(byTime).toMatchObject({ severity: 'low', message: expect.stringMatching(/invoices is a log table/) });
-    else expect(byTime!.severity).toBe('medium');
+    // The database was created moments ago: its statistics are too young to call invoices a log
+    // table, so its type stays unknown and the missing index keeps its default severity.
+    expect(byTime).toMatchObject({ severity: 'medium', evidence: { tableType: 'unknown' } });
     const q = (byTime!.evidence.queries as { costBefore: number; costAfter: number }[])[0]!;
     expect(q.costAfter).toBeLessThan(q.costBefore * 0.7);
     // No hypothetical index outlives the audit.
