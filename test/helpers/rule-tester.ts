@@ -91,9 +91,9 @@ export function ruleTester(rule: Rule, tests: RuleTests): void {
       });
 
       const register = (c: Case, run: (schema: string) => Promise<void>): void => {
-        const skipped = c.engines !== undefined && !c.engines.only.includes(kind);
-        const title = skipped ? `${c.name} (skipped: ${c.engines?.reason ?? ''})` : c.name;
-        test.skipIf(skipped)(title, async () => {
+        // A case for some engines only (its reason says why) is not registered on the others.
+        if (c.engines !== undefined && !c.engines.only.includes(kind)) return;
+        test(c.name, async () => {
           const schema = `case_${++counter}`;
           await setUp(database, schema, c);
           await run(schema);
