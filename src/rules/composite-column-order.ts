@@ -4,10 +4,9 @@ import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
 import { isUsable } from '../semantics/coverage.js';
 import { columnOf, columnStatisticsEvidence, formatCount } from './_statistics.js';
-import type { Finding } from './types.js';
+import type { Finding, RuleContext } from './types.js';
 import type { ColumnUseKind, Workload } from '../model/workload.js';
 import { sameTable } from '../sql/resolve.js';
-import { queriesNamingTable } from '../workload/by-table.js';
 
 /** Kinds of condition a B-tree key can search by. */
 const SEARCHABLE = new Set<ColumnUseKind>(['equality', 'in', 'range', 'like-prefix', 'join']);
@@ -22,13 +21,19 @@ interface QueryEvidence {
   readonly pinningLeading: readonly string[];
 }
 
-function queryEvidence(workload: Workload | null, index: Index, leading: string, later: string): QueryEvidence | null {
+function queryEvidence(
+  workload: Workload | null,
+  queriesOn: RuleContext['facts']['queriesOn'],
+  index: Index,
+  leading: string,
+  later: string,
+): QueryEvidence | null {
   // Without a source of queries nothing is known about them: never conclude "no query needs it".
   if (workload === null || (workload.sources ?? []).length === 0) return null;
   const table = { schema: index.schema, name: index.table };
   const withoutLeading = new Set<string>();
   const pinningLeading = new Set<string>();
-  for (const query of queriesNamingTable(workload, index.table)) {
+  for (const query of queriesOn(table)) {
     for (const group of query.groups) {
       if (!sameTable(group.table, table)) continue;
       const plain = group.conditions.filter((u) => u.expression === undefined);
@@ -57,7 +62,7 @@ export const compositeColumnOrder = defineRule({
     description:
       'Composite B-tree indexes led by a column far less selective than a later one (a hint, with when the order is still right).',
   },
-  check({ model, lookup, options, workload }) {
+  check({ model, lookup, options, workload, facts }) {
     const findings: Finding[] = [];
     for (const index of model.indexes) {
       if (!isUsable(index) || index.method !== 'btree' || index.keys.length < 2 || index.parentIndex !== null) continue;
@@ -79,7 +84,7 @@ export const compositeColumnOrder = defineRule({
       }
       if (best === null) continue;
       // When the queries are known and none searches the selective column without the leading one, the order serves them all.
-      const queries = queryEvidence(workload, index, leading.name, best.column.name);
+      const queries = queryEvidence(workload, facts.queriesOn, index, leading.name, best.column.name);
       if (queries !== null && queries.withoutLeading.length === 0) continue;
       findings.push(
         findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries),

@@ -183,7 +183,7 @@ export interface AuditFacts {
   /** Index scans summed over every node (and a partitioned index's partitions). */
   readonly usage: IndexUsageFacts;
   /** The workload's queries on one table (none without a workload). */
-  queriesOn(table: QualifiedName): readonly QueryPattern[];
+  readonly queriesOn: (table: QualifiedName) => readonly QueryPattern[];
   /** How queries match index keys on this database (its default collation). */
   readonly matchOptions: MatchOptions;
   /** Indexes interchangeable with another one, each with the one to keep. */
