@@ -13,10 +13,11 @@
 import type { DdlEmitter, FixAction } from '../model/actions.js';
 import type { Index, SchemaModel } from '../model/types.js';
 import type { Finding } from '../rules/types.js';
-import { covers, whyNotDroppable } from '../semantics/coverage.js';
+import { covers } from '../semantics/coverage.js';
 import { servesForeignKey } from '../semantics/foreign-keys.js';
 import { VERSION } from '../util/version.js';
 import { collectCandidates, type Candidate, type Claim } from './candidates.js';
+import { dropRank, firstRank, stepId, summarize, whyNotFixable } from './order.js';
 import { indexFromSpec, Simulation } from './simulate.js';
 import { newlyUnindexedForeignKeys } from './verify.js';
 import {
@@ -28,6 +29,7 @@ import {
   type PlanStep,
   type RefusedAction,
   type SkippedFinding,
+  type PlanDecision,
 } from './types.js';
 
 /** What a plan is made for. */
@@ -37,69 +39,6 @@ export interface PlanContext {
   readonly schemas?: readonly string[];
   readonly settings?: Partial<MigrationSettings>;
   readonly now?: Date;
-}
-
-/** Drops the structural rules propose go first: they rest on the schema alone, the others on usage. */
-const DROP_ORDER = [
-  'duplicate-index',
-  'redundant-index',
-  'invalid-index',
-  'unjustified-composite-index',
-  'unused-index',
-  'over-indexed-table',
-  'low-cardinality-index',
-];
-
-function dropRank(candidate: Candidate): number {
-  const ranks = candidate.claims.map((c) => {
-    const at = DROP_ORDER.indexOf(c.finding.rule);
-    return at < 0 ? DROP_ORDER.length : at;
-  });
-  return Math.min(...ranks);
-}
-
-const firstRank = (c: Candidate): number => Math.min(...c.claims.map((claim) => claim.rank));
-
-/** Why dropping this index in a migration is unsafe, or null when it is safe. */
-export function whyNotFixable(index: Index, model: SchemaModel): string | null {
-  const reason = whyNotDroppable(index, model.capabilities);
-  if (reason !== null) return `${index.schema}.${index.name} is not dropped: ${reason}`;
-  if (index.constraint && index.partitioned) {
-    return (
-      `${index.schema}.${index.name} is not dropped: it backs constraint ${index.constraint.name} of a partitioned table, ` +
-      'which cannot be re-attached to a prebuilt index (ADD CONSTRAINT … USING INDEX is refused on partitioned tables), so ' +
-      'the way back would lock every partition for a full build and rename the partition indexes'
-    );
-  }
-  return null;
-}
-
-/** A one-line description of an action. */
-export function summarize(action: FixAction): string {
-  const on = `${action.index.schema}.${action.index.table}`;
-  switch (action.kind) {
-    case 'create-index':
-      return `create index ${action.index.schema}.${action.index.name} on ${on} (${action.index.keys.map((k) => k.column ?? k.expression).join(', ')})`;
-    case 'drop-index':
-      return `drop index ${action.index.schema}.${action.index.name}`;
-    case 'drop-constraint':
-      return `drop constraint ${action.index.constraint?.name ?? action.index.name} on ${on} (and its index ${action.index.name})`;
-    case 'add-primary-key':
-      return `make ${action.index.schema}.${action.index.name} the primary key of ${on}`;
-    case 'hide-index':
-      return `hide index ${action.index.schema}.${action.index.name} from the planner`;
-  }
-}
-
-function stepId(action: FixAction): string {
-  const kind = {
-    'create-index': 'create',
-    'drop-index': 'drop',
-    'drop-constraint': 'drop',
-    'add-primary-key': 'primary-key',
-    'hide-index': 'hide',
-  }[action.kind];
-  return `${kind}:${action.index.schema}.${action.kind === 'add-primary-key' ? action.index.table : action.index.name}`;
 }
 
 /** The outcome of one pass over the candidates. */
@@ -259,28 +198,6 @@ function runPass(model: SchemaModel, candidates: readonly Candidate[], excluded:
   return { accepted, refused, sim };
 }
 
-/** An action the plan takes, with every finding it resolves (report order). */
-export interface AcceptedAction {
-  readonly action: FixAction;
-  readonly findings: readonly Finding[];
-}
-
-/** An action the whole-plan check refused, with the findings that proposed it and why. */
-export interface RefusedDecision {
-  readonly action: FixAction;
-  readonly findings: readonly Finding[];
-  readonly reason: string;
-}
-
-/** What the planner decided, before any SQL is written: what reports show as the recommended set. */
-export interface PlanDecision {
-  /** Creates, then primary-key promotions, then drops. */
-  readonly accepted: readonly AcceptedAction[];
-  readonly refused: readonly RefusedDecision[];
-  /** Findings that propose no action (advice). */
-  readonly advice: readonly Finding[];
-}
-
 /**
  * Decides which actions of the findings a plan takes, checked as a whole (see the module
  * comment). Findings without actions are advice; refused actions come with the reason.
@@ -377,3 +294,6 @@ export function planFix(findings: readonly Finding[], model: SchemaModel, contex
     refused,
   };
 }
+
+export { summarize, whyNotFixable } from './order.js';
+export type { AcceptedAction, PlanDecision, RefusedDecision } from './types.js';

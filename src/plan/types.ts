@@ -117,3 +117,25 @@ export function refOf(f: Finding): FindingRef {
     help: f.help,
   };
 }
+
+/** An action the plan takes, with every finding it resolves (report order). */
+export interface AcceptedAction {
+  readonly action: FixAction;
+  readonly findings: readonly Finding[];
+}
+
+/** An action the whole-plan check refused, with the findings that proposed it and why. */
+export interface RefusedDecision {
+  readonly action: FixAction;
+  readonly findings: readonly Finding[];
+  readonly reason: string;
+}
+
+/** What the planner decided, before any SQL is written: what reports show as the recommended set. */
+export interface PlanDecision {
+  /** Creates, then primary-key promotions, then drops. */
+  readonly accepted: readonly AcceptedAction[];
+  readonly refused: readonly RefusedDecision[];
+  /** Findings that propose no action (advice). */
+  readonly advice: readonly Finding[];
+}
