@@ -29,7 +29,8 @@ function withPhaseOneLimitations(model: SchemaModel, options: AuditOptions): Sch
 
 /** Reads the target and runs the rules: PostgreSQL through {@link auditPostgres}, the others through their model. */
 export async function auditTarget(target: AuditTarget, options: AuditOptions = {}): Promise<AuditResult> {
-  if (target.dialect === 'postgres') return auditPostgres(target.db, target.info, options);
+  if (target.dialect === 'postgres')
+    return auditPostgres(target.db, target.info, target.annotateModel ? { ...options, annotateModel: target.annotateModel } : options);
   const startedAt = performance.now();
   const model = withPhaseOneLimitations(await target.readModel({ schemas: options.schemas ?? [] }), options);
   const result = auditModel(model, target.info, { ...options, workload: options.workload ?? null, plans: null, replicas: [] }, startedAt);

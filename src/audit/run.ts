@@ -43,6 +43,8 @@ export interface AuditOptions {
   readonly ignore?: readonly IgnoreEntry[];
   /** Standbys whose index usage counts too (auditPostgres reads them); `name` must hold no credentials. */
   readonly replicas?: readonly ReplicaSource[];
+  /** What the target's source adds to the model it reads (file locations, load limitations). */
+  readonly annotateModel?: (model: SchemaModel) => SchemaModel;
 }
 
 /** Query sources for {@link AuditOptions.workloadSources}. */
@@ -137,6 +139,7 @@ export async function auditPostgres(
 ): Promise<AuditResult> {
   const startedAt = performance.now();
   let model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
+  if (options.annotateModel) model = options.annotateModel(model);
   if (options.replicas && options.replicas.length > 0) {
     const usage = [];
     for (const replica of options.replicas) usage.push(await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []));

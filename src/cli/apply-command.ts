@@ -159,7 +159,10 @@ async function applyOpen(
   try {
     const workloadSources = workloadSourcesOf(options, true);
     const audit = (schemas: readonly string[]): Promise<AuditResult> =>
-      auditPostgres(open.db, open.info, { schemas, ...configured, ...(workloadSources ? { workloadSources } : {}) });
+      auditPostgres(open.db, open.info, {
+        schemas,
+        ...configured,
+        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}), ...(workloadSources ? { workloadSources } : {}) });
     let before: AuditResult;
     let scope: readonly string[];
 

@@ -15,6 +15,8 @@ export interface AuditCommandOptions {
   readonly demo?: boolean;
   /** `--stats-since DATE`: since when the usage statistics count. */
   readonly statsSince?: string;
+  /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
+  readonly strict?: boolean;
   /** `--baseline FILE`: an earlier JSON report whose findings are known. */
   readonly baseline?: string;
   readonly format?: string;
@@ -64,7 +66,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target);
+    const open = await openTargetOrDemo(target, { strict: options.strict === true });
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

@@ -12,6 +12,8 @@ import { EXIT_CLEAN } from './exit.js';
 
 /** Options of `dbdoctor docs`, as commander hands them over. */
 export interface DocsCommandOptions {
+  /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
+  readonly strict?: boolean;
   readonly demo?: boolean;
   /** `--stats-since DATE`: since when the usage statistics count. */
   readonly statsSince?: string;
@@ -39,7 +41,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
-  const open = await openTargetOrDemo(target);
+  const open = await openTargetOrDemo(target, { strict: options.strict === true });
   let result: AuditResult;
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');

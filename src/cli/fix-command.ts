@@ -16,6 +16,8 @@ import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.j
 
 /** Options of `dbdoctor fix`, as commander hands them over. */
 export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
+  /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
+  readonly strict?: boolean;
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -71,13 +73,16 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
-  const open = await openTarget(target);
+  const open = await openTarget(target, { strict: options.strict === true });
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.
     const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
     result = await withConfiguredAudit(options, io, (configured) =>
-      auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured, ...(workloadSources ? { workloadSources } : {}) }),
+      auditPostgres(open.db, open.info, {
+        schemas: options.schema ?? [],
+        ...configured,
+        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}), ...(workloadSources ? { workloadSources } : {}) }),
     );
   } finally {
     await open.close().catch(() => undefined);

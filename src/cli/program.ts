@@ -44,6 +44,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
+    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
@@ -67,6 +68,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
+    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .exitOverride()
@@ -97,6 +99,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
+    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
     .option(
       '--queries <file>',
       'a file of the SQL statements the application runs (repeatable): the fixes that rest on the workload need it',

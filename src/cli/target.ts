@@ -23,6 +23,6 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
 }
 
 /** Opens the demo or the resolved target, of any dialect. */
-export async function openTargetOrDemo(target: string | null): Promise<AuditTarget> {
-  return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target);
+export async function openTargetOrDemo(target: string | null, options: { readonly strict?: boolean } = {}): Promise<AuditTarget> {
+  return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target, options);
 }

@@ -44,6 +44,11 @@ export interface OpenTarget {
   /** Describes the target for reports; never contains credentials. */
   readonly info: Pick<TargetInfo, 'kind' | 'name'>;
   readModel?(options?: ReadModelOptions): Promise<SchemaModel>;
+  /**
+   * What the source knows beyond the catalog, added to the model it reads: where each object is
+   * declared (a file and line) and what could not be loaded (limitations).
+   */
+  readonly annotateModel?: (model: SchemaModel) => SchemaModel;
   close(): Promise<void>;
 }
 

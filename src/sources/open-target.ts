@@ -4,7 +4,7 @@ import { openPostgresUrl } from '../dialects/postgres/connect.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
-import { openSqlFile } from './sql-file.js';
+import { openSqlFile, type SqlFileOptions } from './sql-file.js';
 import { refuseForeignSqlFiles } from './foreign-files.js';
 import type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget } from './types.js';
 
@@ -28,7 +28,14 @@ async function isSqlitePath(path: string): Promise<boolean> {
 
 /** A PostgreSQL target that reads its own model with the PostgreSQL introspection. */
 export function asPostgresTarget(open: OpenTarget): PostgresTarget {
-  return { ...open, dialect: 'postgres', readModel: (options = {}) => introspectPostgres(open.db, { schemas: options.schemas ?? [] }) };
+  return {
+    ...open,
+    dialect: 'postgres',
+    readModel: async (options = {}) => {
+      const model = await introspectPostgres(open.db, { schemas: options.schemas ?? [] });
+      return open.annotateModel ? open.annotateModel(model) : model;
+    },
+  };
 }
 
 async function openMysqlTarget(target: string): Promise<ModelTarget> {
@@ -51,21 +58,21 @@ async function openSqliteTarget(path: string): Promise<ModelTarget> {
  * URL, a SQLite file (`sqlite:path`, `sqlite:///abs/path`, or a plain path to a file that starts
  * with the SQLite header, whatever its name), or a PostgreSQL .sql file or folder of them.
  */
-export async function openAuditTarget(target: string): Promise<AuditTarget> {
+export async function openAuditTarget(target: string, options: SqlFileOptions = {}): Promise<AuditTarget> {
   const scheme = schemeOf(target);
   if (scheme === 'mysql' || scheme === 'mariadb') return openMysqlTarget(target);
   if (scheme === 'sqlite') return openSqliteTarget(sqlitePathOf(target));
   if (scheme === undefined && (await isSqlitePath(target))) return openSqliteTarget(target);
-  return asPostgresTarget(await openPostgresTarget(target, scheme));
+  return asPostgresTarget(await openPostgresTarget(target, scheme, options));
 }
 
-async function openPostgresTarget(target: string, scheme: string | undefined): Promise<OpenTarget> {
+async function openPostgresTarget(target: string, scheme: string | undefined, options: SqlFileOptions): Promise<OpenTarget> {
   if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
   if (scheme !== undefined && target.includes('://')) {
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
   await refuseForeignSqlFiles(target);
-  return openSqlFile(target);
+  return openSqlFile(target, options);
 }
 
 /**
@@ -73,7 +80,7 @@ async function openPostgresTarget(target: string, scheme: string | undefined): P
  * that need a PostgreSQL connection (fix, apply). MySQL and SQLite targets are recognised and
  * refused in one line: those steps do not handle them yet.
  */
-export async function openTarget(target: string): Promise<OpenTarget> {
+export async function openTarget(target: string, options: SqlFileOptions = {}): Promise<OpenTarget> {
   const scheme = schemeOf(target);
   const other =
     scheme === 'mysql' || scheme === 'mariadb'
@@ -86,5 +93,5 @@ export async function openTarget(target: string): Promise<OpenTarget> {
       `${other} can be audited (dbdoctor audit) but not fixed or changed yet: this command handles PostgreSQL targets only`,
     );
   }
-  return openPostgresTarget(target, scheme);
+  return openPostgresTarget(target, scheme, options);
 }

@@ -1,67 +1,31 @@
+/**
+ * A schema file (pg_dump output, Rails `structure.sql`, Django `sqlmigrate`, plain DDL) or a
+ * folder of migrations, loaded into an in-process PGlite so that it is audited by the same
+ * introspection as a server. Extensions PGlite ships are loaded; what cannot be loaded is skipped
+ * and said in the report's limitations (or stops the load with `strict`); every table, index and
+ * constraint keeps the file and line of the statement that created it.
+ */
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { parse } from 'libpg-query';
+import type { SchemaModel, SourceLocation } from '../model/types.js';
 import { UserError } from '../util/errors.js';
+import { pgliteExtensions } from './sql/extensions.js';
+import { extensionOf, loadStatements, type LoadOutcome, type SkippedStatement } from './sql/load.js';
+import { blankNonSql, SourceText } from './sql/source-text.js';
+import { splitStatements, type SqlStatement } from './sql/split.js';
 import type { OpenTarget } from './types.js';
 
-/** Statement kinds that only concern roles and privileges, which an in-process copy has no use for. */
-const SKIPPED_STATEMENTS = new Set([
-  'GrantStmt',
-  'GrantRoleStmt',
-  'AlterDefaultPrivilegesStmt',
-  'AlterOwnerStmt',
-  'CreateRoleStmt',
-  'AlterRoleStmt',
-]);
-
-interface ParsedStatement {
-  readonly text: string;
-  readonly offset: number;
-  readonly kind: string;
-  readonly changesOwner: boolean;
+/** How to load a schema file. */
+export interface SqlFileOptions {
+  /** Stop at the first statement that fails, instead of skipping it as psql does. */
+  readonly strict?: boolean;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
+/** Migration tools keep the way back beside the way forward: only the forward files are applied. */
+const DOWN_MIGRATION = /(^|[._-])(down|rollback|undo)\.sql$|^U\d+__/i;
 
-/** psql meta-commands (`\connect`, pg_dump's `\restrict`) are not SQL; blank them, keeping offsets. */
-function withoutMetaCommands(text: string): string {
-  return text.replace(/^\\[^\n]*/gm, (m) => ' '.repeat(m.length));
-}
-
-async function splitStatements(file: string, text: string): Promise<ParsedStatement[]> {
-  let parsed: {
-    stmts?: {
-      stmt: Record<string, { cmds?: { AlterTableCmd?: { subtype?: string } }[] }>;
-      stmt_location?: number;
-      stmt_len?: number | null;
-    }[];
-  };
-  try {
-    parsed = (await parse(text)) as typeof parsed;
-  } catch (error) {
-    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const where = details?.cursorPosition !== undefined ? `:${lineOf(text, details.cursorPosition)}` : '';
-    throw new UserError(`${file}${where}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return (parsed.stmts ?? []).map((s) => {
-    const offset = s.stmt_location ?? 0;
-    const kind = Object.keys(s.stmt)[0] ?? 'unknown';
-    const body = s.stmt[kind];
-    return {
-      text: s.stmt_len ? text.slice(offset, offset + s.stmt_len) : text.slice(offset),
-      offset,
-      kind,
-      changesOwner: kind === 'AlterTableStmt' && (body?.cmds ?? []).every((c) => c.AlterTableCmd?.subtype === 'AT_ChangeOwner'),
-    };
-  });
-}
-
-/** The .sql files to load: the file itself, or a folder's files in name order (migrations). */
+/** The .sql files to load: the file itself, or a folder's forward migrations in name order. */
 async function sqlFiles(path: string): Promise<string[]> {
   let info;
   try {
@@ -69,45 +33,89 @@ async function sqlFiles(path: string): Promise<string[]> {
   } catch {
     throw new UserError(`no such file or directory: ${path}`);
   }
-  if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((n) => n.endsWith('.sql')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  if (names.length === 0) throw new UserError(`no .sql files in ${path}`);
-  return names.map((n) => join(path, n));
+  if (info.isDirectory()) {
+    const names = (await readdir(path))
+      .filter((n) => n.endsWith('.sql') && !DOWN_MIGRATION.test(n))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    if (names.length === 0) throw new UserError(`no .sql files in ${path}`);
+    return names.map((n) => join(path, n));
+  }
+  if (!info.isFile()) throw new UserError(`${path} is not a regular file (a pipe, socket or device): give a .sql file or a folder`);
+  return [path];
 }
 
-/**
- * Loads a schema file (pg_dump --schema-only output, or plain DDL) or a folder of migration
- * files into an in-process PGlite, so it is audited by the same introspection as a server.
- */
-export async function openSqlFile(path: string): Promise<OpenTarget> {
-  const files = await sqlFiles(path);
-  const statements: { file: string; source: string; statement: ParsedStatement }[] = [];
-  for (const file of files) {
-    const source = withoutMetaCommands(await readFile(file, 'utf8'));
-    for (const statement of await splitStatements(file, source)) statements.push({ file, source, statement });
+/** A path as reports show it: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function firstLines(skipped: readonly SkippedStatement[]): string {
+  const shown = skipped.slice(0, 3).map((s) => `${s.location.file}:${s.location.line} (${s.message})`);
+  return shown.join('; ') + (skipped.length > 3 ? `; and ${skipped.length - 3} more` : '');
+}
+
+/** What the report must say about a load that skipped statements. */
+export function loadLimitations(outcome: LoadOutcome): string[] {
+  const out: string[] = [];
+  if (outcome.needExtension.length > 0) {
+    out.push(
+      `${outcome.needExtension.length} statement(s) need extensions PGlite does not have (${outcome.missingExtensions.join(', ')}) ` +
+        `and were skipped with what depends on them; audit a server that has them for those objects: ${firstLines(outcome.needExtension)}`,
+    );
   }
-  const lite = new PGlite();
+  if (outcome.failed.length > 0) {
+    out.push(
+      `${outcome.failed.length} statement(s) failed and were skipped, as psql would (--strict stops at the first): ${firstLines(outcome.failed)}`,
+    );
+  }
+  return out;
+}
+
+/** The model with the file locations of its objects, and the load's limitations. */
+export function annotateFromLoad(model: SchemaModel, outcome: LoadOutcome): SchemaModel {
+  const at = (map: ReadonlyMap<string, SourceLocation>, ...parts: string[]): SourceLocation | undefined => map.get(parts.join('\u0000'));
+  return {
+    ...model,
+    tables: model.tables.map((t) => {
+      const location = at(outcome.tables, t.schema, t.name);
+      return location ? { ...t, location } : t;
+    }),
+    indexes: model.indexes.map((i) => {
+      const location =
+        (i.constraint ? at(outcome.constraints, i.schema, i.table, i.constraint.name) : undefined) ?? at(outcome.indexes, i.schema, i.name);
+      return location ? { ...i, location } : i;
+    }),
+    foreignKeys: model.foreignKeys.map((fk) => {
+      const location = at(outcome.constraints, fk.schema, fk.table, fk.name);
+      return location ? { ...fk, location } : fk;
+    }),
+    limitations: [...model.limitations, ...loadLimitations(outcome)],
+  };
+}
+
+/** Loads a schema file or a folder of migrations into PGlite (see the module comment). */
+export async function openSqlFile(path: string, options: SqlFileOptions = {}): Promise<OpenTarget> {
+  const statements: SqlStatement[] = [];
+  for (const file of await sqlFiles(path)) {
+    const source = new SourceText(shownPath(file), blankNonSql(await readFile(file)));
+    statements.push(...(await splitStatements(source)));
+  }
+  const extensions = await pgliteExtensions(statements.map(extensionOf).filter((e): e is string => e !== null));
+  const lite = await PGlite.create({ extensions });
+  let outcome: LoadOutcome;
   try {
-    for (const { file, source, statement } of statements) {
-      if (SKIPPED_STATEMENTS.has(statement.kind) || statement.changesOwner) continue;
-      try {
-        await lite.exec(statement.text);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new UserError(`${file}:${lineOf(source, statement.offset + leadingWhitespace(statement.text))}: ${message}`);
-      }
-    }
+    outcome = await loadStatements(lite, statements, options.strict ?? false);
     // A dump empties search_path; leave the session as a fresh connection would be.
     await lite.exec('RESET search_path');
   } catch (error) {
     await lite.close().catch(() => undefined);
     throw error;
   }
-  return { db: lite, info: { kind: 'sql-file', name: path }, close: () => lite.close() };
-}
-
-/** Length of the whitespace and comments before a statement's first token. */
-function leadingWhitespace(text: string): number {
-  const match = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(text);
-  return match ? match[0].length : 0;
+  return {
+    db: lite,
+    info: { kind: 'sql-file', name: path },
+    annotateModel: (model) => annotateFromLoad(model, outcome),
+    close: () => lite.close(),
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -95,5 +95,20 @@ describe('sarif', () => {
     expect(duplicate.locations[0]!.physicalLocation).toBeUndefined();
     expect(duplicate.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe('sarif.users.users_email_b');
     expect(Object.values(duplicate.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('a .sql file: valid SARIF with the physical location of the statement that created the index', async () => {
+    const { file, sarif } = await audit('test/fixtures/dumps/pg_dump.sql');
+    await validate(file);
+    const duplicate = sarif.runs[0]!.results.find((r) => r.ruleId === 'duplicate-index')!;
+    const line =
+      (await readFile('test/fixtures/dumps/pg_dump.sql', 'utf8'))
+        .split('\n')
+        .indexOf('CREATE INDEX index_accounts_on_email ON public.accounts USING btree (email);') + 1;
+    expect(duplicate.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'test/fixtures/dumps/pg_dump.sql', uriBaseId: '%SRCROOT%' },
+      region: { startLine: line, startColumn: 1 },
+    });
+    expect(duplicate.locations[0]!.logicalLocations[0]!.fullyQualifiedName).toBe('public.accounts.index_accounts_on_email');
   });
 });
