@@ -1,4 +1,5 @@
 import type { SchemaModel } from '../model/types.js';
+import { isScratchCopy } from '../model/target.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import type { Queryable } from '../dialects/types.js';
 import { allRules } from '../rules/index.js';
@@ -69,13 +70,13 @@ export interface ReplicaSource {
  * that scratch database, not the application's, so they are marked unreadable.
  */
 function withoutScratchStatistics(model: SchemaModel, kind: TargetInfo['kind']): SchemaModel {
-  if (kind !== 'sql-file') return model;
+  if (!isScratchCopy(kind)) return model;
   return {
     ...model,
     capabilities: { ...model.capabilities, usageStatistics: false, serverSettings: false },
     limitations: [
       ...model.limitations,
-      'a schema file has no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged',
+      `${kind === 'models' ? 'models have' : 'a schema file has'} no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged`,
     ],
   };
 }

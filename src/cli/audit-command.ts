@@ -17,6 +17,8 @@ export interface AuditCommandOptions {
   readonly statsSince?: string;
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--python PATH`: the Python that imports SQLAlchemy models. */
+  readonly python?: string;
   /** `--baseline FILE`: an earlier JSON report whose findings are known. */
   readonly baseline?: string;
   readonly format?: string;
@@ -66,7 +68,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target, { strict: options.strict === true });
+    const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

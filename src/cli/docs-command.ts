@@ -14,6 +14,8 @@ import { EXIT_CLEAN } from './exit.js';
 export interface DocsCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--python PATH`: the Python that imports SQLAlchemy models. */
+  readonly python?: string;
   readonly demo?: boolean;
   /** `--stats-since DATE`: since when the usage statistics count. */
   readonly statsSince?: string;
@@ -41,7 +43,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
-  const open = await openTargetOrDemo(target, { strict: options.strict === true });
+  const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
   let result: AuditResult;
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');

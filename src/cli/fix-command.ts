@@ -18,6 +18,8 @@ import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.j
 export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--python PATH`: the Python that imports SQLAlchemy models. */
+  readonly python?: string;
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -73,7 +75,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
-  const open = await openTarget(target, { strict: options.strict === true });
+  const open = await openTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.

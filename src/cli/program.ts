@@ -23,8 +23,13 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
 
   program
     .command('audit')
-    .description('audit a PostgreSQL database, a .sql schema file (or folder of migrations), or the built-in demo')
-    .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
+    .description(
+      'audit a database (PostgreSQL, MySQL/MariaDB, SQLite), a .sql schema file or migrations folder, SQLAlchemy models, or the built-in demo',
+    )
+    .argument(
+      '[target]',
+      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
+    )
     .option('--demo', 'audit the built-in demo application (runs in-process on PGlite)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -45,6 +50,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
@@ -58,7 +64,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .description(
       'write the index-strategy document: per table its type, query patterns and every index with the queries it serves; what to remove and add; a maintenance schedule',
     )
-    .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
+    .argument(
+      '[target]',
+      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
+    )
     .option('--demo', 'document the built-in demo application (runs in-process on PGlite)')
     .addOption(new Option('-f, --format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
     .option('-o, --output <file>', 'where to write it (default ./INDEX_STRATEGY.md, or .html; - for standard output)')
@@ -69,6 +78,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .exitOverride()
@@ -79,7 +89,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
   program
     .command('fix')
     .description('write a migration (SQL, Alembic or Knex) that fixes the findings that have a fix, with the exact way back')
-    .argument('[target]', 'postgres:// URL, .sql file or folder; defaults to $DATABASE_URL')
+    .argument(
+      '[target]',
+      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
+    )
     .addOption(new Option('-f, --format <format>', 'migration format').choices(['sql', 'alembic', 'knex']).default('sql'))
     .option('-o, --output <dir>', 'folder to write the migration to', './dbdoctor-migration')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
@@ -100,6 +113,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option(
       '--queries <file>',
       'a file of the SQL statements the application runs (repeatable): the fixes that rest on the workload need it',

@@ -1,4 +1,4 @@
-import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget } from '../sources/open-target.js';
+import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget, type TargetOptions } from '../sources/open-target.js';
 import { createDemoDatabase } from '../sources/demo/index.js';
 import { UserError } from '../util/errors.js';
 
@@ -23,6 +23,6 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
 }
 
 /** Opens the demo or the resolved target, of any dialect. */
-export async function openTargetOrDemo(target: string | null, options: { readonly strict?: boolean } = {}): Promise<AuditTarget> {
+export async function openTargetOrDemo(target: string | null, options: TargetOptions = {}): Promise<AuditTarget> {
   return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target, options);
 }

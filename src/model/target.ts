@@ -7,6 +7,11 @@ import type { Dialect } from './types.js';
  */
 export type TargetKind = 'postgres' | 'mysql' | 'sqlite' | 'sql-file' | 'models' | 'demo';
 
+/** Whether a target is a scratch copy built from source files (a schema file, ORM models): no usage statistics, no server settings. */
+export function isScratchCopy(kind: TargetKind): boolean {
+  return kind === 'sql-file' || kind === 'models';
+}
+
 /** What was audited; never contains credentials. */
 export interface TargetInfo {
   readonly kind: TargetKind;

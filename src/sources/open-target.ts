@@ -5,6 +5,10 @@ import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { openSqlFile, type SqlFileOptions } from './sql-file.js';
+import { isModelsPath, openModels, type ModelsOptions } from './models/open.js';
+
+/** How to open a file target: a .sql file's strictness, the Python that imports models. */
+export type TargetOptions = SqlFileOptions & ModelsOptions;
 import { refuseForeignSqlFiles } from './foreign-files.js';
 import type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget } from './types.js';
 
@@ -58,7 +62,7 @@ async function openSqliteTarget(path: string): Promise<ModelTarget> {
  * URL, a SQLite file (`sqlite:path`, `sqlite:///abs/path`, or a plain path to a file that starts
  * with the SQLite header, whatever its name), or a PostgreSQL .sql file or folder of them.
  */
-export async function openAuditTarget(target: string, options: SqlFileOptions = {}): Promise<AuditTarget> {
+export async function openAuditTarget(target: string, options: TargetOptions = {}): Promise<AuditTarget> {
   const scheme = schemeOf(target);
   if (scheme === 'mysql' || scheme === 'mariadb') return openMysqlTarget(target);
   if (scheme === 'sqlite') return openSqliteTarget(sqlitePathOf(target));
@@ -66,11 +70,12 @@ export async function openAuditTarget(target: string, options: SqlFileOptions = 
   return asPostgresTarget(await openPostgresTarget(target, scheme, options));
 }
 
-async function openPostgresTarget(target: string, scheme: string | undefined, options: SqlFileOptions): Promise<OpenTarget> {
+async function openPostgresTarget(target: string, scheme: string | undefined, options: TargetOptions): Promise<OpenTarget> {
   if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
   if (scheme !== undefined && target.includes('://')) {
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
+  if (await isModelsPath(target)) return openModels(target, options);
   await refuseForeignSqlFiles(target);
   return openSqlFile(target, options);
 }
@@ -80,7 +85,7 @@ async function openPostgresTarget(target: string, scheme: string | undefined, op
  * that need a PostgreSQL connection (fix, apply). MySQL and SQLite targets are recognised and
  * refused in one line: those steps do not handle them yet.
  */
-export async function openTarget(target: string, options: SqlFileOptions = {}): Promise<OpenTarget> {
+export async function openTarget(target: string, options: TargetOptions = {}): Promise<OpenTarget> {
   const scheme = schemeOf(target);
   const other =
     scheme === 'mysql' || scheme === 'mariadb'

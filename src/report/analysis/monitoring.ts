@@ -4,6 +4,7 @@
  * the box unknown.
  */
 import type { AuditResult } from '../../audit/types.js';
+import { isScratchCopy } from '../../model/target.js';
 import type { CheckItem } from './check.js';
 
 function setting(result: AuditResult, name: string): string | undefined {
@@ -44,7 +45,7 @@ function statementsStatus(
 /** pg_stat_statements, the slow-query log, I/O timing and usage counters. */
 export function monitoringChecks(result: AuditResult): CheckItem[] {
   const { model } = result;
-  const fromFile = result.target.kind === 'sql-file';
+  const fromFile = isScratchCopy(result.target.kind);
   const unknownDetail = fromFile ? 'a schema file has no server settings' : 'the setting could not be read';
   const installed = model.database.extensions.some((e) => e.name === 'pg_stat_statements');
   const loaded = preloaded(result, 'pg_stat_statements');

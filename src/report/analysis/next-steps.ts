@@ -3,6 +3,7 @@
  * with the commands that fix it, then the monitoring and statistics criteria still unmet.
  */
 import type { AuditResult, TargetInfo } from '../../audit/types.js';
+import { isScratchCopy } from '../../model/target.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../rules/types.js';
 import { countOf, fixAction, inSeverityOrder, joinWords, ruleNoun } from '../format.js';
 import type { CheckItem } from './check.js';
@@ -38,7 +39,7 @@ export function shellWord(word: string): string {
 function commandTargets(target: TargetInfo): { readonly fix: string; readonly apply: string } {
   if (target.kind === 'postgres') return { fix: shellWord(target.name), apply: shellWord(target.name) };
   // The demo lives in memory and a schema file is not a server: point at the real database.
-  if (target.kind === 'sql-file') return { fix: shellWord(target.name), apply: '"$DATABASE_URL"' };
+  if (isScratchCopy(target.kind)) return { fix: shellWord(target.name), apply: '"$DATABASE_URL"' };
   return { fix: '"$DATABASE_URL"', apply: '"$DATABASE_URL"' };
 }
 

@@ -1,0 +1,333 @@
+/**
+ * Where an application's SQLAlchemy models declare their tables, columns, indexes and
+ * constraints, read with a real Python parser (tree-sitter-python): declarative classes with
+ * `__tablename__`, mixins and helper functions that return columns, `Column(...)` and
+ * `mapped_column(...)` with `index=True` / `unique=True` / `primary_key=True` / `ForeignKey`,
+ * `__table_args__` (tuple, dict, or both), `Table(...)`, `Index(...)`, `UniqueConstraint`,
+ * `PrimaryKeyConstraint`, `ForeignKeyConstraint`, and `MetaData(naming_convention=...)`.
+ * Nothing is imported or run. What cannot be resolved statically is listed, never guessed.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SourceLocation } from '../../model/types.js';
+import { parseSource, type SyntaxNode } from '../syntax/tree-sitter.js';
+import { callName, children, keywordArguments, locationOf, positionalArguments, stringValue, type Span } from './python-syntax.js';
+
+/** A column as a model declares it. */
+export interface ColumnDeclaration {
+  readonly name: string;
+  /** The type as written (`String(255)`, `Integer`, `Mapped[int]`), or null. */
+  readonly type: string | null;
+  readonly index: boolean;
+  readonly unique: boolean;
+  readonly primaryKey: boolean;
+  readonly nullable: boolean | null;
+  /** `ForeignKey('users.id')`: the referenced `table.column`. */
+  readonly references: string | null;
+  readonly location: SourceLocation;
+  /** The `index=True` keyword argument, for a patch that removes it. */
+  readonly indexArgument: Span | null;
+  /** The whole `Column(...)` / `mapped_column(...)` call, for a patch that adds an argument. */
+  readonly call: Span | null;
+}
+
+/** An `Index`, `UniqueConstraint`, `PrimaryKeyConstraint` or `ForeignKeyConstraint` entry. */
+export interface TableItemDeclaration {
+  readonly kind: 'index' | 'unique' | 'primary-key' | 'foreign-key';
+  readonly name: string | null;
+  /** Column names; an expression key (`func.lower(...)`) as null. */
+  readonly columns: readonly (string | null)[];
+  readonly unique: boolean;
+  /** Foreign keys: the referenced `table.column`s. */
+  readonly references: readonly string[];
+  readonly location: SourceLocation;
+  /** The entry itself with its trailing comma, for a patch that removes it. */
+  readonly entry: Span;
+  /** A module-level `Index('ix', User.email)`: the class its columns belong to. */
+  readonly owner: string | null;
+}
+
+/** A table as the models declare it. */
+export interface TableDeclaration {
+  readonly name: string;
+  readonly schema: string | null;
+  /** The class (or `Table(...)` call). */
+  readonly location: SourceLocation;
+  readonly columns: readonly ColumnDeclaration[];
+  readonly items: readonly TableItemDeclaration[];
+}
+
+/** What the static reader found in a set of files. */
+export interface ModelDeclarations {
+  readonly tables: readonly TableDeclaration[];
+  /** `Index(...)` calls outside any table (`Index('ix', User.email)` at module level). */
+  readonly looseIndexes: readonly TableItemDeclaration[];
+  /** `MetaData(naming_convention={...})` templates by key (`ix`, `uq`, `fk`, `pk`, `ck`). */
+  readonly namingConvention: ReadonlyMap<string, string>;
+  /** What could not be read: syntax errors, columns of unknown helpers. */
+  readonly unresolved: readonly string[];
+}
+
+const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+const ITEM_KINDS: Readonly<Record<string, TableItemDeclaration['kind']>> = {
+  Index: 'index',
+  UniqueConstraint: 'unique',
+  PrimaryKeyConstraint: 'primary-key',
+  ForeignKeyConstraint: 'foreign-key',
+};
+
+interface ClassInfo {
+  readonly name: string;
+  readonly bases: readonly string[];
+  readonly tableName: string | null;
+  readonly schema: string | null;
+  readonly location: SourceLocation;
+  readonly columns: ColumnDeclaration[];
+  readonly items: TableItemDeclaration[];
+}
+
+/** A file being read: its path as shown, its text, and the helpers that return a column. */
+interface FileContext {
+  readonly file: string;
+  readonly text: string;
+  readonly helpers: ReadonlyMap<string, SyntaxNode>;
+  readonly unresolved: string[];
+}
+
+function isTrue(node: SyntaxNode | undefined): boolean {
+  return node?.type === 'true';
+}
+
+/** The column a `Column(...)`/`mapped_column(...)` call declares, named `name` unless its first argument names it. */
+function columnFrom(
+  call: SyntaxNode,
+  name: string | null,
+  annotation: string | null,
+  at: SyntaxNode,
+  context: FileContext,
+): ColumnDeclaration | null {
+  const positional = positionalArguments(call);
+  const keywords = keywordArguments(call);
+  let rest = positional;
+  const named = positional[0] ? stringValue(positional[0]) : null;
+  if (named !== null) rest = positional.slice(1);
+  const columnName = named ?? keywords.get('name')?.value ?? name ?? null;
+  if (columnName === null || typeof columnName !== 'string') return null;
+  const typeNode = rest.find((a) => a.type !== 'call' || callName(a) !== 'ForeignKey');
+  const foreignKey = rest.find((a) => a.type === 'call' && callName(a) === 'ForeignKey');
+  const referenced = foreignKey ? positionalArguments(foreignKey)[0] : undefined;
+  const nullable = keywords.get('nullable');
+  return {
+    name: columnName,
+    type: typeNode ? typeNode.text : annotation,
+    index: isTrue(keywords.get('index')?.node),
+    unique: isTrue(keywords.get('unique')?.node),
+    primaryKey: isTrue(keywords.get('primary_key')?.node),
+    nullable: nullable ? isTrue(nullable.node) : null,
+    references: referenced ? stringValue(referenced) : null,
+    location: locationOf(context.file, at),
+    indexArgument: keywords.get('index')?.span ?? null,
+    call: { start: call.startIndex, end: call.endIndex },
+  };
+}
+
+/** The call a helper function returns (`def created_at(): return Column(DateTime, index=True)`). */
+function helperCall(call: SyntaxNode, context: FileContext): SyntaxNode | null {
+  const name = callName(call);
+  return name !== null ? (context.helpers.get(name) ?? null) : null;
+}
+
+function itemFrom(node: SyntaxNode, context: FileContext): TableItemDeclaration | null {
+  if (node.type !== 'call') return null;
+  const kind = ITEM_KINDS[callName(node) ?? ''];
+  if (kind === undefined) return null;
+  const positional = positionalArguments(node);
+  const keywords = keywordArguments(node);
+  const values = positional.map(
+    (a) => stringValue(a) ?? (a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? null) : null),
+  );
+  let name: string | null = null;
+  let columns: (string | null)[] = values;
+  if (kind === 'index') {
+    name = values[0] ?? null;
+    columns = values.slice(1);
+  }
+  if (kind === 'foreign-key') columns = positional[0]?.type === 'list' ? children(positional[0]).map((c) => stringValue(c)) : [];
+  const references =
+    kind === 'foreign-key' && positional[1]?.type === 'list' ? children(positional[1]).map((c) => stringValue(c) ?? '') : [];
+  const named = keywords.get('name')?.value;
+  // The entry with the comma after it, so that removing it leaves a well-formed tuple.
+  const next = node.nextSibling;
+  const end = next?.type === ',' ? next.endIndex : node.endIndex;
+  return {
+    kind,
+    name: typeof named === 'string' ? named : name,
+    columns,
+    unique: kind === 'unique' || kind === 'primary-key' || isTrue(keywords.get('unique')?.node),
+    references,
+    location: locationOf(context.file, node),
+    entry: { start: node.startIndex, end },
+    owner: positional.find((a) => a.type === 'attribute')?.childForFieldName('object')?.text ?? null,
+  };
+}
+
+/** `__table_args__`: a tuple of items (maybe ending with a dict), or a dict alone. */
+function tableArgs(value: SyntaxNode, context: FileContext): { items: TableItemDeclaration[]; schema: string | null } {
+  const items: TableItemDeclaration[] = [];
+  let schema: string | null = null;
+  const entries = value.type === 'tuple' || value.type === 'list' || value.type === 'parenthesized_expression' ? children(value) : [value];
+  for (const entry of entries) {
+    if (entry.type === 'dictionary') {
+      for (const pair of children(entry)) {
+        if (pair.type === 'pair' && stringValue(pair.childForFieldName('key')) === 'schema')
+          schema = stringValue(pair.childForFieldName('value'));
+      }
+      continue;
+    }
+    const item = itemFrom(entry, context);
+    if (item) items.push(item);
+  }
+  return { items, schema };
+}
+
+function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
+  const name = node.childForFieldName('name')?.text ?? '';
+  const bases = children(node.childForFieldName('superclasses')).map((b) => b.text.split('.').pop() ?? b.text);
+  const info: ClassInfo = { name, bases, tableName: null, schema: null, location: locationOf(context.file, node), columns: [], items: [] };
+  let tableName: string | null = null;
+  let schema: string | null = null;
+  for (const statement of children(node.childForFieldName('body'))) {
+    const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (!left || !right || left.type !== 'identifier') continue;
+    if (left.text === '__tablename__') tableName = stringValue(right);
+    else if (left.text === '__table_args__') {
+      const args = tableArgs(right, context);
+      info.items.push(...args.items);
+      schema = args.schema;
+    } else if (right.type === 'call') {
+      const annotation = assignment.childForFieldName('type')?.text ?? null;
+      const direct = COLUMN_CALLS.has(callName(right) ?? '') ? right : helperCall(right, context);
+      if (direct) {
+        const column = columnFrom(direct, left.text, annotation, left, context);
+        if (column) info.columns.push(direct === right ? column : { ...column, indexArgument: null, call: null });
+      } else if (/^(Column|mapped_column)\b/.test(right.text) === false && /column/i.test(callName(right) ?? '')) {
+        context.unresolved.push(
+          `${context.file}:${left.startPosition.row + 1}: ${left.text} = ${callName(right) ?? '?'}(...) could not be resolved to a column`,
+        );
+      }
+    }
+  }
+  return { ...info, tableName, schema };
+}
+
+/** `Table('name', metadata, Column('id', ...), Index(...))` at any level. */
+function tableCall(node: SyntaxNode, context: FileContext): TableDeclaration | null {
+  const args = positionalArguments(node);
+  const name = args[0] ? stringValue(args[0]) : null;
+  if (name === null) return null;
+  const columns: ColumnDeclaration[] = [];
+  const items: TableItemDeclaration[] = [];
+  for (const arg of args.slice(1)) {
+    if (arg.type !== 'call') continue;
+    if (COLUMN_CALLS.has(callName(arg) ?? '')) {
+      const column = columnFrom(arg, null, null, arg, context);
+      if (column) columns.push(column);
+    } else {
+      const item = itemFrom(arg, context);
+      if (item) items.push(item);
+    }
+  }
+  const schema = keywordArguments(node).get('schema')?.value;
+  return { name, schema: typeof schema === 'string' ? schema : null, location: locationOf(context.file, node), columns, items };
+}
+
+function descendants(node: SyntaxNode, type: string): SyntaxNode[] {
+  return node.descendantsOfType(type).filter((n): n is SyntaxNode => n !== null);
+}
+
+/** A call that is a statement of its own (`Index('ix', User.email)`) or assigned at module level. */
+function isStatementLevel(call: SyntaxNode): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'expression_statement') return true;
+  return parent?.type === 'assignment' && parent.parent?.parent?.type === 'module';
+}
+
+/** Module-level functions whose return value is a column call: `def created_at(): return Column(...)`. */
+function columnHelpers(root: SyntaxNode): Map<string, SyntaxNode> {
+  const helpers = new Map<string, SyntaxNode>();
+  for (const fn of descendants(root, 'function_definition')) {
+    const name = fn.childForFieldName('name')?.text;
+    const returned = descendants(fn, 'return_statement')[0]?.namedChildren[0];
+    if (name && returned?.type === 'call' && COLUMN_CALLS.has(callName(returned) ?? '')) helpers.set(name, returned);
+  }
+  return helpers;
+}
+
+/** Reads the declarations of every file; `shown(file)` is the path reports use. */
+export async function readDeclarations(files: readonly string[], shown: (file: string) => string): Promise<ModelDeclarations> {
+  const classes = new Map<string, ClassInfo>();
+  const tables: TableDeclaration[] = [];
+  const looseIndexes: TableItemDeclaration[] = [];
+  const namingConvention = new Map<string, string>();
+  const unresolved: string[] = [];
+  for (const path of files) {
+    const text = await readFile(path, 'utf8');
+    const tree = await parseSource(text, 'python');
+    const root = tree.rootNode;
+    const context: FileContext = { file: shown(path), text, helpers: columnHelpers(root), unresolved };
+    if (root.hasError) unresolved.push(`${context.file}: has syntax errors; only what parsed is read`);
+    for (const node of descendants(root, 'class_definition')) {
+      const info = classInfo(node, context);
+      classes.set(info.name, info);
+    }
+    for (const call of descendants(root, 'call')) {
+      const name = callName(call);
+      if (name === 'Table') {
+        const table = tableCall(call, context);
+        if (table) tables.push(table);
+      } else if (name === 'Index' && isStatementLevel(call)) {
+        const item = itemFrom(call, context);
+        if (item) looseIndexes.push(item);
+      } else if (name === 'MetaData') {
+        const convention = keywordArguments(call).get('naming_convention')?.node;
+        for (const pair of convention?.type === 'dictionary' ? children(convention) : []) {
+          const key = stringValue(pair.childForFieldName('key'));
+          const value = stringValue(pair.childForFieldName('value'));
+          if (key !== null && value !== null) namingConvention.set(key, value);
+        }
+      }
+    }
+  }
+  // A class with a table gets the columns and items of every class it inherits from (mixins).
+  const inherited = (info: ClassInfo, seen: Set<string>): { columns: ColumnDeclaration[]; items: TableItemDeclaration[] } => {
+    const columns: ColumnDeclaration[] = [];
+    const items: TableItemDeclaration[] = [];
+    for (const base of info.bases) {
+      const parent = classes.get(base);
+      if (!parent || seen.has(base)) continue;
+      seen.add(base);
+      const up = inherited(parent, seen);
+      columns.push(...up.columns, ...parent.columns);
+      items.push(...up.items);
+    }
+    return { columns, items };
+  };
+  const attached = new Set<TableItemDeclaration>();
+  for (const info of classes.values()) {
+    if (info.tableName === null) continue;
+    const up = inherited(info, new Set([info.name]));
+    const own = new Set(info.columns.map((c) => c.name));
+    const loose = looseIndexes.filter((i) => i.owner === info.name);
+    for (const i of loose) attached.add(i);
+    tables.push({
+      name: info.tableName,
+      schema: info.schema,
+      location: info.location,
+      columns: [...up.columns.filter((c) => !own.has(c.name)), ...info.columns],
+      items: [...up.items, ...info.items, ...loose],
+    });
+  }
+  return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved };
+}

@@ -1,0 +1,149 @@
+/**
+ * `dbdoctor audit app/models`: SQLAlchemy models as an audit target. The exact reader (the
+ * project's Python imports the models, SQLAlchemy compiles their DDL) builds a scratch PostgreSQL
+ * in PGlite; when the models cannot be imported, the static reader's declarations are turned into
+ * DDL instead, and the report says so. Either way, findings point at the model lines.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SchemaModel } from '../../model/types.js';
+import { quoteIdent } from '../../sql/quote.js';
+import { UserError } from '../../util/errors.js';
+import { pgliteExtensions } from '../sql/extensions.js';
+import { extensionOf, loadStatements } from '../sql/load.js';
+import { SourceText } from '../sql/source-text.js';
+import { splitStatements } from '../sql/split.js';
+import type { OpenTarget } from '../types.js';
+import { readDeclarations, type ModelDeclarations } from './declarations.js';
+import { withDeclarationLocations } from './locate.js';
+import { compileModels, findPython, type ModelsDialect } from './python.js';
+import { staticDdl } from './static-ddl.js';
+
+/** How to read models. */
+export interface ModelsOptions {
+  /** The Python to import the models with (default: the first of python3, python, /usr/bin/python3 with SQLAlchemy). */
+  readonly python?: string;
+  /** The dialect SQLAlchemy compiles for; the scratch database is PostgreSQL, so only `postgresql` loads. */
+  readonly dialect?: ModelsDialect;
+}
+
+const SKIPPED_FOLDERS = new Set(['__pycache__', 'node_modules', 'venv', '.venv', 'migrations', 'alembic', 'tests']);
+
+/** The .py files of a models folder (or the file itself), as the Python side imports them. */
+export async function pythonFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (info.isFile()) return [path];
+  const out: string[] = [];
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(path, entry.name);
+    if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) out.push(...(await pythonFiles(full)));
+    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(full);
+  }
+  return out;
+}
+
+/** Whether a path is SQLAlchemy models: a .py file, or a folder without .sql files whose Python imports SQLAlchemy. */
+export async function isModelsPath(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    if (info.isFile()) return path.endsWith('.py');
+    if (!info.isDirectory()) return false;
+    if ((await readdir(path)).some((n) => n.endsWith('.sql'))) return false;
+    for (const file of (await pythonFiles(path)).slice(0, 200)) {
+      if (/^\s*(from\s+sqlalchemy|import\s+sqlalchemy)/m.test(await readFile(file, 'utf8'))) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** A foreign key SQLAlchemy could not resolve (its target is in a module that failed), added once every table exists. */
+function foreignKeySql(fk: { table: string; schema: string | null; name: string | null; columns: string[]; references: string[] }): string {
+  const table = `${fk.schema ? `${quoteIdent(fk.schema)}.` : ''}${quoteIdent(fk.table)}`;
+  const target = fk.references[0]!.split('.');
+  const refTable = target.slice(0, -1).map(quoteIdent).join('.');
+  const refColumns = fk.references.map((r) => quoteIdent(r.split('.').pop() ?? r)).join(', ');
+  return `ALTER TABLE ${table} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.columns.map(quoteIdent).join(', ')}) REFERENCES ${refTable} (${refColumns})`;
+}
+
+/** The DDL of the models, and what the report must say about how it was read. */
+async function modelDdl(path: string, declarations: ModelDeclarations, options: ModelsOptions): Promise<{ sql: string; notes: string[] }> {
+  const notes: string[] = [];
+  const dialect = options.dialect ?? 'postgresql';
+  if (dialect !== 'postgresql') {
+    throw new UserError(
+      `models are loaded into an embedded PostgreSQL: --dialect ${dialect} cannot be audited from models yet (audit the ${dialect} database itself)`,
+    );
+  }
+  const found = await findPython(options.python);
+  if ('python' in found) {
+    try {
+      const compiled = await compileModels(found.python, path, dialect);
+      for (const failure of compiled.failures) notes.push(`model module ${failure.module} could not be imported (${failure.error})`);
+      if (compiled.metadata > 0) {
+        notes.unshift(
+          `models read by importing them with ${found.python} (SQLAlchemy ${compiled.sqlalchemy}) and compiling their PostgreSQL DDL`,
+        );
+        // Tables of modules that could not be imported come from the static reader.
+        const compiledTables = new Set(compiled.tables.map((t) => t.split('.').pop() ?? t));
+        const missing = declarations.tables.filter((t) => !compiledTables.has(t.name));
+        const statements = [...compiled.statements];
+        if (compiled.failures.length > 0 && missing.length > 0) {
+          statements.push(...staticDdl({ ...declarations, tables: missing }).statements);
+          notes.push(`${missing.map((t) => t.name).join(', ')}: read statically from the files that could not be imported`);
+        }
+        for (const fk of compiled.unresolvedForeignKeys) statements.push(foreignKeySql(fk));
+        return { sql: statements.join(';\n') + ';\n', notes };
+      }
+      notes.push(`importing the models with ${found.python} found no SQLAlchemy MetaData`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n').slice(-3).join(' ').trim() : String(error);
+      notes.push(`the models could not be imported with ${found.python} (${message})`);
+    }
+  } else {
+    notes.push(found.reason);
+  }
+  const ddl = staticDdl(declarations);
+  notes.push(
+    'models read statically (without running them): column types are inferred from their names' +
+      (ddl.approximated.length > 0
+        ? `, and ${ddl.approximated.length} column type(s) are unknown and read as text (${ddl.approximated.slice(0, 5).join(', ')})`
+        : ''),
+  );
+  return { sql: ddl.statements.join(';\n') + ';\n', notes };
+}
+
+/** Opens SQLAlchemy models as a PostgreSQL target (see the module comment). */
+export async function openModels(path: string, options: ModelsOptions = {}): Promise<OpenTarget> {
+  const files = await pythonFiles(path);
+  if (files.length === 0) throw new UserError(`no .py files in ${path}`);
+  const declarations = await readDeclarations(files, shownPath);
+  const { sql, notes } = await modelDdl(path, declarations, options);
+  const source = new SourceText(`${shownPath(path)} (DDL of the models)`, Buffer.from(sql));
+  const statements = await splitStatements(source);
+  const lite = await PGlite.create({
+    extensions: await pgliteExtensions(statements.map(extensionOf).filter((e): e is string => e !== null)),
+  });
+  try {
+    const outcome = await loadStatements(lite, statements, false);
+    for (const skipped of [...outcome.needExtension, ...outcome.failed])
+      notes.push(`a statement of the models' DDL failed and was skipped: ${skipped.message}`);
+  } catch (error) {
+    await lite.close().catch(() => undefined);
+    throw error;
+  }
+  notes.push(...declarations.unresolved);
+  const annotateModel = (model: SchemaModel): SchemaModel => {
+    const located = withDeclarationLocations(model, declarations);
+    return { ...located, limitations: [...located.limitations, ...notes] };
+  };
+  return { db: lite, info: { kind: 'models', name: path }, annotateModel, close: () => lite.close() };
+}

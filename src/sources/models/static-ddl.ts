@@ -1,0 +1,145 @@
+/**
+ * The static reader's fallback, for when the models cannot be imported: PostgreSQL DDL written
+ * from the declarations alone. Column types are mapped from their SQLAlchemy names (what a type
+ * decorator or a custom type becomes is unknown, and `text` stands in); index and constraint
+ * names follow SQLAlchemy's defaults or the naming convention the models set.
+ */
+import { quoteIdent } from '../../sql/quote.js';
+import type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declarations.js';
+
+const TYPES: Readonly<Record<string, string>> = {
+  Integer: 'integer',
+  int: 'integer',
+  SmallInteger: 'smallint',
+  BigInteger: 'bigint',
+  String: 'varchar',
+  str: 'varchar',
+  Unicode: 'varchar',
+  Text: 'text',
+  UnicodeText: 'text',
+  Boolean: 'boolean',
+  bool: 'boolean',
+  DateTime: 'timestamp',
+  datetime: 'timestamp',
+  TIMESTAMP: 'timestamp',
+  Date: 'date',
+  date: 'date',
+  Time: 'time',
+  Float: 'double precision',
+  float: 'double precision',
+  Numeric: 'numeric',
+  Decimal: 'numeric',
+  JSON: 'json',
+  JSONB: 'jsonb',
+  dict: 'json',
+  UUID: 'uuid',
+  Uuid: 'uuid',
+  LargeBinary: 'bytea',
+  bytes: 'bytea',
+  Interval: 'interval',
+  ARRAY: 'text[]',
+};
+
+/** The PostgreSQL type of a declared type, and whether it was known. */
+function sqlType(declared: string | null): { type: string; known: boolean } {
+  if (declared === null) return { type: 'text', known: false };
+  // `Mapped[Optional[int]]`, `sa.String(255)`, `postgresql.JSONB`: the innermost type name.
+  const names = declared.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  const name = names.reverse().find((n) => n in TYPES && n !== 'Mapped' && n !== 'Optional');
+  if (name === undefined) return { type: 'text', known: false };
+  const length = /^(?:\w+\.)?(?:String|Unicode)\((\d+)/.exec(declared)?.[1];
+  return { type: length ? `varchar(${length})` : TYPES[name]!, known: true };
+}
+
+/** A name from the naming convention, or SQLAlchemy's default for that kind. */
+function conventionName(
+  convention: ReadonlyMap<string, string>,
+  key: string,
+  table: string,
+  columns: readonly string[],
+  fallback: string,
+): string {
+  const template = convention.get(key);
+  if (template === undefined) return fallback;
+  return template.replace(/%\((\w+)\)s/g, (_m, token: string) => {
+    if (token === 'table_name') return table;
+    if (token === 'column_0_name' || token === 'column_0_label') return columns[0] ?? '';
+    if (token === 'column_0_N_name' || token === 'column_0N_name') return columns.join(token === 'column_0_N_name' ? '_' : '');
+    return token;
+  });
+}
+
+function columnSql(column: ColumnDeclaration, unknown: string[], table: string): string {
+  const { type, known } = sqlType(column.type);
+  if (!known) unknown.push(`${table}.${column.name}`);
+  return `${quoteIdent(column.name)} ${type}${column.nullable === false || column.primaryKey ? ' NOT NULL' : ''}`;
+}
+
+function itemSql(table: TableDeclaration, item: TableItemDeclaration, convention: ReadonlyMap<string, string>): string | null {
+  const qualified = `${table.schema ? `${quoteIdent(table.schema)}.` : ''}${quoteIdent(table.name)}`;
+  if (item.columns.some((c) => c === null)) return null;
+  const columns = item.columns as string[];
+  const list = columns.map(quoteIdent).join(', ');
+  if (item.kind === 'index') {
+    const name = item.name ?? conventionName(convention, 'ix', table.name, columns, `ix_${table.name}_${columns[0] ?? ''}`);
+    return `CREATE ${item.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${qualified} (${list})`;
+  }
+  if (item.kind === 'unique') {
+    const name = item.name ?? conventionName(convention, 'uq', table.name, columns, `${table.name}_${columns.join('_')}_key`);
+    return `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE (${list})`;
+  }
+  if (item.kind === 'foreign-key' && item.references.length === columns.length) {
+    const [refTable] = item.references[0]!.split('.');
+    const refColumns = item.references.map((r) => quoteIdent(r.split('.').pop() ?? r)).join(', ');
+    return `ALTER TABLE ${qualified} ADD ${item.name ? `CONSTRAINT ${quoteIdent(item.name)} ` : ''}FOREIGN KEY (${list}) REFERENCES ${quoteIdent(refTable!)} (${refColumns})`;
+  }
+  return null;
+}
+
+/** The DDL, in an order PostgreSQL accepts (tables, then keys, constraints and indexes), and what was approximated. */
+export function staticDdl(declarations: ModelDeclarations): { statements: string[]; approximated: string[] } {
+  const convention = declarations.namingConvention;
+  const tables: string[] = [];
+  const after: string[] = [];
+  const unknown: string[] = [];
+  for (const table of declarations.tables) {
+    const qualified = `${table.schema ? `${quoteIdent(table.schema)}.` : ''}${quoteIdent(table.name)}`;
+    if (table.schema) tables.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(table.schema)}`);
+    const keys = table.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
+    const pkItem = table.items.find((i) => i.kind === 'primary-key');
+    const primary = keys.length > 0 ? keys : (pkItem?.columns.filter((c): c is string => c !== null).map(quoteIdent) ?? []);
+    const body = [
+      ...table.columns.map((c) => columnSql(c, unknown, table.name)),
+      ...(primary.length > 0 ? [`PRIMARY KEY (${primary.join(', ')})`] : []),
+    ];
+    tables.push(`CREATE TABLE ${qualified} (${body.join(', ')})`);
+    // SQLAlchemy creates a table's indexes in name order; so does this, so that duplicates pair up the same way.
+    const indexes: { name: string; sql: string }[] = [];
+    for (const column of table.columns) {
+      if (column.references) {
+        const [refTable, refColumn] = column.references.split('.').slice(-2);
+        after.push(
+          `ALTER TABLE ${qualified} ADD FOREIGN KEY (${quoteIdent(column.name)}) REFERENCES ${quoteIdent(refTable!)} (${quoteIdent(refColumn ?? 'id')})`,
+        );
+      }
+      if (column.index) {
+        const name = conventionName(convention, 'ix', table.name, [column.name], `ix_${table.name}_${column.name}`);
+        indexes.push({
+          name,
+          sql: `CREATE ${column.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${qualified} (${quoteIdent(column.name)})`,
+        });
+      } else if (column.unique) {
+        const name = conventionName(convention, 'uq', table.name, [column.name], `${table.name}_${column.name}_key`);
+        after.push(`ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE (${quoteIdent(column.name)})`);
+      }
+    }
+    for (const item of table.items) {
+      const sql = itemSql(table, item, convention);
+      if (sql === null) continue;
+      if (item.kind === 'index') indexes.push({ name: item.name ?? '', sql });
+      else after.push(sql);
+    }
+    after.push(...indexes.sort((x, y) => x.name.localeCompare(y.name)).map((i) => i.sql));
+  }
+  return { statements: [...tables, ...after], approximated: unknown };
+}
