@@ -43,19 +43,24 @@ describe('bad input: one line on stderr, exit 2', () => {
   test('missing file', async () => expectOneLineError(await cli(['audit', join(dir, 'nope.sql')])));
   test('malformed URL', async () => expectOneLineError(await cli(['audit', 'postgres://user:pw@[bad'])));
   test('unsupported scheme', async () => expectOneLineError(await cli(['audit', 'oracle://host/db'])));
-  test('malformed SQL names file and line', async () => {
+  test('malformed SQL with --strict names file and line; without it, the statement is skipped and reported', async () => {
     const file = join(dir, 'broken.sql');
     await writeFile(file, 'CREATE TABLE a (id int);\n\nCREATE TABL b (id int);\n');
-    const run = await cli(['audit', file]);
+    const run = await cli(['audit', file, '--strict']);
     expectOneLineError(run);
-    expect(run.stderr).toContain('broken.sql:3');
+    expect(run.stderr).toContain('broken.sql:3: syntax error at or near "TABL"');
+    const lenient = await cli(['audit', file, '--format', 'json']);
+    expect(lenient.code).toBe(0);
+    expect((JSON.parse(lenient.stdout) as { summary: { limitations: string[] } }).summary.limitations).toContainEqual(
+      expect.stringContaining('broken.sql:3 (syntax error at or near "TABL")'),
+    );
   });
-  test('SQL that fails to apply names file and line', async () => {
+  test('SQL that fails to apply, with --strict, names file and line', async () => {
     const file = join(dir, 'fails.sql');
     await writeFile(file, 'CREATE TABLE a (id int);\n-- comment\nCREATE INDEX ON missing_table (id);\n');
-    const run = await cli(['audit', file]);
+    const run = await cli(['audit', file, '--strict']);
     expectOneLineError(run);
-    expect(run.stderr).toContain('fails.sql:3');
+    expect(run.stderr).toContain('fails.sql:3: relation "missing_table" does not exist');
   });
   test('unreachable server, password never shown', async () => {
     const run = await cli(['audit', 'postgres://alice:s3cr3t-pw@127.0.0.1:1/db']);
