@@ -162,7 +162,9 @@ async function applyOpen(
       auditPostgres(open.db, open.info, {
         schemas,
         ...configured,
-        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}), ...(workloadSources ? { workloadSources } : {}) });
+        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}),
+        ...(workloadSources ? { workloadSources } : {}),
+      });
     let before: AuditResult;
     let scope: readonly string[];
 

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { auditPostgres } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget } from '../sources/open-target.js';
@@ -9,6 +10,7 @@ import { selectFindings, type MigrationPlan } from '../plan/types.js';
 import { planFix } from '../plan/planner.js';
 import { emitterFor } from '../dialects/emitters.js';
 import { isValidRevisionId } from '../writers/alembic.js';
+import { modelsPatch } from '../writers/models-patch.js';
 import { getWriter, writers } from '../writers/index.js';
 import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN } from './exit.js';
@@ -20,6 +22,8 @@ export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   readonly strict?: boolean;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
+  /** `--write`: SQLAlchemy models are edited in place as well as patched. */
+  readonly write?: boolean;
   readonly format?: string;
   readonly output?: string;
   readonly schema?: string[];
@@ -84,7 +88,9 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
       auditPostgres(open.db, open.info, {
         schemas: options.schema ?? [],
         ...configured,
-        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}), ...(workloadSources ? { workloadSources } : {}) }),
+        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}),
+        ...(workloadSources ? { workloadSources } : {}),
+      }),
     );
   } finally {
     await open.close().catch(() => undefined);
@@ -118,12 +124,30 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     ...(options.revision !== undefined ? { revision: options.revision } : {}),
     ...(options.downRevision !== undefined ? { downRevision: options.downRevision } : {}),
   });
+  const modelNotes: string[] = [];
+  if (result.target.kind === 'models') {
+    // The models declare the indexes: change them too, or autogenerate would put the dropped ones back.
+    const patched = await modelsPatch(plan, target);
+    const patchFile = join(dir, 'models.patch');
+    await writeFile(patchFile, patched.patch);
+    written.push(patchFile);
+    if (options.write === true) for (const [file, text] of patched.files) await writeFile(file, text);
+    modelNotes.push(
+      ...(options.write === true
+        ? [`Edited ${patched.files.size} model file(s) in place.`]
+        : [`Apply the models' side with: git apply ${patchFile}`]),
+      ...patched.notes.map((n) => `Not in models.patch: ${n}`),
+    );
+  } else if (options.write === true) {
+    throw new UserError('--write edits SQLAlchemy models: the target is not a models folder or file');
+  }
   io.stdout.write(
     [
-      `Wrote a ${writer.name} migration with ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${resolve(dir)}:`,
+      `Wrote the ${writer.name} migration with ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${resolve(dir)}:`,
       ...written.map((p) => `  ${p}`),
       'Steps:',
       ...renderPlan(plan, false),
+      ...modelNotes,
       `Review it, then run it with dbdoctor apply --from ${dir} (or your migration tool).`,
       '',
     ].join('\n'),

@@ -114,6 +114,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
     .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
+    .option('--write', 'SQLAlchemy models: edit the model files in place (models.patch is written either way)')
     .option(
       '--queries <file>',
       'a file of the SQL statements the application runs (repeatable): the fixes that rest on the workload need it',

@@ -46,6 +46,25 @@ export interface TableItemDeclaration {
   readonly owner: string | null;
 }
 
+/**
+ * Where a new `Index(...)` entry goes in a table's declaration: at the start of a
+ * `__table_args__` tuple, around a `__table_args__` dict, as a new `__table_args__` line after
+ * `__tablename__`, or as a last argument of `Table(...)`. Offsets index the file's text.
+ */
+export interface IndexInsertion {
+  readonly file: string;
+  readonly kind: 'tuple' | 'dict' | 'class-body' | 'table-call';
+  /** Where the text goes (for `dict`: the dict's span, which the new tuple wraps). */
+  readonly at: number;
+  readonly end: number;
+  /** The indentation of the entries (or of the class body). */
+  readonly indent: string;
+  /** Whether the entries are on lines of their own. */
+  readonly multiline: boolean;
+  /** `Table(...)`: whether the last argument already has a comma after it. */
+  readonly trailingComma: boolean;
+}
+
 /** A table as the models declare it. */
 export interface TableDeclaration {
   readonly name: string;
@@ -54,6 +73,8 @@ export interface TableDeclaration {
   readonly location: SourceLocation;
   readonly columns: readonly ColumnDeclaration[];
   readonly items: readonly TableItemDeclaration[];
+  /** Where an index entry can be added; null when the declaration's shape is not one of those. */
+  readonly insertion: IndexInsertion | null;
 }
 
 /** What the static reader found in a set of files. */
@@ -83,6 +104,32 @@ interface ClassInfo {
   readonly location: SourceLocation;
   readonly columns: ColumnDeclaration[];
   readonly items: TableItemDeclaration[];
+  readonly insertion: IndexInsertion | null;
+}
+
+/** The whitespace that starts the line `index` is on. */
+function indentAt(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+}
+
+/** Where an index entry goes into `__table_args__ = <value>`. */
+function tableArgsInsertion(value: SyntaxNode, context: FileContext): IndexInsertion | null {
+  const base = { file: context.file, trailingComma: false };
+  if (value.type === 'dictionary') {
+    return { ...base, kind: 'dict', at: value.startIndex, end: value.endIndex, indent: '', multiline: false };
+  }
+  if (value.type !== 'tuple') return null;
+  const first = children(value)[0];
+  const multiline = first !== undefined && first.startPosition.row > value.startPosition.row;
+  return {
+    ...base,
+    kind: 'tuple',
+    at: value.startIndex + 1,
+    end: value.startIndex + 1,
+    indent: first ? indentAt(context.text, first.startIndex) : '',
+    multiline,
+  };
 }
 
 /** A file being read: its path as shown, its text, and the helpers that return a column. */
@@ -192,17 +239,42 @@ function tableArgs(value: SyntaxNode, context: FileContext): { items: TableItemD
 function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
   const name = node.childForFieldName('name')?.text ?? '';
   const bases = children(node.childForFieldName('superclasses')).map((b) => b.text.split('.').pop() ?? b.text);
-  const info: ClassInfo = { name, bases, tableName: null, schema: null, location: locationOf(context.file, node), columns: [], items: [] };
+  const info: ClassInfo = {
+    name,
+    bases,
+    tableName: null,
+    schema: null,
+    location: locationOf(context.file, node),
+    columns: [],
+    items: [],
+    insertion: null,
+  };
   let tableName: string | null = null;
   let schema: string | null = null;
+  let insertion: IndexInsertion | null = null;
+  let argsSeen = false;
   for (const statement of children(node.childForFieldName('body'))) {
     const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
     if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (!left || !right || left.type !== 'identifier') continue;
-    if (left.text === '__tablename__') tableName = stringValue(right);
-    else if (left.text === '__table_args__') {
+    if (left.text === '__tablename__') {
+      tableName = stringValue(right);
+      const at = statement.endIndex;
+      if (!argsSeen)
+        insertion = {
+          file: context.file,
+          kind: 'class-body',
+          at,
+          end: at,
+          indent: indentAt(context.text, statement.startIndex),
+          multiline: true,
+          trailingComma: false,
+        };
+    } else if (left.text === '__table_args__') {
+      argsSeen = true;
+      insertion = tableArgsInsertion(right, context);
       const args = tableArgs(right, context);
       info.items.push(...args.items);
       schema = args.schema;
@@ -219,7 +291,7 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
       }
     }
   }
-  return { ...info, tableName, schema };
+  return { ...info, tableName, schema, insertion };
 }
 
 /** `Table('name', metadata, Column('id', ...), Index(...))` at any level. */
@@ -240,7 +312,18 @@ function tableCall(node: SyntaxNode, context: FileContext): TableDeclaration | n
     }
   }
   const schema = keywordArguments(node).get('schema')?.value;
-  return { name, schema: typeof schema === 'string' ? schema : null, location: locationOf(context.file, node), columns, items };
+  const last = children(node.childForFieldName('arguments')).at(-1)!;
+  const trailingComma = last.nextSibling?.type === ',';
+  const insertion: IndexInsertion = {
+    file: context.file,
+    kind: 'table-call',
+    at: trailingComma ? last.nextSibling.endIndex : last.endIndex,
+    end: trailingComma ? last.nextSibling.endIndex : last.endIndex,
+    indent: indentAt(context.text, last.startIndex),
+    multiline: last.startPosition.row > node.startPosition.row,
+    trailingComma,
+  };
+  return { name, schema: typeof schema === 'string' ? schema : null, location: locationOf(context.file, node), columns, items, insertion };
 }
 
 function descendants(node: SyntaxNode, type: string): SyntaxNode[] {
@@ -327,6 +410,7 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
       location: info.location,
       columns: [...up.columns.filter((c) => !own.has(c.name)), ...info.columns],
       items: [...up.items, ...info.items, ...loose],
+      insertion: info.insertion,
     });
   }
   return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved };

@@ -60,7 +60,8 @@ export async function isModelsPath(path: string): Promise<boolean> {
   }
 }
 
-function shownPath(file: string): string {
+/** A path as reports show it: relative to the working directory when inside it. */
+export function shownPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
