@@ -43,7 +43,7 @@ async function lockStillHeld(): Promise<void> {
     `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'locked_events'::regclass AND mode = 'AccessExclusiveLock' AND granted AND pid = $1`,
     [(holder as unknown as { processID: number }).processID],
   );
-  expect(rows[0].n).toBe(1);
+  expect(rows[0]!.n).toBe(1);
 }
 
 describe('an ACCESS EXCLUSIVE lock held by another session', () => {
@@ -99,7 +99,7 @@ describe('an ACCESS EXCLUSIVE lock held by another session', () => {
       const { rows } = await db.client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'free_orders'::regclass AND mode = 'AccessExclusiveLock' AND NOT granted`,
       );
-      if (rows[0].n === 1) break;
+      if (rows[0]!.n === 1) break;
     }
     try {
       const run = await cli(['audit', db.url, '--format', 'json', '--fail-on', 'none']);
