@@ -24,7 +24,7 @@ import {
   type Log,
   type Sleep,
 } from './execute.js';
-import { Journal, JOURNAL_TABLE, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
+import { Journal, JOURNAL_TABLE, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
 
 /** Advisory lock key held while an apply or rollback runs ("dbdoctor" in ASCII). */
 const APPLY_LOCK = '7233166094848012146';
@@ -247,7 +247,11 @@ export async function resumeLatest(db: Queryable, options: EngineOptions): Promi
   });
 }
 
-/** The run a rollback undoes: the latest one that changed something (a run that found everything done changed nothing). */
+/**
+ * The run a rollback deals with: the latest one not rolled back yet. A rerun that found every
+ * step done is such a run; rolling it back changes nothing and leaves the run that made the
+ * changes as it is.
+ */
 async function runToRollBack(journal: Journal): Promise<JournalEntry[]> {
   const run = await journal.latestRunWithChanges();
   if (run === null) {
@@ -257,10 +261,10 @@ async function runToRollBack(journal: Journal): Promise<JournalEntry[]> {
   return run;
 }
 
-/** The steps `--rollback` would undo (last first), for a dry run or a confirmation. */
+/** The steps `--rollback` would deal with (last first): those to undo, and those it found done and leaves alone. */
 export async function stepsToRollBack(db: Queryable): Promise<JournalEntry[]> {
   const run = await runToRollBack(new Journal(db));
-  return run.filter((e) => STARTED.has(e.status)).reverse();
+  return run.filter((e) => NOT_ROLLED_BACK.has(e.status)).reverse();
 }
 
 /**
@@ -302,10 +306,16 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
     const journal = new Journal(db);
     const run = await runToRollBack(journal);
     const todo = run.filter((e) => STARTED.has(e.status)).reverse();
+    const foundDone = run.filter((e) => e.status === 'found-done');
     const policy = policyOf(options);
     const sleep = options.sleep ?? realSleep;
     const log = options.log;
-    log(`Rolling back run ${run[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} to undo`);
+    log(
+      `Rolling back run ${run[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} to undo` +
+        (foundDone.length > 0
+          ? `; ${foundDone.length} step${foundDone.length === 1 ? '' : 's'} it found already done ${foundDone.length === 1 ? 'stays' : 'stay'} as ${foundDone.length === 1 ? 'it is' : 'they are'}: an earlier run made ${foundDone.length === 1 ? 'that change' : 'those changes'} (roll that run back next, if that is what you want)`
+          : ''),
+    );
     await applySessionSettings(db, policy);
     let done = 0;
     let skipped = 0;
@@ -345,6 +355,7 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
     }
     for (const entry of run.filter((e) => e.status === 'pending'))
       await journal.update(entry.runId, entry.position, { status: 'cancelled' });
+    for (const entry of foundDone) await journal.update(entry.runId, entry.position, { status: 'left-alone' });
     return { runId: run[0]!.runId, done, skipped, irreversible };
   });
 }

@@ -16,15 +16,28 @@ export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
  * Status of one step. `pending` → `applying` → `applied` (or `found-done`: its effect was already
  * there, so this run changed nothing and its rollback leaves it alone; `skipped`: nothing to do; or
  * `failed`); a rollback takes a started step through `rolling-back` to `rolled-back` (or
- * `irreversible` when it has no way back) and cancels steps that never started.
+ * `irreversible` when it has no way back), marks a found-done step `left-alone` (the run that
+ * made that change still owns it) and cancels steps that never started.
  */
 export type StepStatus =
-  'pending' | 'applying' | 'applied' | 'found-done' | 'skipped' | 'failed' | 'rolling-back' | 'rolled-back' | 'irreversible' | 'cancelled';
+  | 'pending'
+  | 'applying'
+  | 'applied'
+  | 'found-done'
+  | 'skipped'
+  | 'failed'
+  | 'rolling-back'
+  | 'rolled-back'
+  | 'irreversible'
+  | 'cancelled'
+  | 'left-alone';
 
 /** Steps that did something, or may have: a rollback undoes them. */
 export const STARTED: ReadonlySet<StepStatus> = new Set(['applying', 'applied', 'failed', 'rolling-back']);
 /** Steps an apply has not finished: a new apply waits until the run is resumed or rolled back. */
 export const UNFINISHED: ReadonlySet<StepStatus> = new Set(['pending', 'applying', 'failed', 'rolling-back']);
+/** Steps a rollback of their run has yet to deal with: undo them, or (found done) leave them to the run that made them. */
+export const NOT_ROLLED_BACK: ReadonlySet<StepStatus> = new Set([...STARTED, 'found-done']);
 
 export interface JournalEntry {
   readonly runId: string;
@@ -159,9 +172,10 @@ export class Journal {
   }
 
   /**
-   * Every entry of the most recent run that changed something not yet undone (a step applied,
-   * failed or being undone); null when no run did. A run that found every step done changed
-   * nothing, so a rollback after it undoes the run that made the changes.
+   * Every entry of the most recent run not rolled back yet (a step applied, failed, being undone,
+   * or found done); null when there is none. A run that found every step done is such a run:
+   * rolling it back changes nothing, and leaves the earlier run that made the changes intact
+   * (a further `--rollback` undoes that one).
    */
   async latestRunWithChanges(): Promise<JournalEntry[] | null> {
     if (!(await this.exists())) return null;
@@ -170,7 +184,7 @@ export class Journal {
          FROM ${JOURNAL_TABLE}
         WHERE run_id = (SELECT run_id FROM ${JOURNAL_TABLE}
                          GROUP BY run_id
-                        HAVING bool_or(status IN ('applying', 'applied', 'failed', 'rolling-back'))
+                        HAVING bool_or(status IN ('applying', 'applied', 'failed', 'rolling-back', 'found-done'))
                          ORDER BY min(started_at) DESC, run_id DESC LIMIT 1)
         ORDER BY position`,
     );

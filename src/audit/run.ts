@@ -13,7 +13,8 @@ import { emitterFor } from '../dialects/emitters.js';
 import type { TableTypeOverride } from '../rules/context/classify.js';
 import { applyIgnores } from '../config/apply.js';
 import type { IgnoreEntry } from '../config/schema.js';
-import { readNodeIndexUsage, withNodeUsage } from '../dialects/postgres/introspect/replica-usage.js';
+import { notAStandbyOf, readNodeIndexUsage, readSystemIdentifier, withNodeUsage } from '../dialects/postgres/introspect/replica-usage.js';
+import { UserError } from '../util/errors.js';
 import type { Workload } from '../model/workload.js';
 import { readWorkload } from '../workload/read.js';
 import { collectPlanEvidence, failedPlanEvidence } from '../workload/plans/collect.js';
@@ -142,8 +143,15 @@ export async function auditPostgres(
   let model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
   if (options.annotateModel) model = options.annotateModel(model);
   if (options.replicas && options.replicas.length > 0) {
+    // Only a standby of this very server may add its scans: anything else is refused, never counted.
+    const primaryId = await readSystemIdentifier(db);
     const usage = [];
-    for (const replica of options.replicas) usage.push(await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []));
+    for (const replica of options.replicas) {
+      const node = await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []);
+      const refused = notAStandbyOf(primaryId, node);
+      if (refused !== null) throw new UserError(refused);
+      usage.push(node);
+    }
     model = withNodeUsage(model, target.name, usage);
   }
   const sources = options.workloadSources;

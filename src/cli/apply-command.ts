@@ -83,6 +83,10 @@ function policyOf(options: ApplyCommandOptions, plan: MigrationPlan | null): Par
 function entriesLines(entries: readonly JournalEntry[], direction: 'up' | 'down'): string[] {
   const lines: string[] = [];
   for (const e of entries) {
+    if (direction === 'down' && e.status === 'found-done') {
+      lines.push(`  ${e.position}/${e.total}. left as it is: ${e.step.summary} [found done: an earlier run made it]`);
+      continue;
+    }
     lines.push(`  ${e.position}/${e.total}. ${direction === 'down' ? 'undo: ' : ''}${e.step.summary} [${e.status}]`);
     const statements = (
       direction === 'up' ? e.step.up.slice(e.upDone) : e.step.down.slice(e.status === 'rolling-back' ? e.downDone : 0)
@@ -227,8 +231,10 @@ async function applyOpen(
       scope = [];
       const entries = which === 'resume' ? await stepsToResume(open.db) : await stepsToRollBack(open.db);
       const verb = which === 'resume' ? 'Resume' : 'Roll back';
+      // Steps the run found done are listed but not undone: an earlier run owns them.
+      const work = entries.filter((e) => e.status !== 'found-done').length;
       out([
-        `${verb} run ${entries[0]?.runId ?? ''}: ${entries.length} step${entries.length === 1 ? '' : 's'}`,
+        `${verb} run ${entries[0]?.runId ?? ''}: ${work} step${work === 1 ? '' : 's'}`,
         ...entriesLines(entries, which === 'resume' ? 'up' : 'down'),
         settingsLine,
       ]);
@@ -237,11 +243,7 @@ async function applyOpen(
         return EXIT_CLEAN;
       }
       before = await audit(scope);
-      if (
-        entries.length > 0 &&
-        !options.yes &&
-        !(await confirm(`${verb} these ${entries.length} step${entries.length === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))
-      ) {
+      if (work > 0 && !options.yes && !(await confirm(`${verb} these ${work} step${work === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))) {
         out(['Nothing done.']);
         return EXIT_FINDINGS;
       }

@@ -6,6 +6,7 @@
 import type { Column, ForeignKey, Index, Table } from '../model/types.js';
 import { topLevelIndexOf } from '../dialects/postgres/ddl.js';
 import { quoteIdent, quoteLiteral, quoteQualified, truncateIdentifier } from '../sql/quote.js';
+import { scansOf } from './_statistics.js';
 
 /** The plan, statement by statement, in the order to run it. */
 export interface PartitioningPlan {
@@ -97,7 +98,8 @@ export function partitioningPlan(
     const statement = indexOnNewTable(index, target);
     if (statement !== null) create.push(statement);
   }
-  const unused = indexes.filter((i) => !i.primary && i.valid && i.usage?.scans === 0).map((i) => i.name);
+  // Scans on every node read: an index only a standby scans is not one to leave out.
+  const unused = indexes.filter((i) => !i.primary && i.valid && scansOf(i) === 0).map((i) => i.name);
   if (unused.length > 0) {
     notes.push(
       `The indexes are recreated as they are; leave out the ones nothing scans (${unused.join(', ')}: no scans since the statistics reset), as over-indexed-table and unused-index suggest.`,

@@ -46,7 +46,7 @@ export const unjustifiedCompositeIndex = defineRule({
       let help: string;
       if (u.prefixServedBy) {
         actions = [dropAction(index, model)];
-        const idle = (u.prefixServedBy.usage?.scans ?? null) === 0;
+        const idle = facts.usage.scans(u.prefixServedBy) === 0;
         // Its scans went to the composite; an unused-index finding on it must not be followed together with this one.
         help = `Drop ${index.name}: ${u.prefixServedBy.name} already serves (${used.join(', ')})${idle ? `; keep ${u.prefixServedBy.name} even though it shows no scans: the planner used ${index.name} for those queries until now` : ''}.`;
       } else {

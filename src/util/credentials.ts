@@ -87,7 +87,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   );
   // libpq key/value pairs in free text (`password=…`), written without spaces around `=` so that SQL such as
   // `WHERE password = $1` in a message is left alone.
-  out = out.replace(/(^|[\s,(])([a-z_][a-z0-9_]*)=('(?:[^'\\]|\\.)*'|[^\s,)]+)/gi, (whole, lead: string, name: string) =>
+  out = out.replace(/(^|[\s,(])([a-z_][a-z0-9_]*)=('(?:[^'\\]|\\.)*'|[^\s,)"]+)/gi, (whole, lead: string, name: string) =>
     isSecretParameter(name) ? `${lead}${name}=${MASK}` : whole,
   );
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {

@@ -4,14 +4,16 @@
  * applied only as the actions it was made from: every step's statements are emitted again from
  * its action and must be the ones in the file, and the SQL files must be what the plan renders.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { PLAN_VERSION, type MigrationPlan } from '../plan/types.js';
 import { planEmitter } from './common.js';
 import { sqlWriter } from './sql.js';
-import type { MigrationWriter, WriteOptions } from './types.js';
+import { alembicWriter } from './alembic.js';
+import { knexWriter } from './knex.js';
+import type { MigrationFile, MigrationWriter, WriteOptions } from './types.js';
 
 export const PLAN_FILE = 'dbdoctor-plan.json';
 
@@ -80,6 +82,56 @@ export interface ReadOptions {
   readonly acceptEdits?: boolean;
 }
 
+/** The files of the folder that a writer wrote, rendered again from the plan (with the ids the files carry). */
+async function renderedAgain(dir: string, plan: MigrationPlan): Promise<MigrationFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const files: MigrationFile[] = [...(await sqlWriter.render(plan))];
+  for (const name of names.filter((n) => n.endsWith('_dbdoctor_fix_indexes.py'))) {
+    const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+    const revision = /^revision: str = (['"])([0-9A-Za-z_]+)\1$/m.exec(text)?.[2];
+    const down = /^down_revision: Union\[str, None\] = (?:(['"])([0-9A-Za-z_]+)\1|None)$/m.exec(text)?.[2] ?? null;
+    // Without a readable revision id the file cannot be what dbdoctor wrote: compare it with a rendering that cannot match.
+    const rendered = await alembicWriter.render(plan, { revision: revision ?? 'unreadable', downRevision: down });
+    files.push(...rendered.map((f) => ({ ...f, path: name })));
+  }
+  for (const name of names.filter((n) => n.endsWith('_dbdoctor_fix_indexes.js'))) {
+    files.push(...(await knexWriter.render(plan)).map((f) => ({ ...f, path: name })));
+  }
+  return files;
+}
+
+/**
+ * The first migration file of the folder that is not what the plan renders, said as "FILE was
+ * changed … (in step N/M (summary))", naming the step the first difference falls in; null when none.
+ */
+async function changedFile(dir: string, plan: MigrationPlan): Promise<string | null> {
+  for (const file of await renderedAgain(dir, plan)) {
+    let onDisk: string;
+    try {
+      onDisk = await readFile(join(dir, file.path), 'utf8');
+    } catch {
+      continue;
+    }
+    if (onDisk === file.content) continue;
+    const disk = onDisk.split('\n');
+    const expected = file.content.split('\n');
+    let line = 0;
+    while (line < disk.length && disk[line] === expected[line]) line++;
+    let step: string | null = null;
+    for (let i = Math.min(line, disk.length - 1); i >= 0 && step === null; i--) {
+      const m = /(?:Undo step|Step) (\d+)\/(\d+): /.exec(disk[i]!);
+      if (m) step = `step ${m[1]}/${m[2]} (${plan.steps[Number(m[1]) - 1]?.summary ?? '?'})`;
+    }
+    return `${join(dir, file.path)} was changed after dbdoctor wrote it${step !== null ? ` (in ${step})` : ''}`;
+  }
+  return null;
+}
+
 const sqlOf = (statements: readonly { readonly sql: string }[]): string => statements.map((s) => s.sql).join(';\n');
 
 /** Why the plan's steps are not what their actions give, or null when each step is exactly its action. */
@@ -140,19 +192,12 @@ export async function readMigration(dir: string, options: ReadOptions = {}): Pro
       `${join(dir, PLAN_FILE)} was changed after dbdoctor wrote it: ${edited}; make a new plan with dbdoctor fix, or pass --accept-edits to run the reviewed edit as written`,
     );
   }
-  if (edited === null) {
-    for (const file of await sqlWriter.render(plan)) {
-      let onDisk: string;
-      try {
-        onDisk = await readFile(join(dir, file.path), 'utf8');
-      } catch {
-        continue;
-      }
-      if (onDisk !== file.content && options.acceptEdits !== true) {
-        throw new UserError(
-          `${join(dir, file.path)} was changed after dbdoctor wrote it; apply runs ${PLAN_FILE}, not the SQL: run the edited SQL with psql, or narrow the plan with dbdoctor fix --rule/--table`,
-        );
-      }
+  if (edited === null && options.acceptEdits !== true) {
+    const changed = await changedFile(dir, plan);
+    if (changed !== null) {
+      throw new UserError(
+        `${changed}; apply runs ${PLAN_FILE}, not the migration file: make a new plan with dbdoctor fix (narrow it with --rule/--table), run the edited file with its own tool, or pass --accept-edits to apply the plan as written`,
+      );
     }
   }
   return plan;

@@ -81,6 +81,17 @@ async function withServerDefinitions(db: Queryable, indexes: readonly Index[], r
  * every query sent after it.
  */
 export async function introspectPostgres(db: Queryable, options: PostgresIntrospectOptions = {}): Promise<SchemaModel> {
+  try {
+    return await introspectOnce(db, options);
+  } catch (error) {
+    // A lock taken by other DDL between the lock check and the measurement (lock_not_available):
+    // read again, and the lock is seen this time, so that relation goes unmeasured.
+    if ((error as { code?: unknown } | null)?.code !== '55P03') throw error;
+    return introspectOnce(db, options);
+  }
+}
+
+async function introspectOnce(db: Queryable, options: PostgresIntrospectOptions): Promise<SchemaModel> {
   const schemaFilter = options.schemas && options.schemas.length > 0 ? [...options.schemas] : null;
   const params = [schemaFilter];
   return withReadOnlyTransaction(
@@ -178,7 +189,16 @@ async function readModel(
     const sum = indexSizeByTable.has(key) ? indexSizeByTable.get(key)! : 0;
     indexSizeByTable.set(key, sum === null || row.size_bytes === null ? null : sum + Number(row.size_bytes));
   }
-  if (tableRows.some((t) => t.size_bytes === null) || indexRows.some((i) => i.size_bytes === null)) {
+  const locked = [
+    ...tableRows.filter((t) => t.size_locked).map((t) => `${t.schema}.${t.name}`),
+    ...indexRows.filter((i) => i.size_locked).map((i) => `${i.schema}.${i.name}`),
+  ];
+  if (locked.length > 0) {
+    limitations.push(
+      `sizes unknown for ${locked.join(', ')}: another session holds (or waits for) an ACCESS EXCLUSIVE lock on ${locked.length === 1 ? 'it' : 'them'}, and measuring would wait behind it`,
+    );
+  }
+  if (tableRows.some((t) => t.size_bytes === null && !t.size_locked) || indexRows.some((i) => i.size_bytes === null && !i.size_locked)) {
     limitations.push('some relation sizes could not be measured (dropped while reading, or not visible)');
   }
 

@@ -20,3 +20,22 @@ export const TABLE_SCOPE = `c.relkind IN ('r', 'p', 'm')
 export function commentOf(oid: string, alias: string): string {
   return `${alias}.objoid = ${oid} AND ${alias}.classoid = 'pg_catalog.pg_class'::regclass AND ${alias}.objsubid = 0`;
 }
+
+/**
+ * Relations another session holds or waits for an ACCESS EXCLUSIVE lock on (DDL, LOCK TABLE):
+ * pg_relation_size would queue behind that lock and the audit would fail at its lock timeout, so
+ * their size is not measured. Uncorrelated, so PostgreSQL builds it once per query (a hashed
+ * subplan), not once per row.
+ */
+const LOCKED_BY_OTHERS = `(SELECT l.relation FROM pg_catalog.pg_locks l
+   WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_catalog.pg_backend_pid()
+     AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database()))`;
+
+/**
+ * The size of relation `oid` in bytes (`AS size_bytes`) without waiting for any lock, and whether
+ * it was left unmeasured because another session locks it (`AS size_locked`).
+ */
+export function sizeWithoutWaiting(oid: string): string {
+  return `CASE WHEN ${oid} IN ${LOCKED_BY_OTHERS} THEN NULL ELSE pg_catalog.pg_relation_size(${oid})::float8 END AS size_bytes,
+       ${oid} IN ${LOCKED_BY_OTHERS} AS size_locked`;
+}

@@ -2,12 +2,13 @@
  * Catalog queries: one per kind of object, each over every table in scope at once, so the
  * cost of an audit grows with the number of objects, not with round trips. Nothing here takes a
  * lock a writer waits for: catalog reads take none, and pg_relation_size holds an
- * ACCESS SHARE lock only while it measures.
+ * ACCESS SHARE lock only while it measures, and is not called on a relation another session
+ * locks (its size is then unknown, never waited for).
  *
  * `$1` is the list of schemas in scope (`text[]`, or NULL for every user schema), unless a
  * query's comment says otherwise.
  */
-import { SYSTEM_SCHEMA_FILTER, TABLE_SCOPE, commentOf } from './queries-scope.js';
+import { SYSTEM_SCHEMA_FILTER, TABLE_SCOPE, commentOf, sizeWithoutWaiting } from './queries-scope.js';
 
 export * from './queries-statistics.js';
 export * from './queries-relations.js';
@@ -99,7 +100,7 @@ SELECT c.oid::int8::text AS oid,
        pn.nspname AS parent_schema,
        pc.relname AS parent_name,
        CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS row_estimate,
-       pg_catalog.pg_relation_size(c.oid)::float8 AS size_bytes,
+       ${sizeWithoutWaiting('c.oid')},
        c.relreplident AS replica_identity,
        ri.relname AS replica_identity_index,
        tdesc.description AS comment
@@ -205,7 +206,7 @@ SELECT n.nspname AS schema,
        CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL OR i.reloptions IS NOT NULL OR am.amname NOT IN ('btree', 'hash')
             THEN pg_catalog.pg_get_indexdef(x.indexrelid) END AS definition,
        quote_ident(i.relname) AS quoted_name,
-       pg_catalog.pg_relation_size(x.indexrelid)::float8 AS size_bytes,
+       ${sizeWithoutWaiting('x.indexrelid')},
        ts.spcname AS tablespace,
        i.reloptions AS storage_parameters,
        idesc.description AS comment,

@@ -13,10 +13,11 @@ import { DEFAULT_SESSION_OPTIONS, withReadOnlyTransaction, type ReadOnlySessionO
  * scope still returns one row (the LEFT JOIN on true) so its reset time is known.
  */
 export const REPLICA_USAGE_QUERY = `
-SELECT d.stats_reset, d.read_at, d.in_recovery, s.schema, s.name, s.idx_scan
+SELECT d.stats_reset, d.read_at, d.in_recovery, d.system_identifier, s.schema, s.name, s.idx_scan
 FROM (SELECT (SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database())::text AS stats_reset,
              now()::text AS read_at,
-             pg_catalog.pg_is_in_recovery() AS in_recovery) d
+             pg_catalog.pg_is_in_recovery() AS in_recovery,
+             (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier) d
 LEFT JOIN (SELECT schemaname AS schema, indexrelname AS name, idx_scan::float8 AS idx_scan
              FROM pg_catalog.pg_stat_user_indexes
             WHERE $1::text[] IS NULL OR schemaname = ANY ($1::text[])) s ON true`;
@@ -25,6 +26,7 @@ interface ReplicaUsageRow {
   stats_reset: string | null;
   read_at: string;
   in_recovery: boolean;
+  system_identifier: string;
   schema: string | null;
   name: string | null;
   idx_scan: number | null;
@@ -33,6 +35,8 @@ interface ReplicaUsageRow {
 /** What one node reported. */
 export interface NodeIndexUsage {
   readonly node: StatisticsNode;
+  /** pg_control_system().system_identifier: the same on a primary and all its physical standbys. */
+  readonly systemIdentifier: string;
   /** Scans by `qualifiedKey({ schema, name })` of the index. */
   readonly scans: ReadonlyMap<string, number>;
 }
@@ -70,7 +74,43 @@ export async function readNodeIndexUsage(
     if (row.schema !== null && row.name !== null)
       scans.set(qualifiedKey({ schema: row.schema, name: row.name }), Number(row.idx_scan ?? 0));
   }
-  return { node: { node, statsResetAt: first.stats_reset, readAt: first.read_at, inRecovery: first.in_recovery }, scans };
+  return {
+    node: { node, statsResetAt: first.stats_reset, readAt: first.read_at, inRecovery: first.in_recovery },
+    systemIdentifier: first.system_identifier,
+    scans,
+  };
+}
+
+/** Which cluster the audited server belongs to, read before its replicas are accepted. */
+export async function readSystemIdentifier(db: Queryable, session: ReadOnlySessionOptions = DEFAULT_SESSION_OPTIONS): Promise<string> {
+  const rows = await withReadOnlyTransaction(
+    db,
+    async (tx) =>
+      (await tx.query('SELECT system_identifier::text AS system_identifier FROM pg_catalog.pg_control_system()')).rows as {
+        system_identifier: string;
+      }[],
+    session,
+  );
+  return rows[0]!.system_identifier;
+}
+
+/**
+ * Why a node's usage may not count as a replica's of the audited server, or null when it is a
+ * standby of it (in recovery, same system identifier). A primary given as its own replica would
+ * count its scans twice; a standby of another cluster would count an unrelated server's scans.
+ */
+export function notAStandbyOf(primarySystemIdentifier: string, replica: NodeIndexUsage): string | null {
+  const name = replica.node.node;
+  const same = replica.systemIdentifier === primarySystemIdentifier;
+  if (!replica.node.inRecovery) {
+    return same
+      ? `--replica ${name} is not a standby (pg_is_in_recovery() is false) but has the audited server's system identifier: it is the audited server itself (or a promoted copy), whose scans would count twice; give a standby of it`
+      : `--replica ${name} is not a standby (pg_is_in_recovery() is false): give a streaming standby of the audited server`;
+  }
+  if (!same) {
+    return `--replica ${name} is a standby of another server (system identifier ${replica.systemIdentifier}; the audited server's is ${primarySystemIdentifier}): its index usage says nothing about this one`;
+  }
+  return null;
 }
 
 /**
@@ -106,8 +146,6 @@ export function withNodeUsage(model: SchemaModel, primaryName: string, replicas:
       limitations.push(
         `${r.node.node} did not list ${missing} of the audited indexes (not the same database?): they are not called unused`,
       );
-    if (!r.node.inRecovery)
-      limitations.push(`${r.node.node} is not a standby (pg_is_in_recovery() is false): its index usage was counted as a replica's anyway`);
   }
   return { ...model, indexes, limitations, statisticsNodes: [primaryNode, ...replicas.map((r) => r.node)] };
 }

@@ -52,6 +52,8 @@ export interface TableRow {
   parent_name: string | null;
   row_estimate: number | null;
   size_bytes: number | null;
+  /** Not measured: another session holds or awaits an ACCESS EXCLUSIVE lock on it. */
+  size_locked: boolean;
   replica_identity: string;
   replica_identity_index: string | null;
   comment: string | null;
@@ -104,6 +106,8 @@ export interface IndexRow {
   definition: string | null;
   quoted_name: string;
   size_bytes: number | null;
+  /** Not measured: another session holds or awaits an ACCESS EXCLUSIVE lock on it. */
+  size_locked: boolean;
   tablespace: string | null;
   storage_parameters: string[] | string | null;
   comment: string | null;
