@@ -10,7 +10,7 @@ import type { IndexSpec, Statement } from '../model/actions.js';
 import type { IndexKey } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { MigrationPlan, PlanStep } from '../plan/types.js';
-import { describeStep, irreversibleLine, oneLine, resetSettings, sessionSettings } from './common.js';
+import { irreversibleLine, oneLine, resetSettings, sessionSettings, stepsInDirection } from './common.js';
 import type { MigrationFile, MigrationWriter, WriteOptions } from './types.js';
 
 /** A Python string literal for any text (UTF-8 source). */
@@ -118,14 +118,8 @@ function renderBody(plan: MigrationPlan, direction: 'up' | 'down'): string[] {
     '    with op.get_context().autocommit_block():',
     ...sessionSettings(plan).map((s) => `${indent}op.execute(${saText(s)})`),
   ];
-  const total = plan.steps.length;
-  const order = direction === 'up' ? plan.steps.map((_, i) => i) : plan.steps.map((_, i) => total - 1 - i);
-  for (const i of order) {
-    const step = plan.steps[i]!;
-    const description = describeStep(step, i + 1, total);
-    if (direction === 'down') description[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
+  for (const { step, description, statements } of stepsInDirection(plan, direction)) {
     lines.push('', ...description.map((l) => `${indent}# ${l}`));
-    const statements = direction === 'up' ? step.up : step.down;
     if (statements.length === 0) {
       lines.push(`${indent}# ${irreversibleLine(step)}`);
       continue;

@@ -64,3 +64,24 @@ export function leftOutLines(plan: MigrationPlan): string[] {
     );
   return lines;
 }
+
+/** One step as a migration shows it, in the order of its direction. */
+export interface DirectedStep {
+  readonly step: PlanStep;
+  /** Comment lines: what the step does (for `down`, what it undoes). */
+  readonly description: readonly string[];
+  /** The statements of this direction; empty when the step cannot be undone. */
+  readonly statements: PlanStep['up'];
+}
+
+/** The steps in the order a direction runs them: `up` first to last, `down` last to first. */
+export function stepsInDirection(plan: MigrationPlan, direction: 'up' | 'down'): DirectedStep[] {
+  const total = plan.steps.length;
+  const order = direction === 'up' ? plan.steps.map((_, i) => i) : plan.steps.map((_, i) => total - 1 - i);
+  return order.map((i) => {
+    const step = plan.steps[i]!;
+    const description = describeStep(step, i + 1, total);
+    if (direction === 'down') description[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
+    return { step, description, statements: direction === 'up' ? step.up : step.down };
+  });
+}

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../util/errors.js';
 import type { MigrationPlan } from '../plan/types.js';
-import { describeStep, headerLines, irreversibleLine, oneLine, resetSettings, sessionSettings } from './common.js';
+import { headerLines, irreversibleLine, resetSettings, sessionSettings, stepsInDirection } from './common.js';
 import type { MigrationFile, MigrationWriter } from './types.js';
 
 /**
@@ -24,14 +24,8 @@ const js = (text: string): string => JSON.stringify(text);
 
 function statementsBlock(plan: MigrationPlan, direction: 'up' | 'down'): string[] {
   const lines: string[] = [];
-  const total = plan.steps.length;
-  const order = direction === 'up' ? plan.steps.map((_, i) => i) : plan.steps.map((_, i) => total - 1 - i);
-  for (const i of order) {
-    const step = plan.steps[i]!;
-    const description = describeStep(step, i + 1, total);
-    if (direction === 'down') description[0] = oneLine(`Undo step ${i + 1}/${total}: ${step.summary}`);
+  for (const { step, description, statements } of stepsInDirection(plan, direction)) {
     lines.push(...description.map((l) => `    // ${l}`));
-    const statements = direction === 'up' ? step.up : step.down;
     if (statements.length === 0) lines.push(`    // ${irreversibleLine(step)}`);
     for (const s of statements) lines.push(`    ${js(knexRawSql(s.sql))},`);
   }

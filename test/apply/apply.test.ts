@@ -9,9 +9,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { auditPostgres } from '../../src/audit/run.js';
 import { runApplyCommand, type ApplyCommandOptions } from '../../src/cli/apply-command.js';
 import { runFixCommand } from '../../src/cli/fix-command.js';
-import { runCli } from '../../src/cli/program.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
 import { catalogSnapshot, connect, invalidIndexes, sink } from '../plan/support.js';
+import { runCommand, type CliRun } from '../helpers/cli.js';
 
 const S = 'ap';
 const SETUP = `
@@ -240,16 +240,7 @@ describe('apply --from a migration folder', () => {
 });
 
 describe('bad input: one line on stderr, exit 2', () => {
-  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(
-      args,
-      { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
-      { write: (s: string) => (stderr += s) },
-    );
-    return { code, stdout, stderr };
-  }
+  const cli = (args: string[]): Promise<CliRun> => runCommand(args);
   const cases: [string, () => string[], RegExp][] = [
     ['unknown rule (fix)', () => ['fix', url, '--rule', 'no-such-rule'], /unknown rule "no-such-rule"/],
     ['unknown rule (apply)', () => ['apply', url, '--rule', 'no-such-rule'], /unknown rule "no-such-rule"/],

@@ -10,10 +10,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { TEST_SERVER_URL } from './databases.js';
+import { freePort } from './ports.js';
 
 /** Binaries of the test server's major version (Debian's layout). */
 export const PG15_BIN = process.env.DBDOCTOR_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -25,17 +25,6 @@ export interface Standby {
   /** Waits until the standby has replayed everything the primary wrote so far. */
   catchUp(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function postgresUser(): { uid: number; gid: number } {

@@ -3,27 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import type { Finding } from '../../src/rules/types.js';
 import type { PoolReport } from '../../src/pool/types.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
+import { runCommand, type CliRun } from '../helpers/cli.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
-    { write: (s: string) => (stderr += s) },
-  );
-  return { code, stdout, stderr };
-}
+type Run = CliRun;
+const cli = (args: string[]): Promise<Run> => runCommand(args);
 
 async function json(args: string[]): Promise<{ run: Run; report: PoolReport }> {
   const run = await cli(['pool', '--format', 'json', ...args]);

@@ -1,27 +1,13 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { openAuditTarget, openTarget } from '../../src/sources/open-target.js';
 import { createMysqlDatabase, TEST_MYSQL_URL, type TestMysqlDatabase } from '../dialects/mysql/helpers.js';
 import { createSqliteFile, temporaryFolder } from '../dialects/sqlite/helpers.js';
+import { runCommand, type CliRun } from '../helpers/cli.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
-    { write: (s: string) => (stderr += s) },
-  );
-  return { code, stdout, stderr };
-}
+type Run = CliRun;
+const cli = (args: string[]): Promise<Run> => runCommand(args);
 
 /** Exit 2, nothing on stdout, one line on stderr without a stack trace or `secret`. */
 function expectOneLineError(run: Run, secret?: string): void {

@@ -6,26 +6,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectTestServer } from './helpers.js';
+import { freePort } from '../../helpers/ports.js';
 
 /** A running server: `url` reaches it as root without a password. */
 export interface ThrowawayMariadb {
   readonly url: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Installs the system tables, starts the server with `settings` (`name=value`), waits until it accepts connections. */
