@@ -44,39 +44,27 @@ function fixJson(fix: Fix, dialect: Dialect): { [key: string]: unknown } {
  * known ones: the contract is "add, never rename", so consumers may already rely on them. The
  * actions a rule proposed are in `fix.actions`.
  */
+/** The fields every consumer knows, in the order they are printed; `fix` follows them. */
+const CONTRACT_ORDER = [
+  'rule',
+  'severity',
+  'schema',
+  'table',
+  'index',
+  'constraint',
+  'columns',
+  'coveredBy',
+  'message',
+  'help',
+  'evidence',
+] as const;
+
 function findingJson(finding: Finding, dialect: Dialect): { [key: string]: unknown } {
-  const {
-    rule,
-    severity,
-    schema,
-    table,
-    index,
-    constraint,
-    columns,
-    coveredBy,
-    message,
-    help,
-    evidence,
-    fix,
-    actions: _actions,
-    fixNotes: _fixNotes,
-    ...rest
-  } = finding;
-  return {
-    rule,
-    severity,
-    schema,
-    table,
-    index,
-    constraint,
-    columns,
-    coveredBy,
-    message,
-    help,
-    evidence,
-    fix: fix === undefined ? undefined : fixJson(fix, dialect),
-    ...rest,
-  };
+  // The proposed actions are in fix.actions; fixNotes are already in fix.notes.
+  const { fix, actions: _actions, fixNotes: _fixNotes, ...rest } = finding;
+  const known: { [key: string]: unknown } = {};
+  for (const key of CONTRACT_ORDER) known[key] = finding[key];
+  return { ...known, fix: fix === undefined ? undefined : fixJson(fix, dialect), ...rest };
 }
 
 /**
