@@ -124,4 +124,19 @@ describe('SQLAlchemy models, read statically', () => {
       await positionOf(`${MIXED}/customers.py`, 'Index("ix_customers_email_plain"'),
     );
   });
+
+  test('Flask-SQLAlchemy shapes: db.Model names, joined and single-table inheritance, column_property, a helper from another module', async () => {
+    const app = 'test/fixtures/models/flask_app';
+    const result = await audit(app, '/nonexistent/python3');
+    // account and api_token are named by Flask-SQLAlchemy; Wrong shares entries; Correct has its own table.
+    expect(result.summary.tables).toBe(5);
+    expect(verdicts(result)).toEqual([
+      'unindexed-foreign-key api_token.api_token_account_id_fkey',
+      'unindexed-foreign-key correct_entries.correct_entries_account_id_fkey',
+      'unindexed-foreign-key entries.entries_account_id_fkey',
+    ]);
+    expect(findingOn(result, 'unindexed-foreign-key', 'correct_entries_account_id_fkey').location).toEqual(
+      await positionOf(`${app}/app.py`, 'account_id = column_property'),
+    );
+  });
 });

@@ -89,6 +89,8 @@ export interface ModelDeclarations {
 }
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
+/** Mapped attributes that are not columns of the table (SQL expressions, relationships). */
+const NOT_COLUMNS = new Set(['column_property', 'query_expression', 'deferred', 'synonym', 'composite', 'relationship']);
 const ITEM_KINDS: Readonly<Record<string, TableItemDeclaration['kind']>> = {
   Index: 'index',
   UniqueConstraint: 'unique',
@@ -175,6 +177,13 @@ function columnFrom(
     indexArgument: keywords.get('index')?.span ?? null,
     call: { start: call.startIndex, end: call.endIndex },
   };
+}
+
+/** `column_property(Column(...), ...)`, `deferred(Column(...))`: the column they wrap. */
+function wrappedColumn(call: SyntaxNode): SyntaxNode | null {
+  if (!NOT_COLUMNS.has(callName(call) ?? '')) return null;
+  const first = positionalArguments(call)[0];
+  return first?.type === 'call' && COLUMN_CALLS.has(callName(first) ?? '') ? first : null;
 }
 
 /** The call a helper function returns (`def created_at(): return Column(DateTime, index=True)`). */
@@ -280,11 +289,12 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
       schema = args.schema;
     } else if (right.type === 'call') {
       const annotation = assignment.childForFieldName('type')?.text ?? null;
-      const direct = COLUMN_CALLS.has(callName(right) ?? '') ? right : helperCall(right, context);
+      const direct = COLUMN_CALLS.has(callName(right) ?? '') ? right : (wrappedColumn(right) ?? helperCall(right, context));
       if (direct) {
         const column = columnFrom(direct, left.text, annotation, left, context);
-        if (column) info.columns.push(direct === right ? column : { ...column, indexArgument: null, call: null });
-      } else if (/^(Column|mapped_column)\b/.test(right.text) === false && /column/i.test(callName(right) ?? '')) {
+        if (column)
+          info.columns.push(direct === right || direct.parent?.parent === right ? column : { ...column, indexArgument: null, call: null });
+      } else if (/^\w*_column$|^column$/i.test(callName(right) ?? '') && !NOT_COLUMNS.has(callName(right) ?? '')) {
         context.unresolved.push(
           `${context.file}:${left.startPosition.row + 1}: ${left.text} = ${callName(right) ?? '?'}(...) could not be resolved to a column`,
         );
@@ -348,6 +358,19 @@ function columnHelpers(root: SyntaxNode): Map<string, SyntaxNode> {
   return helpers;
 }
 
+/**
+ * The table a class maps: its `__tablename__`, or for a Flask-SQLAlchemy `db.Model` subclass with
+ * a primary key and no `__tablename__`, the snake_case class name Flask-SQLAlchemy gives it.
+ */
+function tableNameOf(info: ClassInfo): string | null {
+  if (info.tableName !== null) return info.tableName;
+  if (!info.bases.includes('Model') || !info.columns.some((c) => c.primaryKey)) return null;
+  return info.name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 /** Reads the declarations of every file; `shown(file)` is the path reports use. */
 export async function readDeclarations(files: readonly string[], shown: (file: string) => string): Promise<ModelDeclarations> {
   const classes = new Map<string, ClassInfo>();
@@ -355,11 +378,17 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
   const looseIndexes: TableItemDeclaration[] = [];
   const namingConvention = new Map<string, string>();
   const unresolved: string[] = [];
+  // Helpers that return a column are often imported from another module: collect them from every file first.
+  const parsed: { path: string; text: string; root: SyntaxNode }[] = [];
+  const helpers = new Map<string, SyntaxNode>();
   for (const path of files) {
     const text = await readFile(path, 'utf8');
-    const tree = await parseSource(text, 'python');
-    const root = tree.rootNode;
-    const context: FileContext = { file: shown(path), text, helpers: columnHelpers(root), unresolved };
+    const root = (await parseSource(text, 'python')).rootNode;
+    parsed.push({ path, text, root });
+    for (const [name, call] of columnHelpers(root)) helpers.set(name, call);
+  }
+  for (const { path, text, root } of parsed) {
+    const context: FileContext = { file: shown(path), text, helpers, unresolved };
     if (root.hasError) unresolved.push(`${context.file}: has syntax errors; only what parsed is read`);
     for (const node of descendants(root, 'class_definition')) {
       const info = classInfo(node, context);
@@ -383,13 +412,15 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
       }
     }
   }
-  // A class with a table gets the columns and items of every class it inherits from (mixins).
+  // A class with a table gets the columns and items of the mixins it inherits from. A mapped
+  // parent (one with a table of its own) is not a mixin: its columns stay in its table (joined
+  // inheritance), and a subclass that declares no columns shares its parent's table.
   const inherited = (info: ClassInfo, seen: Set<string>): { columns: ColumnDeclaration[]; items: TableItemDeclaration[] } => {
     const columns: ColumnDeclaration[] = [];
     const items: TableItemDeclaration[] = [];
     for (const base of info.bases) {
       const parent = classes.get(base);
-      if (!parent || seen.has(base)) continue;
+      if (!parent || seen.has(base) || tableNameOf(parent) !== null) continue;
       seen.add(base);
       const up = inherited(parent, seen);
       columns.push(...up.columns, ...parent.columns);
@@ -398,14 +429,16 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
     return { columns, items };
   };
   const attached = new Set<TableItemDeclaration>();
+  const mapped = (info: ClassInfo): boolean => info.bases.some((b) => classes.has(b) && tableNameOf(classes.get(b)!) !== null);
   for (const info of classes.values()) {
-    if (info.tableName === null) continue;
+    const tableName = tableNameOf(info);
+    if (tableName === null || (mapped(info) && info.columns.length === 0)) continue;
     const up = inherited(info, new Set([info.name]));
     const own = new Set(info.columns.map((c) => c.name));
     const loose = looseIndexes.filter((i) => i.owner === info.name);
     for (const i of loose) attached.add(i);
     tables.push({
-      name: info.tableName,
+      name: tableName,
       schema: info.schema,
       location: info.location,
       columns: [...up.columns.filter((c) => !own.has(c.name)), ...info.columns],

@@ -52,7 +52,7 @@ export async function isModelsPath(path: string): Promise<boolean> {
     if (!info.isDirectory()) return false;
     if ((await readdir(path)).some((n) => n.endsWith('.sql'))) return false;
     for (const file of (await pythonFiles(path)).slice(0, 200)) {
-      if (/^\s*(from\s+sqlalchemy|import\s+sqlalchemy)/m.test(await readFile(file, 'utf8'))) return true;
+      if (/^\s*(from\s+(flask_)?sqlalchemy|import\s+(flask_)?sqlalchemy)/m.test(await readFile(file, 'utf8'))) return true;
     }
     return false;
   } catch {

@@ -69,8 +69,14 @@ function conventionName(
   });
 }
 
-function columnSql(column: ColumnDeclaration, unknown: string[], table: string): string {
-  const { type, known } = sqlType(column.type);
+/** Declared columns by `table.column`, for a foreign key's type. */
+type ColumnsByName = ReadonlyMap<string, ColumnDeclaration>;
+
+function columnSql(column: ColumnDeclaration, unknown: string[], table: string, columns: ColumnsByName): string {
+  let { type, known } = sqlType(column.type);
+  // `Column(None, ForeignKey('users.id'))` and `Column(ForeignKey(...))`: SQLAlchemy takes the referenced column's type.
+  const referenced = !known && column.references ? columns.get(column.references.split('.').slice(-2).join('.')) : undefined;
+  if (referenced) ({ type, known } = sqlType(referenced.type));
   if (!known) unknown.push(`${table}.${column.name}`);
   return `${quoteIdent(column.name)} ${type}${column.nullable === false || column.primaryKey ? ' NOT NULL' : ''}`;
 }
@@ -102,6 +108,8 @@ export function staticDdl(declarations: ModelDeclarations): { statements: string
   const tables: string[] = [];
   const after: string[] = [];
   const unknown: string[] = [];
+  const columns = new Map<string, ColumnDeclaration>();
+  for (const table of declarations.tables) for (const column of table.columns) columns.set(`${table.name}.${column.name}`, column);
   for (const table of declarations.tables) {
     const qualified = `${table.schema ? `${quoteIdent(table.schema)}.` : ''}${quoteIdent(table.name)}`;
     if (table.schema) tables.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(table.schema)}`);
@@ -109,7 +117,7 @@ export function staticDdl(declarations: ModelDeclarations): { statements: string
     const pkItem = table.items.find((i) => i.kind === 'primary-key');
     const primary = keys.length > 0 ? keys : (pkItem?.columns.filter((c): c is string => c !== null).map(quoteIdent) ?? []);
     const body = [
-      ...table.columns.map((c) => columnSql(c, unknown, table.name)),
+      ...table.columns.map((c) => columnSql(c, unknown, table.name, columns)),
       ...(primary.length > 0 ? [`PRIMARY KEY (${primary.join(', ')})`] : []),
     ];
     tables.push(`CREATE TABLE ${qualified} (${body.join(', ')})`);
