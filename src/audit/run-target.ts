@@ -27,12 +27,20 @@ function withPhaseOneLimitations(model: SchemaModel, options: AuditOptions): Sch
   };
 }
 
+/** The target's own annotations (file locations of a schema file or models), then the caller's (`--models`). */
+function withTargetAnnotations(target: { readonly annotateModel?: (model: SchemaModel) => SchemaModel }, options: AuditOptions): AuditOptions {
+  const own = target.annotateModel;
+  const given = options.annotateModel;
+  if (!own) return options;
+  return { ...options, annotateModel: given ? (model) => given(own(model)) : own };
+}
+
 /** Reads the target and runs the rules: PostgreSQL through {@link auditPostgres}, the others through their model. */
 export async function auditTarget(target: AuditTarget, options: AuditOptions = {}): Promise<AuditResult> {
-  if (target.dialect === 'postgres')
-    return auditPostgres(target.db, target.info, target.annotateModel ? { ...options, annotateModel: target.annotateModel } : options);
+  if (target.dialect === 'postgres') return auditPostgres(target.db, target.info, withTargetAnnotations(target, options));
   const startedAt = performance.now();
-  const model = withPhaseOneLimitations(await target.readModel({ schemas: options.schemas ?? [] }), options);
+  const read = await target.readModel({ schemas: options.schemas ?? [] });
+  const model = withPhaseOneLimitations(options.annotateModel ? options.annotateModel(read) : read, options);
   const result = auditModel(model, target.info, { ...options, workload: options.workload ?? null, plans: null, replicas: [] }, startedAt);
   // The rules write PostgreSQL statements; none of them may reach a MySQL or SQLite user as a fix.
   return {

@@ -9,6 +9,7 @@ import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
 import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
+import { modelsAnnotation } from '../sources/models/open.js';
 
 /** Options of `dbdoctor audit`, as commander hands them over. */
 export interface AuditCommandOptions {
@@ -19,6 +20,8 @@ export interface AuditCommandOptions {
   readonly strict?: boolean;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
+  /** `--models PATH`: the SQLAlchemy models of the audited database (locations, model-drift). */
+  readonly models?: string;
   /** `--baseline FILE`: an earlier JSON report whose findings are known. */
   readonly baseline?: string;
   readonly format?: string;
@@ -78,6 +81,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
       // The demo's tables are small stand-ins: its size thresholds are scaled down with them (a config still wins).
       const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
       result = await auditTarget(open, {
+        ...(options.models ? { annotateModel: await modelsAnnotation(options.models) } : {}),
         schemas: options.schema ?? [],
         ...configuration.options,
         ...demo,

@@ -420,4 +420,26 @@ export interface SchemaModel {
   readonly limitations: readonly string[];
   /** Every node whose index usage was read, the primary first; present only when replicas were read. */
   readonly statisticsNodes?: readonly StatisticsNode[];
+  /** What the application's models declare (`--models`), to compare with the database; absent otherwise. */
+  readonly declared?: DeclaredSchema;
+}
+
+/** An index, unique constraint or primary key the application's models declare. */
+export interface DeclaredIndexRef {
+  readonly schema: string;
+  readonly table: string;
+  /** The name the models give it (a naming convention, SQLAlchemy's `ix_<table>_<column>`, or the database's default). */
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly primaryKey: boolean;
+  readonly location: SourceLocation;
+}
+
+/** The tables and indexes an application's models declare (SQLAlchemy models given with `--models`). */
+export interface DeclaredSchema {
+  /** The models path as the user gave it. */
+  readonly source: string;
+  readonly tables: readonly (QualifiedName & { readonly location: SourceLocation })[];
+  readonly indexes: readonly DeclaredIndexRef[];
 }

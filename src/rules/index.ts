@@ -12,6 +12,7 @@ import { partitionCandidate } from './partition-candidate.js';
 import { unusedIndex } from './unused-index.js';
 import { tableWithoutPrimaryKey } from './table-without-primary-key.js';
 import { monitoringNotReady } from './monitoring-not-ready.js';
+import { modelDrift } from './model-drift.js';
 
 /** Every rule, in the order reports list them. */
 export const allRules: readonly Rule[] = [
@@ -28,6 +29,7 @@ export const allRules: readonly Rule[] = [
   monitoringNotReady,
   unjustifiedCompositeIndex,
   missingIndex,
+  modelDrift,
 ];
 
 /** Finds a rule by id. */

@@ -27,6 +27,7 @@ export const RULE_IDS = [
   'monitoring-not-ready',
   'unjustified-composite-index',
   'missing-index',
+  'model-drift',
 ] as const;
 
 /** The id of one of dbdoctor's rules. */

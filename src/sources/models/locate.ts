@@ -4,7 +4,7 @@
  * with `index=True`; a unique constraint to its `UniqueConstraint(...)` or the `unique=True`
  * column; a foreign key to its column or `ForeignKeyConstraint(...)`; a table to its class.
  */
-import type { ForeignKey, Index, SchemaModel, SourceLocation, Table } from '../../model/types.js';
+import type { DeclaredIndexRef, DeclaredSchema, ForeignKey, Index, SchemaModel, SourceLocation, Table } from '../../model/types.js';
 import type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declarations.js';
 
 function plainColumns(index: Index): string[] | null {
@@ -76,4 +76,41 @@ export function withDeclarationLocations(model: SchemaModel, declarations: Model
       return location ? { ...fk, location } : fk;
     }),
   };
+}
+
+/** What the models declare, to compare with a live database (`--models`); names as SQLAlchemy gives them. */
+export function declaredSchema(declarations: ModelDeclarations, source: string, defaultSchema: string): DeclaredSchema {
+  const convention = declarations.namingConvention;
+  const named = (key: string, table: string, columns: readonly string[], fallback: string): string => {
+    const template = convention.get(key);
+    return template === undefined ? fallback : template.replace(/%\((\w+)\)s/g, (_m, t: string) => (t === 'table_name' ? table : (columns[0] ?? '')));
+  };
+  const tables: DeclaredSchema['tables'][number][] = [];
+  const indexes: DeclaredIndexRef[] = [];
+  for (const table of declarations.tables) {
+    const schema = table.schema ?? defaultSchema;
+    tables.push({ schema, name: table.name, location: table.location });
+    const ref = (name: string, columns: readonly string[], unique: boolean, primaryKey: boolean, location: SourceLocation): DeclaredIndexRef => ({
+      schema,
+      table: table.name,
+      name,
+      columns,
+      unique,
+      primaryKey,
+      location,
+    });
+    const keys = table.columns.filter((c) => c.primaryKey);
+    if (keys.length > 0) indexes.push(ref(`${table.name}_pkey`, keys.map((c) => c.name), true, true, keys[0]!.location));
+    for (const column of table.columns) {
+      if (column.index) indexes.push(ref(named('ix', table.name, [column.name], `ix_${table.name}_${column.name}`), [column.name], column.unique, false, column.location));
+      else if (column.unique && !column.primaryKey) indexes.push(ref(named('uq', table.name, [column.name], `${table.name}_${column.name}_key`), [column.name], true, false, column.location));
+    }
+    for (const item of table.items) {
+      if (item.kind === 'foreign-key' || item.columns.some((c) => c === null)) continue;
+      const columns = item.columns as string[];
+      const name = item.name ?? (item.kind === 'primary-key' ? `${table.name}_pkey` : `${table.name}_${columns.join('_')}_${item.kind === 'index' ? 'idx' : 'key'}`);
+      indexes.push(ref(name, columns, item.unique, item.kind === 'primary-key', item.location));
+    }
+  }
+  return { source, tables, indexes };
 }

@@ -16,7 +16,7 @@ import { SourceText } from '../sql/source-text.js';
 import { splitStatements } from '../sql/split.js';
 import type { OpenTarget } from '../types.js';
 import { readDeclarations, type ModelDeclarations } from './declarations.js';
-import { withDeclarationLocations } from './locate.js';
+import { declaredSchema, withDeclarationLocations } from './locate.js';
 import { compileModels, findPython, type ModelsDialect } from './python.js';
 import { staticDdl } from './static-ddl.js';
 
@@ -147,4 +147,22 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
     return { ...located, limitations: [...located.limitations, ...notes] };
   };
   return { db: lite, info: { kind: 'models', name: path }, annotateModel, close: () => lite.close() };
+}
+
+/**
+ * `--models PATH` beside a live database: the model read from the database gets the model files'
+ * locations, and what the models declare (for model-drift). Read statically: nothing is imported.
+ */
+export async function modelsAnnotation(path: string): Promise<(model: SchemaModel) => SchemaModel> {
+  const files = await pythonFiles(path).catch(() => {
+    throw new UserError(`--models: no such file or folder: ${path}`);
+  });
+  if (files.length === 0) throw new UserError(`--models: no .py files in ${path}`);
+  const declarations = await readDeclarations(files, shownPath);
+  return (model) => {
+    const defaultSchema = model.dialect === 'postgres' ? 'public' : model.dialect === 'sqlite' ? 'main' : (model.tables[0]?.schema ?? '');
+    const declared = declaredSchema(declarations, path, defaultSchema);
+    const located = withDeclarationLocations({ ...model, declared }, declarations);
+    return declarations.unresolved.length === 0 ? located : { ...located, limitations: [...located.limitations, ...declarations.unresolved] };
+  };
 }
