@@ -7,6 +7,26 @@ type Callback = (error: unknown, ...rest: unknown[]) => void;
 
 interface ClientLike {
   query: Fn;
+  readonly connection?: { on?(event: string, listener: (message: { parameterName?: string; parameterValue?: string }) => void): unknown };
+}
+
+/** The server's `standard_conforming_strings` as the client last heard it (true: on); absent when unknown. */
+const STANDARD_STRINGS = Symbol('dbdoctor.monitor.standardConformingStrings');
+type Watched = { [STANDARD_STRINGS]?: boolean | null };
+
+/** Follows `standard_conforming_strings`, which the server reports at startup and on every change. */
+function watchStringSyntax(client: ClientLike & Watched): void {
+  if (STANDARD_STRINGS in client || typeof client.connection?.on !== 'function') return;
+  client[STANDARD_STRINGS] = null;
+  client.connection.on('parameterStatus', (message) => {
+    if (message.parameterName === 'standard_conforming_strings') client[STANDARD_STRINGS] = message.parameterValue === 'on';
+  });
+}
+
+/** Whether a backslash escapes in the client's plain strings; undefined when not known. */
+function backslashEscapes(client: unknown): boolean | undefined {
+  const on = (client as Watched | null)?.[STANDARD_STRINGS];
+  return on === true ? false : on === false ? true : undefined;
 }
 
 function rowsOf(result: unknown): number | null {
@@ -43,8 +63,18 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
   const originalQuery = pool.query as Fn;
   let insidePoolQuery = false;
 
+  // The monitor's own bookkeeping never reaches the application: a bug in it is counted, not thrown.
+  const done = (client: unknown, start: number, sql: string, values: unknown, error: unknown, result: unknown): void => {
+    try {
+      recorder.queryDone(start, sql, values, error, error ? null : rowsOf(result), backslashEscapes(client));
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
+
   const patchClient = (client: ClientLike): void => {
     if (patches.has(client)) return;
+    watchStringSyntax(client);
     const original = client.query;
     patches.set(client, 'query', function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
       const start = performance.now();
@@ -57,7 +87,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       // pool.query's own call, (text, values, callback): the hot path, without touching `arguments`.
       if (arguments.length === 3 && typeof third === 'function') {
         return original.call(this, config, second, (error: unknown, result: unknown) => {
-          recorder.queryDone(start, sql, values, error, rowsOf(result));
+          done(this, start, sql, values, error, result);
           (third as Callback)(error, result);
         });
       }
@@ -68,7 +98,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       const callback = args[last];
       if (last > 0 && typeof callback === 'function') {
         args[last] = (error: unknown, result: unknown) => {
-          recorder.queryDone(start, sql, values, error, rowsOf(result));
+          done(this, start, sql, values, error, result);
           (callback as Callback)(error, result);
         };
         return original.apply(this, args);
@@ -77,22 +107,45 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         // A side branch: the caller's promise still rejects for the caller.
         (result as Promise<unknown>).then(
-          (value) => recorder.queryDone(start, sql, values, null, rowsOf(value)),
-          (error: unknown) => recorder.queryDone(start, sql, values, error, null),
+          (value) => done(this, start, sql, values, null, value),
+          (error: unknown) => done(this, start, sql, values, error, null),
         );
       } else if (result && typeof (result as { once?: unknown }).once === 'function') {
-        (result as { once(event: string, f: () => void): void }).once('end', () => recorder.queryDone(start, sql, values, null, null));
+        (result as { once(event: string, f: () => void): void }).once('end', () => done(this, start, sql, values, null, null));
       }
       return result;
     });
   };
 
   const acquired = (client: unknown, start: number, stack: Error | undefined, leakable: boolean): void => {
-    if (client && typeof client === 'object') {
+    if (!client || typeof client !== 'object') return;
+    try {
       patchClient(client as ClientLike);
       recorder.acquired(client, start, stack, leakable);
+    } catch (failure) {
+      recorder.fail('monitor', failure);
     }
   };
+  const acquireFailed = (error: unknown): void => {
+    try {
+      recorder.acquireFailed(isTimeout(error));
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
+
+  // Clients made from now on are watched from their first message, so the server's string syntax is known.
+  const OriginalClient = pool.Client;
+  if (typeof OriginalClient === 'function') {
+    const WatchedClient = function (this: unknown, ...args: unknown[]): object {
+      const client = Reflect.construct(OriginalClient, args, new.target ?? WatchedClient) as ClientLike;
+      watchStringSyntax(client);
+      return client;
+    } as unknown as Fn & { prototype: object };
+    Object.setPrototypeOf(WatchedClient, OriginalClient);
+    WatchedClient.prototype = OriginalClient.prototype;
+    patches.set(pool, 'Client', WatchedClient);
+  }
 
   patches.set(pool, 'connect', function (this: unknown, callback?: unknown) {
     const start = performance.now();
@@ -101,7 +154,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     const stack = leakable && recorder.tracksLeaks ? new Error('connection checked out here') : undefined;
     if (typeof callback === 'function') {
       return originalConnect.call(pool, (error: unknown, client: unknown, done: unknown) => {
-        if (error) recorder.acquireFailed(isTimeout(error));
+        if (error) acquireFailed(error);
         else acquired(client, start, stack, leakable);
         (callback as Callback)(error, client, done);
       });
@@ -112,7 +165,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
         return client;
       },
       (error: unknown) => {
-        recorder.acquireFailed(isTimeout(error));
+        acquireFailed(error);
         throw error;
       },
     );
@@ -128,7 +181,13 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     }
   });
 
-  const onRelease = (_error: unknown, client: object): void => recorder.released(client);
+  const onRelease = (_error: unknown, client: object): void => {
+    try {
+      recorder.released(client);
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
   const onConnect: Listener = (): void => {
     recorder.connectionsCreated++;
   };
