@@ -93,7 +93,9 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
           return onResult.call(this, error, rows, fields);
         };
       } else if (command && typeof command.once === 'function') {
-        (command as { once(event: string, f: () => void): void }).once('end', () => guard(() => recorder.queryDone(start, sql, values, null, null)));
+        (command as { once(event: string, f: () => void): void }).once('end', () =>
+          guard(() => recorder.queryDone(start, sql, values, null, null)),
+        );
       }
       return command;
     };

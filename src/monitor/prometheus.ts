@@ -97,16 +97,14 @@ function histogramValues(name: string, labels: Labels, tally: Tally, out: Value[
 function createFamily(registry: PrometheusRegistry): Family {
   const sources = new Set<Recorder>();
   const pool = (r: Recorder): Labels => ({ [LABELS.pool]: r.name });
-  const perPool =
-    (read: (r: Recorder) => number, extra?: (r: Recorder) => Array<[Labels, number]>) =>
-    (): Value[] => {
-      const out: Value[] = [];
-      for (const r of sources) {
-        if (extra) for (const [labels, value] of extra(r)) out.push({ labels, value });
-        else out.push({ labels: pool(r), value: read(r) });
-      }
-      return out;
-    };
+  const perPool = (read: (r: Recorder) => number, extra?: (r: Recorder) => Array<[Labels, number]>) => (): Value[] => {
+    const out: Value[] = [];
+    for (const r of sources) {
+      if (extra) for (const [labels, value] of extra(r)) out.push({ labels, value });
+      else out.push({ labels: pool(r), value: read(r) });
+    }
+    return out;
+  };
   const histogram = (name: string, help: string, read: (r: Recorder, out: Value[]) => void): PromMetric =>
     metric(name, help, 'histogram', () => {
       const out: Value[] = [];
@@ -151,16 +149,36 @@ function createFamily(registry: PrometheusRegistry): Family {
         },
       ),
     ),
-    metric('db_client_connection_pending_requests', 'Pending requests for an open connection.', 'gauge', perPool((r) => r.state().pending)),
+    metric(
+      'db_client_connection_pending_requests',
+      'Pending requests for an open connection.',
+      'gauge',
+      perPool((r) => r.state().pending),
+    ),
     metric(
       'db_client_connection_timeouts_total',
       'Checkouts that timed out or were refused because the pool was exhausted.',
       'counter',
       perPool((r) => r.timeouts),
     ),
-    metric('db_client_connection_leaks_total', 'Connections held longer than the leak limit.', 'counter', perPool((r) => r.leaks)),
-    metric('db_client_connections_created_total', 'Connections the pool opened.', 'counter', perPool((r) => r.connectionsCreated)),
-    metric('db_client_operation_slow_total', 'Operations over the slow-query threshold.', 'counter', perPool((r) => r.slowQueries)),
+    metric(
+      'db_client_connection_leaks_total',
+      'Connections held longer than the leak limit.',
+      'counter',
+      perPool((r) => r.leaks),
+    ),
+    metric(
+      'db_client_connections_created_total',
+      'Connections the pool opened.',
+      'counter',
+      perPool((r) => r.connectionsCreated),
+    ),
+    metric(
+      'db_client_operation_slow_total',
+      'Operations over the slow-query threshold.',
+      'counter',
+      perPool((r) => r.slowQueries),
+    ),
     metric(
       'db_client_operation_errors_total',
       'Operations that failed, by error type.',

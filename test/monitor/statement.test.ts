@@ -34,12 +34,12 @@ describe('normalizeStatement', () => {
     expect(normalizeStatement('SELECT $q$ never closed hunter2')).toBe('SELECT ?');
   });
 
-  test("quoted identifiers stay, doubled quotes and comments do not end early, numbers go", () => {
+  test('quoted identifiers stay, doubled quotes and comments do not end early, numbers go', () => {
     const sql = `SELECT "Col""x", t1.c2, -5.5e-3, 0x1F, .5 FROM "t" WHERE a IN (1, 2, 3) AND b = 'it''s hunter2' /* a /* nested */ 'x */ -- 'tail`;
     expect(normalizeStatement(sql)).toBe('SELECT "Col""x", t1.c2, -?, ?, ? FROM "t" WHERE a IN (?…) AND b = ?');
   });
 
-  test("MySQL: double-quoted strings, # comments, backslash escapes, _charset introducers", () => {
+  test('MySQL: double-quoted strings, # comments, backslash escapes, _charset introducers', () => {
     const sql = "SELECT \"hunter2\", 'x\\'hunter2', _utf8mb4'hunter2', `id` FROM t # 'tail";
     expect(normalizeStatement(sql, { system: 'mysql', backslashEscapes: true })).toBe('SELECT ?, ?, ?, `id` FROM t');
     expect(normalizeStatement(sql, { system: 'mysql' })).not.toContain('hunter2');
