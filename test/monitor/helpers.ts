@@ -101,3 +101,19 @@ export function sample(text: string, name: string, labels: Record<string, string
   }
   return null;
 }
+
+/**
+ * Drops a test database once its sessions are gone. `pool.end()` resolves before its clients' sockets
+ * close, and `WITH (FORCE)` would then kill them mid-goodbye (an unhandled 57P01 in the test process).
+ */
+export async function dropDatabase(
+  admin: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> },
+  name: string,
+): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (rows.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+}

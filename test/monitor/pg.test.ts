@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { monitorPool, type PoolMonitor } from '../../src/monitor/index.js';
 import { TEST_SERVER_URL } from '../helpers/databases.js';
-import { memoryLogger, otelSdk, pointValue, sample } from './helpers.js';
+import { dropDatabase, memoryLogger, otelSdk, pointValue, sample } from './helpers.js';
 
 const dbName = `monitor_pg_${process.pid}`;
 const url = new URL(TEST_SERVER_URL);
@@ -42,7 +42,7 @@ afterAll(async () => {
   monitor.stop();
   await pool.end();
   await otel.shutdown();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await dropDatabase(admin, dbName);
   await admin.end();
 });
 
