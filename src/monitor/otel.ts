@@ -22,10 +22,16 @@ export interface MeterLike {
   ): void;
 }
 
-/** The global meter of `@opentelemetry/api`, when the application has it installed; else null. */
+/** The global meter of `@opentelemetry/api`, when the application has it installed and an SDK registered; else null. */
 export function globalMeter(): MeterLike | null {
-  const api = requireFromApplication('@opentelemetry/api') as { metrics?: { getMeter(name: string, version?: string): MeterLike } } | null;
-  return api?.metrics ? api.metrics.getMeter('dbdoctor-monitor', VERSION) : null;
+  const api = requireFromApplication('@opentelemetry/api') as {
+    metrics?: { getMeterProvider(): object; getMeter(name: string, version?: string): MeterLike };
+  } | null;
+  if (!api?.metrics) return null;
+  // With no SDK registered the API hands out a no-op meter for good (metrics have no proxy provider):
+  // recording into it would cost every query for nothing.
+  if (api.metrics.getMeterProvider().constructor.name === 'NoopMeterProvider') return null;
+  return api.metrics.getMeter('dbdoctor-monitor', VERSION);
 }
 
 /**

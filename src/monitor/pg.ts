@@ -72,8 +72,12 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     }
   };
 
-  const patchClient = (client: ClientLike): void => {
-    if (patches.has(client)) return;
+  // A mark on the client, read on every checkout: one property load where a Map lookup hashes the object.
+  const patched = Symbol('dbdoctor.monitor.patched');
+  const patchClient = (client: ClientLike & { [patched]?: true }): void => {
+    if (client[patched]) return;
+    client[patched] = true;
+    patches.onRestore(client, () => delete client[patched]);
     watchStringSyntax(client);
     const original = client.query;
     patches.set(client, 'query', function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
