@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     console.log('\n1. Node CPU per query, clients answering in-process (pg-pool and the monitor only)');
     console.log(`   bare pool:      ${local.cpu[0].toFixed(2)} µs`);
     console.log(`   ${(label + ':').padEnd(16)} ${local.cpu[1].toFixed(2)} µs`);
-    console.log(`   monitor's cost: ${cost >= 0 ? '+' : ''}${cost.toFixed(2)} µs per query (budget 2 µs)`);
+    console.log(`   difference (the monitor's cost): ${cost >= 0 ? '+' : ''}${cost.toFixed(2)} µs per query (budget 2 µs)`);
 
     const real = await alternate(pool({ connectionString: URL_ }), watch(pool({ connectionString: URL_ })));
     console.log(`\n2. The real server (${new URL(URL_).host})`);

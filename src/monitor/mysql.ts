@@ -119,7 +119,7 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
     patches.onRestore(conn, () => conn.removeListener('end', onEnd));
   };
 
-  const getConnection = pool.getConnection as Fn;
+  const getConnection: Fn = Reflect.get(pool, 'getConnection');
   patches.set(pool, 'getConnection', function (this: unknown, ...args: unknown[]) {
     const start = performance.now();
     const leakable = !internal;

@@ -10,22 +10,25 @@ interface ClientLike {
   readonly connection?: { on?(event: string, listener: (message: { parameterName?: string; parameterValue?: string }) => void): unknown };
 }
 
-/** The server's `standard_conforming_strings` as the client last heard it (true: on); absent when unknown. */
-const STANDARD_STRINGS = Symbol('dbdoctor.monitor.standardConformingStrings');
-type Watched = { [STANDARD_STRINGS]?: boolean | null };
+/**
+ * The server's `standard_conforming_strings` as each client last heard it (true: on; null: not yet).
+ * Kept beside the client, not on it: a property added right after construction turns pg's Client into a
+ * dictionary-mode object, and every one of pg's own property reads on it slower.
+ */
+const standardStrings = new WeakMap<object, boolean | null>();
 
 /** Follows `standard_conforming_strings`, which the server reports at startup and on every change. */
-function watchStringSyntax(client: ClientLike & Watched): void {
-  if (STANDARD_STRINGS in client || typeof client.connection?.on !== 'function') return;
-  client[STANDARD_STRINGS] = null;
+function watchStringSyntax(client: ClientLike): void {
+  if (standardStrings.has(client) || typeof client.connection?.on !== 'function') return;
+  standardStrings.set(client, null);
   client.connection.on('parameterStatus', (message) => {
-    if (message.parameterName === 'standard_conforming_strings') client[STANDARD_STRINGS] = message.parameterValue === 'on';
+    if (message.parameterName === 'standard_conforming_strings') standardStrings.set(client, message.parameterValue === 'on');
   });
 }
 
 /** Whether a backslash escapes in the client's plain strings; undefined when not known. */
 function backslashEscapes(client: unknown): boolean | undefined {
-  const on = (client as Watched | null)?.[STANDARD_STRINGS];
+  const on = client && typeof client === 'object' ? standardStrings.get(client) : undefined;
   return on === true ? false : on === false ? true : undefined;
 }
 
@@ -59,28 +62,27 @@ export function pgState(pool: PgPoolLike): PoolState {
  */
 export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
   const patches = new Patches();
-  const originalConnect = pool.connect as Fn;
-  const originalQuery = pool.query as Fn;
+  const originalConnect: Fn = Reflect.get(pool, 'connect');
+  const originalQuery: Fn = Reflect.get(pool, 'query');
   let insidePoolQuery = false;
 
   // The monitor's own bookkeeping never reaches the application: a bug in it is counted, not thrown.
+  recorder.backslashEscapesOf = backslashEscapes;
   const done = (client: unknown, start: number, sql: string, values: unknown, error: unknown, result: unknown): void => {
     try {
-      recorder.queryDone(start, sql, values, error, error ? null : rowsOf(result), backslashEscapes(client));
+      recorder.queryDone(start, sql, values, error, error ? null : rowsOf(result), client);
     } catch (failure) {
       recorder.fail('monitor', failure);
     }
   };
 
-  // A mark on the client, read on every checkout: one property load where a Map lookup hashes the object.
-  const patched = Symbol('dbdoctor.monitor.patched');
-  const patchClient = (client: ClientLike & { [patched]?: true }): void => {
-    if (client[patched]) return;
-    client[patched] = true;
-    patches.onRestore(client, () => delete client[patched]);
-    watchStringSyntax(client);
-    const original = client.query;
-    patches.set(client, 'query', function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
+  let active = true;
+  /** The instrumented `query`, calling `originalOf(client)`; after stop() it only passes through. */
+  const instrumentedQuery = (originalOf: (client: unknown) => Fn): Fn =>
+    function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
+      const original = originalOf(this);
+      // eslint-disable-next-line prefer-rest-params
+      if (!active) return original.apply(this, arguments as unknown as unknown[]);
       const start = performance.now();
       const sql = typeof config === 'string' ? config : statementOf(config);
       const values = Array.isArray(second)
@@ -118,7 +120,45 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
         (result as { once(event: string, f: () => void): void }).once('end', () => done(this, start, sql, values, null, null));
       }
       return result;
-    });
+    };
+
+  /*
+   * Clients the pool makes from now on are instances of a subclass whose prototype carries the
+   * instrumented `query`: nothing is added to the client itself. (Assigning an own `query` to a pg
+   * Client turns it into a dictionary-mode object, which slows pg's own code on every query.) They are
+   * also watched from their first message, so the server's string syntax is known.
+   */
+  const OriginalClient = pool.Client;
+  let watchedPrototype: object | null = null;
+  if (typeof OriginalClient === 'function') {
+    const base = OriginalClient.prototype as { query?: Fn };
+    const WatchedClient = function (this: unknown, ...args: unknown[]): object {
+      const client = Reflect.construct(OriginalClient, args, new.target ?? WatchedClient) as ClientLike;
+      watchStringSyntax(client);
+      return client;
+    } as unknown as Fn & { prototype: object };
+    Object.setPrototypeOf(WatchedClient, OriginalClient);
+    // The base's query is read at each call, so a later wrapper on pg's prototype (a tracer) still runs.
+    WatchedClient.prototype = Object.create(base, {
+      query: { value: instrumentedQuery(() => base.query as Fn), writable: true, configurable: true },
+    }) as object;
+    watchedPrototype = WatchedClient.prototype;
+    patches.set(pool, 'Client', WatchedClient);
+  }
+
+  // A client that was open before the monitor gets an own `query`, put back by stop().
+  const patched = new WeakSet<object>();
+  const patchClient = (client: ClientLike): void => {
+    if (Object.getPrototypeOf(client) === watchedPrototype || patched.has(client)) return;
+    patched.add(client);
+    patches.onRestore(client, () => patched.delete(client));
+    watchStringSyntax(client);
+    const original = client.query;
+    patches.set(
+      client,
+      'query',
+      instrumentedQuery(() => original),
+    );
   };
 
   const acquired = (client: unknown, start: number, stack: Error | undefined, leakable: boolean): void => {
@@ -137,19 +177,6 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       recorder.fail('monitor', failure);
     }
   };
-
-  // Clients made from now on are watched from their first message, so the server's string syntax is known.
-  const OriginalClient = pool.Client;
-  if (typeof OriginalClient === 'function') {
-    const WatchedClient = function (this: unknown, ...args: unknown[]): object {
-      const client = Reflect.construct(OriginalClient, args, new.target ?? WatchedClient) as ClientLike;
-      watchStringSyntax(client);
-      return client;
-    } as unknown as Fn & { prototype: object };
-    Object.setPrototypeOf(WatchedClient, OriginalClient);
-    WatchedClient.prototype = OriginalClient.prototype;
-    patches.set(pool, 'Client', WatchedClient);
-  }
 
   patches.set(pool, 'connect', function (this: unknown, callback?: unknown) {
     const start = performance.now();
@@ -201,6 +228,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
   pool.on('connect', onConnect);
   pool.on('remove', onRemove as Listener);
   return () => {
+    active = false;
     pool.removeListener('release', onRelease as Listener);
     pool.removeListener('connect', onConnect);
     pool.removeListener('remove', onRemove as Listener);

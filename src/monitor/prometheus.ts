@@ -195,7 +195,7 @@ function createFamily(registry: PrometheusRegistry): Family {
       perPool((r) => r.failures),
     ),
   ];
-  const register = registry.registerMetric as unknown as (this: PrometheusRegistry, metric: PromMetric) => void;
+  const register = Reflect.get(registry, 'registerMetric') as (this: PrometheusRegistry, metric: PromMetric) => void;
   const done: PromMetric[] = [];
   try {
     for (const m of metrics) {

@@ -14,8 +14,6 @@ export interface LiveSink {
   timeout(): void;
 }
 
-type Stamped = Record<symbol, number | undefined>;
-
 interface Held {
   readonly since: number;
   readonly stack: Error | undefined;
@@ -69,16 +67,19 @@ export class Recorder {
   private readonly failed = new Map<number, Map<string, OperationSeries>>();
   private readonly held = new Map<object, Held>();
   /**
-   * Checkout times are kept on the connection under this monitor's own symbol: a Map with one set
-   * and one delete per query leaves tombstones that cost rehashing and garbage; a property is one store.
+   * Checkout times by connection. Beside the connection, not on it (a property added to a driver's
+   * connection object can make every access to it slower); a release writes -1 rather than deleting,
+   * so a long-lived connection's entry is updated in place.
    */
-  private readonly since = Symbol('dbdoctor.monitor.checkedOutAt');
+  private readonly since = new WeakMap<object, number>();
   private readonly slowMs: number;
   private readonly leakMs: number;
   private readonly logger: MonitorLogger;
   private readonly buckets: readonly number[];
   private readonly reported = new Set<string>();
   private slowQueue: SlowRecord[] = [];
+  /** Whether a backslash escapes in the connection's plain strings, when the driver's instrumentation knows. */
+  backslashEscapesOf: (connection: unknown) => boolean | undefined = () => undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -142,7 +143,7 @@ export class Recorder {
    * A statement finished. The hot path: a keyword scan, an array read, a tally and the live sinks;
    * strings are only built for a failed or slow statement.
    */
-  queryDone(start: number, sql: string, values: unknown, error: unknown, rows: number | null, backslashEscapes?: boolean): void {
+  queryDone(start: number, sql: string, values: unknown, error: unknown, rows: number | null, connection?: unknown): void {
     const ms = performance.now() - start;
     const seconds = ms / 1000;
     const op = operationIndex(sql);
@@ -153,7 +154,7 @@ export class Recorder {
       this.errors++;
       this.errorsByType.set(errorType, (this.errorsByType.get(errorType) ?? 0) + 1);
       let byType = this.failed.get(op);
-      if (!byType) this.failed.set(op, (byType = new Map()));
+      if (!byType) this.failed.set(op, (byType = new Map<string, OperationSeries>()));
       series = byType.get(errorType);
       if (!series) byType.set(errorType, (series = this.bind(op, errorType)));
     } else {
@@ -172,6 +173,7 @@ export class Recorder {
     }
     if (ms >= this.slowMs) {
       this.slowQueries++;
+      const backslashEscapes = this.backslashEscapesOf(connection);
       const record = { ms, sql, values, operation: series.operation, error: errorType, rows, backslashEscapes, state: this.state() };
       // The logger runs after the application has its result, and never on its stack.
       if (this.slowQueue.push(record) === 1) setImmediate(() => this.flushSlow());
@@ -237,7 +239,7 @@ export class Recorder {
         this.fail('meter', failure);
       }
     }
-    (connection as Stamped)[this.since] = now;
+    this.since.set(connection, now);
     if (leakable && this.timer !== undefined) this.held.set(connection, { since: now, stack, reported: false });
   }
 
@@ -254,9 +256,9 @@ export class Recorder {
   }
 
   released(connection: object): void {
-    const since = (connection as Stamped)[this.since];
+    const since = this.since.get(connection);
     if (since === undefined || since < 0) return;
-    (connection as Stamped)[this.since] = -1;
+    this.since.set(connection, -1);
     if (this.held.size > 0) this.held.delete(connection);
     const seconds = (performance.now() - since) / 1000;
     this.useTime.add(seconds);

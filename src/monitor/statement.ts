@@ -99,7 +99,6 @@ export interface StatementSyntax {
   readonly maxLength?: number;
 }
 
-const CODE = 0;
 const COMMENT = 1;
 const LITERAL = 2;
 
@@ -135,9 +134,13 @@ function classify(sql: string, mysql: boolean, backslash: boolean, marks: Uint8A
       let depth = 1;
       let j = i + 2;
       while (j < n && depth > 0) {
-        if (!mysql && sql.startsWith('/*', j)) (depth++, (j += 2));
-        else if (sql.startsWith('*/', j)) (depth--, (j += 2));
-        else j++;
+        if (!mysql && sql.startsWith('/*', j)) {
+          depth++;
+          j += 2;
+        } else if (sql.startsWith('*/', j)) {
+          depth--;
+          j += 2;
+        } else j++;
       }
       mark(i, j, COMMENT);
       i = j;

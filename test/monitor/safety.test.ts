@@ -64,7 +64,7 @@ async function fiftyQueries(pool: pg.Pool): Promise<Array<PromiseSettledResult<n
 }
 
 function expectAllFulfilled(results: Array<PromiseSettledResult<number>>): void {
-  expect(results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as unknown)))).toEqual(Array.from({ length: 50 }, (_, i) => i));
 }
 
 function expectNoLeak(pool: pg.Pool): void {
