@@ -1,7 +1,8 @@
 import { ATTRIBUTES, LABELS, type ServerInfo } from './attributes.js';
-import { normalizeStatement, OPERATIONS, operationIndex } from './statement.js';
+import { errorTypeOf, slowQueryEvent, type SlowRecord } from './events.js';
+import { OPERATIONS, operationIndex } from './statement.js';
 import { DEFAULT_BUCKETS, Tally } from './tally.js';
-import type { MonitorLogger, MonitorOptions, MonitorStats, PoolState, SlowQueryEvent } from './types.js';
+import type { MonitorLogger, MonitorOptions, MonitorStats, PoolState } from './types.js';
 
 /** OpenTelemetry attributes, built once per series. */
 export type Attributes = Record<string, string | number>;
@@ -29,18 +30,6 @@ export interface OperationSeries {
   readonly labels: Record<string, string>;
   /** OpenTelemetry attributes. */
   readonly attributes: Attributes;
-}
-
-/** A slow query as seen when it finished; turned into an event (and its text normalized) off the query's path. */
-interface SlowRecord {
-  readonly ms: number;
-  readonly sql: string;
-  readonly values: unknown;
-  readonly operation: string;
-  readonly error: string | null;
-  readonly rows: number | null;
-  readonly backslashEscapes: boolean | undefined;
-  readonly state: PoolState;
 }
 
 /**
@@ -183,25 +172,10 @@ export class Recorder {
   private flushSlow(): void {
     const queue = this.slowQueue;
     this.slowQueue = [];
-    for (const r of queue) {
+    for (const record of queue) {
       try {
-        const statement = normalizeStatement(r.sql, {
-          system: this.system,
-          backslashEscapes: r.backslashEscapes,
-          maxLength: this.options.maxStatementLength ?? 2000,
-        });
-        const event: SlowQueryEvent = {
-          kind: 'slow-query',
-          pool: this.name,
-          durationMs: Math.round(r.ms * 10) / 10,
-          statement,
-          operation: r.operation,
-          rows: r.rows,
-          error: r.error,
-          ...(this.options.logParameters && Array.isArray(r.values) ? { parameters: r.values as readonly unknown[] } : {}),
-          state: r.state,
-        };
-        this.logger.warn(`slow query (${event.durationMs} ms) on ${this.name}: ${statement}`, event);
+        const { message, event } = slowQueryEvent(record, this.name, this.system, this.options);
+        this.logger.warn(message, event);
       } catch (failure) {
         this.fail('logger', failure);
       }
@@ -322,15 +296,4 @@ export class Recorder {
     // Slow queries already seen are still logged.
     if (this.slowQueue.length > 0) this.flushSlow();
   }
-}
-
-/** A short, bounded label for an error: its code (SQLSTATE, ER_…) or class name. */
-export function errorTypeOf(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.length > 0 && code.length <= 40) return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name.length > 0) return name;
-  }
-  return 'Error';
 }

@@ -180,4 +180,25 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     expect(count).toBeGreaterThan(0);
     expect(pointValue(after, 'db.client.operation.duration', op)).toBe(count);
   });
+
+  test('a client the pool opened before monitorPool is instrumented on its first checkout and put back by stop()', async () => {
+    const early = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const client = await early.connect();
+      client.release();
+      const late = monitorPool(early, { name: 'early', registry: false, meter: false, leakDetectionMs: false });
+      await early.query('SELECT 1');
+      expect(late.stats().queries).toBe(1);
+      const again = await early.connect();
+      expect(again).toBe(client);
+      expect(Object.hasOwn(client, 'query')).toBe(true);
+      again.release();
+      late.stop();
+      expect(Object.hasOwn(client, 'query')).toBe(false);
+      await early.query('SELECT 1');
+      expect(late.stats().queries).toBe(1);
+    } finally {
+      await early.end();
+    }
+  });
 });
