@@ -10,11 +10,11 @@
  * // … later: monitor.stop();
  * ```
  */
-import promClient from 'prom-client';
+import type { ServerInfo } from './attributes.js';
 import { instrumentMysql, mysqlCorePool, mysqlState } from './mysql.js';
 import { exportToOpenTelemetry, globalMeter, type MeterLike } from './otel.js';
 import { instrumentPg, pgState } from './pg.js';
-import { exportToPrometheus } from './prometheus.js';
+import { applicationRegistry, exportToPrometheus } from './prometheus.js';
 import { Recorder } from './recorder.js';
 import type { MonitorOptions, MysqlPoolLike, PgPoolLike, PoolMonitor } from './types.js';
 
@@ -30,8 +30,11 @@ export type {
   SlowQueryEvent,
 } from './types.js';
 export type { MeterLike } from './otel.js';
+export type { PrometheusRegistry } from './prometheus.js';
+export type { StatementSyntax } from './statement.js';
 export { normalizeStatement, operationOf } from './statement.js';
 export { NAMES as PROMETHEUS_METRIC_NAMES } from './prometheus.js';
+export { ATTRIBUTES as OTEL_ATTRIBUTES, LABELS as PROMETHEUS_LABELS } from './attributes.js';
 
 function isPgPool(pool: object): pool is PgPoolLike {
   const p = pool as Partial<PgPoolLike>;
@@ -43,18 +46,33 @@ function isPgPool(pool: object): pool is PgPoolLike {
   );
 }
 
-function pgName(pool: PgPoolLike): string {
+/** Where node-postgres connects, read as it reads it: the options, a connection URL, then the libpq variables. */
+function pgServer(pool: PgPoolLike): ServerInfo {
   const o = pool.options ?? {};
+  const env = process.env;
+  let fromUrl: { host?: string; port?: number; database?: string; user?: string } = {};
   if (o.connectionString) {
     try {
       const url = new URL(o.connectionString);
-      return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+      fromUrl = {
+        host: url.searchParams.get('host') ?? (url.hostname ? decodeURIComponent(url.hostname) : undefined),
+        port: url.port ? Number(url.port) : undefined,
+        database: url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined,
+        user: url.username ? decodeURIComponent(url.username) : undefined,
+      };
     } catch {
-      // Not a URL (a libpq keyword string): fall through to the host fields.
+      // Not a URL (a libpq keyword string): the other fields and the environment decide.
     }
   }
-  return `${o.host ?? 'localhost'}:${o.port ?? 5432}/${o.database ?? ''}`;
+  const user = fromUrl.user ?? o.user ?? env.PGUSER ?? env.USER ?? '';
+  return {
+    address: fromUrl.host ?? o.host ?? env.PGHOST ?? 'localhost',
+    port: Number(fromUrl.port ?? o.port ?? env.PGPORT ?? 5432),
+    namespace: fromUrl.database ?? o.database ?? env.PGDATABASE ?? user,
+  };
 }
+
+const nameOf = (s: ServerInfo): string => `${s.address}:${s.port}/${s.namespace}`;
 
 /**
  * Watches a node-postgres `Pool` or a mysql2 pool (callback or promise API): slow statements go
@@ -65,27 +83,33 @@ export function monitorPool(pool: PgPoolLike | MysqlPoolLike, options: MonitorOp
   let recorder: Recorder;
   let detach: () => void;
   if (isPgPool(pool)) {
-    recorder = new Recorder(options.name ?? pgName(pool), 'postgresql', options, () => pgState(pool));
+    const server = pgServer(pool);
+    recorder = new Recorder(options.name ?? nameOf(server), 'postgresql', server, options, () => pgState(pool));
     detach = instrumentPg(pool, recorder);
   } else {
     const core = mysqlCorePool(pool);
     if (!core) throw new TypeError('monitorPool expects a pg.Pool or a mysql2 pool (createPool, or mysql2/promise createPool)');
     const c = core.config.connectionConfig;
-    recorder = new Recorder(options.name ?? `${c.host ?? 'localhost'}:${c.port ?? 3306}/${c.database ?? ''}`, 'mysql', options, () =>
-      mysqlState(core),
-    );
+    const server = { address: c.host ?? 'localhost', port: c.port ?? 3306, namespace: c.database ?? '' };
+    recorder = new Recorder(options.name ?? nameOf(server), 'mysql', server, options, () => mysqlState(core));
     detach = instrumentMysql(core, recorder);
   }
   const undo: Array<() => void> = [detach];
   try {
-    const registry = options.registry === undefined ? promClient.register : options.registry;
+    // A registry given that already holds other metrics of these names is the caller's mistake: it throws.
+    const registry = options.registry === undefined ? applicationRegistry() : options.registry;
     if (registry) undo.push(exportToPrometheus(registry, recorder));
-    const meter: MeterLike | null = options.meter === false ? null : (options.meter ?? globalMeter());
-    if (meter) undo.push(exportToOpenTelemetry(meter, recorder, options.buckets));
   } catch (error) {
     for (const f of undo.reverse()) f();
     recorder.stop();
     throw error;
+  }
+  const meter: MeterLike | null = options.meter === false ? null : (options.meter ?? globalMeter());
+  try {
+    if (meter) undo.push(exportToOpenTelemetry(meter, recorder, options.buckets));
+  } catch (failure) {
+    // A meter that cannot create its instruments costs the application its OpenTelemetry metrics, never its pool.
+    recorder.fail('meter', failure);
   }
   let stopped = false;
   return {

@@ -71,6 +71,15 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
   const patches = new Patches();
   let internal = false;
 
+  // The monitor's own bookkeeping never reaches the application: a bug in it is counted, not thrown.
+  const guard = (f: () => void): void => {
+    try {
+      f();
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
+
   const timed = (original: Fn) =>
     function (this: unknown, ...args: unknown[]): unknown {
       const start = performance.now();
@@ -80,11 +89,13 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
       if (command && typeof command.onResult === 'function') {
         const onResult = command.onResult as Fn;
         command.onResult = function (this: unknown, error: unknown, rows: unknown, fields: unknown) {
-          recorder.queryDone(start, sql, values, error, error ? null : rowsOf(rows));
+          guard(() => recorder.queryDone(start, sql, values, error, error ? null : rowsOf(rows)));
           return onResult.call(this, error, rows, fields);
         };
       } else if (command && typeof command.once === 'function') {
-        (command as { once(event: string, f: () => void): void }).once('end', () => recorder.queryDone(start, sql, values, null, null));
+        (command as { once(event: string, f: () => void): void }).once('end', () =>
+          guard(() => recorder.queryDone(start, sql, values, null, null)),
+        );
       }
       return command;
     };
@@ -95,11 +106,11 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
     patches.set(conn, 'query', timed(query));
     patches.set(conn, 'execute', timed(execute));
     patches.set(conn, 'release', function (this: unknown, ...args: unknown[]) {
-      recorder.released(conn);
+      guard(() => recorder.released(conn));
       return release.apply(this, args);
     });
     patches.set(conn, 'destroy', function (this: unknown, ...args: unknown[]) {
-      recorder.released(conn);
+      guard(() => recorder.released(conn));
       return destroy.apply(this, args);
     });
     // A connection that ends leaves the pool: forget it so references do not pile up.
@@ -108,18 +119,20 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
     patches.onRestore(conn, () => conn.removeListener('end', onEnd));
   };
 
-  const getConnection = pool.getConnection as Fn;
+  const getConnection: Fn = Reflect.get(pool, 'getConnection');
   patches.set(pool, 'getConnection', function (this: unknown, ...args: unknown[]) {
     const start = performance.now();
     const leakable = !internal;
     const stack = leakable && recorder.tracksLeaks ? new Error('connection checked out here') : undefined;
     const callback = args[0];
     return getConnection.call(pool, (error: unknown, conn: ConnectionLike | undefined) => {
-      if (error || !conn) recorder.acquireFailed(isTimeout(error));
-      else {
-        patchConnection(conn);
-        recorder.acquired(conn, start, stack, leakable);
-      }
+      guard(() => {
+        if (error || !conn) recorder.acquireFailed(isTimeout(error));
+        else {
+          patchConnection(conn);
+          recorder.acquired(conn, start, stack, leakable);
+        }
+      });
       if (typeof callback === 'function') (callback as Callback)(error, conn);
     });
   });

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import { VERSION } from '../util/version.js';
-import type { LiveSink, Recorder } from './recorder.js';
+import { ATTRIBUTES } from './attributes.js';
+import type { Attributes, LiveSink, Recorder } from './recorder.js';
+import { requireFromApplication } from './resolve.js';
 import { DEFAULT_BUCKETS } from './tally.js';
-
-type Attributes = Record<string, string>;
 
 /** The part of an OpenTelemetry `Meter` the monitor uses; `@opentelemetry/api`'s Meter fits it. */
 export interface MeterLike {
@@ -23,15 +22,16 @@ export interface MeterLike {
   ): void;
 }
 
-/** The global meter of `@opentelemetry/api`, when the application has it installed; else null. */
+/** The global meter of `@opentelemetry/api`, when the application has it installed and an SDK registered; else null. */
 export function globalMeter(): MeterLike | null {
-  try {
-    const require = createRequire(import.meta.url);
-    const api = require('@opentelemetry/api') as { metrics: { getMeter(name: string, version?: string): MeterLike } };
-    return api.metrics.getMeter('dbdoctor-monitor', VERSION);
-  } catch {
-    return null;
-  }
+  const api = requireFromApplication('@opentelemetry/api') as {
+    metrics?: { getMeterProvider(): object; getMeter(name: string, version?: string): MeterLike };
+  } | null;
+  if (!api?.metrics) return null;
+  // With no SDK registered the API hands out a no-op meter for good (metrics have no proxy provider):
+  // recording into it would cost every query for nothing.
+  if (api.metrics.getMeterProvider().constructor.name === 'NoopMeterProvider') return null;
+  return api.metrics.getMeter('dbdoctor-monitor', VERSION);
 }
 
 /**
@@ -73,23 +73,12 @@ export function exportToOpenTelemetry(meter: MeterLike, recorder: Recorder, buck
     unit: '{request}',
   });
 
-  const pool: Attributes = { 'db.client.connection.pool.name': recorder.name };
-  const idle: Attributes = { ...pool, 'db.client.connection.state': 'idle' };
-  const used: Attributes = { ...pool, 'db.client.connection.state': 'used' };
-  // One attributes object per operation and error: no allocation per query.
-  const attributes = new Map<string, Attributes>();
-  const attributesOf = (operation: string, errorType: string | null): Attributes => {
-    const key = errorType === null ? operation : `${operation}\u0000${errorType}`;
-    let found = attributes.get(key);
-    if (!found) {
-      found = { 'db.system.name': recorder.system, 'db.operation.name': operation, 'db.client.connection.pool.name': recorder.name };
-      if (errorType !== null) found['error.type'] = errorType;
-      attributes.set(key, found);
-    }
-    return found;
-  };
+  const pool: Attributes = { [ATTRIBUTES.pool]: recorder.name };
+  const idle: Attributes = { ...pool, [ATTRIBUTES.state]: 'idle' };
+  const used: Attributes = { ...pool, [ATTRIBUTES.state]: 'used' };
   const sink: LiveSink = {
-    operation: (seconds, operation, errorType) => duration.record(seconds, attributesOf(operation, errorType)),
+    // Attributes are bound once per series by the recorder: nothing is built per query.
+    operation: (seconds, series) => duration.record(seconds, series.attributes),
     wait: (seconds) => wait.record(seconds, pool),
     use: (seconds) => use.record(seconds, pool),
     timeout: () => timeouts.add(1, pool),

@@ -7,6 +7,29 @@ type Callback = (error: unknown, ...rest: unknown[]) => void;
 
 interface ClientLike {
   query: Fn;
+  readonly connection?: { on?(event: string, listener: (message: { parameterName?: string; parameterValue?: string }) => void): unknown };
+}
+
+/**
+ * The server's `standard_conforming_strings` as each client last heard it (true: on; null: not yet).
+ * Kept beside the client, not on it: a property added right after construction turns pg's Client into a
+ * dictionary-mode object, and every one of pg's own property reads on it slower.
+ */
+const standardStrings = new WeakMap<object, boolean | null>();
+
+/** Follows `standard_conforming_strings`, which the server reports at startup and on every change. */
+function watchStringSyntax(client: ClientLike): void {
+  if (standardStrings.has(client) || typeof client.connection?.on !== 'function') return;
+  standardStrings.set(client, null);
+  client.connection.on('parameterStatus', (message) => {
+    if (message.parameterName === 'standard_conforming_strings') standardStrings.set(client, message.parameterValue === 'on');
+  });
+}
+
+/** Whether a backslash escapes in the client's plain strings; undefined when not known. */
+function backslashEscapes(client: unknown): boolean | undefined {
+  const on = client && typeof client === 'object' ? standardStrings.get(client) : undefined;
+  return on === true ? false : on === false ? true : undefined;
 }
 
 function rowsOf(result: unknown): number | null {
@@ -39,14 +62,27 @@ export function pgState(pool: PgPoolLike): PoolState {
  */
 export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
   const patches = new Patches();
-  const originalConnect = pool.connect as Fn;
-  const originalQuery = pool.query as Fn;
+  const originalConnect: Fn = Reflect.get(pool, 'connect');
+  const originalQuery: Fn = Reflect.get(pool, 'query');
   let insidePoolQuery = false;
 
-  const patchClient = (client: ClientLike): void => {
-    if (patches.has(client)) return;
-    const original = client.query;
-    patches.set(client, 'query', function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
+  // The monitor's own bookkeeping never reaches the application: a bug in it is counted, not thrown.
+  recorder.backslashEscapesOf = backslashEscapes;
+  const done = (client: unknown, start: number, sql: string, values: unknown, error: unknown, result: unknown): void => {
+    try {
+      recorder.queryDone(start, sql, values, error, error ? null : rowsOf(result), client);
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
+
+  let active = true;
+  /** The instrumented `query`, calling `originalOf(client)`; after stop() it only passes through. */
+  const instrumentedQuery = (originalOf: (client: unknown) => Fn): Fn =>
+    function (this: unknown, config?: unknown, second?: unknown, third?: unknown) {
+      const original = originalOf(this);
+      // eslint-disable-next-line prefer-rest-params
+      if (!active) return original.apply(this, arguments as unknown as unknown[]);
       const start = performance.now();
       const sql = typeof config === 'string' ? config : statementOf(config);
       const values = Array.isArray(second)
@@ -57,7 +93,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       // pool.query's own call, (text, values, callback): the hot path, without touching `arguments`.
       if (arguments.length === 3 && typeof third === 'function') {
         return original.call(this, config, second, (error: unknown, result: unknown) => {
-          recorder.queryDone(start, sql, values, error, rowsOf(result));
+          done(this, start, sql, values, error, result);
           (third as Callback)(error, result);
         });
       }
@@ -68,7 +104,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       const callback = args[last];
       if (last > 0 && typeof callback === 'function') {
         args[last] = (error: unknown, result: unknown) => {
-          recorder.queryDone(start, sql, values, error, rowsOf(result));
+          done(this, start, sql, values, error, result);
           (callback as Callback)(error, result);
         };
         return original.apply(this, args);
@@ -77,20 +113,68 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         // A side branch: the caller's promise still rejects for the caller.
         (result as Promise<unknown>).then(
-          (value) => recorder.queryDone(start, sql, values, null, rowsOf(value)),
-          (error: unknown) => recorder.queryDone(start, sql, values, error, null),
+          (value) => done(this, start, sql, values, null, value),
+          (error: unknown) => done(this, start, sql, values, error, null),
         );
       } else if (result && typeof (result as { once?: unknown }).once === 'function') {
-        (result as { once(event: string, f: () => void): void }).once('end', () => recorder.queryDone(start, sql, values, null, null));
+        (result as { once(event: string, f: () => void): void }).once('end', () => done(this, start, sql, values, null, null));
       }
       return result;
-    });
+    };
+
+  /*
+   * Clients the pool makes from now on are instances of a subclass whose prototype carries the
+   * instrumented `query`: nothing is added to the client itself. (Assigning an own `query` to a pg
+   * Client turns it into a dictionary-mode object, which slows pg's own code on every query.) They are
+   * also watched from their first message, so the server's string syntax is known.
+   */
+  const OriginalClient = pool.Client;
+  let watchedPrototype: object | null = null;
+  if (typeof OriginalClient === 'function') {
+    const base = OriginalClient.prototype as { query?: Fn };
+    const WatchedClient = function (this: unknown, ...args: unknown[]): object {
+      const client = Reflect.construct(OriginalClient, args, new.target ?? WatchedClient) as ClientLike;
+      watchStringSyntax(client);
+      return client;
+    } as unknown as Fn & { prototype: object };
+    Object.setPrototypeOf(WatchedClient, OriginalClient);
+    // The base's query is read at each call, so a later wrapper on pg's prototype (a tracer) still runs.
+    WatchedClient.prototype = Object.create(base, {
+      query: { value: instrumentedQuery(() => base.query as Fn), writable: true, configurable: true },
+    }) as object;
+    watchedPrototype = WatchedClient.prototype;
+    patches.set(pool, 'Client', WatchedClient);
+  }
+
+  // A client that was open before the monitor gets an own `query`, put back by stop().
+  const patched = new WeakSet<object>();
+  const patchClient = (client: ClientLike): void => {
+    if (Object.getPrototypeOf(client) === watchedPrototype || patched.has(client)) return;
+    patched.add(client);
+    patches.onRestore(client, () => patched.delete(client));
+    watchStringSyntax(client);
+    const original = client.query;
+    patches.set(
+      client,
+      'query',
+      instrumentedQuery(() => original),
+    );
   };
 
   const acquired = (client: unknown, start: number, stack: Error | undefined, leakable: boolean): void => {
-    if (client && typeof client === 'object') {
+    if (!client || typeof client !== 'object') return;
+    try {
       patchClient(client as ClientLike);
       recorder.acquired(client, start, stack, leakable);
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
+  const acquireFailed = (error: unknown): void => {
+    try {
+      recorder.acquireFailed(isTimeout(error));
+    } catch (failure) {
+      recorder.fail('monitor', failure);
     }
   };
 
@@ -101,7 +185,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     const stack = leakable && recorder.tracksLeaks ? new Error('connection checked out here') : undefined;
     if (typeof callback === 'function') {
       return originalConnect.call(pool, (error: unknown, client: unknown, done: unknown) => {
-        if (error) recorder.acquireFailed(isTimeout(error));
+        if (error) acquireFailed(error);
         else acquired(client, start, stack, leakable);
         (callback as Callback)(error, client, done);
       });
@@ -112,7 +196,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
         return client;
       },
       (error: unknown) => {
-        recorder.acquireFailed(isTimeout(error));
+        acquireFailed(error);
         throw error;
       },
     );
@@ -128,7 +212,13 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     }
   });
 
-  const onRelease = (_error: unknown, client: object): void => recorder.released(client);
+  const onRelease = (_error: unknown, client: object): void => {
+    try {
+      recorder.released(client);
+    } catch (failure) {
+      recorder.fail('monitor', failure);
+    }
+  };
   const onConnect: Listener = (): void => {
     recorder.connectionsCreated++;
   };
@@ -138,6 +228,7 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
   pool.on('connect', onConnect);
   pool.on('remove', onRemove as Listener);
   return () => {
+    active = false;
     pool.removeListener('release', onRelease as Listener);
     pool.removeListener('connect', onConnect);
     pool.removeListener('remove', onRemove as Listener);

@@ -1,16 +1,19 @@
-import { normalizeStatement, operationOf } from './statement.js';
-import { DEFAULT_BUCKETS, Tally, TallyMap } from './tally.js';
+import { ATTRIBUTES, LABELS, type ServerInfo } from './attributes.js';
+import { errorTypeOf, slowQueryEvent, type SlowRecord } from './events.js';
+import { OPERATIONS, operationIndex } from './statement.js';
+import { DEFAULT_BUCKETS, Tally } from './tally.js';
 import type { MonitorLogger, MonitorOptions, MonitorStats, PoolState } from './types.js';
+
+/** OpenTelemetry attributes, built once per series. */
+export type Attributes = Record<string, string | number>;
 
 /** Called per event by an exporter that records as it goes (OpenTelemetry). */
 export interface LiveSink {
-  operation(seconds: number, operation: string, errorType: string | null): void;
+  operation(seconds: number, series: OperationSeries): void;
   wait(seconds: number): void;
   use(seconds: number): void;
   timeout(): void;
 }
-
-type Stamped = Record<symbol, number | undefined>;
 
 interface Held {
   readonly since: number;
@@ -18,20 +21,23 @@ interface Held {
   reported: boolean;
 }
 
-/** One series of the operation-duration histogram. */
+/** One series of the operation-duration histogram, with its labels and attributes bound once. */
 export interface OperationSeries {
   readonly operation: string;
   readonly errorType: string | null;
   readonly tally: Tally;
+  /** Prometheus labels. */
+  readonly labels: Record<string, string>;
+  /** OpenTelemetry attributes. */
+  readonly attributes: Attributes;
 }
 
 /**
  * Everything one monitor has seen, kept in plain counters and tallies on the hot path; exporters
- * read it when scraped. Instrumentations (pg, mysql2) call it; it knows no driver.
+ * read it when scraped. Instrumentations (pg, mysql2) call it; it knows no driver. No call into
+ * the application's logger or meter may throw out of it: a failure is counted and reported once.
  */
 export class Recorder {
-  readonly durations: TallyMap<string>;
-  readonly series = new Map<string, OperationSeries>();
   readonly waitTime: Tally;
   readonly useTime: Tally;
   queries = 0;
@@ -41,30 +47,40 @@ export class Recorder {
   timeouts = 0;
   leaks = 0;
   connectionsCreated = 0;
+  /** Calls into the application's logger or meter that threw. */
+  failures = 0;
   readonly errorsByType = new Map<string, number>();
   readonly sinks: LiveSink[] = [];
-  /** Explicit checkouts, the ones that can leak. */
+  /** Successful operations by operation index: bound on first use, an array read after that. */
+  private readonly ok: Array<OperationSeries | undefined> = [];
+  private readonly failed = new Map<number, Map<string, OperationSeries>>();
   private readonly held = new Map<object, Held>();
   /**
-   * Checkout times are kept on the connection under this monitor's own symbol: a Map with one set
-   * and one delete per query leaves tombstones that cost rehashing and garbage; a property is one store.
+   * Checkout times by connection. Beside the connection, not on it (a property added to a driver's
+   * connection object can make every access to it slower); a release writes -1 rather than deleting,
+   * so a long-lived connection's entry is updated in place.
    */
-  private readonly since = Symbol('dbdoctor.monitor.checkedOutAt');
+  private readonly since = new WeakMap<object, number>();
   private readonly slowMs: number;
   private readonly leakMs: number;
   private readonly logger: MonitorLogger;
+  private readonly buckets: readonly number[];
+  private readonly reported = new Set<string>();
+  private slowQueue: SlowRecord[] = [];
+  /** Whether a backslash escapes in the connection's plain strings, when the driver's instrumentation knows. */
+  backslashEscapesOf: (connection: unknown) => boolean | undefined = () => undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly name: string,
     readonly system: 'postgresql' | 'mysql',
+    readonly server: ServerInfo,
     private readonly options: MonitorOptions,
     readonly state: () => PoolState,
   ) {
-    const buckets = options.buckets ?? DEFAULT_BUCKETS;
-    this.durations = new TallyMap(buckets);
-    this.waitTime = new Tally(buckets);
-    this.useTime = new Tally(buckets);
+    this.buckets = options.buckets ?? DEFAULT_BUCKETS;
+    this.waitTime = new Tally(this.buckets);
+    this.useTime = new Tally(this.buckets);
     this.slowMs = options.slowQueryMs === false ? Infinity : (options.slowQueryMs ?? 1000);
     this.leakMs = options.leakDetectionMs === false ? Infinity : (options.leakDetectionMs ?? 60_000);
     this.logger = options.logger ?? console;
@@ -80,43 +96,107 @@ export class Recorder {
     return this.timer !== undefined;
   }
 
-  queryDone(start: number, sql: string, values: unknown, error: unknown, rows: number | null): void {
+  /** Every operation series seen so far. */
+  *allSeries(): Iterable<OperationSeries> {
+    for (const s of this.ok) if (s) yield s;
+    for (const byType of this.failed.values()) yield* byType.values();
+  }
+
+  private bind(op: number, errorType: string | null): OperationSeries {
+    const operation = OPERATIONS[op] as string;
+    const { address, port, namespace } = this.server;
+    const attributes: Attributes = {
+      [ATTRIBUTES.system]: this.system,
+      [ATTRIBUTES.operation]: operation,
+      [ATTRIBUTES.pool]: this.name,
+      [ATTRIBUTES.address]: address,
+      [ATTRIBUTES.port]: port,
+      [ATTRIBUTES.namespace]: namespace,
+    };
+    const labels: Record<string, string> = {
+      [LABELS.pool]: this.name,
+      [LABELS.system]: this.system,
+      [LABELS.operation]: operation,
+      [LABELS.address]: address,
+      [LABELS.port]: String(port),
+      [LABELS.namespace]: namespace,
+    };
+    if (errorType !== null) {
+      attributes[ATTRIBUTES.errorType] = errorType;
+      labels[LABELS.errorType] = errorType;
+    }
+    return { operation, errorType, tally: new Tally(this.buckets), labels, attributes };
+  }
+
+  /**
+   * A statement finished. The hot path: a keyword scan, an array read, a tally and the live sinks;
+   * strings are only built for a failed or slow statement.
+   */
+  queryDone(start: number, sql: string, values: unknown, error: unknown, rows: number | null, connection?: unknown): void {
     const ms = performance.now() - start;
     const seconds = ms / 1000;
-    const operation = operationOf(sql);
-    const errorType = error ? errorTypeOf(error) : null;
-    const key = errorType === null ? operation : `${operation}\u0000${errorType}`;
-    let series = this.series.get(key);
-    if (series === undefined) {
-      series = { operation, errorType, tally: this.durations.get(key) };
-      this.series.set(key, series);
+    const op = operationIndex(sql);
+    let series: OperationSeries | undefined;
+    let errorType: string | null = null;
+    if (error) {
+      errorType = errorTypeOf(error);
+      this.errors++;
+      this.errorsByType.set(errorType, (this.errorsByType.get(errorType) ?? 0) + 1);
+      let byType = this.failed.get(op);
+      if (!byType) this.failed.set(op, (byType = new Map<string, OperationSeries>()));
+      series = byType.get(errorType);
+      if (!series) byType.set(errorType, (series = this.bind(op, errorType)));
+    } else {
+      series = this.ok[op];
+      if (series === undefined) this.ok[op] = series = this.bind(op, null);
     }
     series.tally.add(seconds);
     this.queries++;
-    if (errorType !== null) {
-      this.errors++;
-      this.errorsByType.set(errorType, (this.errorsByType.get(errorType) ?? 0) + 1);
-    }
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]?.operation(seconds, operation, errorType);
-    if (ms >= this.slowMs) this.slow(ms, sql, values, operation, error, rows);
+    for (let i = 0; i < sinks.length; i++) {
+      try {
+        sinks[i]?.operation(seconds, series);
+      } catch (failure) {
+        this.fail('meter', failure);
+      }
+    }
+    if (ms >= this.slowMs) {
+      this.slowQueries++;
+      const backslashEscapes = this.backslashEscapesOf(connection);
+      const record = { ms, sql, values, operation: series.operation, error: errorType, rows, backslashEscapes, state: this.state() };
+      // The logger runs after the application has its result, and never on its stack.
+      if (this.slowQueue.push(record) === 1) setImmediate(() => this.flushSlow());
+    }
   }
 
-  private slow(ms: number, sql: string, values: unknown, operation: string, error: unknown, rows: number | null): void {
-    this.slowQueries++;
-    const statement = normalizeStatement(sql, this.options.maxStatementLength ?? 2000, this.system === 'mysql');
-    const event = {
-      kind: 'slow-query' as const,
-      pool: this.name,
-      durationMs: Math.round(ms * 10) / 10,
-      statement,
-      operation,
-      rows,
-      error: error ? errorTypeOf(error) : null,
-      ...(this.options.logParameters && Array.isArray(values) ? { parameters: values as readonly unknown[] } : {}),
-      state: this.state(),
-    };
-    this.logger.warn(`slow query (${event.durationMs} ms) on ${this.name}: ${statement}`, event);
+  private flushSlow(): void {
+    const queue = this.slowQueue;
+    this.slowQueue = [];
+    for (const record of queue) {
+      try {
+        const { message, event } = slowQueryEvent(record, this.name, this.system, this.options);
+        this.logger.warn(message, event);
+      } catch (failure) {
+        this.fail('logger', failure);
+      }
+    }
+  }
+
+  /** Counts a failure of the application's logger or meter (or the monitor's own) and reports the first of each kind, as a process warning. */
+  fail(kind: 'logger' | 'meter' | 'monitor', failure: unknown): void {
+    this.failures++;
+    if (this.reported.has(kind)) return;
+    this.reported.add(kind);
+    const why = failure instanceof Error ? failure.message : String(failure);
+    try {
+      process.emitWarning(
+        `dbdoctor monitor (${this.name}): the ${kind} threw (${why}); the application's queries were not affected. ` +
+          'Later failures are counted in stats().failures and db_client_monitor_failures_total, not reported again.',
+        { code: 'DBDOCTOR_MONITOR_CALLBACK_FAILED' },
+      );
+    } catch {
+      // A warning that cannot be emitted is still counted.
+    }
   }
 
   /** A checkout succeeded; `leakable` is false for checkouts the pool releases itself (pool.query). */
@@ -126,26 +206,44 @@ export class Recorder {
     this.waitTime.add(seconds);
     this.acquisitions++;
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]?.wait(seconds);
-    (connection as Stamped)[this.since] = now;
+    for (let i = 0; i < sinks.length; i++) {
+      try {
+        sinks[i]?.wait(seconds);
+      } catch (failure) {
+        this.fail('meter', failure);
+      }
+    }
+    this.since.set(connection, now);
     if (leakable && this.timer !== undefined) this.held.set(connection, { since: now, stack, reported: false });
   }
 
   acquireFailed(timedOut: boolean): void {
     if (!timedOut) return;
     this.timeouts++;
-    for (const sink of this.sinks) sink.timeout();
+    for (const sink of this.sinks) {
+      try {
+        sink.timeout();
+      } catch (failure) {
+        this.fail('meter', failure);
+      }
+    }
   }
 
   released(connection: object): void {
-    const since = (connection as Stamped)[this.since];
+    const since = this.since.get(connection);
     if (since === undefined || since < 0) return;
-    (connection as Stamped)[this.since] = -1;
+    this.since.set(connection, -1);
     if (this.held.size > 0) this.held.delete(connection);
     const seconds = (performance.now() - since) / 1000;
     this.useTime.add(seconds);
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]?.use(seconds);
+    for (let i = 0; i < sinks.length; i++) {
+      try {
+        sinks[i]?.use(seconds);
+      } catch (failure) {
+        this.fail('meter', failure);
+      }
+    }
   }
 
   private checkLeaks(): void {
@@ -156,23 +254,21 @@ export class Recorder {
       this.leaks++;
       const stack = held.stack?.stack?.split('\n').slice(1).join('\n') ?? '(stack not captured)';
       const heldMs = Math.round(now - held.since);
-      this.logger.warn(
-        `connection held for ${heldMs} ms on ${this.name}, over the leak limit of ${this.leakMs} ms; checked out at:\n${stack}`,
-        {
-          kind: 'leak',
-          pool: this.name,
-          heldMs,
-          stack,
-          state: this.state(),
-        },
-      );
+      try {
+        this.logger.warn(
+          `connection held for ${heldMs} ms on ${this.name}, over the leak limit of ${this.leakMs} ms; checked out at:\n${stack}`,
+          { kind: 'leak', pool: this.name, heldMs, stack, state: this.state() },
+        );
+      } catch (failure) {
+        this.fail('logger', failure);
+      }
     }
   }
 
   stats(): MonitorStats {
     let count = 0;
     let sum = 0;
-    for (const s of this.series.values()) {
+    for (const s of this.allSeries()) {
       count += s.tally.count;
       sum += s.tally.sum;
     }
@@ -185,6 +281,7 @@ export class Recorder {
       timeouts: this.timeouts,
       leaks: this.leaks,
       connectionsCreated: this.connectionsCreated,
+      failures: this.failures,
       queryDuration: { count, sumSeconds: sum },
       waitTime: t(this.waitTime),
       useTime: t(this.useTime),
@@ -196,16 +293,7 @@ export class Recorder {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.held.clear();
+    // Slow queries already seen are still logged.
+    if (this.slowQueue.length > 0) this.flushSlow();
   }
-}
-
-/** A short, bounded label for an error: its code (SQLSTATE, ER_…) or class name. */
-export function errorTypeOf(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.length > 0 && code.length <= 40) return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name.length > 0) return name;
-  }
-  return 'Error';
 }

@@ -1,5 +1,5 @@
-import type { Registry } from 'prom-client';
 import type { MeterLike } from './otel.js';
+import type { PrometheusRegistry } from './prometheus.js';
 
 /** Where slow queries and leaks are reported. `console` fits; so does a pino or winston adapter. */
 export interface MonitorLogger {
@@ -57,8 +57,11 @@ export interface MonitorOptions {
   readonly maxStatementLength?: number;
   /** Report a connection checked out for longer than this many milliseconds (default 60000; `false` turns it off). */
   readonly leakDetectionMs?: number | false;
-  /** The prom-client registry to export to (default prom-client's global `register`; `false`: none). */
-  readonly registry?: Registry | false;
+  /**
+   * The prom-client (14 or 15) registry to export to; default the global `register` of the application's own
+   * prom-client when it has one; `false`: none.
+   */
+  readonly registry?: PrometheusRegistry | false;
   /** The OpenTelemetry meter (default: `@opentelemetry/api`'s global meter when installed; `false`: none). */
   readonly meter?: MeterLike | false;
   /** Histogram bucket bounds in seconds (default the OpenTelemetry advice for database clients). */
@@ -74,6 +77,8 @@ export interface MonitorStats {
   readonly timeouts: number;
   readonly leaks: number;
   readonly connectionsCreated: number;
+  /** Calls into the application's logger or meter that threw (each kind reported once as a process warning). */
+  readonly failures: number;
   readonly queryDuration: { readonly count: number; readonly sumSeconds: number };
   readonly waitTime: { readonly count: number; readonly sumSeconds: number };
   readonly useTime: { readonly count: number; readonly sumSeconds: number };
@@ -101,7 +106,10 @@ export interface PgPoolLike {
   readonly totalCount: number;
   readonly idleCount: number;
   readonly waitingCount: number;
+  /** The client class the pool constructs (pg-pool's `Client` option). */
+  Client?: new (...args: never[]) => object;
   readonly options?: {
+    readonly user?: string;
     readonly max?: number;
     readonly host?: string;
     readonly port?: number;

@@ -2,34 +2,52 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { monitorPool, type PoolMonitor } from '../../src/monitor/index.js';
-import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
-import { FakeMeter, memoryLogger, sample } from './helpers.js';
+import { TEST_SERVER_URL } from '../helpers/databases.js';
+import { dropDatabase, memoryLogger, otelSdk, pointValue, sample } from './helpers.js';
 
-let db: TestDatabase;
+const dbName = `monitor_pg_${process.pid}`;
+const url = new URL(TEST_SERVER_URL);
+url.pathname = `/${dbName}`;
+let admin: pg.Client;
 let pool: pg.Pool;
 let monitor: PoolMonitor;
 const registry = new Registry();
 const logger = memoryLogger();
-const meter = new FakeMeter();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const otel = otelSdk();
 let releaseListenersBefore = 0;
 
+// The label and attribute sets every operation carries, derived from the connection URL.
+const server = { address: url.hostname, port: Number(url.port || 5432), namespace: dbName };
+const labels = {
+  db_client_connection_pool_name: 'test',
+  db_system_name: 'postgresql',
+  server_address: server.address,
+  server_port: String(server.port),
+  db_namespace: server.namespace,
+};
+const pool_ = { db_client_connection_pool_name: 'test' };
+
 beforeAll(async () => {
-  db = await createServerDatabase();
-  await db.exec('CREATE TABLE items (id int PRIMARY KEY, secret text)');
-  pool = new pg.Pool({ connectionString: db.url ?? '', max: 2, connectionTimeoutMillis: 400 });
+  admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  pool = new pg.Pool({ connectionString: url.toString(), max: 2, connectionTimeoutMillis: 400 });
   releaseListenersBefore = pool.listenerCount('release');
-  monitor = monitorPool(pool, { name: 'test', registry, logger, meter, slowQueryMs: 100, leakDetectionMs: 250 });
+  monitor = monitorPool(pool, { name: 'test', registry, logger, meter: otel.meter, slowQueryMs: 100, leakDetectionMs: 250 });
+  await pool.query('CREATE TABLE items (id int PRIMARY KEY, secret text)');
 });
 
 afterAll(async () => {
   monitor.stop();
   await pool.end();
-  await db.close();
+  await otel.shutdown();
+  await dropDatabase(admin, dbName);
+  await admin.end();
 });
 
 describe('monitorPool on node-postgres (PostgreSQL server)', () => {
-  test('counts queries, rows and errors, through pool.query and a checked-out client', async () => {
+  test('counts queries, rows and errors, through pool.query and a checked-out client, in Prometheus and the OpenTelemetry SDK', async () => {
     for (let i = 0; i < 5; i++) await pool.query('SELECT 1');
     await pool.query("INSERT INTO items VALUES (1, 'alice'), (2, 'bob')");
     const client = await pool.connect();
@@ -39,76 +57,103 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     client.release();
     await expect(pool.query('SELECT * FROM missing_table')).rejects.toThrow(/missing_table/);
 
+    // CREATE TABLE (1) + 5 × SELECT 1 + INSERT + 2 on the client + the failed SELECT.
     const stats = monitor.stats();
-    expect(stats.queries).toBe(9);
+    expect(stats.queries).toBe(10);
     expect(stats.errors).toBe(1);
     const text = await registry.metrics();
-    const base = { pool_name: 'test', db_system_name: 'postgresql' };
-    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT' })).toBe(7);
-    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'INSERT' })).toBe(1);
-    expect(sample(text, 'db_client_operation_duration_seconds_count', { ...base, db_operation_name: 'SELECT', error_type: '42P01' })).toBe(
-      1,
-    );
-    expect(sample(text, 'db_client_operation_errors_total', { pool_name: 'test', error_type: '42P01' })).toBe(1);
-    expect(sample(text, 'db_client_operation_duration_seconds_bucket', { ...base, db_operation_name: 'SELECT', le: '+Inf' })).toBe(7);
-    expect(sample(text, 'db_client_connection_wait_time_seconds_count', { pool_name: 'test' })).toBe(stats.acquisitions);
-    expect(sample(text, 'db_client_connection_use_time_seconds_count', { pool_name: 'test' })).toBe(stats.acquisitions);
-    // 7 pool.query calls and one explicit checkout that ran two queries.
-    expect(stats.acquisitions).toBe(8);
-    expect(meter.count('db.client.operation.duration')).toBe(9);
-    expect(
-      meter.recorded.find((r) => r.name === 'db.client.operation.duration' && r.attributes['error.type'] === '42P01')?.attributes[
-        'db.system.name'
-      ],
-    ).toBe('postgresql');
+    const d = 'db_client_operation_duration_seconds';
+    expect(sample(text, `${d}_count`, { ...labels, db_operation_name: 'SELECT' })).toBe(7);
+    expect(sample(text, `${d}_count`, { ...labels, db_operation_name: 'INSERT' })).toBe(1);
+    expect(sample(text, `${d}_count`, { ...labels, db_operation_name: 'SELECT', error_type: '42P01' })).toBe(1);
+    expect(sample(text, `${d}_bucket`, { ...labels, db_operation_name: 'SELECT', le: '+Inf' })).toBe(7);
+    expect(sample(text, 'db_client_operation_errors_total', { ...pool_, error_type: '42P01' })).toBe(1);
+    // 8 pool.query calls and one explicit checkout that ran two queries.
+    expect(stats.acquisitions).toBe(9);
+    expect(sample(text, 'db_client_connection_wait_time_seconds_count', pool_)).toBe(9);
+    expect(sample(text, 'db_client_connection_use_time_seconds_count', pool_)).toBe(9);
+
+    const metrics = await otel.collect();
+    const attributes = {
+      'db.client.connection.pool.name': 'test',
+      'db.system.name': 'postgresql',
+      'server.address': server.address,
+      'server.port': server.port,
+      'db.namespace': server.namespace,
+    };
+    const duration = 'db.client.operation.duration';
+    expect(pointValue(metrics, duration, { ...attributes, 'db.operation.name': 'SELECT' }, true)).toBe(7);
+    expect(pointValue(metrics, duration, { ...attributes, 'db.operation.name': 'SELECT', 'error.type': '42P01' }, true)).toBe(1);
+    expect(pointValue(metrics, duration, { ...attributes, 'db.operation.name': 'CREATE' }, true)).toBe(1);
+    expect(pointValue(metrics, 'db.client.connection.wait_time', { 'db.client.connection.pool.name': 'test' })).toBe(9);
+    expect(pointValue(metrics, 'db.client.connection.use_time', { 'db.client.connection.pool.name': 'test' })).toBe(9);
   });
 
   test('logs a slow query, normalized, with rows and pool state, and never its data', async () => {
-    const before = logger.events.length;
+    const events = logger.next('slow-query', 2);
     await pool.query("SELECT pg_sleep(0.3), 'alice@example.com' AS email, 42 AS n");
     await pool.query('SELECT pg_sleep($1), $2::text', [0.3, 'bob-secret']);
-    const slow = logger.events.slice(before).filter((e) => e.kind === 'slow-query');
-    expect(slow).toHaveLength(2);
-    const [first, second] = slow;
-    if (first?.kind !== 'slow-query' || second?.kind !== 'slow-query') throw new Error('expected slow-query events');
-    expect(first.durationMs).toBeGreaterThanOrEqual(250);
+    const [first, second] = await events;
+    if (!first || !second) throw new Error('expected two slow-query events');
+    // pg_sleep(0.3) holds the statement at least 300 ms on the server.
+    expect(first.durationMs).toBeGreaterThanOrEqual(300);
     expect(first.statement).toBe('SELECT pg_sleep(?), ? AS email, ? AS n');
     expect(first.rows).toBe(1);
-    expect(first.state.used).toBeGreaterThanOrEqual(1);
+    expect(first.state.used).toBe(1);
     expect(second.statement).toBe('SELECT pg_sleep($1), $2::text');
     expect(second.parameters).toBeUndefined();
-    expect(JSON.stringify(slow)).not.toMatch(/alice@example|bob-secret/);
+    expect(JSON.stringify([first, second])).not.toMatch(/alice@example|bob-secret/);
     expect(monitor.stats().slowQueries).toBe(2);
-    expect(sample(await registry.metrics(), 'db_client_operation_slow_total', { pool_name: 'test' })).toBe(2);
+    expect(sample(await registry.metrics(), 'db_client_operation_slow_total', pool_)).toBe(2);
   });
 
-  test('a forced exhaustion: the third checkout waits, is counted pending, and times out', async () => {
+  test('the slow-query text follows standard_conforming_strings as the server reports it', async () => {
+    const client = await pool.connect();
+    try {
+      const secret = 'hunter2-SECRET';
+      await client.query('SET standard_conforming_strings = off');
+      let event = logger.next('slow-query');
+      await client.query(String.raw`SELECT pg_sleep(0.2), 'C:\\' AS dir, 'it\'s ${secret}' AS password`);
+      expect((await event)[0]?.statement).toBe('SELECT pg_sleep(?), ? AS dir, ? AS password');
+      await client.query('SET standard_conforming_strings = on');
+      event = logger.next('slow-query');
+      const result = await client.query(String.raw`SELECT pg_sleep(0.2), 'C:\' AS dir, '${secret}' AS password`);
+      expect(result.rows[0]).toMatchObject({ dir: 'C:\\', password: secret });
+      const [on] = await event;
+      expect(on?.statement).toBe('SELECT pg_sleep(?), ? AS dir, ? AS password');
+      expect(logger.messages.join('\n')).not.toContain(secret);
+    } finally {
+      client.release();
+    }
+  });
+
+  test('a forced exhaustion: the third checkout waits, is counted pending, and times out; held connections are reported as leaks', async () => {
+    // The checkout held through the previous test's two 200 ms statements was already over the limit.
+    const leaksBefore = monitor.stats().leaks;
     const a = await pool.connect();
     const b = await pool.connect();
+    const leaks = logger.next('leak', 2);
     const third = pool.connect();
-    await sleep(50);
+    // pg-pool queues the third checkout synchronously.
     const during = await registry.metrics();
-    expect(sample(during, 'db_client_connection_pending_requests', { pool_name: 'test' })).toBe(1);
-    expect(sample(during, 'db_client_connection_count', { pool_name: 'test', state: 'used' })).toBe(2);
-    expect(meter.collect()).toContainEqual({
-      name: 'db.client.connection.pending_requests',
-      value: 1,
-      attributes: { 'db.client.connection.pool.name': 'test' },
-    });
+    expect(sample(during, 'db_client_connection_pending_requests', pool_)).toBe(1);
+    expect(sample(during, 'db_client_connection_count', { ...pool_, db_client_connection_state: 'used' })).toBe(2);
+    expect(sample(during, 'db_client_connection_max', pool_)).toBe(2);
+    const metrics = await otel.collect();
+    expect(pointValue(metrics, 'db.client.connection.pending_requests', { 'db.client.connection.pool.name': 'test' })).toBe(1);
+    expect(pointValue(metrics, 'db.client.connection.count', { 'db.client.connection.state': 'used' })).toBe(2);
     await expect(third).rejects.toThrow(/timeout/);
     expect(monitor.stats().timeouts).toBe(1);
-    expect(sample(await registry.metrics(), 'db_client_connection_timeouts_total', { pool_name: 'test' })).toBe(1);
-    expect(meter.count('db.client.connection.timeouts')).toBe(1);
+    expect(sample(await registry.metrics(), 'db_client_connection_timeouts_total', pool_)).toBe(1);
+    expect(pointValue(await otel.collect(), 'db.client.connection.timeouts', { 'db.client.connection.pool.name': 'test' })).toBe(1);
 
-    // Held past the leak limit (250 ms): both are reported with the stack that checked them out.
-    await sleep(450);
+    // Held past the leak limit: both are reported with the stack that checked them out.
+    const [first] = await leaks;
     a.release();
     b.release();
-    const leaks = logger.events.filter((e) => e.kind === 'leak');
-    expect(leaks).toHaveLength(2);
-    expect(leaks[0]?.kind === 'leak' && leaks[0].stack).toMatch(/pg\.test\.ts/);
-    expect(leaks[0]?.kind === 'leak' && leaks[0].heldMs).toBeGreaterThanOrEqual(250);
-    expect(sample(await registry.metrics(), 'db_client_connection_leaks_total', { pool_name: 'test' })).toBe(2);
+    expect(first?.stack).toMatch(/pg\.test\.ts/);
+    expect(first?.heldMs).toBeGreaterThanOrEqual(250);
+    expect(sample(await registry.metrics(), 'db_client_connection_leaks_total', pool_)).toBe(leaksBefore + 2);
   });
 
   test('stop() removes every wrapper, listener and metric; the pool works on', async () => {
@@ -116,16 +161,44 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     monitor.stop();
     expect(Object.hasOwn(pool, 'connect')).toBe(false);
     expect(Object.hasOwn(pool, 'query')).toBe(false);
+    expect((pool as unknown as { Client: unknown }).Client).toBe(pg.Client);
     expect(pool.listenerCount('release')).toBe(releaseListenersBefore);
     expect(pool.listenerCount('connect')).toBe(0);
     expect(pool.listenerCount('remove')).toBe(0);
-    expect(meter.callbackCount).toBe(0);
     expect(await registry.metrics()).not.toContain('db_client_');
+    const before = await otel.collect();
     const client = await pool.connect();
     expect(Object.hasOwn(client, 'query')).toBe(false);
     await client.query('SELECT 1');
     client.release();
     await pool.query('SELECT 1');
     expect(monitor.stats().queries).toBe(statsBefore.queries);
+    // The SDK's cumulative count does not move: nothing is recorded after stop().
+    const after = await otel.collect();
+    const op = { 'db.operation.name': 'SELECT', 'db.client.connection.pool.name': 'test' };
+    const count = pointValue(before, 'db.client.operation.duration', op);
+    expect(count).toBeGreaterThan(0);
+    expect(pointValue(after, 'db.client.operation.duration', op)).toBe(count);
+  });
+
+  test('a client the pool opened before monitorPool is instrumented on its first checkout and put back by stop()', async () => {
+    const early = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const client = await early.connect();
+      client.release();
+      const late = monitorPool(early, { name: 'early', registry: false, meter: false, leakDetectionMs: false });
+      await early.query('SELECT 1');
+      expect(late.stats().queries).toBe(1);
+      const again = await early.connect();
+      expect(again).toBe(client);
+      expect(Object.hasOwn(client, 'query')).toBe(true);
+      again.release();
+      late.stop();
+      expect(Object.hasOwn(client, 'query')).toBe(false);
+      await early.query('SELECT 1');
+      expect(late.stats().queries).toBe(1);
+    } finally {
+      await early.end();
+    }
   });
 });
