@@ -65,3 +65,29 @@ export const ENGINES = [
   { name: 'postgres server', create: createServerDatabase },
   { name: 'pglite', create: createPgliteDatabase },
 ] as const;
+
+/**
+ * Waits until this database's usage counters stop moving: PostgreSQL 15+ flushes a backend's
+ * counters up to a second after its transaction, and before 15 the statistics collector applies
+ * them asynchronously, so two reads right after writes can differ. Polls (a fresh snapshot each
+ * time) until two reads agree; gives up after ten seconds.
+ */
+export async function settledStatistics(db: { query(text: string): Promise<{ rows: unknown[] }> }): Promise<void> {
+  const read = async (): Promise<string> => {
+    await db.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await db.query(
+      `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + seq_scan + coalesce(idx_scan, 0) + n_live_tup), 0)::text AS t,
+              (SELECT coalesce(sum(idx_scan + idx_tup_read), 0)::text FROM pg_stat_user_indexes) AS i
+         FROM pg_stat_user_tables`,
+    );
+    return JSON.stringify(rows);
+  };
+  let last = await read();
+  for (let i = 0; i < 15; i++) {
+    // Longer than PGSTAT_STAT_INTERVAL (500 ms), the most a backend before 15 holds its counters back.
+    await new Promise((r) => setTimeout(r, 700));
+    const now = await read();
+    if (now === last) return;
+    last = now;
+  }
+}

@@ -5,7 +5,7 @@ import { inlineParameters } from '../../../src/dialects/postgres/introspect/sess
 import { featuresFor, indexUsageQuery, indexesQuery } from '../../../src/dialects/postgres/introspect/queries.js';
 import type { Queryable } from '../../../src/dialects/types.js';
 import type { Index, SchemaModel } from '../../../src/model/types.js';
-import { ENGINES, createServerDatabase, type TestDatabase } from '../../helpers/databases.js';
+import { ENGINES, createServerDatabase, settledStatistics, type TestDatabase } from '../../helpers/databases.js';
 
 const SCHEMA = `
   CREATE SCHEMA shop;
@@ -233,6 +233,8 @@ describe('session safety on the server', () => {
   test('one message of statements (node-postgres) and one query at a time (any other connection) read the same model', async () => {
     const client = database.db as pg.Client;
     const oneAtATime: Queryable = { query: (text, params) => client.query(text, params) };
+    // The setup's own writes may still be on their way into the counters both reads include.
+    await settledStatistics(client);
     for (const schemas of [[], ['shop'], ["it's \\ odd"]]) {
       const batched = await introspectPostgres(client, { schemas });
       const single = await introspectPostgres(oneAtATime, { schemas });
