@@ -66,7 +66,7 @@ export function otelSdk(): {
 }
 
 /** The data points of one metric, by name. */
-export function points(metrics: readonly MetricData[], name: string): Array<DataPoint<number | Histogram>> {
+function points(metrics: readonly MetricData[], name: string): Array<DataPoint<number | Histogram>> {
   return metrics.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as Array<DataPoint<number | Histogram>>);
 }
 
