@@ -47,6 +47,7 @@ export function memoryLogger(): MonitorLogger & {
 /** The OpenTelemetry SDK with an in-memory exporter, collected on demand. */
 export function otelSdk(): {
   meter: ReturnType<MeterProvider['getMeter']>;
+  provider: MeterProvider;
   collect(): Promise<MetricData[]>;
   shutdown(): Promise<void>;
 } {
@@ -56,6 +57,7 @@ export function otelSdk(): {
   const provider = new MeterProvider({ readers: [reader] });
   return {
     meter: provider.getMeter('dbdoctor-monitor-test'),
+    provider,
     async collect() {
       exporter.reset();
       await reader.forceFlush();
