@@ -146,10 +146,11 @@ export function instrumentPg(pool: PgPoolLike, recorder: Recorder): () => void {
     patches.set(pool, 'Client', WatchedClient);
   }
 
-  // A client that was open before the monitor gets an own `query`, put back by stop().
+  // A client that was open before the monitor gets an own `query`, put back by stop(); one made by this
+  // monitor's subclass (or a later monitor's, which extends it) already runs the instrumented query.
   const patched = new WeakSet<object>();
   const patchClient = (client: ClientLike): void => {
-    if (Object.getPrototypeOf(client) === watchedPrototype || patched.has(client)) return;
+    if ((watchedPrototype && Object.prototype.isPrototypeOf.call(watchedPrototype, client)) || patched.has(client)) return;
     patched.add(client);
     patches.onRestore(client, () => patched.delete(client));
     watchStringSyntax(client);

@@ -24,19 +24,3 @@ export class Tally {
     this.count++;
   }
 }
-
-/** Tallies by a label value, created on first use. */
-export class TallyMap<K> {
-  readonly byKey = new Map<K, Tally>();
-
-  constructor(private readonly bounds: readonly number[]) {}
-
-  get(key: K): Tally {
-    let tally = this.byKey.get(key);
-    if (tally === undefined) {
-      tally = new Tally(this.bounds);
-      this.byKey.set(key, tally);
-    }
-    return tally;
-  }
-}

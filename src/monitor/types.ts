@@ -45,7 +45,7 @@ export interface LeakEvent {
 
 /** Options of {@link monitorPool}. */
 export interface MonitorOptions {
-  /** Names the pool in metrics (`pool_name`, `db.client.connection.pool.name`); default host:port/database. */
+  /** Names the pool in metrics (`db_client_connection_pool_name`, `db.client.connection.pool.name`); default host:port/database. */
   readonly name?: string;
   /** Statements over this many milliseconds are logged (default 1000; `false` turns the log off). */
   readonly slowQueryMs?: number | false;

@@ -47,6 +47,7 @@ export function memoryLogger(): MonitorLogger & {
 /** The OpenTelemetry SDK with an in-memory exporter, collected on demand. */
 export function otelSdk(): {
   meter: ReturnType<MeterProvider['getMeter']>;
+  provider: MeterProvider;
   collect(): Promise<MetricData[]>;
   shutdown(): Promise<void>;
 } {
@@ -56,6 +57,7 @@ export function otelSdk(): {
   const provider = new MeterProvider({ readers: [reader] });
   return {
     meter: provider.getMeter('dbdoctor-monitor-test'),
+    provider,
     async collect() {
       exporter.reset();
       await reader.forceFlush();
@@ -66,7 +68,7 @@ export function otelSdk(): {
 }
 
 /** The data points of one metric, by name. */
-export function points(metrics: readonly MetricData[], name: string): Array<DataPoint<number | Histogram>> {
+function points(metrics: readonly MetricData[], name: string): Array<DataPoint<number | Histogram>> {
   return metrics.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as Array<DataPoint<number | Histogram>>);
 }
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TEST_SERVER_URL } from '../helpers/databases.js';
@@ -177,7 +178,7 @@ describe('a consumer project installs the tarball', () => {
       writeFileSync(join(dir, 'app.mjs'), APP);
       const trace = join(dir, 'trace.log');
       rmSync(trace, { force: true });
-      const out = execFileSync('node', ['--import', './trace.mjs', 'app.mjs'], {
+      const out = execFileSync('node', ['--import', pathToFileURL(join(dir, 'trace.mjs')).href, join(dir, 'app.mjs')], {
         cwd: dir,
         encoding: 'utf8',
         env: { ...process.env, DATABASE_URL: url.toString(), TRACE_FILE: trace },
