@@ -106,6 +106,12 @@ export async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promi
     return null;
   }
   if (live === null) return null;
-  if (live.definition === action.index.definition) return 'undone';
+  if (live.definition === action.index.definition) {
+    // A dropped constraint is back only with the constraint itself, not just an index like its own.
+    const constraint = action.kind === 'drop-constraint' ? action.index.constraint : null;
+    if (constraint !== null && live.constraint?.name !== constraint.name)
+      throw moved(`${schema}.${name} exists again without constraint ${constraint.name}`);
+    return 'undone';
+  }
   throw moved(`an index named ${schema}.${name} exists again with another definition (${live.definition})`);
 }

@@ -117,6 +117,8 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
         error instanceof ApplyStoppedError
           ? error
           : stopped(entry, error, 'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback');
+      // The failed statement's tries count too, so the journal and the message agree.
+      if (error instanceof StatementError) attempts += error.attempts;
       await journal.update(runId, position, { status: 'failed', attempts, error: failure.message }).catch(() => undefined);
       throw failure;
     }
