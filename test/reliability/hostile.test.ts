@@ -173,3 +173,23 @@ describe('a role that cannot apply', () => {
     expect(works.stdout).toContain('Applied.');
   });
 });
+
+describe('typos that used to pass silently', () => {
+  test('an ignore entry naming an unknown rule is refused in one line', async () => {
+    const config = join(dir, 'typo.yaml');
+    await writeFile(config, 'ignore:\n  - rule: unused-indexes\n    reason: month-end report\n');
+    const run = await cli(['audit', db.url, '--config', config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^dbdoctor: invalid config .*typo\.yaml: ignore\[0\]\.rule: .*"unused-index"/);
+  });
+
+  test('pool --set with a value the setting cannot take is refused; a number is taken', async () => {
+    const bad = await cli(['pool', '--set', 'pool_size=abc', '--driver', 'sqlalchemy']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('dbdoctor: --set pool_size="abc": not a value sqlalchemy takes for this setting (a number or true/false)\n');
+    const good = await cli(['pool', '--set', 'pool_size=7', '--driver', 'sqlalchemy', '--format', 'json']);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+  });
+});
