@@ -11,7 +11,6 @@
  */
 import type { Queryable } from '../dialects/types.js';
 import type { PlanStep } from '../plan/types.js';
-import { liveIndex, constraintExists, type LiveIndex } from '../dialects/postgres/catalog-state.js';
 import { UserError } from '../util/errors.js';
 import {
   applySessionSettings,
@@ -24,6 +23,11 @@ import {
   type Log,
   type Sleep,
 } from './execute.js';
+import { checkApplyPrivileges, checkJournalAccess } from './privileges.js';
+import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo } from './checks.js';
+import { liveIndex } from '../dialects/postgres/catalog-state.js';
+
+export { ApplyStoppedError } from './checks.js';
 import { Journal, JOURNAL_TABLE, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
 
 /** Advisory lock key held while an apply or rollback runs ("dbdoctor" in ASCII). */
@@ -34,9 +38,6 @@ export interface EngineOptions {
   readonly log: Log;
   readonly sleep?: Sleep;
 }
-
-/** An apply or rollback that stopped at a step; the message says how to go on. */
-export class ApplyStoppedError extends UserError {}
 
 /** How a run ended. */
 export interface RunOutcome {
@@ -61,76 +62,13 @@ async function withApplyLock<T>(db: Queryable, work: () => Promise<T>): Promise<
   }
 }
 
+/** The tables the steps change, for the privilege check. */
+function tablesOf(steps: readonly PlanStep[]): { schema: string; table: string }[] {
+  return steps.map((s) => ({ schema: s.action.index.schema, table: s.action.index.table }));
+}
+
 function policyOf(options: EngineOptions): ExecutionPolicy {
   return { ...DEFAULT_EXECUTION_POLICY, ...options.policy };
-}
-
-/** Why the live index is not the one a drop step was planned for, or null when it is. */
-function differsFromPlanned(live: LiveIndex, step: PlanStep): string | null {
-  const planned = step.action.index;
-  if (live.definition !== ('definition' in planned ? planned.definition : live.definition)) return `it is now ${live.definition}`;
-  if (step.action.kind === 'drop-index' || step.action.kind === 'drop-constraint') {
-    const constraint = step.action.index.constraint;
-    const liveType = live.constraint?.type ?? null;
-    const plannedType = constraint === null ? null : constraint.type === 'primary' ? 'p' : constraint.type === 'unique' ? 'u' : 'x';
-    if (liveType !== plannedType || (constraint !== null && live.constraint?.name !== constraint.name)) {
-      return live.constraint === null ? 'it no longer implements a constraint' : `it now implements constraint ${live.constraint.name}`;
-    }
-    if (constraint !== null && live.constraint !== null && live.constraint.deferrable !== !constraint.immediate) {
-      return `its constraint is now ${live.constraint.deferrable ? '' : 'not '}DEFERRABLE`;
-    }
-    if (live.valid !== step.action.index.valid) return `it is now ${live.valid ? 'valid' : 'INVALID'}`;
-  }
-  return null;
-}
-
-/**
- * Before a step's first statement: is its effect already there (null: go on; 'found-done': this
- * run changes nothing), and is what it drops or replaces still what the plan was made for? Throws
- * when the database has moved on from the plan.
- */
-async function checkBeforeStep(db: Queryable, journal: Journal, step: PlanStep): Promise<'found-done' | null> {
-  const action = step.action;
-  const { schema, name } = action.index;
-  const live = await liveIndex(db, schema, name);
-  if (action.kind === 'create-index') {
-    if (live === null) return null;
-    const created = await journal.createdDefinition(schema, name);
-    if (live.valid && created !== null && created === live.definition) return 'found-done';
-    if (!live.valid) return null; // a failed build's leftover: runStatement drops it and builds again
-    throw new ApplyStoppedError(
-      `an index named ${schema}.${name} already exists (${live.definition}); the plan would create another: make a new plan with dbdoctor fix`,
-    );
-  }
-  if (action.kind === 'add-primary-key') {
-    if (live === null)
-      throw new ApplyStoppedError(`${schema}.${name} is gone; the plan would make it the primary key: make a new plan with dbdoctor fix`);
-    if (live.constraint?.type === 'p') return 'found-done';
-    const reason = differsFromPlanned(live, step);
-    if (reason !== null)
-      throw new ApplyStoppedError(
-        `${schema}.${name} is no longer the index the plan was made for (${reason}); make a new plan with dbdoctor fix`,
-      );
-    return null;
-  }
-  if (live === null) return 'found-done';
-  const reason = differsFromPlanned(live, step);
-  if (reason !== null)
-    throw new ApplyStoppedError(
-      `${schema}.${name} is no longer the index the plan was made for (${reason}); make a new plan with dbdoctor fix`,
-    );
-  // A drop some finding justified by another index covering it: that index must still be there and valid.
-  const covers = step.findings.map((f) => f.coveredBy).filter((c): c is string => c !== undefined);
-  if (covers.length > 0 && covers.length === step.findings.length) {
-    const states = await Promise.all(covers.map((c) => liveIndex(db, schema, c)));
-    if (!states.some((s) => s !== null && s.valid)) {
-      const cover = covers[0]!;
-      throw new ApplyStoppedError(
-        `not dropping ${schema}.${name}: the index that covers it, ${schema}.${cover}, is ${states[0] === null ? 'gone' : 'INVALID'}`,
-      );
-    }
-  }
-  return null;
 }
 
 function stopped(entry: JournalEntry, error: unknown, next: string): ApplyStoppedError {
@@ -179,6 +117,8 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
         error instanceof ApplyStoppedError
           ? error
           : stopped(entry, error, 'fix the cause, then run dbdoctor apply --resume, or undo the run with dbdoctor apply --rollback');
+      // The failed statement's tries count too, so the journal and the message agree.
+      if (error instanceof StatementError) attempts += error.attempts;
       await journal.update(runId, position, { status: 'failed', attempts, error: failure.message }).catch(() => undefined);
       throw failure;
     }
@@ -208,8 +148,10 @@ export async function applySteps(
 ): Promise<RunOutcome> {
   return withApplyLock(db, async () => {
     const journal = new Journal(db);
+    await checkJournalAccess(db);
     ensureNoUnfinishedRun(await journal.latestRun());
     if (steps.length === 0) return { runId: '', done: 0, skipped: 0, irreversible: 0 };
+    await checkApplyPrivileges(db, tablesOf(steps));
     await journal.ensure();
     const runId = await journal.startRun(steps, context.source, context.target);
     options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${JOURNAL_TABLE})`);
@@ -228,6 +170,7 @@ async function latestOrThrow(journal: Journal, what: string): Promise<JournalEnt
 
 /** The steps `--resume` would run, for a dry run or a confirmation. */
 export async function stepsToResume(db: Queryable): Promise<JournalEntry[]> {
+  await checkJournalAccess(db);
   const latest = await latestOrThrow(new Journal(db), 'resume');
   if (latest.some((e) => e.status === 'rolling-back')) {
     throw new UserError(`run ${latest[0]!.runId} was being rolled back; finish that with dbdoctor apply --rollback`);
@@ -241,6 +184,7 @@ export async function stepsToResume(db: Queryable): Promise<JournalEntry[]> {
 export async function resumeLatest(db: Queryable, options: EngineOptions): Promise<RunOutcome> {
   return withApplyLock(db, async () => {
     const todo = await stepsToResume(db);
+    await checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
     options.log(`Resuming run ${todo[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} left`);
     await applySessionSettings(db, policyOf(options));
     return runUp(db, new Journal(db), todo, options);
@@ -263,37 +207,9 @@ async function runToRollBack(journal: Journal): Promise<JournalEntry[]> {
 
 /** The steps `--rollback` would deal with (last first): those to undo, and those it found done and leaves alone. */
 export async function stepsToRollBack(db: Queryable): Promise<JournalEntry[]> {
+  await checkJournalAccess(db);
   const run = await runToRollBack(new Journal(db));
   return run.filter((e) => NOT_ROLLED_BACK.has(e.status)).reverse();
-}
-
-/**
- * Whether the catalog is still what the step left: 'undone' when its effect is already gone (as
- * the way back would leave it), null to go on; throws on anything else.
- */
-async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promise<'undone' | null> {
-  const { step } = entry;
-  const action = step.action;
-  const { schema, name } = action.index;
-  const live = await liveIndex(db, schema, name);
-  const moved = (what: string): ApplyStoppedError =>
-    new ApplyStoppedError(
-      `not undoing step ${entry.position}/${entry.total} (${step.summary}): ${what} since run ${entry.runId}; check it by hand`,
-    );
-  if (action.kind === 'create-index') {
-    if (live === null) return 'undone';
-    if (entry.leftDefinition !== null && live.definition !== entry.leftDefinition)
-      throw moved(`${schema}.${name} was changed (now ${live.definition})`);
-    return null;
-  }
-  if (action.kind === 'add-primary-key') {
-    if (live === null) throw moved(`${schema}.${name} is gone`);
-    if (live.constraint?.type !== 'p') return (await constraintExists(db, schema, action.index.table, name)) ? null : 'undone';
-    return null;
-  }
-  if (live === null) return null;
-  if (live.definition === action.index.definition) return 'undone';
-  throw moved(`an index named ${schema}.${name} exists again with another definition (${live.definition})`);
 }
 
 /**
@@ -306,6 +222,7 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
     const journal = new Journal(db);
     const run = await runToRollBack(journal);
     const todo = run.filter((e) => STARTED.has(e.status)).reverse();
+    await checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
     const foundDone = run.filter((e) => e.status === 'found-done');
     const policy = policyOf(options);
     const sleep = options.sleep ?? realSleep;

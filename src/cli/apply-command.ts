@@ -7,6 +7,7 @@ import type { ExecutionPolicy } from '../apply/execute.js';
 import type { JournalEntry } from '../apply/journal.js';
 import { openTarget, type OpenTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { filtersOf, hasFilters, parseCount, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { readMigration } from '../writers/plan-file.js';
 import { DEFAULT_MIGRATION_SETTINGS, selectFindings, type MigrationPlan } from '../plan/types.js';
@@ -113,7 +114,8 @@ async function openServer(target: string): Promise<OpenTarget> {
 export async function runApplyCommand(argument: string | undefined, options: ApplyCommandOptions, io: ApplyIo): Promise<number> {
   const which = mode(options);
   const filters = filtersOf(options);
-  const out = (lines: readonly string[]): void => void io.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  // Every line shows names from the database: none of their escape sequences or line breaks reaches the terminal.
+  const out = (lines: readonly string[]): void => void io.stdout.write(lines.map((l) => `${printable(l)}\n`).join(''));
   const confirm = io.confirm ?? terminalConfirm;
   const fromPlan = options.from !== undefined ? await readMigration(options.from, { acceptEdits: options.acceptEdits === true }) : null;
   const policy = policyOf(options, fromPlan);

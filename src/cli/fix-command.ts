@@ -4,6 +4,7 @@ import { auditPostgres } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
 import { selectFindings, type MigrationPlan } from '../plan/types.js';
@@ -55,7 +56,8 @@ export function renderPlan(plan: MigrationPlan, withStatements: boolean): string
     for (const s of plan.skipped)
       lines.push(`  - ${s.finding.rule} on ${s.finding.schema}.${s.finding.index ?? s.finding.constraint ?? s.finding.table}: ${s.reason}`);
   }
-  return lines.map((l) => l.replace(/[\r\n]+/g, ' '));
+  // Names come from the database: no escape sequence or line break of theirs reaches the terminal.
+  return lines.map(printable);
 }
 
 /** Audits the target and writes a migration for the findings that have a fix; returns the exit code. */
@@ -144,7 +146,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   io.stdout.write(
     [
       `Wrote the ${writer.name} migration with ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${resolve(dir)}:`,
-      ...written.map((p) => `  ${p}`),
+      ...written.map((p) => `  ${printable(p)}`),
       'Steps:',
       ...renderPlan(plan, false),
       ...modelNotes,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RULE_OPTIONS } from '../rules/types.js';
+import { allRules } from '../rules/index.js';
 
 const TABLE_TYPES = ['transaction', 'log', 'junction', 'unknown'] as const;
 
@@ -26,7 +27,8 @@ const TABLE_NAME = /^[^.\s]+(\.[^.\s]+)?$/;
 /** One rule silenced for one object, with the reason the report shows. */
 export const ignoreEntrySchema = z
   .object({
-    rule: z.string().min(1).describe('rule id, e.g. unused-index'),
+    // An unknown id (a typo, a rule from another tool) would silence nothing, silently: refused.
+    rule: z.enum(allRules.map((r) => r.id) as [string, ...string[]]).describe('rule id, e.g. unused-index'),
     schema: z.string().min(1).optional().describe('only findings in this schema'),
     table: z.string().min(1).optional().describe('only findings on this table (name, or schema.table)'),
     index: z.string().min(1).optional().describe('only findings about this index (or constraint)'),

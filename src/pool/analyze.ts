@@ -29,6 +29,13 @@ async function readServer(target: string, cores: ServerFacts['cores']): Promise<
  */
 export async function analyzePool(target: string | undefined, flags: PoolOptions): Promise<PoolReport> {
   const { inputs, options } = await resolveInputs(flags);
+  // A value typed with --set that the driver cannot read as its setting is a typo, not an unknown.
+  if (inputs.settings && flags.set && flags.set.length > 0) {
+    const typed = new Set(flags.set.map((s) => s.slice(0, s.indexOf('=')).trim()));
+    const bad = effectivePool(inputs.settings).unreadable.find((u) => typed.has(u.slice(0, u.indexOf('='))));
+    if (bad !== undefined)
+      throw new UserError(`--set ${bad}: not a value ${inputs.settings.driver} takes for this setting (a number or true/false)`);
+  }
   const cores =
     options.cores === undefined
       ? null

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { displayConnectionString } from '../util/credentials.js';
 import { fmt } from './math.js';
 import { parseSetting, readSettingsFile } from './read-settings.js';
 import {
@@ -178,7 +179,30 @@ async function readSettings(o: PoolOptions, config: ConfigPool, driver: PoolDriv
       ? { ...settings, values: { ...settings.values, ...values } }
       : { driver: driver ?? 'sqlalchemy', values, positional: [], source: { kind: 'flags' } };
   }
-  return settings;
+  return settings === null ? null : withoutSecrets(settings);
+}
+
+/** Setting names whose value is a credential (compared lower-case). */
+const SECRET_SETTINGS = /^(password|passwd|pwd|pass|sslpassword|secret|token)$/i;
+
+/**
+ * The settings as the report may show them: a password setting masked, and a connection string
+ * (a URL given as `connectionString` or `create_engine`'s first argument) without its credentials.
+ * The report, its snippets and every format show settings from here only.
+ */
+function withoutSecrets(settings: PoolSettings): PoolSettings {
+  const scrub = (name: string, v: SettingValue): SettingValue => {
+    if (SECRET_SETTINGS.test(name) && (v.kind === 'string' || v.kind === 'expression' || v.kind === 'number'))
+      return { kind: 'string', value: '***' };
+    if (v.kind === 'string') return { kind: 'string', value: displayConnectionString(v.value) };
+    if (v.kind === 'expression') return { kind: 'expression', text: displayConnectionString(v.text) };
+    return v;
+  };
+  return {
+    ...settings,
+    values: Object.fromEntries(Object.entries(settings.values).map(([k, v]) => [k, scrub(k, v)])),
+    positional: settings.positional.map((p) => displayConnectionString(p)),
+  };
 }
 
 /** Merges config file and flags (flags win) and reads the pool's settings. */

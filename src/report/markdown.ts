@@ -1,5 +1,6 @@
 import type { AuditResult } from '../audit/types.js';
 import { VERSION } from '../util/version.js';
+import { printableDeep } from '../util/printable.js';
 import { analyze } from './analysis/index.js';
 import { summaryLine } from './format.js';
 import { checklistSection, nextStepsSection, savingsSection, strategySection } from './markdown/analysis.js';
@@ -9,7 +10,9 @@ import { prose } from './markdown/syntax.js';
 import { silencedSection } from './silenced.js';
 import type { RenderOptions, Reporter } from './types.js';
 
-function render(result: AuditResult, options: RenderOptions): string {
+function render(raw: AuditResult, options: RenderOptions): string {
+  // Names from the database may hold line breaks and escape sequences: the document shows them harmless.
+  const result = printableDeep(raw);
   const analysis = analyze(result);
   const lines = [
     '# Database Performance Analysis',

@@ -1,6 +1,7 @@
 /** Evidence a DBA wants next to an index finding, in one shape for every rule. */
 import type { Index, Table, TableUsage } from '../model/types.js';
 import type { EvidenceValue, RuleOptions, Severity } from './types.js';
+import { scansOf } from './_statistics.js';
 
 /** Definition, size and usage of one index. */
 export function indexEvidence(index: Index): { [key: string]: EvidenceValue } {
@@ -9,7 +10,8 @@ export function indexEvidence(index: Index): { [key: string]: EvidenceValue } {
     definition: index.definition,
     constraint: index.constraint ? `${index.constraint.name}: ${index.constraint.definition}` : null,
     sizeBytes: index.sizeBytes,
-    scans: index.usage?.scans ?? null,
+    // On every node read (the primary and each --replica), like every rule's verdict.
+    scans: scansOf(index),
     tuplesRead: index.usage?.tuplesRead ?? null,
     lastScanAt: index.usage?.lastScanAt ?? null,
   };

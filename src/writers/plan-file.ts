@@ -4,8 +4,8 @@
  * applied only as the actions it was made from: every step's statements are emitted again from
  * its action and must be the ones in the file, and the SQL files must be what the plan renders.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { PLAN_VERSION, type MigrationPlan } from '../plan/types.js';
@@ -17,6 +17,37 @@ import type { MigrationFile, MigrationWriter, WriteOptions } from './types.js';
 
 export const PLAN_FILE = 'dbdoctor-plan.json';
 
+/** What the usual refusals mean for a folder to write into. */
+const WHY: Readonly<Record<string, string>> = {
+  ENOENT: 'a folder cannot be created there',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EISDIR: 'a file to write is a folder',
+};
+
+/**
+ * Creates `dir` and any missing parents one level at a time. Not `mkdir -p`: on some pseudo file
+ * systems (/proc) Node's recursive mkdir retries forever; here the first refusal is the answer.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      if (!(await stat(at)).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.unshift(at);
+      at = dirname(at);
+    }
+  }
+  for (const folder of missing) await mkdir(folder);
+}
+
 /** Writes the writer's files and the plan into `dir` (created if needed); returns the paths written. */
 export async function writeMigration(
   dir: string,
@@ -27,14 +58,16 @@ export async function writeMigration(
   const files = [...(await writer.render(plan, options)), { path: PLAN_FILE, content: `${JSON.stringify(plan, null, 2)}\n` }];
   const written: string[] = [];
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir);
     for (const file of files) {
       const path = join(dir, file.path);
       await writeFile(path, file.content);
       written.push(path);
     }
   } catch (error) {
-    throw new UserError(`cannot write the migration to ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code !== undefined && code in WHY ? `${WHY[code]} (${code})` : (code ?? String(error));
+    throw new UserError(`cannot write the migration to ${dir}: ${why}`);
   }
   return written;
 }

@@ -119,6 +119,28 @@ describe('a rerun owns nothing it found done', () => {
   });
 });
 
+describe('a step that fails for good', () => {
+  test('behind a held ACCESS EXCLUSIVE lock: the message and the journal count the same attempts', async () => {
+    const plan = await fix('sql');
+    const holder = await db.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    try {
+      const run = await cli(['apply', db.url, '--from', plan, '--yes', '--lock-timeout', '100ms', '--retries', '1']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^dbdoctor: step 1\/2 \(create index public\.orders_customer_id_idx .*\) failed: canceling statement due to lock timeout \(after 2 attempts\)/,
+      );
+      const { rows } = await db.client.query<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM dbdoctor.dbdoctor_journal WHERE position = 1',
+      );
+      expect(rows).toEqual([{ status: 'failed', attempts: 2 }]);
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+  });
+});
+
 describe('a drop checks the definition it was reviewed with, whatever rule planned it', () => {
   const LOG = `
     CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL);

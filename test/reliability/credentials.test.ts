@@ -5,7 +5,7 @@
  * libpq key/value string, or in $DATABASE_URL. The local server trusts 127.0.0.1, so every form
  * connects; what is checked is everything dbdoctor prints, writes and stores.
  */
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -153,6 +153,27 @@ describe('other forms', () => {
         const run = await cli([command, target]);
         expectRunClean(`${command} <key/value>`, run);
         expect(run.stderr.trim().split('\n').length).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  test('pool --from application code that holds the connection string and a password setting', async () => {
+    const python = join(dir, 'app.py');
+    await writeFile(
+      python,
+      `from sqlalchemy import create_engine\nengine = create_engine("postgresql://app:${SECRET}@db.internal/app?sslpassword=${SECRET}", pool_size=10, max_overflow=5)\n`,
+    );
+    const js = join(dir, 'db.js');
+    await writeFile(
+      js,
+      `const pool = new Pool({ connectionString: 'postgres://app:${SECRET}@db/app', password: '${SECRET}', max: 20 });\n`,
+    );
+    for (const file of [python, js]) {
+      for (const format of ['text', 'json', 'markdown']) {
+        const run = await cli(['pool', '--from', file, '--format', format]);
+        expect(run.stderr).toBe('');
+        expect(run.stdout).toMatch(/app:\*\*\*@db/);
+        expectRunClean(`pool --from ${file} --format ${format}`, run);
       }
     }
   });
