@@ -119,9 +119,11 @@ export function parseConcurrency(value: string | number): Extract<Load, { kind: 
   }
   const factor = Number(match[2]) / (match[3] ? 100 : 1);
   if (!(base * factor > 0)) throw new UserError(`--concurrency must be positive, got "${text}"`);
+  const bounded = Number.isInteger(base) && factor <= 1;
   return {
     kind: 'concurrency',
     inFlight: base * factor,
+    ...(bounded ? { callers: base, fraction: factor } : {}),
     expression: `${fmt(base)} × ${match[3] ? `${fmt(Number(match[2]))}%` : fmt(factor)}`,
   };
 }

@@ -85,6 +85,7 @@ export function sourceText(value: SettingValue): string {
     case 'name':
       return value.name;
     case 'expression':
+    case 'env':
       return value.text;
   }
 }
