@@ -177,7 +177,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--from <file>',
       'read the pool settings from application code: a Python create_engine(...) call, or a node-postgres / mysql2 options object (JSON, JS, TS)',
     )
-    .option('--config <file>', 'a JSON config file with a "pool" section (flags override it)')
+    .option('--config <file>', 'a JSON or YAML config file with a "pool" section (flags override it)')
     .addOption(
       new Option('--driver <driver>', 'the pool the recommendations are written for').choices(['sqlalchemy', 'node-postgres', 'mysql2']),
     )

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { fmt } from './math.js';
@@ -61,7 +63,7 @@ const configSchema = z.object({
 
 type ConfigPool = NonNullable<z.infer<typeof configSchema>['pool']>;
 
-/** Reads the `pool` section of a dbdoctor JSON config file. */
+/** Reads the `pool` section of a dbdoctor config file, JSON or YAML. */
 export async function readConfigFile(file: string): Promise<ConfigPool> {
   let text: string;
   try {
@@ -69,11 +71,14 @@ export async function readConfigFile(file: string): Promise<ConfigPool> {
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  // JSON for .json; YAML (a superset of JSON) for .yaml, .yml and anything else.
+  const asJson = extname(file).toLowerCase() === '.json';
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = asJson ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
   } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new UserError(`${file}: not valid ${asJson ? 'JSON' : 'YAML'} (${reason})`);
   }
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
