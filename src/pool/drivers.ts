@@ -23,7 +23,12 @@ export interface DriverSpec {
   readonly label: string;
   readonly language: 'python' | 'javascript';
   /** The per-process connection cap. `key: null` when the driver has none (Django: one per thread). */
-  readonly max: { readonly key: string | null; readonly default: number | null; readonly defaultIsMin?: boolean; readonly unsetMeans?: string };
+  readonly max: {
+    readonly key: string | null;
+    readonly default: number | null;
+    readonly defaultIsMin?: boolean;
+    readonly unsetMeans?: string;
+  };
   readonly min?: { readonly key: string; readonly default: number };
   readonly timeout?: SettingSpec;
   readonly recycle?: SettingSpec;

@@ -174,13 +174,9 @@ function timeoutCheck(c: Context, cur: EffectivePool): Finding<PoolRuleId> | nul
       { acquireTimeoutS: null, written: sourceText(written) },
     );
   if (cur.acquireTimeoutS === null)
-    return finding(
-      'pool-timeout-missing',
-      'medium',
-      `${key} is not set: the default waits for ever when the pool is exhausted.`,
-      help,
-      { acquireTimeoutS: null },
-    );
+    return finding('pool-timeout-missing', 'medium', `${key} is not set: the default waits for ever when the pool is exhausted.`, help, {
+      acquireTimeoutS: null,
+    });
   return finding('pool-timeout-missing', 'low', `${key} is not set: the default ${fmt(cur.acquireTimeoutS)} s applies unseen.`, help, {
     acquireTimeoutS: cur.acquireTimeoutS,
   });
@@ -193,11 +189,18 @@ function recycleCheck(c: Context, cur: EffectivePool): Finding<PoolRuleId> | nul
   const written = c.inputs.settings?.values[spec.key];
   const help = `Set ${recommended(c, spec.key) || `${spec.key} below the server's idle timeout`}.`;
   if (cur.recycleS === null) {
-    const what = cur.recycle === 'disabled' && written ? `${spec.key}=${sourceText(written)} never replaces connections` : `${spec.key} is not set`;
-    return finding('pool-recycle-missing', 'low', `${what}: connections live for ever, through failovers and idle cuts by firewalls.`, help, {
-      recycleS: null,
-      serverIdleTimeoutS: idle,
-    });
+    const what =
+      cur.recycle === 'disabled' && written ? `${spec.key}=${sourceText(written)} never replaces connections` : `${spec.key} is not set`;
+    return finding(
+      'pool-recycle-missing',
+      'low',
+      `${what}: connections live for ever, through failovers and idle cuts by firewalls.`,
+      help,
+      {
+        recycleS: null,
+        serverIdleTimeoutS: idle,
+      },
+    );
   }
   if (idle !== null && idle > 0 && cur.recycleS >= idle)
     return finding(

@@ -47,15 +47,22 @@ function unwrap(node: SyntaxNode): SyntaxNode {
 }
 
 function stringOf(node: SyntaxNode): string | null {
-  if (node.type === 'string') return named(node).map((c) => c.text).join('');
+  if (node.type === 'string')
+    return named(node)
+      .map((c) => c.text)
+      .join('');
   if (node.type === 'template_string' && !named(node).some((c) => c.type === 'template_substitution'))
-    return named(node).map((c) => c.text).join('');
+    return named(node)
+      .map((c) => c.text)
+      .join('');
   return null;
 }
 
 /** The first `process.env.NAME` (or `process.env["NAME"]`, `import.meta.env.NAME`) inside an expression. */
 function envVariable(node: SyntaxNode): string | null {
-  const members = [node, ...node.descendantsOfType(['member_expression', 'subscript_expression'])].filter((n): n is SyntaxNode => n !== null);
+  const members = [node, ...node.descendantsOfType(['member_expression', 'subscript_expression'])].filter(
+    (n): n is SyntaxNode => n !== null,
+  );
   for (const m of members) {
     const object = m.childForFieldName('object')?.text.replace(/\s+/g, '');
     if (object !== 'process.env' && object !== 'import.meta.env') continue;
@@ -71,7 +78,8 @@ function envFallback(node: SyntaxNode): string | null {
   for (const b of [node, ...node.descendantsOfType('binary_expression')]) {
     const op = b?.childForFieldName('operator')?.text;
     const right = b?.childForFieldName('right');
-    if ((op === '??' || op === '||') && right && (right.type === 'number' || stringOf(right) !== null)) return stringOf(right) ?? right.text;
+    if ((op === '??' || op === '||') && right && (right.type === 'number' || stringOf(right) !== null))
+      return stringOf(right) ?? right.text;
   }
   return null;
 }

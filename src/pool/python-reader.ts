@@ -1,7 +1,7 @@
 /**
  * Reads connection-pool settings from Python source with tree-sitter-python (the parser the
  * SQLAlchemy models reader uses): `create_engine(...)` / `create_async_engine(...)` keyword
- * arguments, psycopg_pool's `ConnectionPool(...)`, and Django's `DATABASES` (`CONN_MAX_AGE`,
+ * arguments, Flask-SQLAlchemy's `SQLALCHEMY_ENGINE_OPTIONS`, psycopg_pool's `ConnectionPool(...)`, and Django's `DATABASES` (`CONN_MAX_AGE`,
  * `CONN_HEALTH_CHECKS`, the `OPTIONS["pool"]` of Django 5.1+, `dj_database_url.config(conn_max_age=...)`).
  * Nothing is run: module-level constants and `**options` dicts of the same file are followed,
  * environment lookups (`int(os.getenv("POOL_SIZE", "20"))`) are kept as such.
@@ -103,7 +103,8 @@ export function valueOf(node: SyntaxNode, scope: Scope, depth = 0): SettingValue
       const b = right ? arithmetic(right, scope, depth) : null;
       const op = node.childForFieldName('operator')?.text;
       if (a === null || b === null) break;
-      const value = op === '*' ? a * b : op === '+' ? a + b : op === '-' ? a - b : op === '//' ? Math.floor(a / b) : op === '/' ? a / b : null;
+      const value =
+        op === '*' ? a * b : op === '+' ? a + b : op === '-' ? a - b : op === '//' ? Math.floor(a / b) : op === '/' ? a / b : null;
       return value === null || !Number.isFinite(value) ? { kind: 'expression', text } : { kind: 'number', value, text };
     }
     case 'identifier': {
@@ -160,7 +161,11 @@ function keywords(call: SyntaxNode, scope: Scope, depth = 0): Map<string, Syntax
   return out;
 }
 
-function values(nodes: ReadonlyMap<string, SyntaxNode>, scope: Scope, rename: (key: string) => string = (k) => k): { [name: string]: SettingValue } {
+function values(
+  nodes: ReadonlyMap<string, SyntaxNode>,
+  scope: Scope,
+  rename: (key: string) => string = (k) => k,
+): { [name: string]: SettingValue } {
   return Object.fromEntries([...nodes].map(([k, v]) => [rename(k), valueOf(v, scope)]));
 }
 
@@ -172,7 +177,13 @@ function djangoPool(alias: string, db: ReadonlyMap<string, SyntaxNode>, node: Sy
   const poolOptions = dictionaryOf(pool, scope);
   const what = `DATABASES["${alias}"]`;
   if (pool && (poolOptions || pool.type === 'true'))
-    return { driver: 'psycopg-pool', what: `${what}["OPTIONS"]["pool"]`, line: lineOf(pool), values: values(poolOptions ?? new Map(), scope), positional: [] };
+    return {
+      driver: 'psycopg-pool',
+      what: `${what}["OPTIONS"]["pool"]`,
+      line: lineOf(pool),
+      values: values(poolOptions ?? new Map(), scope),
+      positional: [],
+    };
   const wanted = new Map([...db].filter(([k]) => k === 'CONN_MAX_AGE' || k === 'CONN_HEALTH_CHECKS'));
   return { driver: 'django', what, line: lineOf(node), values: values(wanted, scope), positional: [] };
 }
@@ -192,7 +203,13 @@ function djangoDatabases(scope: Scope): PythonPool[] {
     if (entry.type === 'call' && /^(config|parse)$/.test(callName(entry) ?? '')) {
       const upper = (k: string): string => k.toUpperCase();
       const args = new Map([...keywords(entry, scope)].filter(([k]) => k === 'conn_max_age' || k === 'conn_health_checks'));
-      out.push({ driver: 'django', what: `DATABASES["${alias}"] = ${entry.childForFieldName('function')?.text}(...)`, line: lineOf(entry), values: values(args, scope, upper), positional: [] });
+      out.push({
+        driver: 'django',
+        what: `DATABASES["${alias}"] = ${entry.childForFieldName('function')?.text}(...)`,
+        line: lineOf(entry),
+        values: values(args, scope, upper),
+        positional: [],
+      });
     }
   }
   return out;
@@ -220,5 +237,18 @@ export async function readPythonPools(source: string): Promise<PythonPool[]> {
       positional: positionalArguments(call).map((a) => a.text.replace(/\s+/g, ' ')),
     });
   }
-  return [...out, ...djangoDatabases(scope)];
+  // Flask-SQLAlchemy: SQLALCHEMY_ENGINE_OPTIONS = {...}, at module level or in a config class.
+  for (const assignment of descendantsOfType(root, 'assignment')) {
+    if (assignment.childForFieldName('left')?.text !== 'SQLALCHEMY_ENGINE_OPTIONS') continue;
+    const dict = dictionaryOf(assignment.childForFieldName('right'), scope);
+    if (dict)
+      out.push({
+        driver: 'sqlalchemy',
+        what: 'SQLALCHEMY_ENGINE_OPTIONS',
+        line: lineOf(assignment),
+        values: values(dict, scope),
+        positional: [],
+      });
+  }
+  return [...out.sort((a, b) => a.line - b.line), ...djangoDatabases(scope)];
 }

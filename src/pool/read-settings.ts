@@ -62,7 +62,12 @@ async function fromPython(source: string, file: string, wanted: PoolDriver | und
   const pools = await readPythonPools(source);
   const pool = pools.find((p) => wanted === undefined || p.driver === wanted) ?? (wanted === 'sqlalchemy' ? undefined : pools[0]);
   if (!pool) throw new UserError(`${file}: no create_engine(...), ConnectionPool(...) or Django DATABASES found`);
-  return { driver: pool.driver, values: pool.values, positional: pool.positional, source: { kind: 'python', file, line: pool.line, what: pool.what } };
+  return {
+    driver: pool.driver,
+    values: pool.values,
+    positional: pool.positional,
+    source: { kind: 'python', file, line: pool.line, what: pool.what },
+  };
 }
 
 function fromObjects(
@@ -77,7 +82,14 @@ function fromObjects(
     throw new UserError(`${file}: no ${what}pool options found (looked for max/idleTimeoutMillis, connectionLimit, pool_size…)`);
   }
   const [object, driver] = found;
-  const what = object.callee === 'datasource url' ? 'connection URL parameters' : object.callee ? `${object.callee}({...})` : driver === 'knex' || driver === 'sequelize' ? 'pool: {...}' : 'options object';
+  const what =
+    object.callee === 'datasource url'
+      ? 'connection URL parameters'
+      : object.callee
+        ? `${object.callee}({...})`
+        : driver === 'knex' || driver === 'sequelize'
+          ? 'pool: {...}'
+          : 'options object';
   return { driver, values: flatValues(object), positional: [], source: { kind, file, line: object.line, what } };
 }
 
@@ -131,7 +143,12 @@ export async function readSettingsFile(file: string, wanted?: PoolDriver): Promi
   const prisma = [...source.matchAll(/\S*[?&](?:connection_limit|pool_timeout)=\S*/g)].map((m) => prismaUrlParameters(m[0]));
   if (prisma.length > 0 && prisma[0]) {
     const line = source.slice(0, source.search(/[?&](connection_limit|pool_timeout)=/)).split('\n').length;
-    return { driver: 'prisma', values: Object.fromEntries(prisma[0]), positional: [], source: { kind: 'url', file, line, what: 'connection URL parameters' } };
+    return {
+      driver: 'prisma',
+      values: Object.fromEntries(prisma[0]),
+      positional: [],
+      source: { kind: 'url', file, line, what: 'connection URL parameters' },
+    };
   }
   throw new UserError(`${file}: unknown kind of file (expected .py, .js, .ts, .json, .yaml, or a .env with a Prisma URL)`);
 }

@@ -28,11 +28,11 @@ function readable(value: SettingValue): Value | undefined {
  */
 function keepOr(settings: PoolSettings | null, name: string, reason: string | null, proposal: () => Proposal): Proposal | null {
   const current = settings?.values[name];
-  if (current === undefined || current.kind === 'none') return proposal();
   if (reason !== null) {
     const [, value, why] = proposal();
     return [name, value, `${reason}; ${why}`];
   }
+  if (current === undefined || current.kind === 'none') return proposal();
   const value = readable(current);
   return value === undefined ? null : [name, value, 'kept as written: no rule gives a reason to change it'];
 }
@@ -41,7 +41,8 @@ function timeoutProposal(spec: SettingSpec, current: EffectivePool | null, setti
   const written = settings?.values[spec.key];
   const reason = current?.timeout === 'disabled' && written ? `${spec.key}=${sourceText(written)} waits for ever` : null;
   const unit = spec.perSecond === 1 ? 's' : 'ms';
-  const defaultText = spec.default === null ? 'the default waits for ever' : `the default ${fmt(spec.default * spec.perSecond)} ${unit}, made explicit`;
+  const defaultText =
+    spec.default === null ? 'the default waits for ever' : `the default ${fmt(spec.default * spec.perSecond)} ${unit}, made explicit`;
   return keepOr(settings, spec.key, reason, () => [
     spec.key,
     POOL_TIMEOUT_S * spec.perSecond,
@@ -49,7 +50,12 @@ function timeoutProposal(spec: SettingSpec, current: EffectivePool | null, setti
   ]);
 }
 
-function recycleProposal(spec: SettingSpec, current: EffectivePool | null, server: ServerFacts, settings: PoolSettings | null): Proposal | null {
+function recycleProposal(
+  spec: SettingSpec,
+  current: EffectivePool | null,
+  server: ServerFacts,
+  settings: PoolSettings | null,
+): Proposal | null {
   const recycle = recycleFor(server);
   const written = settings?.values[spec.key];
   const idle = server.idleSessionTimeoutS;
@@ -78,43 +84,60 @@ function sizeProposals(inputs: PoolInputs, sizes: Sizes | null, keepSizes: boole
     names.flatMap((name) => {
       const v = inputs.settings?.values[name];
       const value = v === undefined ? undefined : readable(v);
-      return value === undefined ? [] : [[name, value, `kept as written: it covers the peak ${sizes.steady} and fits the server`] as Proposal];
+      return value === undefined
+        ? []
+        : [[name, value, `kept as written: it covers the peak ${sizes.steady} and fits the server`] as Proposal];
     });
-  switch (inputs.driver) {
-    case 'sqlalchemy':
-      if (keepSizes) return kept(['pool_size', 'max_overflow']);
-      return [
-        ['pool_size', sizes.steady, peakWhy],
-        [
-          'max_overflow',
-          sizes.burst,
-          sizes.burst === sizes.steady
-            ? `as many again for bursts (${sizes.steady} + ${sizes.burst} = ${total} per process)`
-            : `what the server budget and cores leave (${sizes.steady} + ${sizes.burst} = ${total} per process)`,
-        ],
-      ];
-    case 'psycopg-pool':
-      if (keepSizes) return kept(['min_size', 'max_size']);
-      return [
-        ['min_size', sizes.steady, peakWhy],
-        ['max_size', total, capWhy],
-      ];
-    case 'mysql2':
-      if (keepSizes) return kept(['connectionLimit', 'maxIdle']);
-      return [
-        ['connectionLimit', total, capWhy],
-        ['maxIdle', sizes.steady, 'keeps the peak open; burst connections close when idle'],
-      ];
-    case 'django':
-      return [];
-    default: {
-      const key = DRIVER_SPECS[inputs.driver].max.key ?? 'max';
-      return keepSizes ? kept([key]) : [[key, total, capWhy]];
+  const proposals = ((): Proposal[] => {
+    switch (inputs.driver) {
+      case 'sqlalchemy':
+        if (keepSizes) return kept(['pool_size', 'max_overflow']);
+        return [
+          ['pool_size', sizes.steady, peakWhy],
+          [
+            'max_overflow',
+            sizes.burst,
+            sizes.burst === sizes.steady
+              ? `as many again for bursts (${sizes.steady} + ${sizes.burst} = ${total} per process)`
+              : `${sizes.burstLine.replace(/^burst: /, '')} (${sizes.steady} + ${sizes.burst} = ${total} per process)`,
+          ],
+        ];
+      case 'psycopg-pool':
+        if (keepSizes) return kept(['min_size', 'max_size']);
+        return [
+          ['min_size', sizes.steady, peakWhy],
+          ['max_size', total, capWhy],
+        ];
+      case 'mysql2':
+        if (keepSizes) return kept(['connectionLimit', 'maxIdle']);
+        return [
+          ['connectionLimit', total, capWhy],
+          ['maxIdle', sizes.steady, 'keeps the peak open; burst connections close when idle'],
+        ];
+      case 'django':
+        return [];
+      default: {
+        const key = DRIVER_SPECS[inputs.driver].max.key ?? 'max';
+        return keepSizes ? kept([key]) : [[key, total, capWhy]];
+      }
     }
-  }
+  })();
+  // A size read from the environment stays a deliberate choice: say what to set it to.
+  return proposals.map(([name, value, why]) => {
+    const written = inputs.settings?.values[name];
+    return written?.kind === 'env'
+      ? [name, value, `${why}; the code reads $${written.variable}: set it to ${String(value)}`]
+      : [name, value, why];
+  });
 }
 
-function settingsFor(inputs: PoolInputs, server: ServerFacts, sizes: Sizes | null, current: EffectivePool | null, keepSizes: boolean): Proposal[] {
+function settingsFor(
+  inputs: PoolInputs,
+  server: ServerFacts,
+  sizes: Sizes | null,
+  current: EffectivePool | null,
+  keepSizes: boolean,
+): Proposal[] {
   const spec = DRIVER_SPECS[inputs.driver];
   const settings = inputs.settings;
   const out: Array<Proposal | null> = [...sizeProposals(inputs, sizes, keepSizes)];
@@ -123,11 +146,23 @@ function settingsFor(inputs: PoolInputs, server: ServerFacts, sizes: Sizes | nul
   if (spec.prePing) {
     const key = spec.prePing.key;
     const off = current?.prePing === false ? `${key} is off (pool-pre-ping-missing)` : null;
-    out.push(keepOr(settings, key, off, () => [key, true, 'tests each connection at checkout (a cheap round trip) so a dropped one is replaced, not handed to a request']));
+    out.push(
+      keepOr(settings, key, off, () => [
+        key,
+        true,
+        'tests each connection at checkout (a cheap round trip) so a dropped one is replaced, not handed to a request',
+      ]),
+    );
   }
   if (inputs.driver === 'mysql2') {
     out.push(keepOr(settings, 'idleTimeout', null, () => ['idleTimeout', 60_000, 'idle burst connections close after 60 s (the default)']));
-    out.push(keepOr(settings, 'enableKeepAlive', null, () => ['enableKeepAlive', true, 'TCP keepalive, so a silently dropped connection is noticed']));
+    out.push(
+      keepOr(settings, 'enableKeepAlive', null, () => [
+        'enableKeepAlive',
+        true,
+        'TCP keepalive, so a silently dropped connection is noticed',
+      ]),
+    );
   } else if (spec.idle && settings?.values[spec.idle.key] !== undefined) {
     const idle = spec.idle;
     const zero = current && settings.values[idle.key]?.kind === 'number' && (settings.values[idle.key] as { value: number }).value === 0;
@@ -161,7 +196,9 @@ export function recommend(
   const pooler = inputs.load && sizes && !sizes.fits && !server.pooler?.detected ? poolerAdvice(inputs.load, sizes, budget, server) : null;
   if (sizes?.fits) {
     const total = budget.pools * (sizes.steady + sizes.burst) + budget.other;
-    arithmetic.push(`server check: ${budget.pools} × (${sizes.steady} + ${sizes.burst}) + ${budget.other} = ${total} ≤ ${budget.available}`);
+    arithmetic.push(
+      `server check: ${budget.pools} × (${sizes.steady} + ${sizes.burst}) + ${budget.other} = ${total} ≤ ${budget.available}`,
+    );
   }
   if (ceiling !== null && server.cores && !sizes) {
     arithmetic.push(`cores: 2 × ${server.cores.count} cores + 1 = ${ceiling} queries the server runs at once (${server.cores.source})`);

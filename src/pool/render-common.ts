@@ -86,7 +86,8 @@ export function settingValue(driver: PoolDriver, s: RecommendedSetting): string 
 /** `(was 50)`, `(unset)`, `(same)`. */
 export function changeNote(driver: PoolDriver, s: RecommendedSetting): string {
   if (s.current === null) return 'unset now';
-  return s.current === settingValue(driver, s) ? 'unchanged' : `now ${s.current}`;
+  const same = s.current === settingValue(driver, s) || (typeof s.value === 'number' && Number(s.current.replace(/_/g, '')) === s.value);
+  return same ? 'unchanged' : `now ${s.current}`;
 }
 
 export function severityOrder(findings: readonly Finding<string>[]): Array<{ severity: Severity; findings: Finding<string>[] }> {
@@ -104,10 +105,10 @@ export function summaryOf(report: PoolReport): string {
   const fit = report.recommendation.fit;
   if (findings.length === 0) {
     if (fit.status === 'fits') return 'No findings: the pool fits the load and the server.';
-    if (fit.status === 'unknown') return `No findings, but the fit is unknown: ${fit.why}.`;
+    if (fit.status === 'unknown') return `No findings, but the fit is unknown: ${fit.why}`;
     return `No findings (${fit.why}).`;
   }
   const parts = severityOrder(findings).map((g) => `${g.findings.length} ${g.severity}`);
-  const unknown = fit.status === 'unknown' ? `; the fit is unknown: ${fit.why}` : '';
+  const unknown = fit.status === 'unknown' ? `. Fit unknown: ${fit.why}` : '';
   return `${plural(findings.length, 'finding')}: ${parts.join(', ')}${unknown}`;
 }

@@ -135,7 +135,11 @@ export function sizesFor(load: Load, deployment: Deployment, budget: Budget, cei
   const steady = Math.max(1, Math.min(peak, coresPerProcess ?? Infinity));
   const fits = budget.perProcess >= steady;
   const coresRoom = coresPerProcess === null ? Infinity : coresPerProcess - steady;
-  const burst = fits ? Math.max(0, Math.min(steady, budget.perProcess - steady, coresRoom)) : steady;
+  // N callers never hold more than N connections: the burst stops there too.
+  const callersRoom = model.kind === 'binomial' ? model.callers - steady : Infinity;
+  const burst = fits
+    ? Math.max(0, Math.min(steady, budget.perProcess - steady, coresRoom, callersRoom))
+    : Math.max(0, Math.min(steady, callersRoom));
   const autoscaled = deployment.instances.min !== deployment.instances.max;
   const lines = [
     `load: ${describeLoad(load)}`,
@@ -154,9 +158,11 @@ export function sizesFor(load: Load, deployment: Deployment, budget: Budget, cei
   const burstLine = !fits
     ? `no pool size fits: ${steady} needed per process > ${budget.perProcess} the server allows per process`
     : burst < steady
-      ? coresRoom <= budget.perProcess - steady
-        ? `burst: ${coresPerProcess} per process the cores use − ${steady} = ${burst} left for overflow`
-        : `burst: ${budget.perProcess} − ${steady} = ${burst} left for overflow (less than the ${steady} that would absorb a 2× burst)`
+      ? callersRoom === burst
+        ? `burst: ${model.kind === 'binomial' ? model.callers : ''} callers − ${steady} = ${burst} left for overflow (no more callers than that)`
+        : coresRoom <= budget.perProcess - steady
+          ? `burst: ${coresPerProcess} per process the cores use − ${steady} = ${burst} left for overflow`
+          : `burst: ${budget.perProcess} − ${steady} = ${burst} left for overflow (less than the ${steady} that would absorb a 2× burst)`
       : `burst: as many again, ${burst}, so a 2× burst is served; ${steady} + ${burst} = ${steady + burst} ≤ ${budget.perProcess}`;
   return { inFlight: load.inFlight, perProcessMean, model, peak, coresPerProcess, steady, burst, fits, lines, burstLine };
 }

@@ -33,18 +33,26 @@ export function snippetFor(inputs: PoolInputs, settings: readonly RecommendedSet
       return `pool = ConnectionPool(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
     }
     case 'django': {
-      const entries = [...set.map((s) => `    "${s.name}": ${py(s.value)},`), ...kept.map(([name, v]) => `    "${name}": ${sourceText(v)},`)];
+      const entries = [
+        ...set.map((s) => `    "${s.name}": ${py(s.value)},`),
+        ...kept.map(([name, v]) => `    "${name}": ${sourceText(v)},`),
+      ];
       return `DATABASES["default"].update({\n${entries.join('\n')}\n})\n`;
     }
     case 'prisma': {
-      const query = [...kept.map(([name, v]) => `${name}=${v.kind === 'string' ? v.value : sourceText(v)}`), ...set.map((s) => `${s.name}=${String(s.value)}`)];
+      const query = [
+        ...kept.map(([name, v]) => `${name}=${v.kind === 'string' ? v.value : sourceText(v)}`),
+        ...set.map((s) => `${s.name}=${String(s.value)}`),
+      ];
       return `DATABASE_URL="postgresql://USER@HOST:5432/DB?${query.join('&')}"\n`;
     }
     default: {
       const props = [...kept.map(([name, v]) => `${name}: ${jsSource(v)},`), ...set.map((s) => `${s.name}: ${js(s.value)},`)];
       const body = (indent: string): string => props.map((p) => `${indent}${p}`).join('\n');
-      if (inputs.driver === 'knex') return `const db = knex({\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  pool: {\n${body('    ')}\n  },\n});\n`;
-      if (inputs.driver === 'sequelize') return `const sequelize = new Sequelize(process.env.DATABASE_URL, {\n  pool: {\n${body('    ')}\n  },\n});\n`;
+      if (inputs.driver === 'knex')
+        return `const db = knex({\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  pool: {\n${body('    ')}\n  },\n});\n`;
+      if (inputs.driver === 'sequelize')
+        return `const sequelize = new Sequelize(process.env.DATABASE_URL, {\n  pool: {\n${body('    ')}\n  },\n});\n`;
       const call = inputs.driver === 'node-postgres' ? 'new Pool' : 'mysql.createPool';
       return `const pool = ${call}({\n${body('  ')}\n});\n`;
     }

@@ -24,13 +24,23 @@ export function sizeProblems(current: EffectivePool | null, sizes: Sizes | null,
   if (farAbove(cap, useful)) out.push({ kind: 'oversized', useful });
   else if (cap < sizes.perProcessMean) out.push({ kind: 'below-average' });
   else if (cap < sizes.steady) out.push({ kind: 'below-peak' });
-  else if (current?.driver === 'sqlalchemy' && current.persistent !== null && current.persistent > 0 && current.persistent < sizes.perProcessMean)
+  else if (
+    current?.driver === 'sqlalchemy' &&
+    current.persistent !== null &&
+    current.persistent > 0 &&
+    current.persistent < sizes.perProcessMean
+  )
     out.push({ kind: 'overflow-churn', persistent: current.persistent });
   return out;
 }
 
 /** Fits, does not fit, or unknown: an unread size is never "fits". */
-export function fitOf(inputs: PoolInputs, current: EffectivePool | null, sizes: Sizes | null, problems: readonly SizeProblem[]): PoolRecommendation['fit'] {
+export function fitOf(
+  inputs: PoolInputs,
+  current: EffectivePool | null,
+  sizes: Sizes | null,
+  problems: readonly SizeProblem[],
+): PoolRecommendation['fit'] {
   if (!current || !inputs.settings) return { status: 'not-checked', why: 'no pool settings given (--from, --set or a config file)' };
   if (problems.length > 0) return { status: 'does-not-fit', why: problems.map((p) => p.kind).join(', ') };
   if (current.cap === null) {
@@ -38,14 +48,15 @@ export function fitOf(inputs: PoolInputs, current: EffectivePool | null, sizes: 
     const unread = Object.entries(inputs.settings.values)
       .filter(([name]) => current.unreadable.some((u) => u.startsWith(`${name}=`)))
       .map(([name, value]) => `${name}=${describeValue(value)}`);
-    const what =
-      unread.length > 0
-        ? `${unread.join(', ')} cannot be read without running the application`
-        : `${current.capText}`;
+    const what = unread.length > 0 ? `${unread.join(', ')} cannot be read without running the application` : `${current.capText}`;
     const key = spec.max.key ?? 'the connection cap';
     return { status: 'unknown', why: `the pool size is unknown: ${what}; give it with --set ${key}=N` };
   }
-  if (!sizes) return { status: 'unknown', why: `${current.capText} fits the server; give the load (--concurrency, or --rps with --query-ms) to check it against the load` };
+  if (!sizes)
+    return {
+      status: 'unknown',
+      why: `${current.capText} fits the server; give the load (--concurrency, or --rps with --query-ms) to check it against the load`,
+    };
   return {
     status: 'fits',
     why: `${current.capText} = ${fmt(current.cap)} per process covers the peak ${sizes.steady} and fits the server`,
