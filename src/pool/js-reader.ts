@@ -35,10 +35,12 @@ function bindings(root: SyntaxNode): Scope {
   return scope;
 }
 
+const WRAPPERS = ['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression'];
+
 /** Strips `(…)`, `as T`, `satisfies T`, `x!`. */
 function unwrap(node: SyntaxNode): SyntaxNode {
   let n = node;
-  while (['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression'].includes(n.type)) {
+  while (WRAPPERS.includes(n.type)) {
     const inner = named(n)[0];
     if (!inner) break;
     n = inner;
@@ -217,7 +219,9 @@ export async function readObjectLiterals(source: string, tsx = false): Promise<O
   const found: ObjectLiteral[] = [];
   const visit = (node: SyntaxNode): void => {
     if (node.type === 'object') {
-      const parent = node.parent?.type === 'arguments' ? node.parent.parent : null;
+      let outer: SyntaxNode = node;
+      while (outer.parent && WRAPPERS.includes(outer.parent.type)) outer = outer.parent;
+      const parent = outer.parent?.type === 'arguments' ? outer.parent.parent : null;
       const callee = parent ? calleeOf(parent) : null;
       found.push(readObject(node, scope, callee, callee ? (CALL_HINTS[callee] ?? null) : null));
       // Go on inside: a method or arrow function in a config object may create the pool.

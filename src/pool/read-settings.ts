@@ -76,7 +76,9 @@ function fromObjects(
   kind: 'json' | 'javascript',
   wanted: PoolDriver | undefined,
 ): PoolSettings {
-  const found = findPoolObject(objects, wanted);
+  // The options a pool is created with (`new Pool({...})`) before objects that may only feed them by spread.
+  const called = objects.filter((o) => o.callee !== null && o.hint !== null);
+  const found = findPoolObject(called, wanted) ?? findPoolObject(objects, wanted);
   if (!found) {
     const what = wanted ? `${wanted} ` : '';
     throw new UserError(`${file}: no ${what}pool options found (looked for max/idleTimeoutMillis, connectionLimit, pool_size…)`);
