@@ -104,7 +104,10 @@ DATABASES = {
 `,
     );
     expect(classic.driver).toBe('django');
-    expect(classic.values).toEqual({ CONN_MAX_AGE: { kind: 'number', value: 600, text: '600' }, CONN_HEALTH_CHECKS: { kind: 'boolean', value: true } });
+    expect(classic.values).toEqual({
+      CONN_MAX_AGE: { kind: 'number', value: 600, text: '600' },
+      CONN_HEALTH_CHECKS: { kind: 'boolean', value: true },
+    });
     const pooled = await read(
       'settings_pool.py',
       `from .base import *  # noqa
@@ -121,7 +124,10 @@ DATABASES = {
     );
     expect(pooled).toMatchObject({ driver: 'psycopg-pool', source: { what: 'DATABASES["default"]["OPTIONS"]["pool"]' } });
     expect(pooled.values.max_size).toMatchObject({ value: 8 });
-    const persistent = await read('settings_persistent.py', `DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": None}}\n`);
+    const persistent = await read(
+      'settings_persistent.py',
+      `DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": None}}\n`,
+    );
     expect(persistent).toMatchObject({ driver: 'django', values: { CONN_MAX_AGE: { kind: 'none' } } });
   });
 
@@ -212,7 +218,10 @@ module.exports = {
   });
 
   test('JSON and YAML config files with nested pool objects', async () => {
-    const json = await read('config.json', JSON.stringify({ app: { port: 80 }, database: { pool: { max: 12, connectionTimeoutMillis: 5000 } } }));
+    const json = await read(
+      'config.json',
+      JSON.stringify({ app: { port: 80 }, database: { pool: { max: 12, connectionTimeoutMillis: 5000 } } }),
+    );
     expect(json).toMatchObject({ driver: 'node-postgres', values: { max: { value: 12 } } });
     const yaml = await read('database.yml', 'production:\n  adapter: postgresql\n  engine:\n    pool_size: 15\n    max_overflow: 5\n');
     expect(yaml).toMatchObject({ driver: 'sqlalchemy', values: { pool_size: { value: 15 } } });
