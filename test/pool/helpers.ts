@@ -40,15 +40,16 @@ export function percentile999(pmf: (k: number) => number, max = 10_000): number 
   return max;
 }
 
-function factorial(n: number): number {
-  let f = 1;
-  for (let i = 2; i <= n; i++) f *= i;
+/** ln(n!), summed: n! itself overflows a double past 170. */
+function logFactorial(n: number): number {
+  let f = 0;
+  for (let i = 2; i <= n; i++) f += Math.log(i);
   return f;
 }
 
 /** P(X = k) for X ~ Poisson(mean): e^−λ λ^k / k!. */
-export const poisson = (mean: number) => (k: number) => (Math.exp(-mean) * mean ** k) / factorial(k);
+export const poisson = (mean: number) => (k: number) => Math.exp(-mean + k * Math.log(mean) - logFactorial(k));
 
 /** P(X = k) for X ~ Binomial(n, p): C(n, k) p^k (1 − p)^(n − k). */
 export const binomial = (n: number, p: number) => (k: number) =>
-  k > n ? 0 : (factorial(n) / (factorial(k) * factorial(n - k))) * p ** k * (1 - p) ** (n - k);
+  k > n ? 0 : Math.exp(logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
