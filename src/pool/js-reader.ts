@@ -92,7 +92,7 @@ function numeric(node: SyntaxNode, scope: Scope, depth: number): number | null {
 }
 
 /** A value node as a setting: literals, number arithmetic, `const` names followed, environment lookups kept. */
-export function valueOf(input: SyntaxNode, scope: Scope, depth = 0): SettingValue {
+function valueOf(input: SyntaxNode, scope: Scope, depth = 0): SettingValue {
   const node = unwrap(input);
   const text = input.text.replace(/\s+/g, ' ').trim();
   const s = stringOf(node);
@@ -158,7 +158,7 @@ function objectNode(node: SyntaxNode | null | undefined, scope: Scope, depth = 0
 }
 
 /** Reads an object literal; `...spreads` of known objects are merged in, later keys win as in JavaScript. */
-export function readObject(node: SyntaxNode, scope: Scope, callee: string | null, hint: PoolDriver | null, depth = 0): ObjectLiteral {
+function readObject(node: SyntaxNode, scope: Scope, callee: string | null, hint: PoolDriver | null, depth = 0): ObjectLiteral {
   const properties = new Map<string, SettingValue | ObjectLiteral>();
   for (const member of named(node)) {
     if (member.type === 'spread_element') {

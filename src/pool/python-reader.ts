@@ -66,7 +66,7 @@ function arithmetic(node: SyntaxNode, scope: Scope, depth: number): number | nul
 }
 
 /** A value node as a setting: literals, numeric arithmetic, names (followed within the module), environment lookups. */
-export function valueOf(node: SyntaxNode, scope: Scope, depth = 0): SettingValue {
+function valueOf(node: SyntaxNode, scope: Scope, depth = 0): SettingValue {
   const text = node.text.replace(/\s+/g, ' ').trim();
   switch (node.type) {
     case 'integer':

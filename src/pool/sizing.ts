@@ -1,4 +1,3 @@
-import type { EffectivePool } from './effective.js';
 import { binomialQuantile, COVERAGE, fmt, plural, poissonQuantile } from './math.js';
 import type { Deployment, Load, PoolerAdvice, PoolInputs, ServerFacts } from './types.js';
 
@@ -97,7 +96,7 @@ function describeLoad(load: Load): string {
 }
 
 /** The 99.9th percentile of a busy-connection model. */
-export function quantileOf(model: BusyModel): number {
+function quantileOf(model: BusyModel): number {
   return model.kind === 'poisson' ? poissonQuantile(model.mean) : binomialQuantile(model.callers, model.probability);
 }
 
@@ -116,7 +115,7 @@ function fmt4(n: number): string {
  * caller's query with probability 1/share sees Binomial(N, p/share), never more than N. A plain
  * average (or Little's law) gives Poisson with the exact mean: no rounding before the percentile.
  */
-export function busyModel(load: Load, share: number): BusyModel {
+function busyModel(load: Load, share: number): BusyModel {
   if (load.kind === 'concurrency' && load.callers !== undefined && load.fraction !== undefined)
     return { kind: 'binomial', callers: load.callers, probability: load.fraction / share };
   return { kind: 'poisson', mean: load.inFlight / share };
@@ -208,9 +207,4 @@ export function poolerAdvice(load: Load, sizes: Sizes, budget: Budget, server: S
 /** True when the current pool is far above what is useful: 1.5× and at least 10 connections more. */
 export function farAbove(cap: number, useful: number): boolean {
   return cap >= useful * 1.5 && cap - useful >= 10;
-}
-
-/** The current cap per process, for messages. */
-export function capOf(current: EffectivePool | null): number | null {
-  return current?.cap ?? null;
 }
