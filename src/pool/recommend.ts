@@ -99,7 +99,7 @@ function sizeProposals(inputs: PoolInputs, sizes: Sizes | null, keepSizes: boole
             sizes.burst,
             sizes.burst === sizes.steady
               ? `as many again for bursts (${sizes.steady} + ${sizes.burst} = ${total} per process)`
-              : `${sizes.burstLine.replace(/^burst: /, '')} (${sizes.steady} + ${sizes.burst} = ${total} per process)`,
+              : `${sizes.burstLine.replace(/^burst: /, '')}; ${sizes.steady} + ${sizes.burst} = ${total} per process`,
           ],
         ];
       case 'psycopg-pool':
