@@ -46,7 +46,7 @@ function recommended(c: Context, ...names: string[]): string {
     .filter((s) => names.includes(s.name) && s.value !== null)
     .map(
       (s) =>
-        `${s.name}=${typeof s.value === 'boolean' && c.inputs.driver === 'sqlalchemy' ? (s.value ? 'True' : 'False') : String(s.value)}`,
+        `${s.name}=${typeof s.value === 'boolean' && DRIVER_SPECS[c.inputs.driver].language === 'python' ? (s.value ? 'True' : 'False') : String(s.value)}`,
     )
     .join(', ');
 }

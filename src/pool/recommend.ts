@@ -42,7 +42,11 @@ function timeoutProposal(spec: SettingSpec, current: EffectivePool | null, setti
   const reason = current?.timeout === 'disabled' && written ? `${spec.key}=${sourceText(written)} waits for ever` : null;
   const unit = spec.perSecond === 1 ? 's' : 'ms';
   const defaultText =
-    spec.default === null ? 'the default waits for ever' : `the default ${fmt(spec.default * spec.perSecond)} ${unit}, made explicit`;
+    spec.default === null
+      ? 'the default waits for ever'
+      : spec.default === POOL_TIMEOUT_S
+        ? `the default ${fmt(spec.default * spec.perSecond)} ${unit}, made explicit`
+        : `the default is ${fmt(spec.default * spec.perSecond)} ${unit}`;
   return keepOr(settings, spec.key, reason, () => [
     spec.key,
     POOL_TIMEOUT_S * spec.perSecond,
@@ -79,7 +83,7 @@ function sizeProposals(inputs: PoolInputs, sizes: Sizes | null, keepSizes: boole
       ? `the cores ceiling: ${sizes.steady} per process (the load's peak is ${sizes.peak})${through}`
       : `the peak: ${sizes.steady} busy connections per process at the 99.9th percentile${through}`;
   const total = sizes.steady + sizes.burst;
-  const capWhy = `peak ${sizes.steady} + burst ${sizes.burst}${through}`;
+  const capWhy = `${sizes.steady < sizes.peak ? 'the cores ceiling' : 'peak'} ${sizes.steady} + burst ${sizes.burst}${through}`;
   const kept = (names: readonly string[]): Proposal[] =>
     names.flatMap((name) => {
       const v = inputs.settings?.values[name];

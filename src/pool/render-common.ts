@@ -79,7 +79,7 @@ export function describeCores(report: PoolReport): string | null {
 /** A recommended value written in the driver's language. */
 export function settingValue(driver: PoolDriver, s: RecommendedSetting): string {
   if (s.value === null) return '(remove)';
-  if (typeof s.value === 'boolean') return driver === 'sqlalchemy' ? (s.value ? 'True' : 'False') : String(s.value);
+  if (typeof s.value === 'boolean') return DRIVER_SPECS[driver].language === 'python' ? (s.value ? 'True' : 'False') : String(s.value);
   return String(s.value);
 }
 

@@ -28,7 +28,8 @@ export function snippetFor(inputs: PoolInputs, settings: readonly RecommendedSet
       return `engine = ${fn}(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
     }
     case 'psycopg-pool': {
-      const positional = inputs.settings?.positional.length ? inputs.settings.positional : ['conninfo'];
+      const named = kept.some(([name]) => name === 'conninfo');
+      const positional = inputs.settings?.positional.length ? inputs.settings.positional : named ? [] : ['conninfo'];
       const args = [...positional, ...set.map((s) => `${s.name}=${py(s.value)}`), ...kept.map(([name, v]) => `${name}=${sourceText(v)}`)];
       return `pool = ConnectionPool(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
     }

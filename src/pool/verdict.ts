@@ -49,8 +49,12 @@ export function fitOf(
       .filter(([name]) => current.unreadable.some((u) => u.startsWith(`${name}=`)))
       .map(([name, value]) => `${name}=${describeValue(value)}`);
     const what = unread.length > 0 ? `${unread.join(', ')} cannot be read without running the application` : `${current.capText}`;
-    const key = spec.max.key ?? 'the connection cap';
-    return { status: 'unknown', why: `the pool size is unknown: ${what}; give it with --set ${key}=N` };
+    if (!spec.max.key)
+      return {
+        status: 'unknown',
+        why: `the pool size is unknown: ${spec.label} holds ${what}, and the code does not say how many threads run`,
+      };
+    return { status: 'unknown', why: `the pool size is unknown: ${what}; give it with --set ${spec.max.key}=N` };
   }
   if (!sizes)
     return {

@@ -247,3 +247,49 @@ pool:
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('every driver read is advised in its own terms', () => {
+  test('a knexfile: max cut to the cores ceiling, min kept, the acquire timeout made explicit', async () => {
+    const file = join(dir, 'knexfile.js');
+    await writeFile(
+      file,
+      `const shared = { client: 'postgresql', migrations: { tableName: 'knex_migrations' } };
+module.exports = { production: { ...shared, connection: process.env.DATABASE_URL, pool: { min: 2, max: 20 } } };
+`,
+    );
+    const cores = 4;
+    const { report } = await poolJson(['--from', file, '--concurrency', '6', '--cores', String(cores)]);
+    expect(report.inputs.driver).toBe('knex');
+    expect(setting(report, 'max')?.value).toBe(Math.min(percentile999(poisson(6)), 2 * cores + 1));
+    expect(setting(report, 'acquireTimeoutMillis')?.value).toBe(30_000);
+    expect(report.recommendation.snippet).toMatch(/pool: \{\n\s+min: 2,/);
+    expect(rules(report)).toEqual(['pool-oversized:medium', 'pool-timeout-missing:low']);
+  });
+
+  test('Django: CONN_MAX_AGE=None never recycles; the size, one connection per thread, is unknown', async () => {
+    const file = join(dir, 'settings.py');
+    await writeFile(file, 'import dj_database_url\nDATABASES = {"default": dj_database_url.config(conn_max_age=None)}\n');
+    const { report } = await poolJson(['--from', file, '--concurrency', '6']);
+    expect(report.inputs.driver).toBe('django');
+    expect(report.recommendation.fit.status).toBe('unknown');
+    expect(rules(report)).toEqual(['pool-recycle-missing:low', 'pool-pre-ping-missing:low']);
+    expect(report.findings[0]?.message).toMatch(/^CONN_MAX_AGE=None never replaces connections/);
+    expect(report.recommendation.snippet).toContain('"CONN_HEALTH_CHECKS": True,');
+  });
+
+  test('psycopg_pool: a pool that covers the peak is kept as written and fits', async () => {
+    const file = join(dir, 'pool.py');
+    await writeFile(
+      file,
+      'from psycopg_pool import ConnectionPool\npool = ConnectionPool(conninfo=DSN, min_size=4, max_size=16, timeout=5.0)\n',
+    );
+    const peak = percentile999(poisson(6));
+    expect(peak).toBeLessThanOrEqual(16);
+    const { report } = await poolJson(['--from', file, '--concurrency', '6']);
+    expect(report.inputs.driver).toBe('psycopg-pool');
+    expect(report.recommendation.fit.status).toBe('fits');
+    expect(setting(report, 'max_size')).toMatchObject({ value: 16 });
+    expect(setting(report, 'timeout')).toMatchObject({ value: 5 });
+    expect(report.findings).toEqual([]);
+  });
+});
