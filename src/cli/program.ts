@@ -4,6 +4,7 @@ import { runAuditCommand, type AuditCommandOptions, type CommandIo } from './aud
 import { runApplyCommand, type ApplyCommandOptions } from './apply-command.js';
 import { runFixCommand, type FixCommandOptions } from './fix-command.js';
 import { runPoolCommand, type PoolCommandOptions } from './pool-command.js';
+import { POOL_DRIVERS } from '../pool/types.js';
 import { runDocsCommand, type DocsCommandOptions } from './docs-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../util/version.js';
@@ -176,12 +177,10 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .argument('[target]', 'postgres:// or mysql:// URL to read max_connections and current connections from (optional)')
     .option(
       '--from <file>',
-      'read the pool settings from application code: a Python create_engine(...) call, or a node-postgres / mysql2 options object (JSON, JS, TS)',
+      'read the pool settings from application code, parsed, never run: SQLAlchemy, psycopg_pool or Django settings (Python); node-postgres, mysql2, knex, Sequelize or Prisma (JS, TS, .env); JSON or YAML',
     )
-    .option('--config <file>', 'a JSON config file with a "pool" section (flags override it)')
-    .addOption(
-      new Option('--driver <driver>', 'the pool the recommendations are written for').choices(['sqlalchemy', 'node-postgres', 'mysql2']),
-    )
+    .option('--config <file>', 'a JSON or YAML config file with a "pool" section (flags override it)')
+    .addOption(new Option('--driver <driver>', 'the pool the recommendations are written for').choices([...POOL_DRIVERS]))
     .option('--set <key=value>', 'a pool setting by its driver name, e.g. pool_size=50 (repeatable; overrides --from)', collect)
     .option('--instances <n>', 'application instances, or MIN-MAX when autoscaled (default 1)')
     .option('--processes <n>', 'processes (workers) per instance, each with its own pool (default 1)')

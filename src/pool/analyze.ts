@@ -11,8 +11,8 @@ import type { PoolInputs, PoolReport, ServerFacts } from './types.js';
 /** Builds the report from inputs already resolved and server facts already read. */
 export function buildPoolReport(inputs: PoolInputs, server: ServerFacts): PoolReport {
   const current = inputs.settings ? effectivePool(inputs.settings) : null;
-  const recommendation = recommend(inputs, server, current);
-  const findings = poolFindings(inputs, server, current, recommendation);
+  const { recommendation, problems } = recommend(inputs, server, current);
+  const findings = poolFindings(inputs, server, current, recommendation, problems);
   return { version: 1, kind: 'pool', inputs, server, recommendation, findings };
 }
 

@@ -2,7 +2,10 @@ import type { EvidenceValue, Finding, Severity } from '../rules/types.js';
 import type { EffectivePool } from './effective.js';
 import { fmt } from './math.js';
 import { harmfulIdentifierLength } from './recommend.js';
-import { describeScale, farAbove } from './sizing.js';
+import { DRIVER_SPECS } from './drivers.js';
+import { sourceText } from './read-settings.js';
+import { describeScale } from './sizing.js';
+import type { SizeProblem } from './verdict.js';
 import type { PoolInputs, PoolRecommendation, ServerFacts } from './types.js';
 
 /** The rules of `dbdoctor pool`, each documented in docs/rules/<id>.md. */
@@ -43,57 +46,55 @@ function recommended(c: Context, ...names: string[]): string {
     .filter((s) => names.includes(s.name) && s.value !== null)
     .map(
       (s) =>
-        `${s.name}=${typeof s.value === 'boolean' && c.inputs.driver === 'sqlalchemy' ? (s.value ? 'True' : 'False') : String(s.value)}`,
+        `${s.name}=${typeof s.value === 'boolean' && DRIVER_SPECS[c.inputs.driver].language === 'python' ? (s.value ? 'True' : 'False') : String(s.value)}`,
     )
     .join(', ');
 }
 
 function sizeNames(c: Context): string[] {
-  return c.inputs.driver === 'sqlalchemy'
-    ? ['pool_size', 'max_overflow']
-    : c.inputs.driver === 'node-postgres'
-      ? ['max']
-      : ['connectionLimit', 'maxIdle'];
+  switch (c.inputs.driver) {
+    case 'sqlalchemy':
+      return ['pool_size', 'max_overflow'];
+    case 'psycopg-pool':
+      return ['min_size', 'max_size'];
+    case 'mysql2':
+      return ['connectionLimit', 'maxIdle'];
+    default: {
+      const key = DRIVER_SPECS[c.inputs.driver].max.key;
+      return key ? [key] : [];
+    }
+  }
 }
 
-function serverLimit(c: Context, cap: number): Finding<PoolRuleId>[] {
+function serverLimit(c: Context, cap: number, problem: Extract<SizeProblem, { kind: 'exceeds-server' }>): Finding<PoolRuleId> {
   const { budget } = c.recommendation;
-  const total = budget.pools * cap + budget.other;
-  if (total <= budget.available) return [];
   const scale = describeScale(c.inputs.deployment, 'max');
   const capText = Number.isFinite(cap) ? `${c.current?.capText} = ${cap}` : (c.current?.capText ?? 'no limit');
   const fix = c.recommendation.pooler
     ? 'connect through PgBouncer in transaction mode (see pooler-recommended)'
     : `set ${recommended(c, ...sizeNames(c)) || 'a smaller pool'}`;
-  return [
-    finding(
-      'pool-exceeds-server-limit',
-      'critical',
-      Number.isFinite(cap)
-        ? `${scale} at full overflow would open ${budget.pools} × ${cap} + ${budget.other} other = ${total} connections, more than the ${budget.available} the server allows.`
-        : `The pool has no connection limit (${capText}), so ${scale} can open more than the ${budget.available} connections the server allows.`,
-      `Connections past the limit fail with "too many clients already"; ${fix}.`,
-      {
-        perProcess: capText,
-        pools: budget.pools,
-        otherConnections: budget.other,
-        wouldOpen: Number.isFinite(total) ? total : 'unlimited',
-        available: budget.available,
-        maxConnections: c.server.maxConnections,
-        serverFacts: c.server.source,
-      },
-    ),
-  ];
+  return finding(
+    'pool-exceeds-server-limit',
+    'critical',
+    Number.isFinite(cap)
+      ? `${scale} at full overflow would open ${budget.pools} × ${cap} + ${budget.other} other = ${problem.total} connections, more than the ${budget.available} the server allows.`
+      : `The pool has no connection limit (${capText}), so ${scale} can open more than the ${budget.available} connections the server allows.`,
+    `Connections past the limit fail with "too many clients already"; ${fix}.`,
+    {
+      perProcess: capText,
+      pools: budget.pools,
+      otherConnections: budget.other,
+      wouldOpen: Number.isFinite(problem.total) ? problem.total : 'unlimited',
+      available: budget.available,
+      maxConnections: c.server.maxConnections,
+      serverFacts: c.server.source,
+    },
+  );
 }
 
-function sizing(c: Context, cap: number): Finding<PoolRuleId>[] {
+function sizing(c: Context, cap: number, problem: SizeProblem): Finding<PoolRuleId> | null {
   const needed = c.recommendation.needed;
-  if (!needed || !Number.isFinite(cap)) return [];
-  const capNames =
-    c.inputs.driver === 'sqlalchemy' ? ['pool_size', 'max_overflow'] : [c.inputs.driver === 'node-postgres' ? 'max' : 'connectionLimit'];
-  const usefulCap = c.recommendation.settings
-    .filter((s) => capNames.includes(s.name))
-    .reduce((sum, s) => sum + (typeof s.value === 'number' ? s.value : 0), 0);
+  if (!needed) return null;
   const ceiling = c.recommendation.coresCeiling;
   const coresText =
     ceiling !== null && c.server.cores
@@ -103,113 +104,127 @@ function sizing(c: Context, cap: number): Finding<PoolRuleId>[] {
     perProcess: c.current?.capText ?? '',
     cap,
     busyOnAverage: needed.perProcess,
+    model: needed.model,
     peak: needed.peakPerProcess,
-    useful: usefulCap,
+    useful: needed.useful,
     coresCeiling: ceiling,
   };
-  if (usefulCap > 0 && farAbove(cap, usefulCap)) {
-    return [
-      finding(
+  const set = `Set ${recommended(c, ...sizeNames(c))}`;
+  const capText = `${c.current?.capText} = ${cap} connections per process`;
+  switch (problem.kind) {
+    case 'oversized':
+      return finding(
         'pool-oversized',
         'medium',
-        `${c.current?.capText} = ${cap} connections per process is ${fmt(cap / usefulCap)}× what the load can use (${usefulCap} = peak ${needed.peakPerProcess} + burst ${usefulCap - needed.peakPerProcess})${coresText}.`,
-        `Set ${recommended(c, ...sizeNames(c))}; connections beyond that idle on the server, each holding memory, and under a spike they queue inside the server instead of in the pool.`,
+        `${capText} is ${fmt(cap / problem.useful)}× what the load can use (${problem.useful} = peak ${needed.steady} + burst ${needed.useful - needed.steady})${coresText}.`,
+        `${set}; connections beyond that idle on the server, each holding memory, and under a spike they queue inside the server instead of in the pool.`,
         evidence,
-      ),
-    ];
-  }
-  if (cap < needed.perProcess) {
-    return [
-      finding(
+      );
+    case 'below-average':
+      return finding(
         'pool-undersized',
         'critical',
-        `${c.current?.capText} = ${cap} connections per process is below the ${needed.perProcess} the load keeps busy on average: requests queue until they time out.`,
-        `Set ${recommended(c, ...sizeNames(c))}.`,
+        `${capText} is below the ${fmt(needed.perProcess)} the load keeps busy on average: requests queue until they time out.`,
+        `${set}.`,
         evidence,
-      ),
-    ];
-  }
-  if (cap < needed.peakPerProcess) {
-    return [
-      finding(
+      );
+    case 'below-peak':
+      return finding(
         'pool-undersized',
         'medium',
-        `${c.current?.capText} = ${cap} connections per process is below the ${needed.peakPerProcess} busy at the load's peaks (99.9th percentile): requests wait for a connection at busy moments.`,
-        `Set ${recommended(c, ...sizeNames(c))}.`,
+        `${capText} is below the ${needed.steady} busy at the load's peaks (99.9th percentile, ${needed.model}): requests wait for a connection at busy moments.`,
+        `${set}.`,
         evidence,
-      ),
-    ];
-  }
-  const persistent = c.current?.persistent;
-  if (
-    c.inputs.driver === 'sqlalchemy' &&
-    persistent !== null &&
-    persistent !== undefined &&
-    persistent > 0 &&
-    persistent < needed.perProcess
-  ) {
-    return [
-      finding(
+      );
+    case 'overflow-churn':
+      return finding(
         'pool-undersized',
         'low',
-        `pool_size ${persistent} is below the ${needed.perProcess} connections busy on average: overflow connections are opened and closed under normal load.`,
+        `pool_size ${problem.persistent} is below the ${fmt(needed.perProcess)} connections busy on average: overflow connections are opened and closed under normal load.`,
         `Set ${recommended(c, 'pool_size', 'max_overflow')}.`,
         evidence,
-      ),
-    ];
+      );
+    case 'exceeds-server':
+      return serverLimit(c, cap, problem);
   }
-  return [];
+}
+
+function timeoutCheck(c: Context, cur: EffectivePool): Finding<PoolRuleId> | null {
+  const spec = DRIVER_SPECS[c.inputs.driver];
+  const written = c.inputs.settings?.values[spec.timeout?.key ?? ''];
+  if (c.inputs.driver === 'mysql2') {
+    if (cur.timeout === 'set') return null;
+    return finding(
+      'pool-timeout-missing',
+      'medium',
+      `mysql2 pools have no acquire timeout: with waitForConnections${cur.timeout === 'disabled' ? '' : ' (the default)'} a checkout waits for ever.`,
+      'Bound the wait yourself (a timeout around getConnection) or set queueLimit, so an exhausted pool fails fast.',
+      { acquireTimeoutS: null },
+    );
+  }
+  if (!spec.timeout || cur.timeout === 'set' || cur.timeout === 'unreadable') return null;
+  const key = spec.timeout.key;
+  const help = `Set ${recommended(c, key)} explicitly, below your request timeout.`;
+  if (cur.timeout === 'disabled' && written)
+    return finding(
+      'pool-timeout-missing',
+      'medium',
+      `${key}=${sourceText(written)} waits for ever: when the pool is exhausted a checkout hangs until a connection frees, and the request with it.`,
+      help,
+      { acquireTimeoutS: null, written: sourceText(written) },
+    );
+  if (cur.acquireTimeoutS === null)
+    return finding('pool-timeout-missing', 'medium', `${key} is not set: the default waits for ever when the pool is exhausted.`, help, {
+      acquireTimeoutS: null,
+    });
+  return finding('pool-timeout-missing', 'low', `${key} is not set: the default ${fmt(cur.acquireTimeoutS)} s applies unseen.`, help, {
+    acquireTimeoutS: cur.acquireTimeoutS,
+  });
+}
+
+function recycleCheck(c: Context, cur: EffectivePool): Finding<PoolRuleId> | null {
+  const spec = DRIVER_SPECS[c.inputs.driver].recycle;
+  if (!spec || cur.recycleS === undefined || cur.recycle === 'unreadable') return null;
+  const idle = c.server.idleSessionTimeoutS;
+  const written = c.inputs.settings?.values[spec.key];
+  const help = `Set ${recommended(c, spec.key) || `${spec.key} below the server's idle timeout`}.`;
+  if (cur.recycleS === null) {
+    const what =
+      cur.recycle === 'disabled' && written ? `${spec.key}=${sourceText(written)} never replaces connections` : `${spec.key} is not set`;
+    return finding(
+      'pool-recycle-missing',
+      'low',
+      `${what}: connections live for ever, through failovers and idle cuts by firewalls.`,
+      help,
+      {
+        recycleS: null,
+        serverIdleTimeoutS: idle,
+      },
+    );
+  }
+  if (idle !== null && idle > 0 && cur.recycleS >= idle)
+    return finding(
+      'pool-recycle-missing',
+      'medium',
+      `Connections are recycled after ${fmt(cur.recycleS)} s, but the server closes idle sessions after ${fmt(idle)} s: the pool hands out connections the server already dropped.`,
+      help,
+      { recycleS: cur.recycleS, serverIdleTimeoutS: idle },
+    );
+  return null;
 }
 
 function settingsChecks(c: Context): Finding<PoolRuleId>[] {
   const cur = c.current;
   if (!cur) return [];
-  const out: Finding<PoolRuleId>[] = [];
-  if (!cur.timeoutSet) {
-    const forever = cur.acquireTimeoutS === null;
-    const what =
-      c.inputs.driver === 'sqlalchemy'
-        ? 'pool_timeout is not set: the default 30 s applies unseen'
-        : c.inputs.driver === 'node-postgres'
-          ? 'connectionTimeoutMillis is not set: a checkout waits for ever when the pool is exhausted'
-          : 'mysql2 pools have no acquire timeout: with waitForConnections (the default) a checkout waits for ever';
-    const help =
-      c.inputs.driver === 'mysql2'
-        ? 'Bound the wait yourself (a timeout around getConnection) or set queueLimit, so an exhausted pool fails fast.'
-        : `Set ${recommended(c, 'pool_timeout', 'connectionTimeoutMillis')} explicitly, below your request timeout.`;
-    out.push(finding('pool-timeout-missing', forever ? 'medium' : 'low', `${what}.`, help, { acquireTimeoutS: cur.acquireTimeoutS }));
-  }
-  if (cur.recycleS !== undefined) {
-    const idle = c.server.idleSessionTimeoutS;
-    if (!cur.recycleSet) {
-      out.push(
-        finding(
-          'pool-recycle-missing',
-          'low',
-          `${c.inputs.driver === 'sqlalchemy' ? 'pool_recycle' : 'maxLifetimeSeconds'} is not set: connections live for ever, through failovers and idle cuts by firewalls.`,
-          `Set ${recommended(c, 'pool_recycle', 'maxLifetimeSeconds')}.`,
-          { recycleS: null, serverIdleTimeoutS: idle },
-        ),
-      );
-    } else if (cur.recycleS !== null && idle !== null && idle > 0 && cur.recycleS >= idle) {
-      out.push(
-        finding(
-          'pool-recycle-missing',
-          'medium',
-          `Connections are recycled after ${fmt(cur.recycleS)} s, but the server closes idle sessions after ${fmt(idle)} s: the pool hands out connections the server already dropped.`,
-          `Set ${recommended(c, 'pool_recycle', 'maxLifetimeSeconds')}.`,
-          { recycleS: cur.recycleS, serverIdleTimeoutS: idle },
-        ),
-      );
-    }
-  }
-  if (cur.prePing === false) {
+  const out: Array<Finding<PoolRuleId> | null> = [timeoutCheck(c, cur), recycleCheck(c, cur)];
+  const prePing = DRIVER_SPECS[c.inputs.driver].prePing;
+  if (cur.prePing === false && prePing) {
     out.push(
       finding(
         'pool-pre-ping-missing',
         'low',
-        'pool_pre_ping is off: a connection the server or network dropped is handed to a request, which then fails.',
-        'Set pool_pre_ping=True (one cheap round trip per checkout).',
+        `${prePing.key} is off: a connection the server or network dropped is handed to a request, which then fails.`,
+        `Set ${prePing.key}=True (one cheap round trip per checkout).`,
         { prePing: false },
       ),
     );
@@ -226,7 +241,7 @@ function settingsChecks(c: Context): Finding<PoolRuleId>[] {
       ),
     );
   }
-  return out;
+  return out.filter((f): f is Finding<PoolRuleId> => f !== null);
 }
 
 function pooler(c: Context): Finding<PoolRuleId>[] {
@@ -255,14 +270,12 @@ export function poolFindings(
   server: ServerFacts,
   current: EffectivePool | null,
   recommendation: PoolRecommendation,
+  problems: readonly SizeProblem[],
 ): Finding<PoolRuleId>[] {
   const c: Context = { inputs, server, current, recommendation };
   const cap = current?.cap;
-  const out = [
-    ...(cap === null || cap === undefined ? [] : [...serverLimit(c, cap), ...sizing(c, cap)]),
-    ...pooler(c),
-    ...settingsChecks(c),
-  ];
+  const sized = cap === null || cap === undefined ? [] : problems.map((p) => sizing(c, cap, p));
+  const out = [...sized.filter((f): f is Finding<PoolRuleId> => f !== null), ...pooler(c), ...settingsChecks(c)];
   const rank = { critical: 3, medium: 2, low: 1 } as const;
   return out.sort((a, b) => rank[b.severity] - rank[a.severity]);
 }

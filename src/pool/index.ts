@@ -5,7 +5,7 @@
 export { analyzePool, buildPoolReport } from './analyze.js';
 export { resolveInputs, offlineServer, parseConcurrency, parseInstances, type PoolOptions } from './inputs.js';
 export { readSettingsFile, parseSetting } from './read-settings.js';
-export { readEngineCalls, type EngineCall, type CallArgument } from './python-reader.js';
+export { readPythonPools, type PythonPool } from './python-reader.js';
 export { effectivePool, type EffectivePool } from './effective.js';
 export { poissonQuantile } from './math.js';
 export { POOL_RULES, type PoolRuleId } from './findings.js';

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { displayConnectionString } from '../util/credentials.js';
@@ -62,7 +64,7 @@ const configSchema = z.object({
 
 type ConfigPool = NonNullable<z.infer<typeof configSchema>['pool']>;
 
-/** Reads the `pool` section of a dbdoctor JSON config file. */
+/** Reads the `pool` section of a dbdoctor config file, JSON or YAML. */
 export async function readConfigFile(file: string): Promise<ConfigPool> {
   let text: string;
   try {
@@ -70,11 +72,14 @@ export async function readConfigFile(file: string): Promise<ConfigPool> {
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  // JSON for .json; YAML (a superset of JSON) for .yaml, .yml and anything else.
+  const asJson = extname(file).toLowerCase() === '.json';
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = asJson ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
   } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new UserError(`${file}: not valid ${asJson ? 'JSON' : 'YAML'} (${reason})`);
   }
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
@@ -120,9 +125,11 @@ export function parseConcurrency(value: string | number): Extract<Load, { kind: 
   }
   const factor = Number(match[2]) / (match[3] ? 100 : 1);
   if (!(base * factor > 0)) throw new UserError(`--concurrency must be positive, got "${text}"`);
+  const bounded = Number.isInteger(base) && factor <= 1;
   return {
     kind: 'concurrency',
     inFlight: base * factor,
+    ...(bounded ? { callers: base, fraction: factor } : {}),
     expression: `${fmt(base)} × ${match[3] ? `${fmt(Number(match[2]))}%` : fmt(factor)}`,
   };
 }

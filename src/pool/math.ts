@@ -24,6 +24,27 @@ export function poissonQuantile(mean: number, p: number = COVERAGE): number {
   return k;
 }
 
+/**
+ * The smallest k with P(X ≤ k) ≥ p for X ~ Binomial(n, probability): the number of busy
+ * connections when n callers are each busy with that probability, independently. Unlike the
+ * Poisson model it never exceeds n: 26 callbacks cannot hold more than 26 connections.
+ * Summed in log space so that (1 − probability)^n does not underflow for large n.
+ */
+export function binomialQuantile(n: number, probability: number, p: number = COVERAGE): number {
+  if (!(n > 0) || !(probability > 0)) return 0;
+  if (probability >= 1) return n;
+  const ratio = Math.log(probability) - Math.log1p(-probability);
+  let logTerm = n * Math.log1p(-probability);
+  let cumulative = Math.exp(logTerm);
+  let k = 0;
+  while (cumulative < p && k < n) {
+    logTerm += Math.log(n - k) - Math.log(k + 1) + ratio;
+    k++;
+    cumulative += Math.exp(logTerm);
+  }
+  return k;
+}
+
 /** Upper-tail inverse of the standard normal CDF, for p > 0.976 (Acklam's approximation, |error| < 1.2e-9). */
 function normalQuantile(p: number): number {
   const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];

@@ -1,195 +1,254 @@
-import type { SettingValue } from './types.js';
-
 /**
- * A static reader of `create_engine(...)` calls in Python source: it tokenizes (strings,
- * comments, numbers, names, brackets) and reads keyword arguments whose values are literals or
- * names. Nothing is evaluated, so it works on code that needs the application's environment.
+ * Reads connection-pool settings from Python source with tree-sitter-python (the parser the
+ * SQLAlchemy models reader uses): `create_engine(...)` / `create_async_engine(...)` keyword
+ * arguments, Flask-SQLAlchemy's `SQLALCHEMY_ENGINE_OPTIONS`, psycopg_pool's `ConnectionPool(...)`, and Django's `DATABASES` (`CONN_MAX_AGE`,
+ * `CONN_HEALTH_CHECKS`, the `OPTIONS["pool"]` of Django 5.1+, `dj_database_url.config(conn_max_age=...)`).
+ * Nothing is run: module-level constants and `**options` dicts of the same file are followed,
+ * environment lookups (`int(os.getenv("POOL_SIZE", "20"))`) are kept as such.
  */
+import { parseSource, type SyntaxNode } from '../sources/syntax/tree-sitter.js';
+import { callName, children, positionalArguments, stringValue } from '../sources/models/python-syntax.js';
+import type { PoolDriver, SettingValue } from './types.js';
 
-interface Token {
-  readonly type: 'name' | 'number' | 'string' | 'op';
-  readonly text: string;
-  /** Decoded value of a string token (without prefix and quotes; escapes left as written). */
-  readonly value?: string;
-  readonly start: number;
-  readonly end: number;
+/** One pool configuration found in a Python file. */
+export interface PythonPool {
+  readonly driver: PoolDriver;
+  /** `create_engine(...)`, `ConnectionPool(...)`, `DATABASES["default"]`. */
+  readonly what: string;
   readonly line: number;
+  readonly values: { readonly [name: string]: SettingValue };
+  readonly positional: readonly string[];
 }
 
-/** One argument of a call. `name` is null for a positional argument. */
-export interface CallArgument {
-  readonly name: string | null;
-  readonly value: SettingValue;
-  readonly line: number;
-}
+const ENGINE = new Set(['create_engine', 'create_async_engine', 'engine_from_config']);
+const PSYCOPG_POOL = new Set(['ConnectionPool', 'AsyncConnectionPool', 'NullConnectionPool', 'AsyncNullConnectionPool']);
+const ENV_CALLS = /^(os\.getenv|os\.environ\.get|getenv|environ\.get|config|env(\.(int|float|str|bool))?|env)$/;
 
-/** One `create_engine(...)` call found in the source. */
-export interface EngineCall {
-  readonly function: string;
-  readonly line: number;
-  readonly args: readonly CallArgument[];
-}
+/** Module-level `NAME = value` assignments, for following names and `**options`. */
+type Scope = ReadonlyMap<string, SyntaxNode>;
 
-const STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
-const NUMBER = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?)j?/;
-const NAME = /^[A-Za-z_\u00c0-\uffff][\w\u00c0-\uffff]*/;
-const OPERATORS = ['**=', '//=', '>>=', '<<=', '->', ':=', '==', '!=', '<=', '>=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/='];
-
-function lineAt(lines: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lines[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
+function moduleScope(root: SyntaxNode): Scope {
+  const scope = new Map<string, SyntaxNode>();
+  for (const statement of children(root)) {
+    const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type === 'identifier' && right && !scope.has(left.text)) scope.set(left.text, right);
   }
-  return lo + 1;
+  return scope;
 }
 
-function stringEnd(source: string, from: number, quote: string): number {
-  let i = from;
-  while (i < source.length) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (source.startsWith(quote, i)) return i + quote.length;
-    // An unterminated one-line string stops at the line end, as Python would refuse it there.
-    if (ch === '\n' && quote.length === 1) return i;
-    i++;
+function envLookup(node: SyntaxNode): { variable: string; fallback: string | null } | null {
+  if (node.type === 'subscript') {
+    const value = node.childForFieldName('value')?.text.replace(/\s+/g, '');
+    const key = stringValue(node.childForFieldName('subscript'));
+    return value && /(^|\.)environ$/.test(value) && key !== null ? { variable: key, fallback: null } : null;
   }
-  return source.length;
+  if (node.type !== 'call') return null;
+  const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+  const args = children(node.childForFieldName('arguments'));
+  if (ENV_CALLS.test(fn)) {
+    const variable = stringValue(args[0]);
+    if (variable === null) return null;
+    const byKeyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default');
+    const fallback = byKeyword?.childForFieldName('value') ?? (args[1]?.type === 'keyword_argument' ? undefined : args[1]);
+    return { variable, fallback: fallback ? (stringValue(fallback) ?? fallback.text) : null };
+  }
+  // int(...), float(...), bool(...) around a lookup.
+  if (/^(int|float|bool|str)$/.test(fn) && args.length === 1 && args[0]) return envLookup(args[0]);
+  return null;
 }
 
-/** Splits Python source into tokens; comments and whitespace are dropped. */
-export function tokenizePython(source: string): Token[] {
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i] ?? '';
-    if (ch === '#') {
-      const nl = source.indexOf('\n', i);
-      i = nl < 0 ? source.length : nl;
+function arithmetic(node: SyntaxNode, scope: Scope, depth: number): number | null {
+  const v = valueOf(node, scope, depth);
+  return v.kind === 'number' ? v.value : null;
+}
+
+/** A value node as a setting: literals, numeric arithmetic, names (followed within the module), environment lookups. */
+function valueOf(node: SyntaxNode, scope: Scope, depth = 0): SettingValue {
+  const text = node.text.replace(/\s+/g, ' ').trim();
+  switch (node.type) {
+    case 'integer':
+    case 'float': {
+      const clean = node.text.replace(/_/g, '').toLowerCase();
+      const value = /^0[xob]/.test(clean) ? Number(clean) : Number(clean);
+      return Number.isFinite(value) ? { kind: 'number', value, text } : { kind: 'expression', text };
+    }
+    case 'true':
+    case 'false':
+      return { kind: 'boolean', value: node.type === 'true' };
+    case 'none':
+      return { kind: 'none' };
+    case 'string':
+    case 'concatenated_string': {
+      const parts = node.type === 'string' ? [node] : children(node);
+      const values = parts.map((p) => stringValue(p));
+      return values.every((v) => v !== null) ? { kind: 'string', value: values.join('') } : { kind: 'expression', text };
+    }
+    case 'parenthesized_expression': {
+      const inner = children(node)[0];
+      return inner ? valueOf(inner, scope, depth) : { kind: 'expression', text };
+    }
+    case 'unary_operator': {
+      const argument = node.childForFieldName('argument');
+      const n = argument ? arithmetic(argument, scope, depth) : null;
+      const negative = node.childForFieldName('operator')?.text === '-';
+      return n === null ? { kind: 'expression', text } : { kind: 'number', value: negative ? -n : n, text };
+    }
+    case 'binary_operator': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const a = left ? arithmetic(left, scope, depth) : null;
+      const b = right ? arithmetic(right, scope, depth) : null;
+      const op = node.childForFieldName('operator')?.text;
+      if (a === null || b === null) break;
+      const value =
+        op === '*' ? a * b : op === '+' ? a + b : op === '-' ? a - b : op === '//' ? Math.floor(a / b) : op === '/' ? a / b : null;
+      return value === null || !Number.isFinite(value) ? { kind: 'expression', text } : { kind: 'number', value, text };
+    }
+    case 'identifier': {
+      const bound = depth < 5 ? scope.get(node.text) : undefined;
+      if (bound) {
+        const resolved = valueOf(bound, scope, depth + 1);
+        // Keep the name when it stands for something unreadable: the user recognises it.
+        return resolved.kind === 'expression' ? { kind: 'name', name: node.text } : resolved;
+      }
+      return { kind: 'name', name: node.text };
+    }
+    case 'attribute':
+      if (/^[\w.]+$/.test(node.text)) return { kind: 'name', name: node.text };
+      break;
+  }
+  const env = envLookup(node);
+  if (env) return { kind: 'env', variable: env.variable, fallback: env.fallback, text };
+  return { kind: 'expression', text };
+}
+
+/** A dictionary literal or `dict(a=1)` call, followed through module-level names. */
+function dictionaryOf(node: SyntaxNode | null | undefined, scope: Scope, depth = 0): Map<string, SyntaxNode> | null {
+  if (!node || depth > 5) return null;
+  if (node.type === 'identifier') return dictionaryOf(scope.get(node.text), scope, depth + 1);
+  const out = new Map<string, SyntaxNode>();
+  if (node.type === 'dictionary') {
+    for (const entry of children(node)) {
+      if (entry.type === 'dictionary_splat') {
+        for (const [k, v] of dictionaryOf(children(entry)[0], scope, depth + 1) ?? []) out.set(k, v);
+        continue;
+      }
+      const key = stringValue(entry.childForFieldName('key'));
+      const value = entry.childForFieldName('value');
+      if (entry.type === 'pair' && key !== null && value) out.set(key, value);
+    }
+    return out;
+  }
+  if (node.type === 'call' && node.childForFieldName('function')?.text === 'dict') return keywords(node, scope, depth + 1);
+  return null;
+}
+
+/** Keyword arguments of a call, `**options` spread in (a later keyword wins, as in Python). */
+function keywords(call: SyntaxNode, scope: Scope, depth = 0): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  for (const argument of children(call.childForFieldName('arguments'))) {
+    if (argument.type === 'dictionary_splat') {
+      for (const [k, v] of dictionaryOf(children(argument)[0], scope, depth) ?? []) out.set(k, v);
+    } else if (argument.type === 'keyword_argument') {
+      const name = argument.childForFieldName('name')?.text;
+      const value = argument.childForFieldName('value');
+      if (name && value) out.set(name, value);
+    }
+  }
+  return out;
+}
+
+function values(
+  nodes: ReadonlyMap<string, SyntaxNode>,
+  scope: Scope,
+  rename: (key: string) => string = (k) => k,
+): { [name: string]: SettingValue } {
+  return Object.fromEntries([...nodes].map(([k, v]) => [rename(k), valueOf(v, scope)]));
+}
+
+const lineOf = (node: SyntaxNode): number => node.startPosition.row + 1;
+
+function djangoPool(alias: string, db: ReadonlyMap<string, SyntaxNode>, node: SyntaxNode, scope: Scope): PythonPool {
+  const options = dictionaryOf(db.get('OPTIONS'), scope);
+  const pool = options?.get('pool');
+  const poolOptions = dictionaryOf(pool, scope);
+  const what = `DATABASES["${alias}"]`;
+  if (pool && (poolOptions || pool.type === 'true'))
+    return {
+      driver: 'psycopg-pool',
+      what: `${what}["OPTIONS"]["pool"]`,
+      line: lineOf(pool),
+      values: values(poolOptions ?? new Map(), scope),
+      positional: [],
+    };
+  const wanted = new Map([...db].filter(([k]) => k === 'CONN_MAX_AGE' || k === 'CONN_HEALTH_CHECKS'));
+  return { driver: 'django', what, line: lineOf(node), values: values(wanted, scope), positional: [] };
+}
+
+/** `DATABASES = {"default": {...}}`, the entry itself a dict or a `dj_database_url.config(...)` call. */
+function djangoDatabases(scope: Scope): PythonPool[] {
+  const databases = scope.get('DATABASES');
+  const aliases = dictionaryOf(databases, scope);
+  if (!databases || !aliases) return [];
+  const out: PythonPool[] = [];
+  for (const [alias, entry] of aliases) {
+    const dict = dictionaryOf(entry, scope);
+    if (dict) {
+      out.push(djangoPool(alias, dict, entry, scope));
       continue;
     }
-    if (/\s|\\/.test(ch)) {
-      i++;
-      continue;
-    }
-    const rest = source.slice(i, i + 200);
-    const str = STRING_START.exec(rest);
-    if (str && (str[1] === '' || NAME.exec(rest)?.[0] === str[1])) {
-      const quote = str[2] ?? '"';
-      const bodyStart = i + (str[1]?.length ?? 0) + quote.length;
-      const end = stringEnd(source, bodyStart, quote);
-      const body = source.slice(bodyStart, Math.max(bodyStart, end - quote.length));
-      const prefix = (str[1] ?? '').toLowerCase();
-      tokens.push({
-        type: prefix.includes('f') ? 'op' : 'string',
-        text: source.slice(i, end),
-        value: body,
-        start: i,
-        end,
-        line: lineAt(lineStarts, i),
+    if (entry.type === 'call' && /^(config|parse)$/.test(callName(entry) ?? '')) {
+      const upper = (k: string): string => k.toUpperCase();
+      const args = new Map([...keywords(entry, scope)].filter(([k]) => k === 'conn_max_age' || k === 'conn_health_checks'));
+      out.push({
+        driver: 'django',
+        what: `DATABASES["${alias}"] = ${entry.childForFieldName('function')?.text}(...)`,
+        line: lineOf(entry),
+        values: values(args, scope, upper),
+        positional: [],
       });
-      i = end;
-      continue;
     }
-    const name = NAME.exec(rest);
-    if (name) {
-      tokens.push({ type: 'name', text: name[0], start: i, end: i + name[0].length, line: lineAt(lineStarts, i) });
-      i += name[0].length;
-      continue;
-    }
-    const number = /[\d.]/.test(ch) ? NUMBER.exec(rest) : null;
-    if (number && number[0] !== '.' && number[0].length > 0) {
-      tokens.push({ type: 'number', text: number[0], start: i, end: i + number[0].length, line: lineAt(lineStarts, i) });
-      i += number[0].length;
-      continue;
-    }
-    const op = OPERATORS.find((o) => source.startsWith(o, i)) ?? ch;
-    tokens.push({ type: 'op', text: op, start: i, end: i + op.length, line: lineAt(lineStarts, i) });
-    i += op.length;
   }
-  return tokens;
+  return out;
 }
 
-function parseNumber(text: string): number | null {
-  const clean = text.replace(/_/g, '');
-  if (/j$/.test(clean)) return null;
-  const value = /^0[xob]/i.test(clean) ? Number(clean.toLowerCase()) : Number(clean);
-  return Number.isFinite(value) ? value : null;
+function descendantsOfType(node: SyntaxNode, type: string): SyntaxNode[] {
+  return node.descendantsOfType(type).filter((n): n is SyntaxNode => n !== null);
 }
 
-/** The value of an argument's tokens, when they are one literal or name; else the source text. */
-function valueOf(tokens: readonly Token[], source: string): SettingValue {
-  const text = tokens.length === 0 ? '' : source.slice(tokens[0]?.start ?? 0, tokens[tokens.length - 1]?.end ?? 0);
-  const [first, second] = tokens;
-  if (first && tokens.every((t) => t.type === 'string')) {
-    return { kind: 'string', value: tokens.map((t) => t.value ?? '').join('') };
-  }
-  const signed = first?.text === '-' || first?.text === '+';
-  const numberToken = signed ? second : first;
-  if (numberToken?.type === 'number' && tokens.length === (signed ? 2 : 1)) {
-    const value = parseNumber(numberToken.text);
-    if (value !== null) return { kind: 'number', value: first?.text === '-' ? -value : value, text };
-  }
-  if (tokens.length === 1 && first?.type === 'name') {
-    if (first.text === 'True' || first.text === 'False') return { kind: 'boolean', value: first.text === 'True' };
-    if (first.text === 'None') return { kind: 'none' };
-  }
-  const dotted = tokens.length % 2 === 1 && tokens.every((t, k) => (k % 2 === 0 ? t.type === 'name' : t.text === '.'));
-  if (dotted && first) return { kind: 'name', name: text.replace(/\s+/g, '') };
-  return { kind: 'expression', text: text.replace(/\s+/g, ' ').trim() };
-}
-
-/** Reads the arguments from the token after `(` to its matching `)`. */
-function readArguments(tokens: readonly Token[], open: number, source: string): CallArgument[] {
-  const args: CallArgument[] = [];
-  let depth = 0;
-  let current: Token[] = [];
-  const flush = (): void => {
-    if (current.length === 0) return;
-    const [first, second] = current;
-    const keyword = first?.type === 'name' && second?.text === '=' && current.length > 2;
-    const valueTokens = keyword ? current.slice(2) : current;
-    args.push({
-      name: keyword ? (first?.text ?? null) : null,
-      value: valueOf(valueTokens, source),
-      line: (valueTokens[0] ?? first)?.line ?? 0,
+/** Every pool configuration in the file, in source order; Django's DATABASES last. */
+export async function readPythonPools(source: string): Promise<PythonPool[]> {
+  const root = (await parseSource(source, 'python')).rootNode;
+  const scope = moduleScope(root);
+  const out: PythonPool[] = [];
+  for (const call of descendantsOfType(root, 'call')) {
+    const name = callName(call);
+    if (name === null || call.parent?.type === 'decorator') continue;
+    const driver: PoolDriver | null = ENGINE.has(name) ? 'sqlalchemy' : PSYCOPG_POOL.has(name) ? 'psycopg-pool' : null;
+    if (!driver) continue;
+    out.push({
+      driver,
+      what: `${name}(...)`,
+      line: lineOf(call),
+      values: values(keywords(call, scope), scope),
+      positional: positionalArguments(call).map((a) => a.text.replace(/\s+/g, ' ')),
     });
-    current = [];
-  };
-  for (let k = open + 1; k < tokens.length; k++) {
-    const token = tokens[k];
-    if (!token) break;
-    if (token.type === 'op' && '([{'.includes(token.text)) depth++;
-    if (token.type === 'op' && ')]}'.includes(token.text)) {
-      if (depth === 0) break;
-      depth--;
-    }
-    if (depth === 0 && token.text === ',') flush();
-    else current.push(token);
   }
-  flush();
-  return args;
-}
-
-const ENGINE_FUNCTIONS = new Set(['create_engine', 'create_async_engine', 'engine_from_config']);
-
-/** Every `create_engine(...)` / `create_async_engine(...)` call in the source, in order. */
-export function readEngineCalls(source: string): EngineCall[] {
-  const tokens = tokenizePython(source);
-  const calls: EngineCall[] = [];
-  tokens.forEach((token, k) => {
-    if (token.type !== 'name' || !ENGINE_FUNCTIONS.has(token.text)) return;
-    if (tokens[k + 1]?.text !== '(') return;
-    // `def create_engine(...)` is a definition, not a call.
-    if (tokens[k - 1]?.text === 'def') return;
-    calls.push({ function: token.text, line: token.line, args: readArguments(tokens, k + 1, source) });
-  });
-  return calls;
+  // Flask-SQLAlchemy: SQLALCHEMY_ENGINE_OPTIONS = {...}, at module level or in a config class.
+  for (const assignment of descendantsOfType(root, 'assignment')) {
+    if (assignment.childForFieldName('left')?.text !== 'SQLALCHEMY_ENGINE_OPTIONS') continue;
+    const dict = dictionaryOf(assignment.childForFieldName('right'), scope);
+    if (dict)
+      out.push({
+        driver: 'sqlalchemy',
+        what: 'SQLALCHEMY_ENGINE_OPTIONS',
+        line: lineOf(assignment),
+        values: values(dict, scope),
+        positional: [],
+      });
+  }
+  return [...out.sort((a, b) => a.line - b.line), ...djangoDatabases(scope)];
 }

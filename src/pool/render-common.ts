@@ -1,15 +1,14 @@
 import type { Finding, Severity } from '../rules/types.js';
+import { DRIVER_SPECS } from './drivers.js';
 import { fmt, plural } from './math.js';
 import { sourceText } from './read-settings.js';
 import { describeScale } from './sizing.js';
 import type { PoolDriver, PoolReport, RecommendedSetting } from './types.js';
 
 /** Driver names as their users know them. */
-export const DRIVER_LABEL: { readonly [D in PoolDriver]: string } = {
-  sqlalchemy: 'SQLAlchemy',
-  'node-postgres': 'node-postgres',
-  mysql2: 'mysql2',
-};
+export const DRIVER_LABEL: { readonly [D in PoolDriver]: string } = Object.fromEntries(
+  Object.entries(DRIVER_SPECS).map(([driver, spec]) => [driver, spec.label]),
+) as { readonly [D in PoolDriver]: string };
 
 /** Where the settings came from, in a few words. */
 export function describeSource(report: PoolReport): string {
@@ -80,14 +79,15 @@ export function describeCores(report: PoolReport): string | null {
 /** A recommended value written in the driver's language. */
 export function settingValue(driver: PoolDriver, s: RecommendedSetting): string {
   if (s.value === null) return '(remove)';
-  if (typeof s.value === 'boolean') return driver === 'sqlalchemy' ? (s.value ? 'True' : 'False') : String(s.value);
+  if (typeof s.value === 'boolean') return DRIVER_SPECS[driver].language === 'python' ? (s.value ? 'True' : 'False') : String(s.value);
   return String(s.value);
 }
 
 /** `(was 50)`, `(unset)`, `(same)`. */
 export function changeNote(driver: PoolDriver, s: RecommendedSetting): string {
   if (s.current === null) return 'unset now';
-  return s.current === settingValue(driver, s) ? 'unchanged' : `now ${s.current}`;
+  const same = s.current === settingValue(driver, s) || (typeof s.value === 'number' && Number(s.current.replace(/_/g, '')) === s.value);
+  return same ? 'unchanged' : `now ${s.current}`;
 }
 
 export function severityOrder(findings: readonly Finding<string>[]): Array<{ severity: Severity; findings: Finding<string>[] }> {
@@ -99,8 +99,16 @@ export function severityOrder(findings: readonly Finding<string>[]): Array<{ sev
   return groups;
 }
 
-export function summaryOf(findings: readonly Finding<string>[]): string {
-  if (findings.length === 0) return 'No findings: the pool fits the load and the server.';
+/** The closing line: the findings by severity, or the fit; an unread pool size is "unknown", never "fits". */
+export function summaryOf(report: PoolReport): string {
+  const { findings } = report;
+  const fit = report.recommendation.fit;
+  if (findings.length === 0) {
+    if (fit.status === 'fits') return 'No findings: the pool fits the load and the server.';
+    if (fit.status === 'unknown') return `No findings, but the fit is unknown: ${fit.why}`;
+    return `No findings (${fit.why}).`;
+  }
   const parts = severityOrder(findings).map((g) => `${g.findings.length} ${g.severity}`);
-  return `${plural(findings.length, 'finding')}: ${parts.join(', ')}`;
+  const unknown = fit.status === 'unknown' ? `. Fit unknown: ${fit.why}` : '';
+  return `${plural(findings.length, 'finding')}: ${parts.join(', ')}${unknown}`;
 }

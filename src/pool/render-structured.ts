@@ -75,7 +75,7 @@ export function renderPoolMarkdown(report: PoolReport): string {
     );
     out.push(...rec.pooler.why.map((w) => `- ${w}`), '');
   }
-  out.push('## Findings', '', `**${summaryOf(report.findings)}**`, '');
+  out.push('## Findings', '', `**${summaryOf(report)}**`, '');
   for (const group of severityOrder(report.findings)) {
     for (const f of group.findings) {
       out.push(`### ${MARK[f.severity]} ${f.severity.toUpperCase()}: \`${f.rule}\``, '', f.message, '', `**Fix**: ${f.help}`, '');

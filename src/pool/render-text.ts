@@ -96,6 +96,6 @@ export function renderPoolText(report: PoolReport, options: { readonly color: bo
       out.push(`  ${bold(f.rule)}`, `    ${f.message}`, `    ${dim('help:')}  ${f.help}`, '');
     }
   }
-  out.push(bold(summaryOf(report.findings)));
+  out.push(bold(summaryOf(report)));
   return `${out.join('\n')}\n`;
 }

@@ -2,10 +2,19 @@ import type { Finding } from '../rules/types.js';
 import type { PoolRuleId } from './findings.js';
 
 /** The connection pools dbdoctor knows the settings of. */
-export type PoolDriver = 'sqlalchemy' | 'node-postgres' | 'mysql2';
+export type PoolDriver = 'sqlalchemy' | 'psycopg-pool' | 'django' | 'node-postgres' | 'mysql2' | 'knex' | 'sequelize' | 'prisma';
 
 /** Every driver, in the order help texts list them. */
-export const POOL_DRIVERS: readonly PoolDriver[] = ['sqlalchemy', 'node-postgres', 'mysql2'];
+export const POOL_DRIVERS: readonly PoolDriver[] = [
+  'sqlalchemy',
+  'psycopg-pool',
+  'django',
+  'node-postgres',
+  'mysql2',
+  'knex',
+  'sequelize',
+  'prisma',
+];
 
 /** The server kinds a pool can point at. */
 export type Dialect = 'postgresql' | 'mysql';
@@ -20,11 +29,13 @@ export type SettingValue =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'none' }
   | { readonly kind: 'name'; readonly name: string }
+  /** An environment lookup (`os.getenv("POOL_SIZE", "20")`, `process.env.POOL_MAX ?? 10`): unknown until run. */
+  | { readonly kind: 'env'; readonly variable: string; readonly fallback: string | null; readonly text: string }
   | { readonly kind: 'expression'; readonly text: string };
 
 /** Where a pool's settings were read from. */
 export interface SettingsSource {
-  readonly kind: 'python' | 'json' | 'javascript' | 'config' | 'flags';
+  readonly kind: 'python' | 'json' | 'javascript' | 'config' | 'flags' | 'url';
   /** The file, as the user named it. */
   readonly file?: string;
   /** 1-based line of the call or object. */
@@ -55,7 +66,14 @@ export interface Deployment {
 
 /** The load, as average queries in flight across the whole deployment. */
 export type Load =
-  | { readonly kind: 'concurrency'; readonly inFlight: number; readonly expression: string }
+  | {
+      readonly kind: 'concurrency';
+      readonly inFlight: number;
+      readonly expression: string;
+      /** `N × fraction` with fraction ≤ 1: N callers, each busy that fraction of the time (at most N in flight). */
+      readonly callers?: number;
+      readonly fraction?: number;
+    }
   | {
       readonly kind: 'littles-law';
       readonly inFlight: number;
@@ -138,11 +156,22 @@ export interface PoolRecommendation {
   readonly needed: {
     /** Average queries in flight across the deployment. */
     readonly inFlight: number;
-    /** Average busy connections per process, rounded up. */
+    /** Average busy connections per process, exact (never rounded before the percentile). */
     readonly perProcess: number;
+    /** The distribution of busy connections per process: `Poisson, mean 0.45`, `Binomial(26, 0.6)`. */
+    readonly model: string;
     /** The 99.9th percentile of busy connections per process. */
     readonly peakPerProcess: number;
+    /** Connections per process to keep: the peak, within the cores ceiling. */
+    readonly steady: number;
+    /** Connections per process worth having: steady plus the burst. */
+    readonly useful: number;
   } | null;
+  /** Whether the current pool fits the load and the server; `unknown` when its size could not be read. */
+  readonly fit: {
+    readonly status: 'fits' | 'does-not-fit' | 'unknown' | 'not-checked';
+    readonly why: string;
+  };
   /** Connections the server lets this application open. */
   readonly budget: {
     readonly available: number;

@@ -7,6 +7,7 @@ import type { Finding } from '../../src/rules/types.js';
 import type { PoolReport } from '../../src/pool/types.js';
 import { createServerDatabase, type TestDatabase } from '../helpers/databases.js';
 import { runCommand, type CliRun } from '../helpers/cli.js';
+import { binomial, percentile999, poisson } from './helpers.js';
 
 type Run = CliRun;
 const cli = (args: string[]): Promise<Run> => runCommand(args);
@@ -27,15 +28,25 @@ beforeAll(async () => {
 });
 
 describe('dbdoctor pool: the seed case, offline', () => {
-  test("the seed's 50/50 pool becomes 30/30 with pool_timeout, arithmetic shown", async () => {
+  test("the seed's 50/50 pool is cut to what 26 callbacks at 60% can use, with pool_timeout, arithmetic shown", async () => {
     const { run, report } = await json(['--from', SEED_CURRENT, '--concurrency', '26x60%']);
+    // 26 callbacks busy 60% of the time: Binomial(26, 0.6); the burst stops at the 26 callers.
+    const peak = percentile999(binomial(26, 0.6));
+    const overflow = Math.min(peak, 26 - peak);
     expect(run.code).toBe(1);
     expect(report).toMatchObject({ version: 1, kind: 'pool' });
     expect(Object.keys(report)).toEqual(['version', 'kind', 'inputs', 'server', 'recommendation', 'findings']);
     expect(report.server).toMatchObject({ source: 'assumed', maxConnections: 100, superuserReserved: 3 });
-    expect(report.recommendation.needed).toEqual({ inFlight: 15.6, perProcess: 16, peakPerProcess: 30 });
-    expect(setting(report, 'pool_size')).toBe(30);
-    expect(setting(report, 'max_overflow')).toBe(30);
+    expect(report.recommendation.needed).toEqual({
+      inFlight: 15.6,
+      perProcess: 15.6,
+      model: 'Binomial(26, 0.6)',
+      peakPerProcess: peak,
+      steady: peak,
+      useful: peak + overflow,
+    });
+    expect(setting(report, 'pool_size')).toBe(peak);
+    expect(setting(report, 'max_overflow')).toBe(overflow);
     expect(setting(report, 'pool_timeout')).toBe(30);
     expect(setting(report, 'pool_recycle')).toBe(3600);
     expect(setting(report, 'pool_pre_ping')).toBe(true);
@@ -43,7 +54,7 @@ describe('dbdoctor pool: the seed case, offline', () => {
     for (const f of report.findings)
       expect(Object.keys(f).slice(0, 7)).toEqual(['rule', 'severity', 'schema', 'table', 'message', 'help', 'evidence']);
     expect(report.recommendation.arithmetic.join('\n')).toContain('26 × 60% = 15.6');
-    expect(report.recommendation.snippet).toContain('pool_size=30,');
+    expect(report.recommendation.snippet).toContain(`pool_size=${peak},`);
   });
 
   test("the seed's proposed block: max_identifier_length=128 is flagged, the rest is sound", async () => {
@@ -57,12 +68,15 @@ describe('dbdoctor pool: the seed case, offline', () => {
   });
 
   test('text and markdown carry the same recommendation', async () => {
+    const peak = percentile999(binomial(26, 0.6));
     const text = await cli(['pool', '--from', SEED_CURRENT, '--concurrency', '26x60%']);
-    expect(text.stdout).toContain('pool_size=30');
-    expect(text.stdout).toContain('peak: 99.9th percentile of busy connections (Poisson, mean 16) = 30');
+    expect(text.stdout).toContain(`pool_size=${peak}`);
+    expect(text.stdout).toContain(
+      `peak: 99.9th percentile of busy connections (Binomial(26, 0.6)) = ${peak}, never more than the 26 callers`,
+    );
     expect(text.stdout).toMatch(/pool-exceeds-server-limit/);
     const md = await cli(['pool', '--from', SEED_CURRENT, '--concurrency', '26x60%', '--format', 'markdown']);
-    expect(md.stdout).toContain('| `pool_size` | `30` |');
+    expect(md.stdout).toContain(`| \`pool_size\` | \`${peak}\` |`);
     expect(md.stdout).toContain('```python');
   });
 });
@@ -88,9 +102,11 @@ describe('dbdoctor pool: sizing', () => {
       '200',
     ]);
     expect(report.recommendation.needed?.inFlight).toBe(120);
-    // 120 ÷ (4 × 4) = 7.5 → 8 per process; the budget is (197 − 0) ÷ 48 = 4.
-    expect(report.recommendation.needed?.perProcess).toBe(8);
-    expect(report.recommendation.budget.perProcess).toBe(4);
+    // 120 ÷ (4 × 4) = 7.5 per process, Poisson(7.5) at its 99.9th percentile; the budget is (197 − 0) ÷ 48 = 4.
+    expect(report.recommendation.needed?.perProcess).toBe(7.5);
+    expect(report.recommendation.needed?.peakPerProcess).toBe(percentile999(poisson(7.5)));
+    expect(report.recommendation.budget.perProcess).toBe(Math.floor(197 / 48));
+    expect(report.recommendation.pooler?.defaultPoolSize).toBe(percentile999(poisson(120)));
     expect(report.recommendation.pooler).toMatchObject({ kind: 'pgbouncer', poolMode: 'transaction' });
     expect(rules(report)).toContain('pool-exceeds-server-limit:critical');
     expect(rules(report)).toContain('pooler-recommended:medium');
@@ -102,7 +118,9 @@ describe('dbdoctor pool: sizing', () => {
     const { report } = await json(['--from', file, '--concurrency', '20', '--cores', '8']);
     expect(report.inputs.driver).toBe('node-postgres');
     expect(rules(report)).toEqual(['pool-undersized:critical', 'pool-timeout-missing:medium', 'pool-recycle-missing:low']);
-    expect(setting(report, 'max')).toBe(70);
+    // 8 cores run 2 × 8 + 1 = 17 queries at once: the pool stops there, below Poisson(20)'s peak.
+    expect(percentile999(poisson(20))).toBeGreaterThan(17);
+    expect(setting(report, 'max')).toBe(17);
     expect(setting(report, 'connectionTimeoutMillis')).toBe(30000);
     expect(report.recommendation.coresCeiling).toBe(17);
   });
