@@ -66,7 +66,9 @@ export async function compareOnCorpus(serverUrl: string, database: string): Prom
       [`h=${url.hostname},P=${url.port || 3306},u=${decodeURIComponent(url.username) || 'root'}`, '--databases', database],
       { encoding: 'utf8', env: { ...process.env, ...(url.password ? { MYSQL_PWD: decodeURIComponent(url.password) } : {}) } },
     );
-    const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+    // The built CLI, whether this module runs from dist/ (the npm script) or from the sources (the tests).
+    const built = import.meta.url.includes('/dist/bench/') ? '../src/cli/main.js' : '../dist/src/cli/main.js';
+    const cli = fileURLToPath(new URL(built, import.meta.url));
     const target = new URL(serverUrl);
     target.pathname = `/${database}`;
     let json: string;
