@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { auditPostgres } from '../audit/run.js';
+import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
-import { openTarget } from '../sources/open-target.js';
+import { openAuditTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
@@ -71,13 +71,14 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
-  const open = await openTarget(target);
+  // PostgreSQL, MySQL/MariaDB or SQLite: each dialect's own emitter writes the migration.
+  const open = await openAuditTarget(target);
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.
     const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
     result = await withConfiguredAudit(options, io, (configured) =>
-      auditPostgres(open.db, open.info, { schemas: options.schema ?? [], ...configured, ...(workloadSources ? { workloadSources } : {}) }),
+      auditTarget(open, { schemas: options.schema ?? [], ...configured, ...(workloadSources ? { workloadSources } : {}) }),
     );
   } finally {
     await open.close().catch(() => undefined);
