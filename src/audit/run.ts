@@ -112,7 +112,7 @@ export function auditModel(
   const { options: ruleOptions, tableTypes, workload, plans } = context;
   const all = (options.rules ?? allRules).flatMap((rule) => rule.check(context));
   all.sort(compareFindings);
-  const located = withFingerprints(withLocations(withFixes(all, emitterFor(model.dialect)), model), model);
+  const located = withFingerprints(withLocations(withFixes(all, emitterFor(model.dialect, model.capabilities)), model), model);
   const { kept: findings, suppressed } = applyIgnores(located, options.ignore ?? []);
   return {
     version: 1,

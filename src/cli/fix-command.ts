@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { auditPostgres } from '../audit/run.js';
+import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
-import { openTarget } from '../sources/open-target.js';
+import { openAuditTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
 import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
@@ -81,24 +81,20 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
-  const open = await openTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+  // PostgreSQL, MySQL/MariaDB or SQLite: each dialect's own emitter writes the migration.
+  const open = await openAuditTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.
     const workloadSources = workloadSourcesOf(options, open.info.kind === 'postgres');
     result = await withConfiguredAudit(options, io, (configured) =>
-      auditPostgres(open.db, open.info, {
-        schemas: options.schema ?? [],
-        ...configured,
-        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}),
-        ...(workloadSources ? { workloadSources } : {}),
-      }),
+      auditTarget(open, { schemas: options.schema ?? [], ...configured, ...(workloadSources ? { workloadSources } : {}) }),
     );
   } finally {
     await open.close().catch(() => undefined);
   }
   const findings = selectFindings(result.findings, filters);
-  const emitter = emitterFor(result.model.dialect);
+  const emitter = emitterFor(result.model.dialect, result.model.capabilities);
   if (emitter === null) throw new UserError(`dbdoctor cannot write ${result.model.dialect} migrations yet`);
   const plan = planFix(findings, result.model, {
     target: {

@@ -1,15 +1,22 @@
-/** The DDL emitter of each dialect (actions to statements); null where none exists yet. */
+/** The DDL emitter of each dialect (actions to statements). */
 import type { DdlEmitter } from '../model/actions.js';
-import type { Dialect } from '../model/types.js';
+import type { Capabilities, Dialect } from '../model/types.js';
+import { mysqlEmitter } from './mysql/ddl.js';
 import { postgresEmitter } from './postgres/ddl.js';
+import { sqliteEmitter } from './sqlite/ddl.js';
 
-const EMITTERS: { readonly [D in Dialect]: DdlEmitter | null } = {
-  postgres: postgresEmitter,
-  mysql: null,
-  sqlite: null,
-};
-
-/** The emitter for a dialect, or null when dbdoctor cannot write its DDL yet. */
-export function emitterFor(dialect: Dialect): DdlEmitter | null {
-  return EMITTERS[dialect];
+/**
+ * The emitter for a dialect, or null when dbdoctor cannot write its DDL. MySQL's depends on how the
+ * server hides an index (MySQL 8 INVISIBLE, MariaDB IGNORED), which the model's capabilities say;
+ * without them the hiding step is left out.
+ */
+export function emitterFor(dialect: Dialect, capabilities?: Pick<Capabilities, 'indexVisibility'>): DdlEmitter | null {
+  switch (dialect) {
+    case 'postgres':
+      return postgresEmitter;
+    case 'mysql':
+      return mysqlEmitter(capabilities?.indexVisibility ?? null);
+    case 'sqlite':
+      return sqliteEmitter;
+  }
 }

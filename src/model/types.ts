@@ -67,6 +67,12 @@ export interface Capabilities {
    * and name. Absent means `schema`.
    */
   readonly indexNamespace?: 'schema' | 'table';
+  /**
+   * An existing unique index can become the primary key without a rebuild (PostgreSQL `ADD PRIMARY KEY
+   * USING INDEX`); false where a primary key means rebuilding the table (SQLite) or the unique index
+   * already is its clustered key (InnoDB). Absent means true.
+   */
+  readonly primaryKeyFromIndex?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */

@@ -9,6 +9,24 @@ import type { Index, SchemaModel, Table } from '../model/types.js';
 
 export { newIndexSpec, plainKey } from '../model/actions.js';
 import type { NameAllocator } from '../semantics/names.js';
+import { foreignKeysKeptBy, keepsForeignKeyIndexed } from '../semantics/foreign-keys.js';
+
+/**
+ * Where the engine needs an index for each foreign key (InnoDB), which index keeps serving the ones
+ * `dropped` served: `kept` (the rules never drop the last one), as a sentence; empty elsewhere.
+ */
+export function foreignKeysNote(dropped: Index, kept: Index, model: SchemaModel): string {
+  const served = foreignKeysKeptBy(dropped, model);
+  if (served.length === 0) return '';
+  const names = served.map((fk) => fk.name).join(', ');
+  const keeper = served.every((fk) => keepsForeignKeyIndexed(kept, fk))
+    ? kept.name
+    : model.indexes
+        .filter((i) => i !== dropped && served.every((fk) => keepsForeignKeyIndexed(i, fk)))
+        .map((i) => i.name)
+        .join(' or ');
+  return ` Foreign key ${names} needs an index on its columns; ${keeper} keeps serving it.`;
+}
 
 /** Every index attached below a partitioned index, at any depth. */
 export function attachedBelow(index: Index, indexes: readonly Index[]): Index[] {

@@ -5,6 +5,7 @@
  */
 import type { Index, SchemaModel } from '../model/types.js';
 import { covers, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/coverage.js';
+import { foreignKeysOrphanedBy } from '../semantics/foreign-keys.js';
 
 /** An index that another, interchangeable one makes unnecessary. */
 export interface DuplicatePair {
@@ -57,6 +58,9 @@ export function computeDuplicatePairs(model: SchemaModel): DuplicatePair[] {
       const dropped = new Map<Index, Index>();
       for (const candidate of [...group].reverse()) {
         if (whyNotDroppable(candidate, caps) !== null) continue;
+        // InnoDB refuses to drop the last index a foreign key needs (error 1553): keep it instead.
+        const staying = tableIndexes.filter((i) => i !== candidate && !dropped.has(i));
+        if (foreignKeysOrphanedBy(candidate, staying, model).length > 0) continue;
         const keeper = group.find((k) => k !== candidate && !dropped.has(k) && covers(k, candidate));
         if (keeper) dropped.set(candidate, keeper);
       }

@@ -4,6 +4,7 @@
  */
 import type { Index, SchemaModel } from '../model/types.js';
 import { covers, mayServe, sameShape, usableIndexesByTable, whyNotDroppable } from '../semantics/coverage.js';
+import { foreignKeysOrphanedBy } from '../semantics/foreign-keys.js';
 import { keepPreference, type DuplicatePair } from './_duplicates.js';
 import type { UnjustifiedComposite } from './_workload-evidence.js';
 
@@ -33,6 +34,9 @@ export function computeRedundantIndexes(
       );
       if (coveredBy.length === 0) continue;
       if (coveredBy.every((c) => servedPrefix.get(c) === index)) continue;
+      // InnoDB refuses to drop the last index a foreign key needs (error 1553): such an index stays.
+      const staying = tableIndexes.filter((i) => i !== index && !duplicates.has(i) && !candidates.has(i));
+      if (foreignKeysOrphanedBy(index, staying, model).length > 0) continue;
       candidates.set(index, coveredBy);
     }
   }

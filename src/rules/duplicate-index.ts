@@ -1,6 +1,6 @@
 import type { Index } from '../model/types.js';
 import { stayingCover } from './_redundant.js';
-import { dropAction } from './_actions.js';
+import { dropAction, foreignKeysNote } from './_actions.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { workloadEvidenceFor } from './_workload-evidence.js';
@@ -48,7 +48,9 @@ export const duplicateIndex = defineRule({
         help:
           (duplicate.constraint
             ? `Drop the constraint ${duplicate.constraint.name} (its index goes with it) and keep ${keep.name}, because ${why}.`
-            : `Drop ${duplicate.name} and keep ${keep.name}, because ${why}.`) + keptIsRedundant(keep, redundant, duplicates),
+            : `Drop ${duplicate.name} and keep ${keep.name}, because ${why}.`) +
+          keptIsRedundant(keep, redundant, duplicates) +
+          foreignKeysNote(duplicate, keep, model),
         evidence: {
           index: indexEvidence(duplicate),
           coveredBy: indexEvidence(keep),

@@ -1,6 +1,6 @@
 import type { Index } from '../model/types.js';
 import { stayingCover } from './_redundant.js';
-import { dropAction } from './_actions.js';
+import { dropAction, foreignKeysNote } from './_actions.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
 import { workloadEvidenceFor } from './_workload-evidence.js';
@@ -50,7 +50,7 @@ export const redundantIndex = defineRule({
         message: `Index ${index.name} on ${index.schema}.${index.table} is redundant: ${reasonFor(index, best)}, so ${best.name} serves every query it serves.`,
         help: index.constraint
           ? `Drop the constraint ${index.constraint.name} (its index goes with it); ${best.name} keeps enforcing it.`
-          : `Drop ${index.name}; queries on (${keyList(index).join(', ')}) use ${best.name}.`,
+          : `Drop ${index.name}; queries on (${keyList(index).join(', ')}) use ${best.name}.${foreignKeysNote(index, best, model)}`,
         evidence: {
           index: indexEvidence(index),
           coveredBy: indexEvidence(best),

@@ -45,7 +45,7 @@ export const tableWithoutPrimaryKey = defineRule({
       const candidates = indexes
         .filter((i) => promotable(i, table))
         .sort((a, b) => a.keys.length - b.keys.length || (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0) || a.name.localeCompare(b.name));
-      const candidate = table.kind === 'table' ? candidates[0] : undefined;
+      const candidate = table.kind === 'table' && model.capabilities.primaryKeyFromIndex !== false ? candidates[0] : undefined;
       const replication =
         table.replicaIdentityIndex !== null
           ? `its REPLICA IDENTITY is index ${table.replicaIdentityIndex}, so logical replication can still replicate UPDATE and DELETE`

@@ -43,14 +43,19 @@ export function sameShape(a: Index, b: Index): boolean {
   return samePredicate(a.predicate, b.predicate) && sameIncludeSet(a, b);
 }
 
-/** `b` serves every query `a` serves: a left prefix of its stored keys (btree), the same predicate, `a`'s INCLUDE columns available. */
+/**
+ * `b` serves every query `a` serves: `a`'s keys a left prefix of `b`'s stored keys (btree), the same
+ * predicate, `a`'s INCLUDE columns available. For a left prefix `a`'s declared keys count: the
+ * primary-key columns InnoDB appends to `(a)` only order rows within one value of `a`, and `(a, b)`
+ * stores them too (the same judgement pt-duplicate-key-checker and sys.schema_redundant_indexes make).
+ */
 export function servesQueriesOf(b: Index, a: Index): boolean {
   if (a.schema !== b.schema || a.table !== b.table || a.method !== b.method) return false;
   if (!samePredicate(a.predicate, b.predicate)) return false;
   const ak = storedKeys(a);
   const bk = storedKeys(b);
   if (servesLeftPrefix(a.method)) {
-    if (!keysArePrefix(ak, bk)) return false;
+    if (!keysArePrefix(ak, bk) && !keysArePrefix(a.keys, bk)) return false;
   } else if (ak.length !== bk.length || !keysArePrefix(ak, bk)) {
     return false;
   }

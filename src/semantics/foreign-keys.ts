@@ -3,8 +3,9 @@
  * a referenced row is deleted or its key updated (`WHERE fkcol = $1 …`), and what an engine
  * that needs an index for every foreign key (InnoDB) keeps alive.
  */
-import type { Capabilities, ForeignKey, Index } from '../model/types.js';
+import type { Capabilities, ForeignKey, Index, SchemaModel } from '../model/types.js';
 import { isUsable } from './coverage.js';
+import { storedKeys } from './keys.js';
 import { impliedByEqualityOn } from './predicate.js';
 
 /** Methods whose index serves the referential lookup `fkcol = $1`. */
@@ -41,4 +42,35 @@ export function servesForeignKey(index: Index, fk: ForeignKey, capabilities?: Ca
 /** The indexes among `indexes` (those of the foreign key's table) that serve it. */
 export function indexesServing(fk: ForeignKey, indexes: readonly Index[], capabilities?: Capabilities): Index[] {
   return indexes.filter((i) => servesForeignKey(i, fk, capabilities));
+}
+
+/**
+ * Satisfies an engine that needs an index for every foreign key (InnoDB): a btree whose stored keys
+ * (declared, then the primary-key columns InnoDB appends) begin with the foreign key's columns in
+ * their order, each whole (a prefix `code(5)` does not count).
+ */
+export function keepsForeignKeyIndexed(index: Index, fk: ForeignKey): boolean {
+  if (index.schema !== fk.schema || index.table !== fk.table || index.method !== 'btree') return false;
+  const keys = storedKeys(index);
+  return (
+    keys.length >= fk.columns.length &&
+    fk.columns.every((c, i) => keys[i]!.kind === 'column' && keys[i]!.column === c.column && keys[i]!.prefixLength === undefined)
+  );
+}
+
+/**
+ * The foreign keys that would be left without the index their engine needs if `index` went and
+ * `remaining` (the other indexes of its table that stay) did not: empty where the engine needs none.
+ */
+export function foreignKeysOrphanedBy(index: Index, remaining: readonly Index[], model: SchemaModel): ForeignKey[] {
+  if (model.capabilities.foreignKeyNeedsIndex !== true) return [];
+  return model.foreignKeys.filter(
+    (fk) => keepsForeignKeyIndexed(index, fk) && !remaining.some((other) => other !== index && keepsForeignKeyIndexed(other, fk)),
+  );
+}
+
+/** The foreign keys of its table an index keeps indexed (InnoDB), for saying which index serves them once another goes. */
+export function foreignKeysKeptBy(index: Index, model: SchemaModel): ForeignKey[] {
+  if (model.capabilities.foreignKeyNeedsIndex !== true) return [];
+  return model.foreignKeys.filter((fk) => keepsForeignKeyIndexed(index, fk));
 }

@@ -51,6 +51,16 @@ export function storedKeys(index: Index): readonly IndexKey[] {
   return implicit === undefined || implicit.length === 0 ? index.keys : [...index.keys, ...implicit];
 }
 
+/**
+ * The keys a clustered engine appends to a secondary index (InnoDB; SQLite appends the rowid, or a
+ * WITHOUT ROWID table's primary key): the primary key's columns the index does not already hold whole.
+ * A column held only as a prefix (`name(10)`) is appended in full all the same.
+ */
+export function primaryKeySuffix(declared: readonly IndexKey[], primaryKeys: readonly IndexKey[]): IndexKey[] {
+  const whole = new Set(declared.filter((k) => k.kind === 'column' && k.prefixLength === undefined).map((k) => k.column));
+  return primaryKeys.filter((k) => k.kind === 'column' && !whole.has(k.column));
+}
+
 /** A key as a person reads it: the column name, or the expression, with a MySQL prefix length. */
 export function keyLabel(key: IndexKey): string {
   const base = key.column ?? key.expression;

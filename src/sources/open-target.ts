@@ -95,7 +95,7 @@ export async function openTarget(target: string, options: TargetOptions = {}): P
         : null;
   if (other !== null) {
     throw new UserError(
-      `${other} can be audited (dbdoctor audit) but not fixed or changed yet: this command handles PostgreSQL targets only`,
+      `${other} can be audited and fixed (dbdoctor audit, dbdoctor fix) but not changed by dbdoctor apply yet: apply handles PostgreSQL targets only`,
     );
   }
   return openPostgresTarget(target, scheme, options);

@@ -86,7 +86,7 @@ describe('targets of every dialect', () => {
     }
   });
 
-  it('audits a MariaDB database from the command line, with findings but no PostgreSQL fix', async () => {
+  it('audits a MariaDB database from the command line, its fixes written in its own dialect', async () => {
     const run = await cli(['audit', mysqlUrl(), '--format', 'json', '--fail-on', 'none']);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as {
@@ -95,10 +95,9 @@ describe('targets of every dialect', () => {
       findings: { fix?: unknown }[];
     };
     expect(report.target.dialect).toBe('mysql');
-    expect(report.findings.every((f) => f.fix === undefined)).toBe(true);
-    expect(report.summary.limitations).toContain(
-      'dbdoctor writes no fixes for MySQL/MariaDB yet: findings say what to change, without the statements',
-    );
+    const statements = report.findings.flatMap((f) => (f.fix as { up: string[] } | undefined)?.up ?? []);
+    expect(statements.every((sql) => sql.startsWith('ALTER TABLE `'))).toBe(true);
+    expect(report.summary.limitations.some((l) => l.includes('writes no fixes'))).toBe(false);
   });
 
   it('audits a SQLite file from the command line', async () => {
@@ -106,13 +105,14 @@ describe('targets of every dialect', () => {
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as { target: { dialect: string; name: string }; findings: { fix?: unknown }[] };
     expect(report.target).toMatchObject({ dialect: 'sqlite', name: sqlitePath });
-    expect(report.findings.every((f) => f.fix === undefined)).toBe(true);
+    const statements = report.findings.flatMap((f) => (f.fix as { up: string[] } | undefined)?.up ?? []);
+    expect(statements.every((sql) => /^(DROP INDEX IF EXISTS|CREATE INDEX IF NOT EXISTS) "main"\./.test(sql))).toBe(true);
   });
 
-  it('refuses MySQL and SQLite targets where only PostgreSQL is handled (fix, apply)', async () => {
+  it('refuses MySQL and SQLite targets where only PostgreSQL is handled (apply)', async () => {
     await expect(openTarget(mysqlUrl())).rejects.toThrow(/MySQL\/MariaDB server can be audited/);
     await expect(openTarget(sqlitePath)).rejects.toThrow(/SQLite database can be audited/);
-    expectOneLineError(await cli(['fix', mysqlUrl()]));
+    expectOneLineError(await cli(['apply', mysqlUrl(), '--yes']));
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ColumnStatistics, Index, SchemaModel, Table } from '../../model/types.js';
+import { primaryKeySuffix } from '../../semantics/keys.js';
 import { UserError } from '../../util/errors.js';
 import { mariadbColumnStatistics, mysqlHistogramStatistics } from './histograms.js';
 import { foreignKeysByReferencedIndex, mapForeignKeys } from './map-foreign-keys.js';
@@ -43,6 +44,21 @@ import {
   type MysqlSessionOptions,
 } from './session.js';
 import { readMysqlUsage } from './usage.js';
+
+/**
+ * InnoDB stores the primary key's columns at the end of every secondary index (the row's address),
+ * so `(a)` there is `(a, id)`: recorded as the index's implicit keys. Only where the table is
+ * clustered on a declared primary key (the `clustered` PRIMARY index).
+ */
+function withInnodbImplicitKeys(indexes: Index[]): void {
+  const primaries = new Map(indexes.filter((i) => i.clustered === true).map((i) => [`${i.schema}\u0000${i.table}`, i]));
+  indexes.forEach((index, n) => {
+    const primary = primaries.get(`${index.schema}\u0000${index.table}`);
+    if (!primary || index === primary || index.method !== 'btree') return;
+    const implicit = primaryKeySuffix(index.keys, primary.keys);
+    if (implicit.length > 0) indexes[n] = { ...index, implicitKeys: implicit };
+  });
+}
 
 /** What to read. */
 export interface MysqlIntrospectOptions {
@@ -227,6 +243,7 @@ async function readModel(
     ...index,
     usage: usage.readable ? (usage.indexes.get(indexKey(index.schema, index.table, index.name)) ?? null) : null,
   }));
+  withInnodbImplicitKeys(indexes);
   // Rows are stored in the primary key's order only where there is one (InnoDB without one clusters on a hidden row id).
   const clustered = new Set(indexes.filter((i) => i.clustered === true).map((i) => `${i.schema}\u0000${i.table}`));
   const finalTables = tables.map((t) => ({
@@ -251,6 +268,7 @@ async function readModel(
       // MySQL counts 64 characters; 64 bytes is the bound that holds for any character set.
       identifierMaxBytes: 64,
       indexVisibility: features.visibility,
+      primaryKeyFromIndex: false,
       constraintIndexesDroppable: true,
       onlineIndexBuild: 'inplace-lock-none',
       indexNamespace: 'table',

@@ -182,6 +182,7 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
       foreignKeyNeedsIndex: false,
       partialIndexesServeForeignKeys: false,
       indexVisibility: null,
+      primaryKeyFromIndex: false,
       constraintIndexesDroppable: false,
       onlineIndexBuild: null,
       indexNamespace: 'schema',

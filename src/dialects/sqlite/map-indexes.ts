@@ -1,4 +1,5 @@
 import type { BackedConstraint, Column, Index, IndexKey, QualifiedName } from '../../model/types.js';
+import { primaryKeySuffix } from '../../semantics/keys.js';
 import { identifiersIn, parseCreateIndex } from './ddl-text.js';
 import type { IndexColumnRow } from './rows.js';
 
@@ -93,6 +94,19 @@ function mapKey(row: IndexColumnRow, text: string | undefined, columns: readonly
   };
 }
 
+/**
+ * What SQLite stores after the declared keys (pragma_index_xinfo's auxiliary columns): the rowid of a
+ * rowid table, which is the INTEGER PRIMARY KEY column when there is one (a rowid without such a column
+ * is not a column queries name, so it is left out), or a WITHOUT ROWID table's primary-key columns.
+ */
+function implicitKeysOf(group: readonly IndexColumnRow[], table: SqliteTableFacts, declared: readonly IndexKey[]): IndexKey[] {
+  const alias = table.rowidAlias;
+  const aux = group
+    .filter((r) => r.is_key === 0 && (r.cid >= 0 || (r.cid === -1 && alias !== null)))
+    .map((r) => mapKey(r.cid === -1 ? { ...r, cid: 0, column_name: alias } : r, undefined, table.columns));
+  return primaryKeySuffix(declared, aux);
+}
+
 /** Groups INDEX_COLUMNS_QUERY rows (ordered by table, index, seqno) into indexes. */
 export function mapSqliteIndexes(rows: readonly IndexColumnRow[], context: SqliteIndexContext): Index[] {
   const groups = new Map<string, IndexColumnRow[]>();
@@ -124,6 +138,7 @@ export function mapSqliteIndexes(rows: readonly IndexColumnRow[], context: Sqlit
     // A partial index whose WHERE clause could not be isolated keeps its whole text as predicate: never mistaken for a full index.
     const predicate = first.partial === 1 ? (parsed?.predicate ?? first.sql ?? '') : null;
     const stat = prefixDistinct(context.stat1.get(first.index_name), keys.length);
+    const implicitKeys = clustered ? [] : implicitKeysOf(group, table, keys);
     indexes.push({
       schema: SQLITE_SCHEMA,
       name: first.index_name,
@@ -152,6 +167,7 @@ export function mapSqliteIndexes(rows: readonly IndexColumnRow[], context: Sqlit
       creationOrder: null,
       ...(clustered ? { clustered: true } : {}),
       ...(stat ? { keyPrefixDistinct: stat } : {}),
+      ...(implicitKeys.length > 0 ? { implicitKeys } : {}),
     });
   }
   return indexes;

@@ -171,7 +171,7 @@ function indexEntry(
     name: index.name,
     conflict,
     definition: index.definition,
-    shape: indexShape(index, emitterFor(result.model.dialect)?.keySyntax ?? null),
+    shape: indexShape(index, emitterFor(result.model.dialect, result.model.capabilities)?.keySyntax ?? null),
     sizeBytes: index.sizeBytes,
     scans: index.usage?.scans ?? null,
     entryWrites: u ? u.inserts + u.updates - u.hotUpdates : null,
