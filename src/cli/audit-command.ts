@@ -5,6 +5,7 @@ import type { AuditResult } from '../audit/types.js';
 import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { applyBaseline, readBaseline } from '../audit/baseline.js';
 import { UserError } from '../util/errors.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
@@ -60,6 +61,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const reporter = getReporter(formatName);
   if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
   const target = targetOf(argument, options, io.env);
+  if (options.output !== undefined) await checkOutputFile(options.output);
   const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : null;
   const configuration = await resolveAuditConfiguration(
     options.config,

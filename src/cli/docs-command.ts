@@ -1,3 +1,4 @@
+import { checkOutputFile } from '../util/output-path.js';
 import { writeFile } from 'node:fs/promises';
 import type { WorkloadSources } from '../audit/run.js';
 import { auditTarget } from '../audit/run-target.js';
@@ -43,6 +44,7 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
+  if (options.output !== undefined && options.output !== '-') await checkOutputFile(options.output);
   const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
   let result: AuditResult;
   try {

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkOutputDir } from '../util/output-path.js';
 import { auditPostgres } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget } from '../sources/open-target.js';
@@ -79,6 +80,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
+  await checkOutputDir(options.output ?? DEFAULT_MIGRATION_DIR);
   const open = await openTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
   let result: AuditResult;
   try {

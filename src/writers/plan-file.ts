@@ -4,7 +4,8 @@
  * applied only as the actions it was made from: every step's statements are emitted again from
  * its action and must be the ones in the file, and the SQL files must be what the plan renders.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { prepareOutputDir } from '../util/output-path.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
@@ -27,13 +28,14 @@ export async function writeMigration(
   const files = [...(await writer.render(plan, options)), { path: PLAN_FILE, content: `${JSON.stringify(plan, null, 2)}\n` }];
   const written: string[] = [];
   try {
-    await mkdir(dir, { recursive: true });
+    await prepareOutputDir(dir);
     for (const file of files) {
       const path = join(dir, file.path);
       await writeFile(path, file.content);
       written.push(path);
     }
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot write the migration to ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return written;
