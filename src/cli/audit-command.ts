@@ -1,3 +1,4 @@
+import { loadTimeoutOf } from './fix-options.js';
 import { writeFile } from 'node:fs/promises';
 import type { WorkloadSources } from '../audit/run.js';
 import { auditTarget } from '../audit/run-target.js';
@@ -19,6 +20,8 @@ export interface AuditCommandOptions {
   readonly statsSince?: string;
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   /** `--models PATH`: the SQLAlchemy models of the audited database (locations, model-drift). */
@@ -73,7 +76,11 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+    const open = await openTargetOrDemo(target, {
+      strict: options.strict === true,
+      ...loadTimeoutOf(options),
+      ...(options.python ? { python: options.python } : {}),
+    });
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

@@ -1,3 +1,4 @@
+import { loadTimeoutOf } from './fix-options.js';
 import { checkOutputFile } from '../util/output-path.js';
 import { writeFile } from 'node:fs/promises';
 import type { WorkloadSources } from '../audit/run.js';
@@ -15,6 +16,8 @@ import { EXIT_CLEAN } from './exit.js';
 export interface DocsCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   readonly demo?: boolean;
@@ -45,7 +48,11 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
   if (options.output !== undefined && options.output !== '-') await checkOutputFile(options.output);
-  const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+  const open = await openTargetOrDemo(target, {
+    strict: options.strict === true,
+    ...loadTimeoutOf(options),
+    ...(options.python ? { python: options.python } : {}),
+  });
   let result: AuditResult;
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');

@@ -1,3 +1,4 @@
+import { loadTimeoutOf } from './fix-options.js';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkOutputDir } from '../util/output-path.js';
@@ -21,6 +22,8 @@ import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.j
 export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   /** `--write`: SQLAlchemy models are edited in place as well as patched. */
@@ -81,7 +84,11 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
   }
   const target = targetOf(argument, io.env);
   await checkOutputDir(options.output ?? DEFAULT_MIGRATION_DIR);
-  const open = await openTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+  const open = await openTarget(target, {
+    strict: options.strict === true,
+    ...loadTimeoutOf(options),
+    ...(options.python ? { python: options.python } : {}),
+  });
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.

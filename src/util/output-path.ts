@@ -4,7 +4,7 @@
  * ENOENT there), and a path that cannot be written should fail in milliseconds, not after the audit.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -33,7 +33,8 @@ export async function checkOutputFile(path: string, option = '--output'): Promis
   }
   const target = info !== null ? path : dirname(resolve(path));
   const parent = info !== null ? null : await statOrNull(target);
-  if (info === null && (parent === null || !parent.isDirectory())) throw new UserError(`${option}: cannot write ${path}: ${target} is not a directory`);
+  if (info === null && (parent === null || !parent.isDirectory()))
+    throw new UserError(`${option}: cannot write ${path}: ${target} is not a directory`);
   try {
     await access(target, constants.W_OK);
   } catch (error) {
@@ -41,9 +42,19 @@ export async function checkOutputFile(path: string, option = '--output'): Promis
   }
 }
 
-/** Refuses an output folder that cannot be created or written, without creating anything. */
+/**
+ * Refuses an output folder that cannot be created or written, leaving nothing behind: the first
+ * missing level is created and removed again (write permission on /proc does not mean a folder can be made there).
+ */
 export async function checkOutputDir(dir: string, option = '--output'): Promise<void> {
-  await missingLevels(dir, option);
+  const first = (await missingLevels(dir, option))[0];
+  if (first === undefined) return;
+  try {
+    await mkdir(first);
+  } catch (error) {
+    throw new UserError(`${option}: cannot write to ${dir} (${reason(error)})`);
+  }
+  await rmdir(first).catch(() => undefined);
 }
 
 /** Creates an output folder (and missing parents, one level at a time), or says in one line why it cannot. */
