@@ -1,4 +1,3 @@
-import { loadTimeoutOf } from './fix-options.js';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkOutputDir } from '../util/output-path.js';
@@ -6,7 +5,7 @@ import { auditPostgres } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { openTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
-import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
+import { filtersOf, loadTimeoutOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
 import { selectFindings, type MigrationPlan } from '../plan/types.js';
 import { planFix } from '../plan/planner.js';

@@ -33,8 +33,19 @@ const QUERY_TIMEOUT_MS = 300_000;
 /** Migration tools keep the way back beside the way forward: only the forward files are applied. */
 const DOWN_MIGRATION = /(^|[._-])(down|rollback|undo)\.sql$|^U\d+__/i;
 
-/** The .sql files to load: the file itself, or a folder's forward migrations in name order. */
-async function sqlFiles(path: string): Promise<string[]> {
+/** What a path that is neither a regular file nor a folder is, in words. */
+function specialKind(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isDirectory()) return 'a directory';
+  return 'a device';
+}
+
+/**
+ * The .sql files to load: the file itself, or a folder's forward migrations in name order. Anything
+ * else named *.sql (a FIFO, a device, a folder) is refused before it is opened: a FIFO blocks its reader.
+ */
+export async function sqlFiles(path: string): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -46,9 +57,16 @@ async function sqlFiles(path: string): Promise<string[]> {
       .filter((n) => n.endsWith('.sql') && !DOWN_MIGRATION.test(n))
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (names.length === 0) throw new UserError(`no .sql files in ${path}`);
-    return names.map((n) => join(path, n));
+    const files = names.map((n) => join(path, n));
+    for (const file of files) {
+      const entry = await stat(file).catch(() => null);
+      if (entry === null) throw new UserError(`${file} cannot be read (a broken link?)`);
+      if (!entry.isFile())
+        throw new UserError(`${file} is ${specialKind(entry)}, not a .sql file: remove it from ${path} or audit the files one by one`);
+    }
+    return files;
   }
-  if (!info.isFile()) throw new UserError(`${path} is not a regular file (a pipe, socket or device): give a .sql file or a folder`);
+  if (!info.isFile()) throw new UserError(`${path} is ${specialKind(info)}, not a .sql file or a folder of them`);
   return [path];
 }
 
