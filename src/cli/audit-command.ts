@@ -1,3 +1,4 @@
+import { loadTimeoutOf } from './fix-options.js';
 import { writeFile } from 'node:fs/promises';
 import type { WorkloadSources } from '../audit/run.js';
 import { auditTarget } from '../audit/run-target.js';
@@ -5,6 +6,7 @@ import type { AuditResult } from '../audit/types.js';
 import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { applyBaseline, readBaseline } from '../audit/baseline.js';
 import { UserError } from '../util/errors.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
@@ -18,6 +20,8 @@ export interface AuditCommandOptions {
   readonly statsSince?: string;
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   /** `--models PATH`: the SQLAlchemy models of the audited database (locations, model-drift). */
@@ -60,6 +64,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const reporter = getReporter(formatName);
   if (!reporter) throw new UserError(`unknown format "${formatName}" (choose ${Object.keys(reporters).join(', ')})`);
   const target = targetOf(argument, options, io.env);
+  if (options.output !== undefined) await checkOutputFile(options.output);
   const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : null;
   const configuration = await resolveAuditConfiguration(
     options.config,
@@ -71,7 +76,11 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+    const open = await openTargetOrDemo(target, {
+      strict: options.strict === true,
+      ...loadTimeoutOf(options),
+      ...(options.python ? { python: options.python } : {}),
+    });
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

@@ -1,3 +1,5 @@
+import { loadTimeoutOf } from './fix-options.js';
+import { checkOutputFile } from '../util/output-path.js';
 import { writeFile } from 'node:fs/promises';
 import type { WorkloadSources } from '../audit/run.js';
 import { auditTarget } from '../audit/run-target.js';
@@ -14,6 +16,8 @@ import { EXIT_CLEAN } from './exit.js';
 export interface DocsCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   readonly demo?: boolean;
@@ -43,7 +47,12 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   if (format !== 'markdown' && format !== 'html') throw new UserError(`unknown format "${format}" (choose markdown, html)`);
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
-  const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+  if (options.output !== undefined && options.output !== '-') await checkOutputFile(options.output);
+  const open = await openTargetOrDemo(target, {
+    strict: options.strict === true,
+    ...loadTimeoutOf(options),
+    ...(options.python ? { python: options.python } : {}),
+  });
   let result: AuditResult;
   try {
     const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');

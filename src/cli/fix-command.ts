@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkOutputDir } from '../util/output-path.js';
 import { auditTarget } from '../audit/run-target.js';
 import type { AuditResult } from '../audit/types.js';
 import { openAuditTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
-import { filtersOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
+import { filtersOf, loadTimeoutOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
 import { selectFindings, type MigrationPlan } from '../plan/types.js';
 import { planFix } from '../plan/planner.js';
@@ -21,6 +22,8 @@ import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.j
 export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   /** `--strict`: a .sql target stops at its first failing statement instead of skipping it. */
   readonly strict?: boolean;
+  /** `--load-timeout DURATION`: how long one statement of a .sql target may run while loading. */
+  readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
   /** `--write`: SQLAlchemy models are edited in place as well as patched. */
@@ -81,8 +84,13 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     throw new UserError('--revision and --down-revision are for --format alembic');
   }
   const target = targetOf(argument, io.env);
+  await checkOutputDir(options.output ?? DEFAULT_MIGRATION_DIR);
   // PostgreSQL, MySQL/MariaDB or SQLite: each dialect's own emitter writes the migration.
-  const open = await openAuditTarget(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+  const open = await openAuditTarget(target, {
+    strict: options.strict === true,
+    ...loadTimeoutOf(options),
+    ...(options.python ? { python: options.python } : {}),
+  });
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.

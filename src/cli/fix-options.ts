@@ -54,3 +54,8 @@ export function targetOf(argument: string | undefined, env: NodeJS.ProcessEnv): 
   if (!target) throw new UserError('no target: give a postgres:// URL (or a .sql file for dbdoctor fix), or set DATABASE_URL');
   return target;
 }
+
+/** `--load-timeout`: the loader's deadline per statement of a .sql target, when given. */
+export function loadTimeoutOf(options: { readonly loadTimeout?: string }): { statementTimeoutMs?: number } {
+  return options.loadTimeout !== undefined ? { statementTimeoutMs: Math.max(1, parseDuration(options.loadTimeout, '--load-timeout')) } : {};
+}

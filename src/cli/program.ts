@@ -51,8 +51,12 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
     .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
-    .option('--models <path>', 'the SQLAlchemy models of this database: findings point at their lines, and drift between the two is reported')
+    .option(
+      '--models <path>',
+      'the SQLAlchemy models of this database: findings point at their lines, and drift between the two is reported',
+    )
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
@@ -80,6 +84,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
     .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
@@ -115,6 +120,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
     .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
     .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--write', 'SQLAlchemy models: edit the model files in place (models.patch is written either way)')
     .option(

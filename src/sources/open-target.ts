@@ -4,7 +4,7 @@ import { openPostgresUrl } from '../dialects/postgres/connect.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
-import { openSqlFile, type SqlFileOptions } from './sql-file.js';
+import { openSqlFile, sqlFiles, type SqlFileOptions } from './sql-file.js';
 import { isModelsPath, openModels, type ModelsOptions } from './models/open.js';
 
 /** How to open a file target: a .sql file's strictness, the Python that imports models. */
@@ -76,6 +76,8 @@ async function openPostgresTarget(target: string, scheme: string | undefined, op
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
   if (await isModelsPath(target)) return openModels(target, options);
+  // FIFOs, devices and folders named *.sql are refused before anything opens them (a FIFO would block).
+  await sqlFiles(target);
   await refuseForeignSqlFiles(target);
   return openSqlFile(target, options);
 }

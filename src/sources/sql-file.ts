@@ -7,10 +7,10 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { SchemaModel, SourceLocation } from '../model/types.js';
 import { UserError } from '../util/errors.js';
-import { pgliteExtensions } from './sql/extensions.js';
+import { pgliteModules } from './sql/extensions.js';
+import { PGliteWorker } from './pglite-worker.js';
 import { extensionOf, loadStatements, type LoadOutcome, type SkippedStatement } from './sql/load.js';
 import { blankNonSql, SourceText } from './sql/source-text.js';
 import { splitStatements, type SqlStatement } from './sql/split.js';
@@ -20,13 +20,32 @@ import type { OpenTarget } from './types.js';
 export interface SqlFileOptions {
   /** Stop at the first statement that fails, instead of skipping it as psql does. */
   readonly strict?: boolean;
+  /** How long one statement may run while loading (default 30 s); past it the load stops. */
+  readonly statementTimeoutMs?: number;
 }
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** PGlite's start (initdb in WebAssembly, the extensions' files) takes seconds, more on a busy machine. */
+const STARTUP_TIMEOUT_MS = 180_000;
+/** The audit's own catalog queries, once the file is loaded. */
+const QUERY_TIMEOUT_MS = 300_000;
 
 /** Migration tools keep the way back beside the way forward: only the forward files are applied. */
 const DOWN_MIGRATION = /(^|[._-])(down|rollback|undo)\.sql$|^U\d+__/i;
 
-/** The .sql files to load: the file itself, or a folder's forward migrations in name order. */
-async function sqlFiles(path: string): Promise<string[]> {
+/** What a path that is neither a regular file nor a folder is, in words. */
+function specialKind(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isDirectory()) return 'a directory';
+  return 'a device';
+}
+
+/**
+ * The .sql files to load: the file itself, or a folder's forward migrations in name order. Anything
+ * else named *.sql (a FIFO, a device, a folder) is refused before it is opened: a FIFO blocks its reader.
+ */
+export async function sqlFiles(path: string): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -38,9 +57,16 @@ async function sqlFiles(path: string): Promise<string[]> {
       .filter((n) => n.endsWith('.sql') && !DOWN_MIGRATION.test(n))
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (names.length === 0) throw new UserError(`no .sql files in ${path}`);
-    return names.map((n) => join(path, n));
+    const files = names.map((n) => join(path, n));
+    for (const file of files) {
+      const entry = await stat(file).catch(() => null);
+      if (entry === null) throw new UserError(`${file} cannot be read (a broken link?)`);
+      if (!entry.isFile())
+        throw new UserError(`${file} is ${specialKind(entry)}, not a .sql file: remove it from ${path} or audit the files one by one`);
+    }
+    return files;
   }
-  if (!info.isFile()) throw new UserError(`${path} is not a regular file (a pipe, socket or device): give a .sql file or a folder`);
+  if (!info.isFile()) throw new UserError(`${path} is ${specialKind(info)}, not a .sql file or a folder of them`);
   return [path];
 }
 
@@ -101,17 +127,25 @@ export async function openSqlFile(path: string, options: SqlFileOptions = {}): P
     const source = new SourceText(shownPath(file), blankNonSql(await readFile(file)));
     statements.push(...(await splitStatements(source)));
   }
-  const extensions = await pgliteExtensions(statements.map(extensionOf).filter((e): e is string => e !== null));
-  const lite = await PGlite.create({ extensions });
+  const extensions = pgliteModules(statements.map(extensionOf).filter((e): e is string => e !== null));
+  // In a worker thread: PGlite ignores statement_timeout, and a statement that never ends must not hold the process.
+  const lite = await PGliteWorker.start(extensions, STARTUP_TIMEOUT_MS);
+  const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  lite.setQueryTimeout(timeoutMs);
   let outcome: LoadOutcome;
   try {
-    outcome = await loadStatements(lite, statements, options.strict ?? false);
+    outcome = await loadStatements(
+      { exec: (sql) => lite.exec(sql, timeoutMs), query: (sql, params) => lite.query(sql, params) },
+      statements,
+      options.strict ?? false,
+    );
     // A dump empties search_path; leave the session as a fresh connection would be.
-    await lite.exec('RESET search_path');
+    await lite.exec('RESET search_path', timeoutMs);
   } catch (error) {
     await lite.close().catch(() => undefined);
     throw error;
   }
+  lite.setQueryTimeout(QUERY_TIMEOUT_MS);
   return {
     db: lite,
     info: { kind: 'sql-file', name: path },

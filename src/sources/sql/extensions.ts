@@ -45,3 +45,8 @@ export async function pgliteExtensions(names: Iterable<string>): Promise<Record<
   }
   return out;
 }
+
+/** The contrib module names (`uuid_ossp`) to start PGlite with, for the extensions a dump creates. */
+export function pgliteModules(names: Iterable<string>): string[] {
+  return [...new Set([...names].map(moduleName))].filter((module) => !BUILT_IN.has(module) && contribModules().has(module)).sort();
+}

@@ -5,9 +5,9 @@
  * failures. With `strict`, the first failure stops the load. After each statement that can create
  * a table, index or constraint, the new objects are tied to the statement's file and line.
  */
-import type { PGlite } from '@electric-sql/pglite';
 import type { SourceLocation } from '../../model/types.js';
 import { UserError } from '../../util/errors.js';
+import { WorkerTimeoutError } from '../pglite-worker.js';
 import { pgliteHasExtension } from './extensions.js';
 import type { SqlStatement } from './split.js';
 
@@ -90,8 +90,14 @@ interface NewObjectRow {
   readonly oid: string;
 }
 
+/** What the load needs of the database: PGlite, or PGlite in a worker with a deadline per statement. */
+export interface LoadDatabase {
+  exec(sql: string): Promise<unknown>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** Runs the statements in order; see the module comment. */
-export async function loadStatements(lite: PGlite, statements: readonly SqlStatement[], strict: boolean): Promise<LoadOutcome> {
+export async function loadStatements(lite: LoadDatabase, statements: readonly SqlStatement[], strict: boolean): Promise<LoadOutcome> {
   const tables = new Map<string, SourceLocation>();
   const indexes = new Map<string, SourceLocation>();
   const constraints = new Map<string, SourceLocation>();
@@ -101,7 +107,9 @@ export async function loadStatements(lite: PGlite, statements: readonly SqlState
   // Tables not created for want of an extension: what fails on them depends on it too.
   const withoutExtension = new Set<string>();
   // OIDs only grow in a fresh cluster: objects above the last one seen are new.
-  let seen = Number((await lite.query<{ oid: string }>('SELECT max(oid)::int8::text AS oid FROM pg_class')).rows[0]?.oid ?? 0);
+  let seen = Number(
+    ((await lite.query('SELECT max(oid)::int8::text AS oid FROM pg_class')).rows[0] as { oid: string } | undefined)?.oid ?? 0,
+  );
 
   for (const statement of statements) {
     const location = statement.source.locate(statement.offset);
@@ -124,6 +132,12 @@ export async function loadStatements(lite: PGlite, statements: readonly SqlState
     try {
       await lite.exec(statement.text);
     } catch (error) {
+      if (error instanceof WorkerTimeoutError) {
+        // The worker, and the database in it, are gone: nothing more can be loaded.
+        throw new UserError(
+          `${location.file}:${location.line}: the statement ${error.message} while loading the file (PGlite ignores statement_timeout; --load-timeout sets this limit)`,
+        );
+      }
       const message = error instanceof Error ? error.message : String(error);
       const missingRelation = MISSING_RELATION.exec(message)?.[1];
       const dependsOnExtension =
@@ -135,8 +149,8 @@ export async function loadStatements(lite: PGlite, statements: readonly SqlState
       continue;
     }
     if (statement.kind !== null && CREATING_KINDS.has(statement.kind)) {
-      const { rows } = await lite.query<NewObjectRow>(NEW_OBJECTS, [String(seen)]);
-      for (const row of rows) {
+      const { rows } = await lite.query(NEW_OBJECTS, [String(seen)]);
+      for (const row of rows as NewObjectRow[]) {
         seen = Math.max(seen, Number(row.oid));
         if (row.kind === 't') tables.set(`${row.schema}\u0000${row.name}`, location);
         else if (row.kind === 'i') indexes.set(`${row.schema}\u0000${row.name}`, location);
