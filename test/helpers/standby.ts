@@ -127,6 +127,7 @@ export async function startStandby(primary: string = TEST_SERVER_URL): Promise<S
       async (c) => (await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn,
     );
     const standby = new pg.Client({ connectionString: urlOf('postgres') });
+    standby.on('error', () => undefined);
     await standby.connect();
     try {
       const deadline = Date.now() + 60_000;
@@ -149,6 +150,8 @@ export async function startStandby(primary: string = TEST_SERVER_URL): Promise<S
       throw new Error(`the standby exited with ${child.exitCode}: ${output.slice(-2000)} ${readFileSafe(join(dataDir, 'log'))}`);
     }
     const client = new pg.Client({ connectionString: urlOf('postgres') });
+    // A server still starting up may drop the connection: that is a retry, not a crash.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       const { rows } = await client.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r');
