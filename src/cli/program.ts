@@ -5,6 +5,7 @@ import { runApplyCommand } from './apply-command.js';
 import { runFixCommand } from './fix-command.js';
 import { runPoolCommand } from './pool-command.js';
 import { runDocsCommand } from './docs-command.js';
+import { runRulesCommand } from './rules-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../util/version.js';
 
@@ -150,6 +151,15 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options) => {
       setExitCode(await runApplyCommand(target, options, io));
+    });
+  program
+    .command('rules')
+    .description('list the rules an audit runs: id, default severity, what each finds, and its docs page')
+    .addOption(new Option('-f, --format <format>', 'list format').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action((options: { format?: string }) => {
+      setExitCode(runRulesCommand(options, io));
     });
   program
     .command('pool')
