@@ -31,6 +31,7 @@ function withPhaseOneLimitations(model: SchemaModel, options: AuditOptions): Sch
 export async function auditTarget(target: AuditTarget, options: AuditOptions = {}): Promise<AuditResult> {
   if (target.dialect === 'postgres') return auditPostgres(target.db, target.info, options);
   const startedAt = performance.now();
+  options.progress?.phase('reading the catalog and statistics');
   const model = withPhaseOneLimitations(await target.readModel({ schemas: options.schemas ?? [] }), options);
   const result = auditModel(model, target.info, { ...options, workload: options.workload ?? null, plans: null, replicas: [] }, startedAt);
   // The rules write PostgreSQL statements; none of them may reach a MySQL or SQLite user as a fix.

@@ -18,6 +18,7 @@ import { readWorkload } from '../workload/read.js';
 import { collectPlanEvidence, failedPlanEvidence } from '../workload/plans/collect.js';
 import type { PlanEvidence, PlannerSettings } from '../workload/plans/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
+import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
 /** How to audit. */
 export interface AuditOptions {
@@ -43,6 +44,8 @@ export interface AuditOptions {
   readonly ignore?: readonly IgnoreEntry[];
   /** Standbys whose index usage counts too (auditPostgres reads them); `name` must hold no credentials. */
   readonly replicas?: readonly ReplicaSource[];
+  /** Hears the audit's phases (catalog, workload, planner, rules); silent by default. */
+  readonly progress?: ProgressReporter;
 }
 
 /** Query sources for {@link AuditOptions.workloadSources}. */
@@ -97,6 +100,7 @@ export function auditModel(
   startedAt: number = performance.now(),
 ): AuditResult {
   model = withoutScratchStatistics(model, target.kind);
+  (options.progress ?? silentProgress).phase(`running ${(options.rules ?? allRules).length} rules`);
   const context = buildRuleContext({
     model,
     ...(options.ruleOptions ? { options: options.ruleOptions } : {}),
@@ -136,14 +140,18 @@ export async function auditPostgres(
   options: AuditOptions = {},
 ): Promise<AuditResult> {
   const startedAt = performance.now();
+  const progress = options.progress ?? silentProgress;
+  progress.phase('reading the catalog and statistics');
   let model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
   if (options.replicas && options.replicas.length > 0) {
     const usage = [];
+    progress.phase(`reading index usage on ${options.replicas.length} standby${options.replicas.length === 1 ? '' : 's'}`);
     for (const replica of options.replicas) usage.push(await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []));
     model = withNodeUsage(model, target.name, usage);
   }
   const sources = options.workloadSources;
   if (options.workload === undefined && sources) {
+    progress.phase('reading the workload');
     const workload = await readWorkload({
       model,
       db: sources.statStatements === false ? undefined : db,
@@ -155,6 +163,7 @@ export async function auditPostgres(
   }
   let plans = options.plans ?? null;
   if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {
+    progress.phase(`asking the planner about ${options.workload.queries.length} queries`);
     // Rules are synchronous: the planner's answers are gathered first, in a read-only transaction of their own.
     plans = await collectPlanEvidence(db, model, options.workload, { settings: options.planner ?? {} }).catch((error: unknown) =>
       failedPlanEvidence(error),

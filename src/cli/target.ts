@@ -1,6 +1,7 @@
 import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget } from '../sources/open-target.js';
 import { createDemoDatabase } from '../sources/demo/index.js';
 import { UserError } from '../util/errors.js';
+import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
 /** Builds the demo database in PGlite and opens it like any other target. */
 export async function openDemo(): Promise<OpenTarget> {
@@ -22,7 +23,16 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
   return target;
 }
 
-/** Opens the demo or the resolved target, of any dialect. */
-export async function openTargetOrDemo(target: string | null): Promise<AuditTarget> {
-  return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target);
+/** Opens the demo or the resolved target, of any dialect, saying so to `progress` (never with the target's text: it may hold a password). */
+export async function openTargetOrDemo(target: string | null, progress: ProgressReporter = silentProgress): Promise<AuditTarget> {
+  if (target === null) {
+    progress.phase('building the demo database (PGlite)');
+    return asPostgresTarget(await openDemo());
+  }
+  const url = /^[a-z][a-z0-9+.-]+:/i.test(target);
+  progress.phase(url ? 'connecting' : 'starting PostgreSQL (PGlite)');
+  return openAuditTarget(target, (loaded, total) => {
+    if (loaded === 0) progress.phase('loading the schema');
+    progress.count(loaded, total, 'statements');
+  });
 }

@@ -51,21 +51,25 @@ async function openSqliteTarget(path: string): Promise<ModelTarget> {
  * URL, a SQLite file (`sqlite:path`, `sqlite:///abs/path`, or a plain path to a file that starts
  * with the SQLite header, whatever its name), or a PostgreSQL .sql file or folder of them.
  */
-export async function openAuditTarget(target: string): Promise<AuditTarget> {
+export async function openAuditTarget(target: string, onStatement?: (loaded: number, total: number) => void): Promise<AuditTarget> {
   const scheme = schemeOf(target);
   if (scheme === 'mysql' || scheme === 'mariadb') return openMysqlTarget(target);
   if (scheme === 'sqlite') return openSqliteTarget(sqlitePathOf(target));
   if (scheme === undefined && (await isSqlitePath(target))) return openSqliteTarget(target);
-  return asPostgresTarget(await openPostgresTarget(target, scheme));
+  return asPostgresTarget(await openPostgresTarget(target, scheme, onStatement));
 }
 
-async function openPostgresTarget(target: string, scheme: string | undefined): Promise<OpenTarget> {
+async function openPostgresTarget(
+  target: string,
+  scheme: string | undefined,
+  onStatement?: (loaded: number, total: number) => void,
+): Promise<OpenTarget> {
   if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
   if (scheme !== undefined && target.includes('://')) {
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
   await refuseForeignSqlFiles(target);
-  return openSqlFile(target);
+  return openSqlFile(target, onStatement);
 }
 
 /**

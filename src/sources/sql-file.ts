@@ -78,8 +78,9 @@ async function sqlFiles(path: string): Promise<string[]> {
 /**
  * Loads a schema file (pg_dump --schema-only output, or plain DDL) or a folder of migration
  * files into an in-process PGlite, so it is audited by the same introspection as a server.
+ * `onStatement` hears how many statements are loaded: 0 once the engine has started, then as each is done.
  */
-export async function openSqlFile(path: string): Promise<OpenTarget> {
+export async function openSqlFile(path: string, onStatement?: (loaded: number, total: number) => void): Promise<OpenTarget> {
   const files = await sqlFiles(path);
   const statements: { file: string; source: string; statement: ParsedStatement }[] = [];
   for (const file of files) {
@@ -88,7 +89,9 @@ export async function openSqlFile(path: string): Promise<OpenTarget> {
   }
   const lite = new PGlite();
   try {
-    for (const { file, source, statement } of statements) {
+    await lite.waitReady;
+    for (const [i, { file, source, statement }] of statements.entries()) {
+      onStatement?.(i, statements.length);
       if (SKIPPED_STATEMENTS.has(statement.kind) || statement.changesOwner) continue;
       try {
         await lite.exec(statement.text);
@@ -97,6 +100,7 @@ export async function openSqlFile(path: string): Promise<OpenTarget> {
         throw new UserError(`${file}:${lineOf(source, statement.offset + leadingWhitespace(statement.text))}: ${message}`);
       }
     }
+    onStatement?.(statements.length, statements.length);
     // A dump empties search_path; leave the session as a fresh connection would be.
     await lite.exec('RESET search_path');
   } catch (error) {
