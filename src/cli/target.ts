@@ -30,7 +30,7 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
 /** Opens the demo or the resolved target, of any dialect, saying so to `progress` (never with the target's text: it may hold a password). */
 export async function openTargetOrDemo(target: string | null, progress: ProgressReporter = silentProgress): Promise<AuditTarget> {
   if (target === null) {
-    progress.phase('building the demo database (PGlite)');
+    progress.phase('starting the demo database (PGlite)');
     return asPostgresTarget(await openDemo());
   }
   const url = /^[a-z][a-z0-9+.-]+:/i.test(target);
