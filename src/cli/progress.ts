@@ -32,7 +32,8 @@ function seconds(ms: number): string {
 export function createProgress(flags: ProgressFlags, stream: ProgressStream | undefined): ProgressReporter {
   if (!progressWanted(flags, stream)) return silentProgress;
   const out = stream!;
-  const interactive = out.isTTY === true;
+  // A terminal that reports no width (some ptys) would make ora count every frame as endless lines to clear.
+  const interactive = out.isTTY === true && ((out as { columns?: number }).columns ?? 0) > 0;
   // ora's types ask for a full Writable; it only calls write (and the cursor methods when interactive, which a TTY has).
   const spinner: Ora = ora({ stream: out as NodeJS.WriteStream, isEnabled: interactive, discardStdin: false });
   let current: string | null = null;
