@@ -29,6 +29,8 @@ import { liveIndex } from '../dialects/postgres/catalog-state.js';
 
 export { ApplyStoppedError } from './checks.js';
 import { Journal, JOURNAL_TABLE, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
+import { watchIndexBuild, type BuildWatch } from './build-progress.js';
+import type { Statement } from '../model/actions.js';
 
 /** Advisory lock key held while an apply or rollback runs ("dbdoctor" in ASCII). */
 const APPLY_LOCK = '7233166094848012146';
@@ -37,6 +39,8 @@ export interface EngineOptions {
   readonly policy?: Partial<ExecutionPolicy>;
   readonly log: Log;
   readonly sleep?: Sleep;
+  /** Reports the progress of each index build from a second connection; none when absent. */
+  readonly buildWatch?: BuildWatch;
 }
 
 /** How a run ended. */
@@ -81,6 +85,20 @@ function stopped(entry: JournalEntry, error: unknown, next: string): ApplyStoppe
   return new ApplyStoppedError(`step ${entry.position}/${entry.total} (${entry.step.summary}) failed: ${reason}; ${next}`);
 }
 
+/** Runs a statement; an index build is watched from the second connection while it runs. */
+async function watchedStatement<T>(db: Queryable, statement: Statement, options: EngineOptions, run: () => Promise<T>): Promise<T> {
+  const effect = statement.effect;
+  if (!options.buildWatch || effect.kind !== 'create-index') return run();
+  const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
+  const pid = Number((rows[0] as { pid: number | string }).pid);
+  const stop = watchIndexBuild(options.buildWatch, pid, `building ${effect.schema}.${effect.name}`);
+  try {
+    return await run();
+  } finally {
+    await stop();
+  }
+}
+
 async function runUp(db: Queryable, journal: Journal, entries: readonly JournalEntry[], options: EngineOptions): Promise<RunOutcome> {
   const policy = policyOf(options);
   const sleep = options.sleep ?? realSleep;
@@ -104,7 +122,7 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
       for (let i = entry.upDone; i < step.up.length; i++) {
         const statement = step.up[i]!;
         log(`  ${statement.sql}`);
-        const outcome = await runStatement(db, statement, policy, log, sleep);
+        const outcome = await watchedStatement(db, statement, options, () => runStatement(db, statement, policy, log, sleep));
         attempts += outcome.attempts;
         if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
         await journal.update(runId, position, { upDone: i + 1, attempts });
@@ -257,7 +275,7 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
         for (let i = entry.status === 'rolling-back' ? entry.downDone : 0; i < step.down.length; i++) {
           const statement = step.down[i]!;
           log(`  ${statement.sql}`);
-          const outcome = await runStatement(db, statement, policy, log, sleep);
+          const outcome = await watchedStatement(db, statement, options, () => runStatement(db, statement, policy, log, sleep));
           if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
           await journal.update(runId, position, { downDone: i + 1 });
         }

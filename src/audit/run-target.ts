@@ -24,7 +24,10 @@ function withPhaseOneLimitations(model: SchemaModel, options: AuditOptions): Sch
 }
 
 /** The target's own annotations (file locations of a schema file or models), then the caller's (`--models`). */
-function withTargetAnnotations(target: { readonly annotateModel?: (model: SchemaModel) => SchemaModel }, options: AuditOptions): AuditOptions {
+function withTargetAnnotations(
+  target: { readonly annotateModel?: (model: SchemaModel) => SchemaModel },
+  options: AuditOptions,
+): AuditOptions {
   const own = target.annotateModel;
   const given = options.annotateModel;
   if (!own) return options;
@@ -35,6 +38,7 @@ function withTargetAnnotations(target: { readonly annotateModel?: (model: Schema
 export async function auditTarget(target: AuditTarget, options: AuditOptions = {}): Promise<AuditResult> {
   if (target.dialect === 'postgres') return auditPostgres(target.db, target.info, withTargetAnnotations(target, options));
   const startedAt = performance.now();
+  options.progress?.phase('reading the catalog and statistics');
   const read = await target.readModel({ schemas: options.schemas ?? [] });
   const model = withPhaseOneLimitations(options.annotateModel ? options.annotateModel(read) : read, options);
   return auditModel(model, target.info, { ...options, workload: options.workload ?? null, plans: null, replicas: [] }, startedAt);

@@ -20,6 +20,7 @@ import { readWorkload } from '../workload/read.js';
 import { collectPlanEvidence, failedPlanEvidence } from '../workload/plans/collect.js';
 import type { PlanEvidence, PlannerSettings } from '../workload/plans/types.js';
 import type { AuditResult, TargetInfo } from './types.js';
+import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
 /** How to audit. */
 export interface AuditOptions {
@@ -47,6 +48,8 @@ export interface AuditOptions {
   readonly replicas?: readonly ReplicaSource[];
   /** What the target's source adds to the model it reads (file locations, load limitations). */
   readonly annotateModel?: (model: SchemaModel) => SchemaModel;
+  /** Hears the audit's phases (catalog, workload, planner, rules); silent by default. */
+  readonly progress?: ProgressReporter;
 }
 
 /** Query sources for {@link AuditOptions.workloadSources}. */
@@ -101,6 +104,7 @@ export function auditModel(
   startedAt: number = performance.now(),
 ): AuditResult {
   model = withoutScratchStatistics(model, target.kind);
+  (options.progress ?? silentProgress).phase(`running ${(options.rules ?? allRules).length} rules`);
   const context = buildRuleContext({
     model,
     ...(options.ruleOptions ? { options: options.ruleOptions } : {}),
@@ -140,12 +144,15 @@ export async function auditPostgres(
   options: AuditOptions = {},
 ): Promise<AuditResult> {
   const startedAt = performance.now();
+  const progress = options.progress ?? silentProgress;
+  progress.phase('reading the catalog and statistics');
   let model = await introspectPostgres(db, { schemas: options.schemas ?? [] });
   if (options.annotateModel) model = options.annotateModel(model);
   if (options.replicas && options.replicas.length > 0) {
     // Only a standby of this very server may add its scans: anything else is refused, never counted.
     const primaryId = await readSystemIdentifier(db);
     const usage = [];
+    progress.phase(`reading index usage on ${options.replicas.length} standby${options.replicas.length === 1 ? '' : 's'}`);
     for (const replica of options.replicas) {
       const node = await readNodeIndexUsage(replica.db, replica.name, options.schemas ?? []);
       const refused = notAStandbyOf(primaryId, node);
@@ -156,6 +163,7 @@ export async function auditPostgres(
   }
   const sources = options.workloadSources;
   if (options.workload === undefined && sources) {
+    progress.phase('reading the workload');
     const workload = await readWorkload({
       model,
       db: sources.statStatements === false ? undefined : db,
@@ -167,6 +175,7 @@ export async function auditPostgres(
   }
   let plans = options.plans ?? null;
   if (plans === null && options.workload && options.workload.queries.length > 0 && options.planner !== false) {
+    progress.phase(`asking the planner about ${options.workload.queries.length} queries`);
     // Rules are synchronous: the planner's answers are gathered first, in a read-only transaction of their own.
     plans = await collectPlanEvidence(db, model, options.workload, { settings: options.planner ?? {} }).catch((error: unknown) =>
       failedPlanEvidence(error),

@@ -19,6 +19,9 @@ import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
 import { renderPlan } from './fix-command.js';
 import { withConfiguredAudit, type ConfigCommandOptions } from './audit-config.js';
+import { createProgress } from './progress.js';
+import { silentProgress, type ProgressReporter } from '../util/progress.js';
+import type { BuildWatch } from '../apply/build-progress.js';
 
 /** Options of `dbdoctor apply`, as commander hands them over. */
 export interface ApplyCommandOptions extends FilterOptions, ConfigCommandOptions {
@@ -38,6 +41,9 @@ export interface ApplyCommandOptions extends FilterOptions, ConfigCommandOptions
   readonly log?: string[];
   /** Files of SQL statements the application runs (repeatable). */
   readonly queries?: string[];
+  /** `--progress` / `--quiet`: force progress (audit phases, index builds) on stderr on or off. */
+  readonly progress?: boolean;
+  readonly quiet?: boolean;
 }
 
 /** The CLI's io, plus how to ask for confirmation (a terminal prompt unless a test injects one). */
@@ -133,16 +139,31 @@ export async function runApplyCommand(argument: string | undefined, options: App
   }
 
   // The configuration and replicas apply to every audit of the run: silenced findings are not applied.
-  return withConfiguredAudit(options, io, async (configured) =>
-    applyOpen(await openServer(targetOf(argument, io.env)), which, options, io, configured, {
-      filters,
-      out,
-      confirm,
-      fromPlan,
-      policy,
-      settingsLine,
-    }),
-  );
+  const progress = createProgress(options, io.stderr);
+  try {
+    return await withConfiguredAudit(options, io, async (configured) => {
+      const target = targetOf(argument, io.env);
+      const open = await openServer(target);
+      // The build's own connection is busy while it runs: a second one reads its progress.
+      const monitor = progress === silentProgress ? null : await openServer(target).catch(() => null);
+      try {
+        return await applyOpen(open, which, options, io, configured, {
+          filters,
+          out,
+          confirm,
+          fromPlan,
+          policy,
+          settingsLine,
+          progress,
+          buildWatch: monitor ? { monitor: monitor.db, progress } : null,
+        });
+      } finally {
+        await monitor?.close().catch(() => undefined);
+      }
+    });
+  } finally {
+    progress.done();
+  }
 }
 
 async function applyOpen(
@@ -158,10 +179,17 @@ async function applyOpen(
     fromPlan: MigrationPlan | null;
     policy: ReturnType<typeof policyOf>;
     settingsLine: string;
+    progress: ProgressReporter;
+    buildWatch: BuildWatch | null;
   },
 ): Promise<number> {
-  const { filters, out, confirm, fromPlan, policy, settingsLine } = context;
-  const engine: EngineOptions = { policy, log: (line) => out([line.replace(/[\r\n]+/g, ' ')]), ...(io.sleep ? { sleep: io.sleep } : {}) };
+  const { filters, out, confirm, fromPlan, policy, settingsLine, progress, buildWatch } = context;
+  const engine: EngineOptions = {
+    policy,
+    log: (line) => out([line.replace(/[\r\n]+/g, ' ')]),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(buildWatch ? { buildWatch } : {}),
+  };
   try {
     const workloadSources = workloadSourcesOf(options, true);
     const audit = (schemas: readonly string[]): Promise<AuditResult> =>
@@ -170,6 +198,7 @@ async function applyOpen(
         ...configured,
         ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}),
         ...(workloadSources ? { workloadSources } : {}),
+        progress,
       });
     let before: AuditResult;
     let scope: readonly string[];

@@ -12,6 +12,7 @@ import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
 import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
 import { modelsAnnotation } from '../sources/models/open.js';
+import { createProgress, type ProgressStream } from './progress.js';
 
 /** Options of `dbdoctor audit`, as commander hands them over. */
 export interface AuditCommandOptions {
@@ -40,6 +41,9 @@ export interface AuditCommandOptions {
   readonly log?: string[];
   /** Files of SQL statements the application runs (repeatable). */
   readonly queries?: string[];
+  /** `--progress` / `--quiet`: force progress on stderr on or off (default: on when stderr is a terminal). */
+  readonly progress?: boolean;
+  readonly quiet?: boolean;
 }
 
 /** Where the process writes; injectable for tests. */
@@ -48,6 +52,8 @@ export interface CommandIo {
   readonly env: NodeJS.ProcessEnv;
   /** Where a config file is looked for; default: process.cwd(). */
   readonly cwd?: string;
+  /** Where progress goes (never stdout); none when absent. */
+  readonly stderr?: ProgressStream;
 }
 
 /** The query sources to read: the files given, and pg_stat_statements when the target is a live server. */
@@ -74,13 +80,14 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
     options.statsSince,
   );
   const replicas = await openReplicas(configuration.replicaUrls);
+  const progress = createProgress(options, io.stderr);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target, {
-      strict: options.strict === true,
-      ...loadTimeoutOf(options),
-      ...(options.python ? { python: options.python } : {}),
-    });
+    const open = await openTargetOrDemo(
+      target,
+      { strict: options.strict === true, ...loadTimeoutOf(options), ...(options.python ? { python: options.python } : {}) },
+      progress,
+    );
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =
@@ -96,11 +103,13 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
         ...demo,
         replicas: replicas.replicas,
         ...(workloadSources ? { workloadSources } : {}),
+        progress,
       });
     } finally {
       await open.close().catch(() => undefined);
     }
   } finally {
+    progress.done();
     await replicas.close();
   }
   if (baseline !== null) result = applyBaseline(result, baseline);

@@ -9,8 +9,11 @@ import { buildStrategy, renderStrategyHtml, renderStrategyMarkdown } from '../re
 import { UserError } from '../util/errors.js';
 import { openTargetOrDemo, targetOf } from './target.js';
 import type { CommandIo } from './audit-command.js';
-import { resolveAuditConfiguration } from './audit-config.js';
+import { resolveAuditConfiguration, type AuditConfiguration } from './audit-config.js';
 import { EXIT_CLEAN } from './exit.js';
+import { createProgress } from './progress.js';
+import type { ProgressReporter } from '../util/progress.js';
+import type { AuditTarget } from '../sources/open-target.js';
 
 /** Options of `dbdoctor docs`, as commander hands them over. */
 export interface DocsCommandOptions {
@@ -30,6 +33,8 @@ export interface DocsCommandOptions {
   readonly log?: string[];
   readonly queries?: string[];
   readonly config?: string;
+  readonly progress?: boolean;
+  readonly quiet?: boolean;
 }
 
 /** Query sources: the demo's own queries, or the files given plus pg_stat_statements on a live server. */
@@ -48,24 +53,46 @@ export async function runDocsCommand(argument: string | undefined, options: Docs
   const target = targetOf(argument, options, io.env);
   const configuration = await resolveAuditConfiguration(options.config, [], io.env, io.cwd ?? process.cwd(), options.statsSince);
   if (options.output !== undefined && options.output !== '-') await checkOutputFile(options.output);
-  const open = await openTargetOrDemo(target, {
-    strict: options.strict === true,
-    ...loadTimeoutOf(options),
-    ...(options.python ? { python: options.python } : {}),
-  });
+  const progress = createProgress(options, io.stderr);
   let result: AuditResult;
   try {
-    const workloadSources = workloadSourcesOf(options, target === null, open.info.kind === 'postgres');
-    const demo = target === null ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configuration.options.ruleOptions } } : {};
-    result = await auditTarget(open, {
+    const open = await openTargetOrDemo(
+      target,
+      { strict: options.strict === true, ...loadTimeoutOf(options), ...(options.python ? { python: options.python } : {}) },
+      progress,
+    );
+    result = await auditOpen(open, options, target === null, configuration.options, progress);
+  } finally {
+    progress.done();
+  }
+  return writeStrategy(result, format, options, io);
+}
+
+/** Audits the opened target with its workload (the demo's own, or the files and pg_stat_statements), then closes it. */
+async function auditOpen(
+  open: AuditTarget,
+  options: DocsCommandOptions,
+  isDemo: boolean,
+  configured: AuditConfiguration['options'],
+  progress: ProgressReporter,
+): Promise<AuditResult> {
+  try {
+    const workloadSources = workloadSourcesOf(options, isDemo, open.info.kind === 'postgres');
+    const demo = isDemo ? { ruleOptions: { ...DEMO_RULE_OPTIONS, ...configured.ruleOptions } } : {};
+    return await auditTarget(open, {
       schemas: options.schema ?? [],
-      ...configuration.options,
+      ...configured,
       ...demo,
       ...(workloadSources ? { workloadSources } : {}),
+      progress,
     });
   } finally {
     await open.close().catch(() => undefined);
   }
+}
+
+/** Writes the document where asked and says what it holds. */
+async function writeStrategy(result: AuditResult, format: string, options: DocsCommandOptions, io: CommandIo): Promise<number> {
   const doc = buildStrategy(result);
   const text = format === 'html' ? renderStrategyHtml(doc) : renderStrategyMarkdown(doc);
   const output = options.output ?? (format === 'html' ? './INDEX_STRATEGY.html' : './INDEX_STRATEGY.md');

@@ -6,6 +6,7 @@ import { runFixCommand, type FixCommandOptions } from './fix-command.js';
 import { runPoolCommand, type PoolCommandOptions } from './pool-command.js';
 import { POOL_DRIVERS } from '../pool/types.js';
 import { runDocsCommand, type DocsCommandOptions } from './docs-command.js';
+import { runRulesCommand } from './rules-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../util/version.js';
 
@@ -60,6 +61,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--quiet', 'show no progress, even on a terminal')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options: AuditCommandOptions) => {
@@ -88,6 +91,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--quiet', 'show no progress, even on a terminal')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options: DocsCommandOptions) => {
@@ -172,10 +177,21 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       collect,
     )
     .option('--log <file>', 'a PostgreSQL log file to read the queries from (repeatable)', collect)
+    .option('--progress', 'show progress (audit phases, index builds) on stderr even when it is not a terminal')
+    .option('--quiet', 'show no progress, even on a terminal')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
     .action(async (target: string | undefined, options: ApplyCommandOptions) => {
       setExitCode(await runApplyCommand(target, options, io));
+    });
+  program
+    .command('rules')
+    .description('list the rules an audit runs: id, default severity, what each finds, and its docs page')
+    .addOption(new Option('-f, --format <format>', 'list format').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .action((options: { format?: string }) => {
+      setExitCode(runRulesCommand(options, io));
     });
   program
     .command('pool')
@@ -218,7 +234,8 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
 /** Runs the CLI with the given arguments (without `node` and the script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo, stderr: { write(text: string): unknown }): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => (exitCode = code));
+  // Progress goes to stderr; a caller's io may name its own.
+  const program = buildProgram(io.stderr ? io : { ...io, stderr }, (code) => (exitCode = code));
   try {
     if (argv.length === 0) {
       program.outputHelp();

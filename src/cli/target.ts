@@ -1,9 +1,14 @@
 import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget, type TargetOptions } from '../sources/open-target.js';
 import { createDemoDatabase } from '../sources/demo/index.js';
+import { openDemoSnapshot } from '../sources/demo/snapshot.js';
 import { UserError } from '../util/errors.js';
+import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
-/** Builds the demo database in PGlite and opens it like any other target. */
+/** Opens the demo database in PGlite like any other target. */
 export async function openDemo(): Promise<OpenTarget> {
+  // The snapshot the build wrote starts in a fraction of the time the workload takes; a checkout that was not built replays it.
+  const snapshot = await openDemoSnapshot();
+  if (snapshot !== null) return { db: snapshot.db, info: { kind: 'demo', name: 'demo' }, close: () => snapshot.close() };
   const lite = await createDemoDatabase();
   return { db: lite, info: { kind: 'demo', name: 'demo' }, close: () => lite.close() };
 }
@@ -22,7 +27,23 @@ export function targetOf(argument: string | undefined, options: { readonly demo?
   return target;
 }
 
-/** Opens the demo or the resolved target, of any dialect. */
-export async function openTargetOrDemo(target: string | null, options: TargetOptions = {}): Promise<AuditTarget> {
-  return target === null ? asPostgresTarget(await openDemo()) : openAuditTarget(target, options);
+/** Opens the demo or the resolved target, of any dialect, saying so to `progress` (never with the target's text: it may hold a password). */
+export async function openTargetOrDemo(
+  target: string | null,
+  options: TargetOptions = {},
+  progress: ProgressReporter = silentProgress,
+): Promise<AuditTarget> {
+  if (target === null) {
+    progress.phase('starting the demo database (PGlite)');
+    return asPostgresTarget(await openDemo());
+  }
+  const url = /^[a-z][a-z0-9+.-]+:/i.test(target);
+  progress.phase(url ? 'connecting' : 'starting PostgreSQL (PGlite)');
+  return openAuditTarget(target, {
+    ...options,
+    onStatement: (loaded, total) => {
+      if (loaded === 0) progress.phase('loading the schema');
+      progress.count(loaded, total, 'statements');
+    },
+  });
 }

@@ -22,6 +22,8 @@ export interface SqlFileOptions {
   readonly strict?: boolean;
   /** How long one statement may run while loading (default 30 s); past it the load stops. */
   readonly statementTimeoutMs?: number;
+  /** Hears how many statements are loaded: 0 once the engine has started, then as each is done. */
+  readonly onStatement?: (loaded: number, total: number) => void;
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -138,6 +140,7 @@ export async function openSqlFile(path: string, options: SqlFileOptions = {}): P
       { exec: (sql) => lite.exec(sql, timeoutMs), query: (sql, params) => lite.query(sql, params) },
       statements,
       options.strict ?? false,
+      options.onStatement,
     );
     // A dump empties search_path; leave the session as a fresh connection would be.
     await lite.exec('RESET search_path', timeoutMs);

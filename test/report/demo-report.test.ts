@@ -51,7 +51,7 @@ describe('the demo audit, in every document format', () => {
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     const written = await readFile(out, 'utf8');
     expect(written.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(written).toContain('<code>dup</code> on <code>public.&lt;t&gt;</code>');
+    expect(written).toContain('<strong><code>dup</code></strong> on <code>public.<wbr>&lt;t&gt;</code>');
   });
 
   afterAll(async () => {

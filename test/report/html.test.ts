@@ -7,6 +7,8 @@ import { htmlPage } from '../../src/report/html/page.js';
 import { codeName, htmlTable } from '../../src/report/html/table.js';
 import { reporters } from '../../src/report/index.js';
 import { makeFindings, makeResult, makeRichResult } from './fixture.js';
+import { allRules, ruleById } from '../../src/rules/index.js';
+import { ruleDocsUrl } from '../../src/report/links.js';
 
 const ODD = '<b>"odd" & ünïcode</b>';
 
@@ -98,10 +100,14 @@ describe('html reporter', () => {
 
   test('self-contained: no scripts, no external resources', () => {
     expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-    const urls = [...page.matchAll(/(?:src|href)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]);
-    expect(urls).toEqual([]);
-    // The only absolute URL is the SVG namespace, which is a name, not a fetch.
-    expect([...page.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    // Nothing is loaded (no src); links are to this page's anchors or to a rule's docs page, followed only when clicked.
+    expect(page).not.toMatch(/\bsrc\s*=/i);
+    const hrefs = [...page.matchAll(/href\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+    const docs = new Set(allRules.map((r) => ruleDocsUrl(r.docs.page)));
+    expect(hrefs.filter((h) => !h.startsWith('#') && !docs.has(h))).toEqual([]);
+    // Other absolute URLs: only the SVG namespace, which is a name, not a fetch.
+    const absolute = [...page.matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]);
+    expect(absolute.filter((u) => u !== 'http://www.w3.org/2000/svg' && !docs.has(u))).toEqual([]);
     expect(page).not.toContain('\u001b');
   });
 
@@ -132,5 +138,46 @@ describe('html reporter', () => {
     expect(out).toContain('No findings');
     expect(out).toContain('Usage statistics could not be read');
     expect(out.trimEnd().endsWith('</html>')).toBe(true);
+  });
+});
+
+describe('html: one entry per object, rule links, contents', () => {
+  const result = makeRichResult();
+  const page = reporters.html.render(result, { color: false });
+  const entries = analyze(result).entries;
+
+  test('every object is one entry holding every reason, with one plan', () => {
+    // An entry runs from its opening tag to the next entry's, or to the end of its severity's list.
+    const starts = [...page.matchAll(/<li id="(entry-\d+)" class="entry">/g)];
+    expect(starts).toHaveLength(entries.length);
+    starts.forEach((start, i) => {
+      expect(start[1]).toBe(`entry-${i + 1}`);
+      const rest = page.slice(start.index + start[0].length);
+      const body = rest.slice(0, rest.search(/<li id="entry-|<h3|<\/section>/));
+      // The entries come in the analysis' order (by severity, then size, then name).
+      const entry = entries[i]!;
+      for (const f of entry.findings) expect(body).toContain(escapeHtml(f.message));
+      expect(body.match(/<strong>(Fix \(\w+\)|Keep|Advice):<\/strong>/g)).toHaveLength(1);
+    });
+    // Each table row links to its entry.
+    for (let i = 1; i <= entries.length; i++) expect(page).toContain(`<a href="#entry-${i}">`);
+  });
+
+  test('a rule id links to its docs page', () => {
+    for (const rule of new Set(result.findings.map((f) => f.rule))) {
+      const page_ = ruleById(rule)!.docs.page;
+      expect(page).toContain(`<a class="rule" href="${ruleDocsUrl(page_)}"><code>${rule}</code></a>`);
+    }
+  });
+
+  test('the contents link every section and every severity present', () => {
+    const nav = /<nav id="contents"[\s\S]*?<\/nav>/.exec(page)![0];
+    const sections = [...page.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]!);
+    expect(sections.length).toBeGreaterThan(5);
+    for (const id of sections) expect(nav).toContain(`<a href="#${id}">`);
+    for (const severity of new Set(entries.map((e) => e.severity))) {
+      expect(nav).toContain(`<a href="#severity-${severity}">`);
+      expect(page).toContain(`<h3 id="severity-${severity}">`);
+    }
   });
 });

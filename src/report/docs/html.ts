@@ -50,10 +50,13 @@ ${m ? html`<p>Maintenance: ${formatCount(m.modifications)} rows changed since th
 }
 
 function recommendations(title: string, list: StrategyDocument['remove'], empty: string): SafeHtml {
-  return html`<h3>${title}</h3>${
+  return html`<h3>${title} (${list.length})</h3>${
     list.length === 0
       ? html`<p>${empty}</p>`
-      : html`<ul>${list.map((r) => html`<li><strong>${r.index ?? r.table}</strong> (${r.rule}, ${r.severity}): ${r.message}${r.up.map((s) => html`<br><code>${s}</code>`)}</li>`)}</ul>`
+      : html`<ul>${list.map(
+          (r) =>
+            html`<li><strong>${r.schema}.${r.index ?? r.table}</strong> (${r.rules.join(', ')}; ${r.severity})<ul>${r.reasons.map((m) => html`<li>${m}</li>`)}</ul>Plan: ${r.action}${r.up.map((s) => html`<br><code>${s}</code>`)}</li>`,
+        )}</ul>`
   }`;
 }
 

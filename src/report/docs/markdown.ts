@@ -1,7 +1,7 @@
 /** The index-strategy document as Markdown (INDEX_STRATEGY.md). */
 import { humanBytes, formatCount } from '../format.js';
 import { quoteQualified } from '../../sql/quote.js';
-import type { IndexEntry, QueryLine, StrategyDocument, TableSection } from './strategy.js';
+import type { IndexEntry, QueryLine, Recommendation, StrategyDocument, TableSection } from './strategy.js';
 import { printableDeep } from '../../util/printable.js';
 
 /** A table cell: one line, pipes escaped. */
@@ -13,6 +13,13 @@ function code(text: string): string {
   const flat = cell(text);
   const fence = flat.includes('`') ? '``' : '`';
   return `${fence}${fence === '``' ? ' ' : ''}${flat}${fence === '``' ? ' ' : ''}${fence}`;
+}
+
+/** One object: its name, every rule and reason, what the plan does and its statements. */
+function recommendationItem(r: Recommendation): string {
+  const reasons = r.reasons.length > 1 ? r.reasons.map((m) => `\n  - ${m}`).join('') : ` ${r.message}`;
+  const statements = r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : '';
+  return `- **${r.schema}.${r.index ?? r.table}** (${r.rules.join(', ')}; ${r.severity}):${reasons}\n  Plan: ${r.action}${statements}`;
 }
 
 function count(n: number | null): string {
@@ -110,26 +117,12 @@ export function renderStrategyMarkdown(raw: StrategyDocument): string {
   out.push('## Expected query patterns', '');
   if (doc.topQueries.length === 0) out.push('No workload was available.', '');
   else out.push('| query | calls | total | mean |', '| --- | ---: | ---: | ---: |', ...doc.topQueries.map(queryRow), '');
-  out.push('## Recommended changes', '', '### Remove', '');
+  out.push('## Recommended changes', '', `### Remove (${doc.remove.length})`, '');
   if (doc.remove.length === 0) out.push('Nothing to remove.', '');
-  else
-    out.push(
-      ...doc.remove.map(
-        (r) =>
-          `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`,
-      ),
-      '',
-    );
-  out.push('### Add', '');
+  else out.push(...doc.remove.map((r) => recommendationItem(r)), '');
+  out.push(`### Add (${doc.add.length})`, '');
   if (doc.add.length === 0) out.push('Nothing to add.', '');
-  else
-    out.push(
-      ...doc.add.map(
-        (r) =>
-          `- **${r.index ?? r.table}** (${r.rule}, ${r.severity}): ${r.message}${r.up.length > 0 ? `\n  ${r.up.map(code).join('; ')}` : ''}`,
-      ),
-      '',
-    );
+  else out.push(...doc.add.map((r) => recommendationItem(r)), '');
   out.push('## Tables and their indexes', '');
   for (const t of doc.tables) out.push(...tableSection(t));
   out.push('## Maintenance schedule', '');

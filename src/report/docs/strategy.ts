@@ -11,6 +11,7 @@ import type { Index, Table } from '../../model/types.js';
 import type { QueryPattern } from '../../model/workload.js';
 import { fixAction } from '../format.js';
 import { decidePlan } from '../../plan/planner.js';
+import { reportEntries, type ReportEntry } from '../analysis/entries.js';
 import { emitterFor } from '../../dialects/emitters.js';
 import { renderKeys, type KeySyntax } from '../../semantics/render.js';
 import { plansUsing, queriesOnTable, queryPrefixUse } from '../../rules/_workload-evidence.js';
@@ -58,14 +59,22 @@ export interface TableSection {
   readonly maintenance: TableMaintenance | null;
 }
 
-/** A recommended change. */
+/** A recommended change to one object (an index to drop or replace, one to create), with every reason for it. */
 export interface Recommendation {
+  /** The most severe reason's rule. */
   readonly rule: string;
+  /** Every rule that found something about the object, most severe first. */
+  readonly rules: readonly string[];
   readonly severity: Finding['severity'];
   readonly schema: string;
   readonly table: string;
   readonly index: string | null;
+  /** The most severe reason's message. */
   readonly message: string;
+  /** Every reason, most severe first. */
+  readonly reasons: readonly string[];
+  /** What the fix plan does to it. */
+  readonly action: string;
   readonly up: readonly string[];
 }
 
@@ -182,15 +191,19 @@ function indexEntry(
   };
 }
 
-function recommendation(f: Finding): Recommendation {
+function recommendation(e: ReportEntry): Recommendation {
+  const first = e.findings[0]!;
   return {
-    rule: f.rule,
-    severity: f.severity,
-    schema: f.schema,
-    table: f.table,
-    index: f.index ?? null,
-    message: f.message,
-    up: f.fix?.up ?? [],
+    rule: first.rule,
+    rules: [...new Set(e.findings.map((f) => f.rule))],
+    severity: e.severity,
+    schema: e.schema,
+    table: e.table,
+    index: e.name,
+    message: first.message,
+    reasons: e.findings.map((f) => f.message),
+    action: e.decision.summary,
+    up: e.decision.up,
   };
 }
 
@@ -209,6 +222,7 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
       action.kind === 'drop-index' || action.kind === 'drop-constraint' ? [`${action.index.schema}.${action.index.name}`] : [],
     ),
   );
+  const entries = reportEntries(result, decision);
   const drops = new Set(model.indexes.filter((i) => dropped.has(`${i.schema}.${i.name}`)));
   const reindex: ReindexCandidate[] = [];
   for (const table of [...model.tables].sort((a, b) => a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name))) {
@@ -296,8 +310,9 @@ export function buildStrategy(result: AuditResult, options: Partial<StrategyOpti
       .slice(0, settings.topQueries)
       .map((q) => ({ ...line(q), tables: q.tables.map((t) => (t.schema ? `${t.schema}.${t.table}` : t.table)) })),
     tables,
-    remove: result.findings.filter((f) => fixAction(f) === 'drop' || fixAction(f) === 'change').map(recommendation),
-    add: result.findings.filter((f) => fixAction(f) === 'create').map(recommendation),
+    // One recommendation per object, from the plan checked as a whole (an index with three reasons is removed once).
+    remove: entries.filter((e) => e.decision.kind === 'drop' || e.decision.kind === 'change').map(recommendation),
+    add: entries.filter((e) => e.decision.kind === 'create').map(recommendation),
     reindex: reindex.sort((a, b) => b.actualBytes * b.bloatFraction - a.actualBytes * a.bloatFraction),
     rerun: rerunAdvice(model, ageDays, workload !== null && workload.queries.length > 0),
     notes,

@@ -97,7 +97,12 @@ export interface LoadDatabase {
 }
 
 /** Runs the statements in order; see the module comment. */
-export async function loadStatements(lite: LoadDatabase, statements: readonly SqlStatement[], strict: boolean): Promise<LoadOutcome> {
+export async function loadStatements(
+  lite: LoadDatabase,
+  statements: readonly SqlStatement[],
+  strict: boolean,
+  onStatement?: (loaded: number, total: number) => void,
+): Promise<LoadOutcome> {
   const tables = new Map<string, SourceLocation>();
   const indexes = new Map<string, SourceLocation>();
   const constraints = new Map<string, SourceLocation>();
@@ -111,7 +116,8 @@ export async function loadStatements(lite: LoadDatabase, statements: readonly Sq
     ((await lite.query('SELECT max(oid)::int8::text AS oid FROM pg_class')).rows[0] as { oid: string } | undefined)?.oid ?? 0,
   );
 
-  for (const statement of statements) {
+  for (const [done, statement] of statements.entries()) {
+    onStatement?.(done, statements.length);
     const location = statement.source.locate(statement.offset);
     const skip = (message: string, list: SkippedStatement[]): void => {
       if (strict)
@@ -158,5 +164,6 @@ export async function loadStatements(lite: LoadDatabase, statements: readonly Sq
       }
     }
   }
+  onStatement?.(statements.length, statements.length);
   return { tables, indexes, constraints, missingExtensions: [...new Set(missingExtensions)], needExtension, failed };
 }

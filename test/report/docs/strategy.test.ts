@@ -161,8 +161,14 @@ describe('dbdoctor docs', () => {
       expect(md).toMatch(/^# Index strategy: the demo application/);
       expect(md).toContain('ix_api_keys_user_active');
       expect(md).toContain('ix_webhook_config_user_provider_active');
-      expect(md).toMatch(/\(unjustified-composite-index, low\)/);
-      expect(md).toMatch(/\(missing-index, low\).*not verified: PGlite has no hypopg/);
+      expect(md).toMatch(/\(unjustified-composite-index; low\)/);
+      expect(md).toMatch(/\(missing-index; low\):.*not verified: PGlite has no hypopg/);
+      // "to remove" counts indexes: each listed once, however many findings it has.
+      const toRemove = Number(/; (\d+) to remove/.exec(out.join(''))?.[1]);
+      const removeSection = md.slice(md.indexOf('### Remove'), md.indexOf('### Add'));
+      const removed = [...removeSection.matchAll(/^- \*\*([^*]+)\*\*/gm)].map((m) => m[1]);
+      expect(removed).toHaveLength(toRemove);
+      expect(new Set(removed).size).toBe(toRemove);
       expect(await runCli(['docs', '--demo', '--format', 'pdf'], io, { write: (s: string) => err.push(s) })).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
