@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteFile, databaseState, temporaryFolder } from './helpers.js';
 
@@ -89,5 +90,28 @@ describe('SQLite: index semantics', () => {
       db.close();
       expect(schemaRows()).toEqual(original);
     }
+  });
+
+  it('dbdoctor fix --format knex writes a migration knex runs in a transaction, up and back down', async () => {
+    const original = schemaRows();
+    const dir = join(folder.dir, 'migrations');
+    execFileSync(process.execPath, [CLI, 'fix', file, '--format', 'knex', '--output', dir], { encoding: 'utf8' });
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      migrations: { directory: dir, loadExtensions: ['.js'] },
+    });
+    try {
+      await db.migrate.latest();
+      const names = (schemaRows() as { name: string }[]).map((r) => r.name);
+      expect(names).toContain('posts_user_id_idx');
+      expect(names).not.toContain('ix_email');
+      await db.migrate.rollback();
+    } finally {
+      await db.destroy();
+    }
+    // knex's own bookkeeping (its tables, and the sqlite_sequence their AUTOINCREMENT creates) aside.
+    expect(schemaRows().filter((r) => !/^(knex_|sqlite_sequence$)/.test((r as { name: string }).name))).toEqual(original);
   });
 });
