@@ -114,4 +114,32 @@ describe('SQLite: index semantics', () => {
     // knex's own bookkeeping (its tables, and the sqlite_sequence their AUTOINCREMENT creates) aside.
     expect(schemaRows().filter((r) => !/^(knex_|sqlite_sequence$)/.test((r as { name: string }).name))).toEqual(original);
   });
+
+  it('low-cardinality-index from sqlite_stat1: the distinct count ANALYZE kept, and that the shares are unknown', () => {
+    const path = join(folder.dir, 'stat1.sqlite');
+    createSqliteFile(
+      path,
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, flag INTEGER, email TEXT); CREATE INDEX ix_flag ON t (flag); CREATE INDEX ix_email ON t (email);',
+    );
+    const db = new Database(path);
+    const insert = db.prepare('INSERT INTO t (flag, email) VALUES (?, ?)');
+    // 20,000 rows, flag alternating 0/1: ANALYZE records 2 distinct values for ix_flag, 20,000 for ix_email.
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(i % 2, `user${i}@example.com`);
+    })();
+    db.exec('ANALYZE');
+    db.close();
+    const run = (() => {
+      try {
+        return execFileSync(process.execPath, [CLI, 'audit', path, '--format', 'json'], { encoding: 'utf8' });
+      } catch (error) {
+        return (error as { stdout: string }).stdout;
+      }
+    })();
+    const low = (JSON.parse(run) as { findings: (Finding & { message: string })[] }).findings.filter(
+      (f) => f.rule === 'low-cardinality-index',
+    );
+    expect(low.map((f) => f.index)).toEqual(['ix_flag']);
+    expect(low[0]!.message).toContain('2 distinct values over ~20,000 rows (how the rows share them is not known');
+  });
 });
