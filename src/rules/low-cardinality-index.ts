@@ -29,9 +29,16 @@ interface Cardinality {
   readonly dominant: ValueShare | null;
 }
 
-function cardinalityOf(column: Column, table: Table, options: RuleOptions): Cardinality | null {
+function cardinalityOf(column: Column, table: Table, options: RuleOptions, index: Index): Cardinality | null {
   const stats = column.statistics;
   if (stats === null) {
+    // No column statistics, but the index's own distinct count where the engine keeps one (InnoDB CARDINALITY,
+    // SQLite sqlite_stat1): how many values, though not how the rows are shared among them.
+    const indexed = index.keyPrefixDistinct?.[0];
+    if (typeof indexed === 'number' && table.rowEstimate !== null && table.rowEstimate >= options.cardinalityMinRows) {
+      const few = indexed <= options.lowCardinalityMaxDistinct;
+      return few ? { analyzed: true, distinct: indexed, shares: [], dominant: null } : null;
+    }
     // Without statistics only the type bounds the values: a boolean has two (and NULL).
     return column.typeCategory === 'boolean' ? { analyzed: false, distinct: null, shares: [], dominant: null } : null;
   }
@@ -132,7 +139,7 @@ export const lowCardinalityIndex = defineRule({
       const table = lookup.table(index.schema, index.table);
       const column = columnOf(table, singleColumnKey(index));
       if (!table || !column) continue;
-      const cardinality = cardinalityOf(column, table, options);
+      const cardinality = cardinalityOf(column, table, options, index);
       if (cardinality === null) continue;
       const lookups = knownLookups(workload, facts.queriesOn, index, column);
       findings.push(
@@ -212,7 +219,7 @@ function findingFor(
   }
 
   const numbers = c.analyzed
-    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${describeShares(column, c.shares)})`
+    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${c.shares.length > 0 ? describeShares(column, c.shares) : 'how the rows share them is not known: the database keeps no column statistics'})`
     : `type ${column.type}, not analyzed`;
   const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant, scans)}.`;
   let help: string;

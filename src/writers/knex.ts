@@ -42,8 +42,15 @@ export const knexWriter: MigrationWriter = {
       '// `dbdoctor apply --from` runs the same plan (dbdoctor-plan.json) with retries and a journal.',
       "'use strict';",
       '',
-      '// CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction.',
-      'exports.config = { transaction: false };',
+      ...(plan.steps.some((step) => step.outsideTransaction)
+        ? [
+            '// Some statements cannot run inside a transaction (CREATE/DROP INDEX CONCURRENTLY; MySQL commits DDL itself).',
+            'exports.config = { transaction: false };',
+          ]
+        : [
+            '// Every statement is transactional (SQLite DDL): the migration runs in one transaction.',
+            'exports.config = { transaction: true };',
+          ]),
       '',
       `const SETTINGS = [${sessionSettings(plan).map(js).join(', ')}];`,
       `const RESET = [${resetSettings(plan).map(js).join(', ')}];`,

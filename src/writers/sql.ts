@@ -5,7 +5,7 @@ import type { MigrationFile, MigrationWriter } from './types.js';
 
 const comment = (lines: readonly string[]): string => lines.map((l) => (l === '' ? '--' : `-- ${l}`)).join('\n');
 
-const HOW_TO_RUN = [
+const HOW_TO_RUN_POSTGRES = [
   'Run it outside a transaction block, one statement at a time, stopping at the first error:',
   '  psql -X -v ON_ERROR_STOP=1 -f FILE "$DATABASE_URL"',
   '(never with --single-transaction: CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction),',
@@ -14,9 +14,30 @@ const HOW_TO_RUN = [
   'Every statement is guarded by IF [NOT] EXISTS where the database allows it, so a rerun skips what is done.',
 ];
 
+/** How to run the file, in the words of the plan's database. */
+function howToRun(plan: MigrationPlan, file: string): string[] {
+  switch (plan.target.dialect) {
+    case 'mysql':
+      return [
+        'Run it one statement at a time, stopping at the first error:',
+        `  mysql --database=DB < ${file}`,
+        'MySQL commits every ALTER TABLE by itself: a failed run stops after the last statement that worked,',
+        'and down.sql undoes the steps one by one.',
+      ];
+    case 'sqlite':
+      return [
+        'SQLite DDL is transactional: run it in one transaction, stopping at the first error:',
+        `  (echo BEGIN; cat ${file}; echo COMMIT) | sqlite3 -bail app.db`,
+        'Every statement is guarded by IF [NOT] EXISTS where SQLite allows it, so a rerun skips what is done.',
+      ];
+    case 'postgres':
+      return HOW_TO_RUN_POSTGRES.map((l) => l.replace('FILE', file));
+  }
+}
+
 /** up.sql: the session settings, each step annotated, what was left out, the reset. */
 export function upSql(plan: MigrationPlan): string {
-  const out: string[] = [comment([...headerLines(plan, 'up'), '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'up.sql'))]), ''];
+  const out: string[] = [comment([...headerLines(plan, 'up'), '', ...howToRun(plan, 'up.sql')]), ''];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   plan.steps.forEach((step, i) => {
     out.push(comment(describeStep(step, i + 1, plan.steps.length)));
@@ -30,10 +51,7 @@ export function upSql(plan: MigrationPlan): string {
 
 /** down.sql: every step undone, last first; a step that cannot be undone is a comment, so the file runs to its end. */
 export function downSql(plan: MigrationPlan): string {
-  const out: string[] = [
-    comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...HOW_TO_RUN.map((l) => l.replace('FILE', 'down.sql'))]),
-    '',
-  ];
+  const out: string[] = [comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...howToRun(plan, 'down.sql')]), ''];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   const total = plan.steps.length;
   for (let i = total - 1; i >= 0; i--) {

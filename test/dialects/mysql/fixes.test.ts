@@ -68,6 +68,23 @@ describe('MySQL/MariaDB: index semantics on InnoDB', () => {
   });
 });
 
+describe('MySQL/MariaDB: low-cardinality-index from InnoDB statistics', () => {
+  it('takes the distinct count from the index (CARDINALITY) where no column statistics exist, and says the shares are unknown', async () => {
+    const own = await createMysqlDatabase(TEST_MYSQL_URL, 'dialects2_lowcard');
+    try {
+      // 20,000 rows, flag alternating 0/1 (MariaDB's sequence engine): 2 distinct values once ANALYZE TABLE ran.
+      await own.exec(`CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, flag TINYINT NOT NULL, KEY ix_flag (flag)) ENGINE=InnoDB;
+INSERT INTO t (flag) SELECT seq % 2 FROM seq_1_to_20000;
+ANALYZE TABLE t;`);
+      const low = audit(own.url).filter((f) => f.rule === 'low-cardinality-index') as (Finding & { message: string })[];
+      expect(low.map((f) => f.index)).toEqual(['ix_flag']);
+      expect(low[0]!.message).toMatch(/2 distinct values over ~[\d,]+ rows \(how the rows share them is not known/);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('npm run compare:mysql', () => {
   it('pt-duplicate-key-checker drops a full-column index for a prefix one, ASC for DESC and a foreign key’s index; dbdoctor is exact', async () => {
     const [pt, dbdoctor] = await compareOnCorpus(TEST_MYSQL_URL, `dialects2_compare_${process.pid}`);

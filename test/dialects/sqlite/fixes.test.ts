@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteFile, databaseState, temporaryFolder } from './helpers.js';
 
@@ -89,5 +90,56 @@ describe('SQLite: index semantics', () => {
       db.close();
       expect(schemaRows()).toEqual(original);
     }
+  });
+
+  it('dbdoctor fix --format knex writes a migration knex runs in a transaction, up and back down', async () => {
+    const original = schemaRows();
+    const dir = join(folder.dir, 'migrations');
+    execFileSync(process.execPath, [CLI, 'fix', file, '--format', 'knex', '--output', dir], { encoding: 'utf8' });
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      migrations: { directory: dir, loadExtensions: ['.js'] },
+    });
+    try {
+      await db.migrate.latest();
+      const names = (schemaRows() as { name: string }[]).map((r) => r.name);
+      expect(names).toContain('posts_user_id_idx');
+      expect(names).not.toContain('ix_email');
+      await db.migrate.rollback();
+    } finally {
+      await db.destroy();
+    }
+    // knex's own bookkeeping (its tables, and the sqlite_sequence their AUTOINCREMENT creates) aside.
+    expect(schemaRows().filter((r) => !/^(knex_|sqlite_sequence$)/.test((r as { name: string }).name))).toEqual(original);
+  });
+
+  it('low-cardinality-index from sqlite_stat1: the distinct count ANALYZE kept, and that the shares are unknown', () => {
+    const path = join(folder.dir, 'stat1.sqlite');
+    createSqliteFile(
+      path,
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, flag INTEGER, email TEXT); CREATE INDEX ix_flag ON t (flag); CREATE INDEX ix_email ON t (email);',
+    );
+    const db = new Database(path);
+    const insert = db.prepare('INSERT INTO t (flag, email) VALUES (?, ?)');
+    // 20,000 rows, flag alternating 0/1: ANALYZE records 2 distinct values for ix_flag, 20,000 for ix_email.
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(i % 2, `user${i}@example.com`);
+    })();
+    db.exec('ANALYZE');
+    db.close();
+    const run = (() => {
+      try {
+        return execFileSync(process.execPath, [CLI, 'audit', path, '--format', 'json'], { encoding: 'utf8' });
+      } catch (error) {
+        return (error as { stdout: string }).stdout;
+      }
+    })();
+    const low = (JSON.parse(run) as { findings: (Finding & { message: string })[] }).findings.filter(
+      (f) => f.rule === 'low-cardinality-index',
+    );
+    expect(low.map((f) => f.index)).toEqual(['ix_flag']);
+    expect(low[0]!.message).toContain('2 distinct values over ~20,000 rows (how the rows share them is not known');
   });
 });
