@@ -163,6 +163,8 @@ export async function modelsAnnotation(path: string): Promise<(model: SchemaMode
     const defaultSchema = model.dialect === 'postgres' ? 'public' : model.dialect === 'sqlite' ? 'main' : (model.tables[0]?.schema ?? '');
     const declared = declaredSchema(declarations, path, defaultSchema);
     const located = withDeclarationLocations({ ...model, declared }, declarations);
-    return declarations.unresolved.length === 0 ? located : { ...located, limitations: [...located.limitations, ...declarations.unresolved] };
+    return declarations.unresolved.length === 0
+      ? located
+      : { ...located, limitations: [...located.limitations, ...declarations.unresolved] };
   };
 }
