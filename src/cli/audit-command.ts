@@ -20,6 +20,8 @@ export interface AuditCommandOptions {
   readonly strict?: boolean;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
+  /** `--dialect`: the dialect SQLAlchemy models are compiled for. */
+  readonly dialect?: 'postgresql' | 'sqlite';
   /** `--models PATH`: the SQLAlchemy models of the audited database (locations, model-drift). */
   readonly models?: string;
   /** `--baseline FILE`: an earlier JSON report whose findings are known. */
@@ -71,7 +73,11 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   let result: AuditResult;
   try {
-    const open = await openTargetOrDemo(target, { strict: options.strict === true, ...(options.python ? { python: options.python } : {}) });
+    const open = await openTargetOrDemo(target, {
+      strict: options.strict === true,
+      ...(options.python ? { python: options.python } : {}),
+      ...(options.dialect ? { dialect: options.dialect } : {}),
+    });
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =

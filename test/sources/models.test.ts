@@ -195,3 +195,31 @@ describe('naming conventions and declared_attr mixins, read both ways', () => {
     expect(result.model.foreignKeys.map((f) => f.name).sort()).toEqual(['fk_tasks_assignee_id', 'fk_tasks_project_id']);
   });
 });
+
+describe('SQLAlchemy models compiled for SQLite (--dialect sqlite)', () => {
+  test('the SQLite DDL in an in-memory SQLite: the same findings at the same lines as on PostgreSQL', async () => {
+    const python = await pythonWithAlembic();
+    const onSqlite = await openAuditTarget(SEED, { python, dialect: 'sqlite' });
+    let sqlite: AuditResult;
+    try {
+      sqlite = await auditTarget(onSqlite);
+    } finally {
+      await onSqlite.close();
+    }
+    const postgres = await audit(SEED, python);
+    expect(sqlite.target.dialect).toBe('sqlite');
+    expect(sqlite.summary.limitations).toContainEqual(expect.stringMatching(/compiling their SQLite DDL$/));
+    // The constraints' indexes have SQLite's own names (sqlite_autoindex_…); the findings and their places do not change.
+    const structural = (r: AuditResult): string[] =>
+      r.findings
+        .filter((f) => STRUCTURAL.has(f.rule))
+        .map((f) => `${f.rule} ${f.table}.${f.index ?? f.constraint} ${JSON.stringify(f.location)}`);
+    expect(structural(sqlite).sort()).toEqual(structural(postgres).sort());
+  });
+
+  test('models that cannot all be imported are refused for SQLite in one line', async () => {
+    await expect(openAuditTarget(MIXED, { python: await pythonWithAlembic(), dialect: 'sqlite' })).rejects.toThrow(
+      /^--dialect sqlite needs every model imported \(customers: ImportError/,
+    );
+  });
+});
