@@ -83,22 +83,14 @@ export function declaredSchema(declarations: ModelDeclarations, source: string, 
   const convention = declarations.namingConvention;
   const named = (key: string, table: string, columns: readonly string[], fallback: string): string => {
     const template = convention.get(key);
-    return template === undefined
-      ? fallback
-      : template.replace(/%\((\w+)\)s/g, (_m, t: string) => (t === 'table_name' ? table : (columns[0] ?? '')));
+    return template === undefined ? fallback : template.replace(/%\((\w+)\)s/g, (_m, t: string) => (t === 'table_name' ? table : (columns[0] ?? '')));
   };
   const tables: DeclaredSchema['tables'][number][] = [];
   const indexes: DeclaredIndexRef[] = [];
   for (const table of declarations.tables) {
     const schema = table.schema ?? defaultSchema;
     tables.push({ schema, name: table.name, location: table.location });
-    const ref = (
-      name: string,
-      columns: readonly string[],
-      unique: boolean,
-      primaryKey: boolean,
-      location: SourceLocation,
-    ): DeclaredIndexRef => ({
+    const ref = (name: string, columns: readonly string[], unique: boolean, primaryKey: boolean, location: SourceLocation): DeclaredIndexRef => ({
       schema,
       table: table.name,
       name,
@@ -108,40 +100,15 @@ export function declaredSchema(declarations: ModelDeclarations, source: string, 
       location,
     });
     const keys = table.columns.filter((c) => c.primaryKey);
-    if (keys.length > 0)
-      indexes.push(
-        ref(
-          `${table.name}_pkey`,
-          keys.map((c) => c.name),
-          true,
-          true,
-          keys[0]!.location,
-        ),
-      );
+    if (keys.length > 0) indexes.push(ref(`${table.name}_pkey`, keys.map((c) => c.name), true, true, keys[0]!.location));
     for (const column of table.columns) {
-      if (column.index)
-        indexes.push(
-          ref(
-            named('ix', table.name, [column.name], `ix_${table.name}_${column.name}`),
-            [column.name],
-            column.unique,
-            false,
-            column.location,
-          ),
-        );
-      else if (column.unique && !column.primaryKey)
-        indexes.push(
-          ref(named('uq', table.name, [column.name], `${table.name}_${column.name}_key`), [column.name], true, false, column.location),
-        );
+      if (column.index) indexes.push(ref(named('ix', table.name, [column.name], `ix_${table.name}_${column.name}`), [column.name], column.unique, false, column.location));
+      else if (column.unique && !column.primaryKey) indexes.push(ref(named('uq', table.name, [column.name], `${table.name}_${column.name}_key`), [column.name], true, false, column.location));
     }
     for (const item of table.items) {
       if (item.kind === 'foreign-key' || item.columns.some((c) => c === null)) continue;
       const columns = item.columns as string[];
-      const name =
-        item.name ??
-        (item.kind === 'primary-key'
-          ? `${table.name}_pkey`
-          : `${table.name}_${columns.join('_')}_${item.kind === 'index' ? 'idx' : 'key'}`);
+      const name = item.name ?? (item.kind === 'primary-key' ? `${table.name}_pkey` : `${table.name}_${columns.join('_')}_${item.kind === 'index' ? 'idx' : 'key'}`);
       indexes.push(ref(name, columns, item.unique, item.kind === 'primary-key', item.location));
     }
   }
