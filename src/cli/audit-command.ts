@@ -25,6 +25,8 @@ export interface AuditCommandOptions {
   readonly loadTimeout?: string;
   /** `--python PATH`: the Python that imports SQLAlchemy models. */
   readonly python?: string;
+  /** `--dialect`: the dialect SQLAlchemy models are compiled for. */
+  readonly dialect?: 'postgresql' | 'sqlite';
   /** `--models PATH`: the SQLAlchemy models of the audited database (locations, model-drift). */
   readonly models?: string;
   /** `--baseline FILE`: an earlier JSON report whose findings are known. */
@@ -85,7 +87,12 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   try {
     const open = await openTargetOrDemo(
       target,
-      { strict: options.strict === true, ...loadTimeoutOf(options), ...(options.python ? { python: options.python } : {}) },
+      {
+        strict: options.strict === true,
+        ...loadTimeoutOf(options),
+        ...(options.python ? { python: options.python } : {}),
+        ...(options.dialect ? { dialect: options.dialect } : {}),
+      },
       progress,
     );
     try {

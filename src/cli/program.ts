@@ -58,6 +58,12 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--models <path>',
       'the SQLAlchemy models of this database: findings point at their lines, and drift between the two is reported',
     )
+    .addOption(
+      new Option('--dialect <dialect>', 'SQLAlchemy models: the dialect their DDL is compiled for (default postgresql)').choices([
+        'postgresql',
+        'sqlite',
+      ]),
+    )
     .option('--log <file>', 'a PostgreSQL log file (stderr, csvlog or jsonlog) to read the queries from (repeatable)', collect)
     .option('--baseline <file>', 'an earlier JSON report: report, count and fail only on findings that are not in it')
     .option('--queries <file>', 'a file of the SQL statements the application runs, separated by semicolons (repeatable)', collect)

@@ -5,7 +5,7 @@ import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { openSqlFile, sqlFiles, type SqlFileOptions } from './sql-file.js';
-import { isModelsPath, openModels, type ModelsOptions } from './models/open.js';
+import { isModelsPath, openModels, openModelsSqlite, type ModelsOptions } from './models/open.js';
 
 /** How to open a file target: a .sql file's strictness, the Python that imports models. */
 export type TargetOptions = SqlFileOptions & ModelsOptions;
@@ -67,6 +67,7 @@ export async function openAuditTarget(target: string, options: TargetOptions = {
   if (scheme === 'mysql' || scheme === 'mariadb') return openMysqlTarget(target);
   if (scheme === 'sqlite') return openSqliteTarget(sqlitePathOf(target));
   if (scheme === undefined && (await isSqlitePath(target))) return openSqliteTarget(target);
+  if (scheme === undefined && options.dialect === 'sqlite' && (await isModelsPath(target))) return openModelsSqlite(target, options);
   return asPostgresTarget(await openPostgresTarget(target, scheme, options));
 }
 

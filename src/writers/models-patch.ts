@@ -50,10 +50,14 @@ function removal(text: string, start: number, end: number): Edit {
   return { start, end: after.startsWith(' ') && !before.endsWith('(') ? end : end + (after.match(/^ */)?.[0].length ?? 0), text: '' };
 }
 
+/** A location as a map key. */
+const locationKey = (l: { file: string; line: number; column: number }): string => `${l.file}:${l.line}:${l.column}`;
+
 function dropEdit(
   index: Index,
   declarations: ModelDeclarations,
   texts: ReadonlyMap<string, string>,
+  dropsAt: ReadonlyMap<string, number>,
 ): { file: string; edit: Edit } | string {
   const location = index.location;
   if (!location) return `${index.name}: no model declares it`;
@@ -68,6 +72,10 @@ function dropEdit(
     }
     const column = table.columns.find((c) => sameLocation(c.location, location));
     if (column) {
+      // A mixin's index=True is every inheriting table's index: remove it only if the plan drops all of them.
+      const sharers = declarations.tables.filter((t) => t.columns.some((c) => c.index && sameLocation(c.location, location)));
+      if (sharers.length > (dropsAt.get(locationKey(location)) ?? 0))
+        return `${index.name}: index=True at ${location.file}:${location.line} is inherited by ${sharers.map((t) => t.name).join(', ')}, and the others keep their index; change it by hand`;
       if (column.indexArgument === null)
         return `${index.name}: ${column.name} gets its index from a helper function at ${location.file}:${location.line}`;
       if (column.unique)
@@ -127,11 +135,20 @@ export async function modelsPatch(plan: MigrationPlan, modelsPath: string): Prom
   for (const file of files) texts.set(shownPath(file), await readFile(file, 'utf8'));
   const edits = new Map<string, Edit[]>();
   const notes: string[] = [];
-  const add = (file: string, edit: Edit): void => void edits.set(file, [...(edits.get(file) ?? []), edit]);
+  const add = (file: string, edit: Edit): void => {
+    const list = edits.get(file) ?? [];
+    // Two tables' drops can remove the same mixin declaration: once.
+    if (!list.some((e) => e.start === edit.start && e.end === edit.end && e.text === edit.text)) edits.set(file, [...list, edit]);
+  };
+  const dropsAt = new Map<string, number>();
+  for (const step of plan.steps) {
+    const location = step.action.kind === 'drop-index' || step.action.kind === 'drop-constraint' ? step.action.index.location : undefined;
+    if (location) dropsAt.set(locationKey(location), (dropsAt.get(locationKey(location)) ?? 0) + 1);
+  }
   for (const step of plan.steps) {
     const action = step.action;
     if (action.kind === 'drop-index' || action.kind === 'drop-constraint') {
-      const edit = dropEdit(action.index, declarations, texts);
+      const edit = dropEdit(action.index, declarations, texts, dropsAt);
       if (typeof edit === 'string') notes.push(edit);
       else add(edit.file, edit.edit);
     } else if (action.kind === 'create-index') {

@@ -140,3 +140,86 @@ describe('SQLAlchemy models, read statically', () => {
     );
   });
 });
+
+/** Every index of a model as `table name (columns) unique? line:column`, sorted. */
+function indexSet(result: AuditResult): string[] {
+  return result.model.indexes
+    .map((i) => {
+      const at = i.location ? `${i.location.line}:${i.location.column}` : '-';
+      return `${i.table} ${i.name} (${i.keys.map((k) => k.column).join(', ')})${i.unique ? ' unique' : ''} ${at}`;
+    })
+    .sort();
+}
+
+describe('naming conventions and declared_attr mixins, read both ways', () => {
+  const CONVENTION = 'test/fixtures/models/convention_app';
+
+  test('a convention given as a module dict, pk/fk/uq/ix templates, a declared_attr column: the static reading matches the import', async () => {
+    const exact = await audit(CONVENTION, await pythonWithAlembic());
+    const statically = await audit(CONVENTION, '/nonexistent/python3');
+    const file = `${CONVENTION}/models.py`;
+    const line = async (needle: string): Promise<string> => {
+      const at = await positionOf(file, needle);
+      return `${at.line}:${at.column}`;
+    };
+    expect(indexSet(exact)).toEqual([
+      `accounts pk_accounts (id) unique ${await line('id = sa.Column(sa.Integer, primary_key=True)')}`,
+      `accounts uq_accounts_slug (slug) unique ${await line('slug = ')}`,
+      `invoices ix_invoices_account_id (account_id) ${await line('account_id(cls)')}`,
+      `invoices ix_invoices_account_state (account_id, state) ${await line('sa.Index("ix_invoices_account_state"')}`,
+      `invoices ix_invoices_state (state) ${await line('state = ')}`,
+      `invoices pk_invoices (id) unique 37:5`,
+      `invoices uq_invoices_account_id (account_id, number) unique ${await line('sa.UniqueConstraint("account_id", "number")')}`,
+      `payments ix_payments_paid_at (paid_at) ${await line('sa.Index("ix_payments_paid_at"')}`,
+      `payments payments_pk (id) unique ${await line('sa.PrimaryKeyConstraint("id", name="payments_pk")')}`,
+    ]);
+    expect(indexSet(statically)).toEqual(indexSet(exact));
+    const foreignKeys = (r: AuditResult): string[] => r.model.foreignKeys.map((f) => `${f.name} ${f.location?.line ?? '-'}`).sort();
+    expect(foreignKeys(exact)).toEqual([`fk_invoices_account_id_accounts 17`, `fk_payments_invoice_id_invoices 46`]);
+    expect(foreignKeys(statically)).toEqual(foreignKeys(exact));
+  });
+
+  test('2.0 models inside DeclarativeBase with metadata = MetaData(naming_convention=...): the convention names pk, fk and composite indexes', async () => {
+    const result = await audit('test/fixtures/models/modern_app', await pythonWithAlembic());
+    expect(result.summary.limitations).toContainEqual(
+      expect.stringMatching(/could not be imported \(ImportError: cannot import name 'DeclarativeBase'/),
+    );
+    expect(indexSet(result)).toEqual([
+      'projects ix_projects_archived (archived) 24:5',
+      'projects pk_projects (id) unique 22:5',
+      'projects uq_projects_name (name) unique 23:5',
+      'tasks ix_tasks_project_id (project_id) 32:5',
+      'tasks ix_tasks_project_id_status (project_id, status) 29:23',
+      'tasks pk_tasks (id) unique 31:5',
+    ]);
+    expect(result.model.foreignKeys.map((f) => f.name).sort()).toEqual(['fk_tasks_assignee_id', 'fk_tasks_project_id']);
+  });
+});
+
+describe('SQLAlchemy models compiled for SQLite (--dialect sqlite)', () => {
+  test('the SQLite DDL in an in-memory SQLite: the same findings at the same lines as on PostgreSQL', async () => {
+    const python = await pythonWithAlembic();
+    const onSqlite = await openAuditTarget(SEED, { python, dialect: 'sqlite' });
+    let sqlite: AuditResult;
+    try {
+      sqlite = await auditTarget(onSqlite);
+    } finally {
+      await onSqlite.close();
+    }
+    const postgres = await audit(SEED, python);
+    expect(sqlite.target.dialect).toBe('sqlite');
+    expect(sqlite.summary.limitations).toContainEqual(expect.stringMatching(/compiling their SQLite DDL$/));
+    // The constraints' indexes have SQLite's own names (sqlite_autoindex_…); the findings and their places do not change.
+    const structural = (r: AuditResult): string[] =>
+      r.findings
+        .filter((f) => STRUCTURAL.has(f.rule))
+        .map((f) => `${f.rule} ${f.table}.${f.index ?? f.constraint} ${JSON.stringify(f.location)}`);
+    expect(structural(sqlite).sort()).toEqual(structural(postgres).sort());
+  });
+
+  test('models that cannot all be imported are refused for SQLite in one line', async () => {
+    await expect(openAuditTarget(MIXED, { python: await pythonWithAlembic(), dialect: 'sqlite' })).rejects.toThrow(
+      /^--dialect sqlite needs every model imported \(customers: ImportError/,
+    );
+  });
+});

@@ -263,6 +263,12 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
   let insertion: IndexInsertion | null = null;
   let argsSeen = false;
   for (const statement of children(node.childForFieldName('body'))) {
+    if (statement.type === 'decorated_definition') {
+      // `@declared_attr def account_id(cls): return Column(...)`: a column the mixin gives each table.
+      const column = declaredAttrColumn(statement, context);
+      if (column) info.columns.push(column);
+      continue;
+    }
     const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
     if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
@@ -304,6 +310,22 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
   return { ...info, tableName, schema, insertion };
 }
 
+/** The column a `@declared_attr` method returns, located at the method's name; null for any other method. */
+function declaredAttrColumn(statement: SyntaxNode, context: FileContext): ColumnDeclaration | null {
+  if (!children(statement).some((c) => c.type === 'decorator' && /\bdeclared_attr\b/.test(c.text))) return null;
+  const definition = statement.childForFieldName('definition');
+  const name = definition?.childForFieldName('name');
+  const body = definition?.childForFieldName('body');
+  if (!name || !body) return null;
+  const returned = descendants(body, 'return_statement')[0];
+  const value = returned ? children(returned)[0] : undefined;
+  if (value?.type !== 'call') return null;
+  const call = COLUMN_CALLS.has(callName(value) ?? '') ? value : (wrappedColumn(value) ?? helperCall(value, context));
+  if (!call) return null;
+  const column = columnFrom(call, name.text, null, name, context);
+  return column && call === value ? column : column ? { ...column, indexArgument: null, call: null } : null;
+}
+
 /** `Table('name', metadata, Column('id', ...), Index(...))` at any level. */
 function tableCall(node: SyntaxNode, context: FileContext): TableDeclaration | null {
   const args = positionalArguments(node);
@@ -334,6 +356,17 @@ function tableCall(node: SyntaxNode, context: FileContext): TableDeclaration | n
     trailingComma,
   };
   return { name, schema: typeof schema === 'string' ? schema : null, location: locationOf(context.file, node), columns, items, insertion };
+}
+
+/** The dict literal a module-level `name = {...}` assigns, if any. */
+function moduleDictionary(root: SyntaxNode, name: string): SyntaxNode | undefined {
+  for (const statement of children(root)) {
+    const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) continue;
+    const right = assignment.childForFieldName('right');
+    if (right?.type === 'dictionary') return right;
+  }
+  return undefined;
 }
 
 function descendants(node: SyntaxNode, type: string): SyntaxNode[] {
@@ -403,7 +436,13 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
         const item = itemFrom(call, context);
         if (item) looseIndexes.push(item);
       } else if (name === 'MetaData') {
-        const convention = keywordArguments(call).get('naming_convention')?.node;
+        const given = keywordArguments(call).get('naming_convention')?.node;
+        // `convention = {...}; MetaData(naming_convention=convention)`: the module's dict literal.
+        const convention = given?.type === 'identifier' ? moduleDictionary(root, given.text) : given;
+        if (given && convention?.type !== 'dictionary')
+          unresolved.push(
+            `${context.file}:${given.startPosition.row + 1}: naming_convention is not a dict literal: SQLAlchemy's default names are assumed`,
+          );
         for (const pair of convention?.type === 'dictionary' ? children(convention) : []) {
           const key = stringValue(pair.childForFieldName('key'));
           const value = stringValue(pair.childForFieldName('value'));

@@ -14,10 +14,12 @@ import { pgliteExtensions } from '../sql/extensions.js';
 import { extensionOf, loadStatements } from '../sql/load.js';
 import { SourceText } from '../sql/source-text.js';
 import { splitStatements } from '../sql/split.js';
-import type { OpenTarget } from '../types.js';
+import Database from 'better-sqlite3';
+import { introspectSqlite } from '../../dialects/sqlite/index.js';
+import type { ModelTarget, OpenTarget } from '../types.js';
 import { readDeclarations, type ModelDeclarations } from './declarations.js';
 import { declaredSchema, withDeclarationLocations } from './locate.js';
-import { compileModels, findPython, type ModelsDialect } from './python.js';
+import { compileModels, findPython, type CompiledModels, type ModelsDialect } from './python.js';
 import { staticDdl } from './static-ddl.js';
 
 /** How to read models. */
@@ -81,7 +83,7 @@ async function modelDdl(path: string, declarations: ModelDeclarations, options: 
   const dialect = options.dialect ?? 'postgresql';
   if (dialect !== 'postgresql') {
     throw new UserError(
-      `models are loaded into an embedded PostgreSQL: --dialect ${dialect} cannot be audited from models yet (audit the ${dialect} database itself)`,
+      `models are loaded into an embedded PostgreSQL or SQLite: --dialect ${dialect} cannot be audited from models (audit the ${dialect} database with --models PATH)`,
     );
   }
   const found = await findPython(options.python);
@@ -166,5 +168,54 @@ export async function modelsAnnotation(path: string): Promise<(model: SchemaMode
     return declarations.unresolved.length === 0
       ? located
       : { ...located, limitations: [...located.limitations, ...declarations.unresolved] };
+  };
+}
+
+/**
+ * Models compiled for SQLite (`--dialect sqlite`): SQLAlchemy's SQLite DDL loaded into an
+ * in-memory SQLite and read by the SQLite introspection, with the declarations' locations. The
+ * import must work: the static reader writes PostgreSQL DDL only.
+ */
+export async function openModelsSqlite(path: string, options: ModelsOptions = {}): Promise<ModelTarget> {
+  const files = await pythonFiles(path);
+  if (files.length === 0) throw new UserError(`no .py files in ${path}`);
+  const declarations = await readDeclarations(files, shownPath);
+  const found = await findPython(options.python);
+  if (!('python' in found)) throw new UserError(`--dialect sqlite needs the models imported, and ${found.reason}`);
+  let compiled: CompiledModels;
+  try {
+    compiled = await compileModels(found.python, path, 'sqlite');
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n').slice(-3).join(' ').trim() : String(error);
+    throw new UserError(`--dialect sqlite needs the models imported, and ${found.python} could not import them (${message})`);
+  }
+  if (compiled.failures.length > 0 || compiled.metadata === 0) {
+    const why = compiled.failures.map((f) => `${f.module}: ${f.error}`).join('; ') || 'no SQLAlchemy MetaData found';
+    throw new UserError(`--dialect sqlite needs every model imported (${why}): the static reader writes PostgreSQL DDL only`);
+  }
+  const db = new Database(':memory:');
+  try {
+    for (const statement of compiled.statements) db.exec(statement);
+  } catch (error) {
+    db.close();
+    throw new UserError(
+      `the SQLite DDL SQLAlchemy compiled for ${path} does not load: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const notes = [
+    `models read by importing them with ${found.python} (SQLAlchemy ${compiled.sqlalchemy}) and compiling their SQLite DDL`,
+    ...declarations.unresolved,
+  ];
+  return {
+    dialect: 'sqlite',
+    info: { kind: 'models', name: path },
+    readModel: () => {
+      const located = withDeclarationLocations(introspectSqlite(db, { name: path }), declarations);
+      return Promise.resolve({ ...located, limitations: [...located.limitations, ...notes] });
+    },
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }

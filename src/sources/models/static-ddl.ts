@@ -4,6 +4,7 @@
  * decorator or a custom type becomes is unknown, and `text` stands in); index and constraint
  * names follow SQLAlchemy's defaults or the naming convention the models set.
  */
+import { createHash } from 'node:crypto';
 import { quoteIdent } from '../../sql/quote.js';
 import type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declarations.js';
 
@@ -51,22 +52,39 @@ function sqlType(declared: string | null): { type: string; known: boolean } {
   return { type: length ? `varchar(${length})` : TYPES[name]!, known: true };
 }
 
-/** A name from the naming convention, or SQLAlchemy's default for that kind. */
+/**
+ * A name from the naming convention, or SQLAlchemy's default for that kind. Tokens as SQLAlchemy
+ * fills them (`column_0_label` is `<table>_<column>`); a name longer than PostgreSQL's 63
+ * characters is cut as SQLAlchemy cuts it: 55 characters, `_`, the last 4 hex digits of its MD5.
+ */
 function conventionName(
   convention: ReadonlyMap<string, string>,
   key: string,
   table: string,
   columns: readonly string[],
   fallback: string,
+  referred: string | null = null,
 ): string {
   const template = convention.get(key);
   if (template === undefined) return fallback;
-  return template.replace(/%\((\w+)\)s/g, (_m, token: string) => {
-    if (token === 'table_name') return table;
-    if (token === 'column_0_name' || token === 'column_0_label') return columns[0] ?? '';
-    if (token === 'column_0_N_name' || token === 'column_0N_name') return columns.join(token === 'column_0_N_name' ? '_' : '');
-    return token;
-  });
+  const [referredTable, referredColumn] = (referred ?? '').split('.').slice(-2);
+  const labels = columns.map((c) => `${table}_${c}`);
+  const values: Record<string, string> = {
+    table_name: table,
+    column_0_name: columns[0] ?? '',
+    column_0_key: columns[0] ?? '',
+    column_0_label: labels[0] ?? '',
+    column_0N_name: columns.join(''),
+    column_0_N_name: columns.join('_'),
+    column_0N_key: columns.join(''),
+    column_0_N_key: columns.join('_'),
+    column_0N_label: labels.join(''),
+    column_0_N_label: labels.join('_'),
+    referred_table_name: referredTable ?? '',
+    referred_column_0_name: referredColumn ?? '',
+  };
+  const name = template.replace(/%\((\w+)\)s/g, (_m, token: string) => values[token] ?? token);
+  return name.length > 63 ? `${name.slice(0, 55)}_${createHash('md5').update(name).digest('hex').slice(-4)}` : name;
 }
 
 /** Declared columns by `table.column`, for a foreign key's type. */
@@ -97,7 +115,9 @@ function itemSql(table: TableDeclaration, item: TableItemDeclaration, convention
   if (item.kind === 'foreign-key' && item.references.length === columns.length) {
     const [refTable] = item.references[0]!.split('.');
     const refColumns = item.references.map((r) => quoteIdent(r.split('.').pop() ?? r)).join(', ');
-    return `ALTER TABLE ${qualified} ADD ${item.name ? `CONSTRAINT ${quoteIdent(item.name)} ` : ''}FOREIGN KEY (${list}) REFERENCES ${quoteIdent(refTable!)} (${refColumns})`;
+    const fkName =
+      item.name ?? (convention.has('fk') ? conventionName(convention, 'fk', table.name, columns, '', item.references[0]) : null);
+    return `ALTER TABLE ${qualified} ADD ${fkName ? `CONSTRAINT ${quoteIdent(fkName)} ` : ''}FOREIGN KEY (${list}) REFERENCES ${quoteIdent(refTable!)} (${refColumns})`;
   }
   return null;
 }
@@ -116,9 +136,11 @@ export function staticDdl(declarations: ModelDeclarations): { statements: string
     const keys = table.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
     const pkItem = table.items.find((i) => i.kind === 'primary-key');
     const primary = keys.length > 0 ? keys : (pkItem?.columns.filter((c): c is string => c !== null).map(quoteIdent) ?? []);
+    // The primary key's name: PrimaryKeyConstraint(name=...), else the convention's `pk`, else PostgreSQL's `<table>_pkey`.
+    const pkName = pkItem?.name ?? (convention.has('pk') ? conventionName(convention, 'pk', table.name, [], '') : null);
     const body = [
       ...table.columns.map((c) => columnSql(c, unknown, table.name, columns)),
-      ...(primary.length > 0 ? [`PRIMARY KEY (${primary.join(', ')})`] : []),
+      ...(primary.length > 0 ? [`${pkName ? `CONSTRAINT ${quoteIdent(pkName)} ` : ''}PRIMARY KEY (${primary.join(', ')})`] : []),
     ];
     tables.push(`CREATE TABLE ${qualified} (${body.join(', ')})`);
     // SQLAlchemy creates a table's indexes in name order; so does this, so that duplicates pair up the same way.
@@ -126,8 +148,9 @@ export function staticDdl(declarations: ModelDeclarations): { statements: string
     for (const column of table.columns) {
       if (column.references) {
         const [refTable, refColumn] = column.references.split('.').slice(-2);
+        const fkName = convention.has('fk') ? conventionName(convention, 'fk', table.name, [column.name], '', column.references) : null;
         after.push(
-          `ALTER TABLE ${qualified} ADD FOREIGN KEY (${quoteIdent(column.name)}) REFERENCES ${quoteIdent(refTable!)} (${quoteIdent(refColumn ?? 'id')})`,
+          `ALTER TABLE ${qualified} ADD ${fkName ? `CONSTRAINT ${quoteIdent(fkName)} ` : ''}FOREIGN KEY (${quoteIdent(column.name)}) REFERENCES ${quoteIdent(refTable!)} (${quoteIdent(refColumn ?? 'id')})`,
         );
       }
       if (column.index) {
