@@ -1,2 +1,0 @@
-export type * from './types.js';
-export { buildLookup, qualifiedKey, type ModelLookup } from './lookup.js';
