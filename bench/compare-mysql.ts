@@ -38,7 +38,7 @@ function scored(name: string, drops: readonly string[]): ToolResult {
 }
 
 /** The `table.index` pt-duplicate-key-checker's `ALTER TABLE … DROP INDEX …;` lines name (not its drop-and-add rebuilds). */
-export function ptDrops(output: string): string[] {
+function ptDrops(output: string): string[] {
   return [...output.matchAll(/^ALTER TABLE `[^`]+`\.`([^`]+)` DROP INDEX `([^`]+)`;$/gm)].map((m) => `${m[1]}.${m[2]}`);
 }
 

@@ -27,7 +27,6 @@ import { checkApplyPrivileges, checkJournalAccess } from './privileges.js';
 import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo } from './checks.js';
 import { liveIndex } from '../dialects/postgres/catalog-state.js';
 
-export { ApplyStoppedError } from './checks.js';
 import { Journal, JOURNAL_TABLE, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
 import { watchIndexBuild, type BuildWatch } from './build-progress.js';
 import type { Statement } from '../model/actions.js';

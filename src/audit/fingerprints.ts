@@ -11,7 +11,7 @@ import type { SchemaModel } from '../model/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** The parts of a finding that identify what it is about. */
-export function identityOf(finding: Finding, existingIndexes: ReadonlySet<string>): readonly string[] {
+function identityOf(finding: Finding, existingIndexes: ReadonlySet<string>): readonly string[] {
   const where = [finding.rule, finding.schema, finding.table];
   if (finding.index !== undefined && existingIndexes.has(`${finding.schema}\u0000${finding.table}\u0000${finding.index}`)) {
     return [...where, 'index', finding.index];
@@ -23,7 +23,7 @@ export function identityOf(finding: Finding, existingIndexes: ReadonlySet<string
 }
 
 /** A stable fingerprint: the first 32 hex digits of the SHA-256 of the identity. */
-export function fingerprintOf(identity: readonly string[]): string {
+function fingerprintOf(identity: readonly string[]): string {
   return createHash('sha256').update(identity.join('\u0000')).digest('hex').slice(0, 32);
 }
 

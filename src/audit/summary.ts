@@ -14,7 +14,7 @@ function countBy<K extends string>(findings: readonly Finding[], key: (f: Findin
  * Bytes freed by the indexes the findings' actions drop, each index counted once whichever findings
  * drop it; a finding that replaces an index (creates one in its place) frees nothing for sure.
  */
-export function reclaimableBytes(findings: readonly Finding[], model: SchemaModel): number {
+function reclaimableBytes(findings: readonly Finding[], model: SchemaModel): number {
   const sizes = new Map(model.indexes.map((i) => [`${i.schema}\u0000${i.table}\u0000${i.name}`, i.sizeBytes ?? 0]));
   const counted = new Set<string>();
   let total = 0;

@@ -45,7 +45,7 @@ export async function resolveAuditConfiguration(
 }
 
 /** A node's name for reports: scheme, host, port and database, never a user name or password. */
-export function replicaNodeName(text: string): string {
+function replicaNodeName(text: string): string {
   return nodeNameOf(parsePostgresUrl(text).toString());
 }
 
@@ -58,7 +58,7 @@ export interface ConfigCommandOptions {
 }
 
 /** The `--stats-since` date, checked: a date in the past. */
-export function parseStatsSince(text: string, now: Date = new Date()): string {
+function parseStatsSince(text: string, now: Date = new Date()): string {
   const at = Date.parse(text);
   if (!Number.isFinite(at)) throw new UserError(`--stats-since: "${text}" is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
   if (at > now.getTime()) throw new UserError(`--stats-since: ${text} is in the future`);

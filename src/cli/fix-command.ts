@@ -41,7 +41,7 @@ export interface FixCommandOptions extends FilterOptions, ConfigCommandOptions {
   readonly queries?: string[];
 }
 
-export const DEFAULT_MIGRATION_DIR = './dbdoctor-migration';
+const DEFAULT_MIGRATION_DIR = './dbdoctor-migration';
 
 /** Lines describing a plan: its steps with their statements, and what it leaves out. */
 export function renderPlan(plan: MigrationPlan, withStatements: boolean): string[] {

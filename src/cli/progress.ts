@@ -15,7 +15,7 @@ export interface ProgressFlags {
 }
 
 /** Shown when stderr is a terminal; `--progress` forces it on, `--quiet` off (quiet wins). */
-export function progressWanted(flags: ProgressFlags, stream: ProgressStream | undefined): boolean {
+function progressWanted(flags: ProgressFlags, stream: ProgressStream | undefined): boolean {
   if (stream === undefined || flags.quiet === true) return false;
   return flags.progress === true || stream.isTTY === true;
 }

@@ -11,7 +11,7 @@ export interface RulesCommandOptions {
 }
 
 /** One rule as `dbdoctor rules --format json` lists it. */
-export interface RuleListing {
+interface RuleListing {
   readonly id: string;
   readonly severity: string;
   readonly summary: string;
@@ -19,7 +19,7 @@ export interface RuleListing {
 }
 
 /** Every rule, in report order. */
-export function listRules(): RuleListing[] {
+function listRules(): RuleListing[] {
   return allRules.map((rule) => ({
     id: rule.id,
     severity: rule.severity,

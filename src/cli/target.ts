@@ -5,7 +5,7 @@ import { UserError } from '../util/errors.js';
 import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
 /** Opens the demo database in PGlite like any other target. */
-export async function openDemo(): Promise<OpenTarget> {
+async function openDemo(): Promise<OpenTarget> {
   // The snapshot the build wrote starts in a fraction of the time the workload takes; a checkout that was not built replays it.
   const snapshot = await openDemoSnapshot();
   if (snapshot !== null) return { db: snapshot.db, info: { kind: 'demo', name: 'demo' }, close: () => snapshot.close() };

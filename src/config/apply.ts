@@ -29,7 +29,7 @@ export function tableOverridesFromConfig(config: DbdoctorConfig): TableTypeOverr
 }
 
 /** True when an ignore entry applies to a finding: same rule, and every object it names matches. */
-export function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
+function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
   if (entry.rule !== finding.rule) return false;
   if (entry.schema !== undefined && entry.schema !== finding.schema) return false;
   if (entry.table !== undefined && entry.table !== finding.table && entry.table !== `${finding.schema}.${finding.table}`) return false;

@@ -1,3 +1,2 @@
-export { configSchema, configJsonSchema, configJsonSchemaText, type DbdoctorConfig, type IgnoreEntry } from './schema.js';
-export { loadConfig, readConfigFile, parseConfig, expandEnv, CONFIG_FILE_NAMES, type LoadedConfig } from './load.js';
-export { applyIgnores, ignoreMatches, ruleOptionsFromConfig, tableOverridesFromConfig, type SuppressedFinding } from './apply.js';
+export { type DbdoctorConfig } from './schema.js';
+export { loadConfig } from './load.js';

@@ -11,7 +11,7 @@ import { UserError } from '../util/errors.js';
 import { configSchema, type DbdoctorConfig } from './schema.js';
 
 /** File names looked for in the working directory, in this order. */
-export const CONFIG_FILE_NAMES: readonly string[] = ['dbdoctor.config.json', 'dbdoctor.config.yaml', 'dbdoctor.config.yml'];
+const CONFIG_FILE_NAMES: readonly string[] = ['dbdoctor.config.json', 'dbdoctor.config.yaml', 'dbdoctor.config.yml'];
 
 /** A configuration and the file it came from. */
 export interface LoadedConfig {
@@ -48,7 +48,7 @@ export function parseConfig(data: unknown, source: string): DbdoctorConfig {
 }
 
 /** Reads and validates one configuration file (JSON, or YAML by its extension). */
-export async function readConfigFile(path: string): Promise<LoadedConfig> {
+async function readConfigFile(path: string): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -25,7 +25,7 @@ function thresholdsSchema() {
 const TABLE_NAME = /^[^.\s]+(\.[^.\s]+)?$/;
 
 /** One rule silenced for one object, with the reason the report shows. */
-export const ignoreEntrySchema = z
+const ignoreEntrySchema = z
   .object({
     // An unknown id (a typo, a rule from another tool) would silence nothing, silently: refused.
     rule: z.enum(allRules.map((r) => r.id) as [string, ...string[]]).describe('rule id, e.g. unused-index'),
@@ -76,7 +76,7 @@ export type DbdoctorConfig = z.infer<typeof configSchema>;
 export type IgnoreEntry = z.infer<typeof ignoreEntrySchema>;
 
 /** The JSON schema of the configuration file, as published in `schema/dbdoctor.config.schema.json`. */
-export function configJsonSchema(): Record<string, unknown> {
+function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema, { io: 'input' }) as Record<string, unknown>;
   return { ...schema, title: 'dbdoctor configuration' };
 }

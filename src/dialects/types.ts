@@ -25,7 +25,7 @@ export function runsMultipleStatements(db: Queryable): db is MultiStatementQuery
 }
 
 /** What to read of a target. */
-export interface ReadModelOptions {
+interface ReadModelOptions {
   /**
    * Schemas to read. PostgreSQL: all user schemas when empty. MySQL: databases read besides the
    * one in the URL's path (all user databases when neither names one). SQLite: ignored (`main`).

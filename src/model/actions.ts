@@ -57,13 +57,8 @@ export type FixAction =
   /** Make an existing unique index over NOT NULL columns the table's primary key, under its own name. */
   | { readonly kind: 'add-primary-key'; readonly index: Index };
 
-/** The index an action is about: created, dropped or hidden. */
-export function actionTarget(action: FixAction): QualifiedName & { readonly table: string } {
-  return action.index;
-}
-
 /** What a statement changes, so that `apply` can tell whether it is already done and clean up after it. */
-export type StatementEffect =
+type StatementEffect =
   | {
       readonly kind: 'create-index';
       readonly schema: string;

@@ -36,7 +36,7 @@ export interface QueryTableRef {
 export type ColumnUseKind = 'equality' | 'range' | 'in' | 'is-null' | 'is-not-null' | 'like-prefix' | 'join' | 'order-by' | 'group-by';
 
 /** The column on the other side of a `join` use. */
-export interface JoinPartner {
+interface JoinPartner {
   readonly table: QueryTableRef;
   readonly column: string;
 }

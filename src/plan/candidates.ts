@@ -10,7 +10,7 @@ import { renderKeys, type KeySyntax } from '../semantics/render.js';
 import { refOf, type FindingRef } from './types.js';
 
 /** What must stay true for a finding's reason to drop an index to hold. */
-export type Need =
+type Need =
   /** Nothing: the index is unused, invalid or not worth its writes. */
   | { readonly kind: 'none' }
   /** Another index still covers it (the one the finding named, or any other that covers it). */
@@ -52,7 +52,7 @@ export function createKey(spec: IndexSpec): string {
 }
 
 /** The object an action is about, as a key: one step per key. */
-export function objectKey(action: FixAction): string {
+function objectKey(action: FixAction): string {
   switch (action.kind) {
     case 'create-index':
       return createKey(action.index);

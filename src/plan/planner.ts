@@ -296,4 +296,4 @@ export function planFix(findings: readonly Finding[], model: SchemaModel, contex
 }
 
 export { summarize, whyNotFixable } from './order.js';
-export type { AcceptedAction, PlanDecision, RefusedDecision } from './types.js';
+export type { PlanDecision } from './types.js';

@@ -119,13 +119,13 @@ export function refOf(f: Finding): FindingRef {
 }
 
 /** An action the plan takes, with every finding it resolves (report order). */
-export interface AcceptedAction {
+interface AcceptedAction {
   readonly action: FixAction;
   readonly findings: readonly Finding[];
 }
 
 /** An action the whole-plan check refused, with the findings that proposed it and why. */
-export interface RefusedDecision {
+interface RefusedDecision {
   readonly action: FixAction;
   readonly findings: readonly Finding[];
   readonly reason: string;

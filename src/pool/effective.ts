@@ -7,7 +7,7 @@ import type { PoolDriver, PoolSettings, SettingValue } from './types.js';
  * value that disables it (`connectionTimeoutMillis: 0`, `pool_timeout=None`: waits for ever;
  * `pool_recycle=-1`: never), or written in a way that cannot be read without running the code.
  */
-export type SettingState = 'default' | 'set' | 'disabled' | 'unreadable';
+type SettingState = 'default' | 'set' | 'disabled' | 'unreadable';
 
 /**
  * A pool's behaviour, whatever driver configures it: the settings as written, with each

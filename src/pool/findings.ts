@@ -8,20 +8,24 @@ import { describeScale } from './sizing.js';
 import type { SizeProblem } from './verdict.js';
 import type { PoolInputs, PoolRecommendation, ServerFacts } from './types.js';
 
-/** The rules of `dbdoctor pool`, each documented in docs/rules/<id>.md. */
-export const POOL_RULES = {
-  'pool-exceeds-server-limit': 'every instance at full overflow would open more connections than the server allows',
-  'pool-oversized': "the pool is far above what the load and the server's cores can use",
-  'pool-undersized': 'the pool is below the connections the load keeps busy',
-  'pool-timeout-missing': 'no explicit bound on how long a checkout waits',
-  'pool-recycle-missing': 'connections are never replaced',
-  'pool-pre-ping-missing': 'connections are not tested before use',
-  'harmful-identifier-length': 'max_identifier_length longer than the server keeps',
-  'pooler-recommended': 'no pool size fits the server: put PgBouncer in transaction mode in front',
-} as const;
-
-/** A rule id of `dbdoctor pool`. */
-export type PoolRuleId = keyof typeof POOL_RULES;
+/** A rule id of `dbdoctor pool`, each documented in docs/rules/<id>.md. */
+export type PoolRuleId =
+  /** every instance at full overflow would open more connections than the server allows */
+  | 'pool-exceeds-server-limit'
+  /** the pool is far above what the load and the server's cores can use */
+  | 'pool-oversized'
+  /** the pool is below the connections the load keeps busy */
+  | 'pool-undersized'
+  /** no explicit bound on how long a checkout waits */
+  | 'pool-timeout-missing'
+  /** connections are never replaced */
+  | 'pool-recycle-missing'
+  /** connections are not tested before use */
+  | 'pool-pre-ping-missing'
+  /** max_identifier_length longer than the server keeps */
+  | 'harmful-identifier-length'
+  /** no pool size fits the server: put PgBouncer in transaction mode in front */
+  | 'pooler-recommended';
 
 interface Context {
   readonly inputs: PoolInputs;

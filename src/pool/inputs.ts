@@ -65,7 +65,7 @@ const configSchema = z.object({
 type ConfigPool = NonNullable<z.infer<typeof configSchema>['pool']>;
 
 /** Reads the `pool` section of a dbdoctor config file, JSON or YAML. */
-export async function readConfigFile(file: string): Promise<ConfigPool> {
+async function readConfigFile(file: string): Promise<ConfigPool> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -100,7 +100,7 @@ export function numberFlag(flag: string, value: string | number, { integer = fal
 }
 
 /** `3` or `2-6` (autoscaled). */
-export function parseInstances(value: string | number): Deployment['instances'] {
+function parseInstances(value: string | number): Deployment['instances'] {
   const text = String(value).trim();
   const range = /^(\d+)\s*-\s*(\d+)$/.exec(text);
   if (range) {
@@ -114,7 +114,7 @@ export function parseInstances(value: string | number): Deployment['instances'] 
 }
 
 /** `16`, or the seed's "callbacks × concurrency": `26x60%`, `26*0.6`, `26 × 60%`. */
-export function parseConcurrency(value: string | number): Extract<Load, { kind: 'concurrency' }> {
+function parseConcurrency(value: string | number): Extract<Load, { kind: 'concurrency' }> {
   const text = String(value).trim();
   const match = /^(\d+(?:\.\d+)?)\s*(?:[x×*]\s*(\d+(?:\.\d+)?)\s*(%)?)?$/i.exec(text);
   if (!match) throw new UserError(`--concurrency expects N or N×FRACTION (e.g. 16, 26x60%, 26x0.6), got "${text}"`);

@@ -4,7 +4,7 @@ import type { Deployment, Load, PoolerAdvice, PoolInputs, ServerFacts } from './
 /** A checkout waits this long before failing: SQLAlchemy's default, made explicit. */
 export const POOL_TIMEOUT_S = 30;
 /** Replace connections hourly unless the server closes idle ones sooner. */
-export const DEFAULT_RECYCLE_S = 3600;
+const DEFAULT_RECYCLE_S = 3600;
 
 /** The connections the server leaves for this application, and how they are shared. */
 export interface Budget {
@@ -48,7 +48,7 @@ export function coresCeiling(server: ServerFacts): number | null {
 }
 
 /** Connections held by other clients: the flag, or what other applications hold now, whichever is larger. */
-export function otherConnections(inputs: PoolInputs, server: ServerFacts): { count: number; why: string } {
+function otherConnections(inputs: PoolInputs, server: ServerFacts): { count: number; why: string } {
   const flag = inputs.deployment.otherConnections;
   if (inputs.applicationName && server.connections) {
     const observed = server.connections.filter((c) => c.application !== inputs.applicationName).reduce((sum, c) => sum + c.count, 0);

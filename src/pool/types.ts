@@ -34,7 +34,7 @@ export type SettingValue =
   | { readonly kind: 'expression'; readonly text: string };
 
 /** Where a pool's settings were read from. */
-export interface SettingsSource {
+interface SettingsSource {
   readonly kind: 'python' | 'json' | 'javascript' | 'config' | 'flags' | 'url';
   /** The file, as the user named it. */
   readonly file?: string;

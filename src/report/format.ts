@@ -3,8 +3,8 @@
  * thing in the same words.
  */
 import type { AuditResult, TargetInfo } from '../audit/types.js';
-import type { Dialect, Index, SchemaModel } from '../model/types.js';
-import { SEVERITIES, type EvidenceValue, type Finding, type Severity } from '../rules/types.js';
+import type { Dialect, Index } from '../model/types.js';
+import { SEVERITIES, type Finding, type Severity } from '../rules/types.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 
@@ -68,33 +68,14 @@ export function inSeverityOrder(findings: readonly Finding[]): Finding[] {
   return groupBySeverity(findings).flatMap((group) => group.findings);
 }
 
-/** Findings of one table. */
-export interface TableGroup {
-  readonly schema: string;
-  readonly table: string;
-  readonly findings: readonly Finding[];
-}
-
-/** Findings grouped by table, tables in the order their most urgent finding comes. */
-export function groupByTable(findings: readonly Finding[]): TableGroup[] {
-  const groups = new Map<string, { schema: string; table: string; findings: Finding[] }>();
-  for (const f of inSeverityOrder(findings)) {
-    const key = `${f.schema}\u0000${f.table}`;
-    const group = groups.get(key);
-    if (group) group.findings.push(f);
-    else groups.set(key, { schema: f.schema, table: f.table, findings: [f] });
-  }
-  return [...groups.values()];
-}
-
 /** `schema.table`. */
-export function tableName(f: Pick<Finding, 'schema' | 'table'>): string {
+function tableName(f: Pick<Finding, 'schema' | 'table'>): string {
   // A database-wide finding (monitoring, settings) has no schema: its "table" is the database.
   return f.schema === '' ? `database ${f.table}` : `${f.schema}.${f.table}`;
 }
 
 /** The object a finding is about within its table: the index, else the constraint. */
-export function findingObject(f: Finding): string | null {
+function findingObject(f: Finding): string | null {
   return f.index ?? f.constraint ?? null;
 }
 
@@ -122,18 +103,12 @@ export function describeTarget(target: TargetInfo): string {
   return `${target.name} (${DIALECT_NAMES[target.dialect]} ${target.serverVersion})`;
 }
 
-/** `3 critical, 5 medium, 2 low`, or `no findings`. */
-export function severityCounts(result: AuditResult): string {
-  if (result.findings.length === 0) return 'no findings';
-  return SEVERITIES.map((s) => `${formatCount(result.summary.bySeverity[s])} ${s}`).join(', ');
-}
-
 /**
  * `12 tables, 40 indexes, 1.2 MB reclaimable` (the last part only when something is). `reclaimable`
  * overrides the summary's figure: the full reports use the recommended index sets' total, which
  * also counts indexes a table-level finding drops.
  */
-export function scopeCounts(result: AuditResult, reclaimable: number = result.summary.reclaimableBytes): string {
+function scopeCounts(result: AuditResult, reclaimable: number = result.summary.reclaimableBytes): string {
   const parts = [countOf(result.summary.tables, 'table'), countOf(result.summary.indexes, 'index')];
   if (reclaimable > 0) parts.push(`${humanBytes(reclaimable)} reclaimable`);
   return parts.join(', ');
@@ -195,69 +170,6 @@ export function fixAction(f: Finding): FixAction {
   return 'change';
 }
 
-function isRecord(value: EvidenceValue | undefined): value is { readonly [key: string]: EvidenceValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A value deep inside a finding's evidence, if it is there. */
-export function evidenceAt(evidence: Finding['evidence'], path: readonly string[]): EvidenceValue | undefined {
-  let value: EvidenceValue | undefined = evidence;
-  for (const key of path) {
-    if (!isRecord(value)) return undefined;
-    value = value[key];
-  }
-  return value;
-}
-
-function evidenceNumber(evidence: Finding['evidence'], path: readonly string[]): number | null {
-  const value = evidenceAt(evidence, path);
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** The numbers a DBA weighs a finding by; null when unknown. */
-export interface FindingFacts {
-  /** Size of the index the finding acts on. */
-  readonly sizeBytes: number | null;
-  /** Scans of that index since the statistics reset. */
-  readonly scans: number | null;
-  /** Writes to the table since the statistics reset (each one maintains every index). */
-  readonly writes: number | null;
-  readonly tableRows: number | null;
-  readonly tableSizeBytes: number | null;
-}
-
-/**
- * Reads facts from a finding's evidence, falling back to the model for the index it names,
- * so rules that record less evidence still show size and scans.
- */
-export function factReader(model: SchemaModel): (f: Finding) => FindingFacts {
-  const indexes = new Map<string, Index>();
-  for (const i of model.indexes) indexes.set(`${i.schema}\u0000${i.name}`, i);
-  return (f) => {
-    const index = f.index === undefined ? undefined : indexes.get(`${f.schema}\u0000${f.index}`);
-    return {
-      sizeBytes: evidenceNumber(f.evidence, ['index', 'sizeBytes']) ?? index?.sizeBytes ?? null,
-      scans: evidenceNumber(f.evidence, ['index', 'scans']) ?? index?.usage?.scans ?? null,
-      writes: evidenceNumber(f.evidence, ['writesSinceStatsReset']),
-      tableRows: evidenceNumber(f.evidence, ['table', 'rowEstimate']),
-      tableSizeBytes: evidenceNumber(f.evidence, ['table', 'sizeBytes']),
-    };
-  };
-}
-
-/** Known facts as short phrases: `8.0 kB`, `0 scans`, `1,234 writes`, `table ~10,000 rows, 1.2 MB`. */
-export function describeFacts(facts: FindingFacts): string[] {
-  const parts: string[] = [];
-  if (facts.sizeBytes !== null) parts.push(`index ${humanBytes(facts.sizeBytes)}`);
-  if (facts.scans !== null) parts.push(countOf(facts.scans, 'scan'));
-  if (facts.writes !== null) parts.push(`${countOf(facts.writes, 'write')} to the table`);
-  const table: string[] = [];
-  if (facts.tableRows !== null) table.push(`~${countOf(facts.tableRows, 'row')}`);
-  if (facts.tableSizeBytes !== null) table.push(humanBytes(facts.tableSizeBytes));
-  if (table.length > 0) parts.push(`table ${table.join(', ')}`);
-  return parts;
-}
-
 /** Key columns and expressions of an index as a person reads them. */
 export function indexKeys(index: Index): string {
   return index.keys.map((k) => k.column ?? k.expression).join(', ');
@@ -285,11 +197,4 @@ export function issueList(result: AuditResult): IssueKind[] {
       words: countOf(findings.length, ruleNoun(rule, 1), ruleNoun(rule, 2)),
     };
   });
-}
-
-/** Row writes (inserts + updates + deletes) to a finding's table since the statistics reset, from the model. */
-export function writesReader(model: SchemaModel): (f: Pick<Finding, 'schema' | 'table'>) => number | null {
-  const writes = new Map<string, number>();
-  for (const t of model.tables) if (t.usage) writes.set(`${t.schema}\u0000${t.name}`, t.usage.inserts + t.usage.updates + t.usage.deletes);
-  return (f) => writes.get(`${f.schema}\u0000${f.table}`) ?? null;
 }

@@ -6,9 +6,7 @@ import { textReporter } from './text.js';
 import { sarifReporter } from './sarif.js';
 import type { Reporter } from './types.js';
 
-export type { RenderOptions, Reporter } from './types.js';
-export { humanBytes } from './format.js';
-
+export type { Reporter } from './types.js';
 /** Every reporter, by name. */
 export const reporters = {
   text: textReporter,

@@ -10,7 +10,7 @@ import type { Reporter } from './types.js';
  * An action as the JSON report shows it: what it does and to which object, with the definition
  * of the index it creates or drops (the full index of a drop stays in the model, not the report).
  */
-export function actionJson(action: FixAction, dialect: Dialect): { [key: string]: EvidenceValue } {
+function actionJson(action: FixAction, dialect: Dialect): { [key: string]: EvidenceValue } {
   const base = { kind: action.kind, schema: action.index.schema, table: action.index.table, index: action.index.name };
   switch (action.kind) {
     case 'create-index': {

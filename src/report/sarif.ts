@@ -52,7 +52,7 @@ function locationOf(f: Finding): Record<string, unknown> {
 }
 
 /** The SARIF log of an audit. */
-export function sarifLog(result: AuditResult): Record<string, unknown> {
+function sarifLog(result: AuditResult): Record<string, unknown> {
   const rules = allRules.map((r) => ruleDescriptor(r.id, r.docs.description, r.docs.page, r.severity));
   const index = new Map(allRules.map((r, i) => [r.id, i]));
   const results = result.findings.map((f) => ({

@@ -29,7 +29,7 @@ export function foreignKeysNote(dropped: Index, kept: Index, model: SchemaModel)
 }
 
 /** Every index attached below a partitioned index, at any depth. */
-export function attachedBelow(index: Index, indexes: readonly Index[]): Index[] {
+function attachedBelow(index: Index, indexes: readonly Index[]): Index[] {
   const out: Index[] = [];
   const visit = (parent: Index): void => {
     for (const child of indexes) {

@@ -4,7 +4,7 @@
  * the planner picked it. Used by unjustified-composite-index, and by any rule that wants to say
  * "a query needs this index" or "no query uses that one's later keys" in its evidence.
  */
-import type { Index, QualifiedName, SchemaModel, Table } from '../model/types.js';
+import type { Index, QualifiedName, SchemaModel } from '../model/types.js';
 import type { ColumnUseGroup, QueryPattern, Workload } from '../model/workload.js';
 import type { PlanEvidence } from '../workload/plans/types.js';
 import { isUsable, usableIndexesByTable, tableKey, whyNotDroppable } from '../semantics/coverage.js';
@@ -15,7 +15,7 @@ import { sameTable } from '../sql/resolve.js';
 import type { EvidenceValue, RuleContext } from './types.js';
 
 /** The AND-groups of a query on one table. */
-export function groupsOnTable(query: QueryPattern, table: QualifiedName): ColumnUseGroup[] {
+function groupsOnTable(query: QueryPattern, table: QualifiedName): ColumnUseGroup[] {
   return query.groups.filter((g) => sameTable(g.table, table));
 }
 
@@ -87,7 +87,7 @@ export interface UnjustifiedComposite {
  * columns or expressions, operator classes, collations, prefix lengths and sort order, or all
  * reversed), with no predicate or the same one: the index that serves what `index` is used for.
  */
-export function prefixIndexOf(index: Index, n: number, indexes: readonly Index[]): Index | null {
+function prefixIndexOf(index: Index, n: number, indexes: readonly Index[]): Index | null {
   const prefix = index.keys.slice(0, n);
   const candidates = indexes.filter(
     (o) =>
@@ -138,9 +138,4 @@ export function computeUnjustifiedComposites(
     });
   }
   return out;
-}
-
-/** Rows of a table, for severity decisions. */
-export function rowsOf(table: Table | undefined): number {
-  return table?.rowEstimate ?? 0;
 }

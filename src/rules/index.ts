@@ -37,5 +37,4 @@ export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
 }
 
-export { defineRule } from './define-rule.js';
 export * from './types.js';

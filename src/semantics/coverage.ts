@@ -13,7 +13,7 @@ import { samePredicate } from './predicate.js';
 const PREFIX_METHODS = new Set(['btree']);
 
 /** Whether the access method orders its keys (btree): only then is a left prefix usable by itself. */
-export function servesLeftPrefix(method: string): boolean {
+function servesLeftPrefix(method: string): boolean {
   return PREFIX_METHODS.has(method);
 }
 
@@ -49,7 +49,7 @@ export function sameShape(a: Index, b: Index): boolean {
  * primary-key columns InnoDB appends to `(a)` only order rows within one value of `a`, and `(a, b)`
  * stores them too (the same judgement pt-duplicate-key-checker and sys.schema_redundant_indexes make).
  */
-export function servesQueriesOf(b: Index, a: Index): boolean {
+function servesQueriesOf(b: Index, a: Index): boolean {
   if (a.schema !== b.schema || a.table !== b.table || a.method !== b.method) return false;
   if (!samePredicate(a.predicate, b.predicate)) return false;
   const ak = storedKeys(a);
@@ -86,7 +86,7 @@ function nullsNotDistinct(index: Index): boolean {
  * same declared keys, at least as strict about NULLs and checked at least as early; an
  * exclusion constraint is covered by nothing else.
  */
-export function enforcesConstraintsOf(b: Index, a: Index): boolean {
+function enforcesConstraintsOf(b: Index, a: Index): boolean {
   if (a.constraint?.type === 'exclusion') return false;
   if (!a.unique) return true;
   if (!b.unique || b.constraint?.type === 'exclusion') return false;

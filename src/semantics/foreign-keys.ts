@@ -39,11 +39,6 @@ export function servesForeignKey(index: Index, fk: ForeignKey, capabilities?: Ca
   );
 }
 
-/** The indexes among `indexes` (those of the foreign key's table) that serve it. */
-export function indexesServing(fk: ForeignKey, indexes: readonly Index[], capabilities?: Capabilities): Index[] {
-  return indexes.filter((i) => servesForeignKey(i, fk, capabilities));
-}
-
 /**
  * Satisfies an engine that needs an index for every foreign key (InnoDB): a btree whose stored keys
  * (declared, then the primary-key columns InnoDB appends) begin with the foreign key's columns in

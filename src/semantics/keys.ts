@@ -22,7 +22,7 @@ export function sameKeyContent(a: IndexKey, b: IndexKey): boolean {
 }
 
 /** Same sort order, or (with `reversed`) exactly the opposite order of both direction and NULLS placement. */
-export function sameOrdering(a: KeyOrdering | null, b: KeyOrdering | null, reversed: boolean): boolean {
+function sameOrdering(a: KeyOrdering | null, b: KeyOrdering | null, reversed: boolean): boolean {
   if (a === null || b === null) return a === b;
   return reversed
     ? a.descending !== b.descending && a.nullsFirst !== b.nullsFirst
@@ -62,7 +62,7 @@ export function primaryKeySuffix(declared: readonly IndexKey[], primaryKeys: rea
 }
 
 /** A key as a person reads it: the column name, or the expression, with a MySQL prefix length. */
-export function keyLabel(key: IndexKey): string {
+function keyLabel(key: IndexKey): string {
   const base = key.column ?? key.expression;
   return key.prefixLength !== undefined ? `${base}(${key.prefixLength})` : base;
 }

@@ -73,7 +73,7 @@ function canonicalKey(key: IndexKey): string | null {
 }
 
 /** True when the use is on what the key indexes: the same column, or the same expression. */
-export function keyMatchesUse(key: IndexKey, use: ColumnUse): boolean {
+function keyMatchesUse(key: IndexKey, use: ColumnUse): boolean {
   if (key.kind === 'column') return use.expression === undefined && key.column === use.column;
   return use.expression !== undefined && canonicalKey(key) === use.expression;
 }
@@ -87,7 +87,7 @@ function equalityLike(use: ColumnUse, joins: boolean): boolean {
  * (`text_pattern_ops`), the C, POSIX or ucs_basic collation, or the database default collation
  * when that is C; in any other collation the planner cannot turn the prefix into a range.
  */
-export function likeCapable(key: IndexKey, defaultCollationIsC = false): boolean {
+function likeCapable(key: IndexKey, defaultCollationIsC = false): boolean {
   if (/pattern_ops$/.test(key.opclass ?? '')) return true;
   if (/"?(C|POSIX|ucs_basic)"?$/.test(key.collation ?? '')) return true;
   return defaultCollationIsC && (key.collation === null || key.collationIsDefault);

@@ -18,7 +18,7 @@ function orderingSql(key: IndexKey, syntax: KeySyntax): string {
 }
 
 /** One key of a `CREATE INDEX` key list. */
-export function renderKey(key: IndexKey, syntax: KeySyntax): string {
+function renderKey(key: IndexKey, syntax: KeySyntax): string {
   const base = key.kind === 'column' && key.column !== null ? syntax.quoteIdent(key.column) : `(${key.expression})`;
   const prefix = key.prefixLength !== undefined ? `(${key.prefixLength})` : '';
   const collate = syntax.keyCollations && key.collation !== null && !key.collationIsDefault ? ` COLLATE ${key.collation}` : '';

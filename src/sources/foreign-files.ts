@@ -36,7 +36,7 @@ const MYSQL_MARKS: readonly RegExp[] = [
 ];
 
 /** What a file given as SQL really is, when it is not SQL for PostgreSQL; null when it may be. */
-export function foreignContent(head: Buffer): 'sqlite' | 'mysql' | 'binary' | null {
+function foreignContent(head: Buffer): 'sqlite' | 'mysql' | 'binary' | null {
   if (head.subarray(0, 16).equals(Buffer.from('SQLite format 3\u0000', 'latin1'))) return 'sqlite';
   if (head.includes(0)) return 'binary';
   const text = head.toString('utf8');

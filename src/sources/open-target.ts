@@ -12,9 +12,7 @@ export type TargetOptions = SqlFileOptions & ModelsOptions;
 import { refuseForeignSqlFiles } from './foreign-files.js';
 import type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget } from './types.js';
 
-export type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget, ReadModelOptions } from './types.js';
-export { displayUrl } from '../dialects/postgres/connect.js';
-
+export type { AuditTarget, OpenTarget, PostgresTarget } from './types.js';
 /** The URL scheme of a target, lower-case, or undefined for a path (a one-letter "scheme" is a Windows drive). */
 function schemeOf(target: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();

@@ -15,7 +15,7 @@ export class WorkerTimeoutError extends Error {
 }
 
 /** An error PostgreSQL raised, with its SQLSTATE. */
-export class WorkerDatabaseError extends Error {
+class WorkerDatabaseError extends Error {
   override readonly name = 'WorkerDatabaseError';
   constructor(
     message: string,

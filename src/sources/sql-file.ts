@@ -84,7 +84,7 @@ function firstLines(skipped: readonly SkippedStatement[]): string {
 }
 
 /** What the report must say about a load that skipped statements. */
-export function loadLimitations(outcome: LoadOutcome): string[] {
+function loadLimitations(outcome: LoadOutcome): string[] {
   const out: string[] = [];
   if (outcome.needExtension.length > 0) {
     out.push(
@@ -101,7 +101,7 @@ export function loadLimitations(outcome: LoadOutcome): string[] {
 }
 
 /** The model with the file locations of its objects, and the load's limitations. */
-export function annotateFromLoad(model: SchemaModel, outcome: LoadOutcome): SchemaModel {
+function annotateFromLoad(model: SchemaModel, outcome: LoadOutcome): SchemaModel {
   const at = (map: ReadonlyMap<string, SourceLocation>, ...parts: string[]): SourceLocation | undefined => map.get(parts.join('\u0000'));
   return {
     ...model,

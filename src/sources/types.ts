@@ -1,2 +1,2 @@
 /** Targets the sources open: an open database, whatever it came from. */
-export type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget, ReadModelOptions } from '../dialects/types.js';
+export type { AuditTarget, ModelTarget, OpenTarget, PostgresTarget } from '../dialects/types.js';

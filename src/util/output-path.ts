@@ -57,16 +57,6 @@ export async function checkOutputDir(dir: string, option = '--output'): Promise<
   await rmdir(first).catch(() => undefined);
 }
 
-/** Creates an output folder (and missing parents, one level at a time), or says in one line why it cannot. */
-export async function prepareOutputDir(dir: string, option = '--output'): Promise<void> {
-  const missing = await missingLevels(dir, option);
-  try {
-    for (const level of missing) await mkdir(level);
-  } catch (error) {
-    throw new UserError(`${option}: cannot write to ${dir} (${reason(error)})`);
-  }
-}
-
 /** The folders to create, outermost first, once the nearest existing one is known to be a writable folder. */
 async function missingLevels(dir: string, option: string): Promise<string[]> {
   const absolute = resolve(dir);

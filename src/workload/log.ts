@@ -127,7 +127,7 @@ const CSV_MESSAGE = 13;
 const CSV_DETAIL = 14;
 
 /** Reads csvlog records. */
-export function parseCsvLog(text: string): LogEntry[] {
+function parseCsvLog(text: string): LogEntry[] {
   return parseCsvRecords(text)
     .filter((r) => r.fields.length > CSV_DETAIL)
     .map((r) => ({
@@ -140,7 +140,7 @@ export function parseCsvLog(text: string): LogEntry[] {
 }
 
 /** Reads jsonlog lines (PostgreSQL 15+); lines that are not JSON objects are skipped. */
-export function parseJsonLog(text: string): LogEntry[] {
+function parseJsonLog(text: string): LogEntry[] {
   const entries: LogEntry[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (!raw.trim().startsWith('{')) return;
@@ -197,7 +197,7 @@ function withParameters(statement: string, detail: string | null): string {
 }
 
 /** The statements of log entries, each execution one observation, durations paired per process. */
-export function logObservations(entries: readonly LogEntry[], name: string): Observation[] {
+function logObservations(entries: readonly LogEntry[], name: string): Observation[] {
   const out: (Observation & { totalMs: number | null; timedCalls: number })[] = [];
   const waiting = new Map<string | null, (typeof out)[number]>();
   for (const entry of entries) {

@@ -46,7 +46,7 @@ function orderingSql(key: IndexKey): string {
 }
 
 /** `op.create_index(...)` that builds exactly this (non-partitioned) index. */
-export function createIndexOp(index: IndexSpec, concurrently: boolean): string {
+function createIndexOp(index: IndexSpec, concurrently: boolean): string {
   const ops = new Map<string, string>();
   const counts = new Map<string, number>();
   for (const k of index.keys) if (k.kind === 'column' && k.column !== null) counts.set(k.column, (counts.get(k.column) ?? 0) + 1);

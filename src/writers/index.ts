@@ -4,7 +4,7 @@ import { knexWriter } from './knex.js';
 import { sqlWriter } from './sql.js';
 import type { MigrationWriter } from './types.js';
 
-export type { MigrationFile, MigrationWriter, WriteOptions } from './types.js';
+export type { MigrationWriter } from './types.js';
 
 export const writers = {
   sql: sqlWriter,

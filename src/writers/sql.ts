@@ -36,7 +36,7 @@ function howToRun(plan: MigrationPlan, file: string): string[] {
 }
 
 /** up.sql: the session settings, each step annotated, what was left out, the reset. */
-export function upSql(plan: MigrationPlan): string {
+function upSql(plan: MigrationPlan): string {
   const out: string[] = [comment([...headerLines(plan, 'up'), '', ...howToRun(plan, 'up.sql')]), ''];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   plan.steps.forEach((step, i) => {
@@ -50,7 +50,7 @@ export function upSql(plan: MigrationPlan): string {
 }
 
 /** down.sql: every step undone, last first; a step that cannot be undone is a comment, so the file runs to its end. */
-export function downSql(plan: MigrationPlan): string {
+function downSql(plan: MigrationPlan): string {
   const out: string[] = [comment([...headerLines(plan, 'down'), 'Undoes up.sql, last step first.', '', ...howToRun(plan, 'down.sql')]), ''];
   out.push(...sessionSettings(plan).map((s) => `${s};`), '');
   const total = plan.steps.length;

@@ -68,7 +68,7 @@ export function fakeForeignKey(name: string, table: string, columns: readonly st
 }
 
 /** A hand-made table for unit tests (no columns unless given, no statistics). */
-export function fakeTable(name: string, overrides: Partial<Table> = {}): Table {
+function fakeTable(name: string, overrides: Partial<Table> = {}): Table {
   return {
     schema: 'public',
     name,

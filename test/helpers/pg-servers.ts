@@ -16,7 +16,7 @@ import { freePort } from './ports.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Where `npm run pg-servers` installs the binaries (scripts/pg-servers.mjs uses the same default). */
-export const PG_SERVERS_DIR = process.env.DBDOCTOR_PG_SERVERS_DIR || '/var/tmp/dbdoctor-pg-servers';
+const PG_SERVERS_DIR = process.env.DBDOCTOR_PG_SERVERS_DIR || '/var/tmp/dbdoctor-pg-servers';
 
 /** A version listed in test/servers/versions.json. */
 export interface ServerVersion {

@@ -19,19 +19,19 @@ import { SEVERITIES, type Finding, type Fix, type Rule, type RuleOptions } from 
 import { ENGINES, type TestDatabase } from './databases.js';
 import type { TableType } from '../../src/rules/context/classify.js';
 
-export type EngineKind = TestDatabase['kind'];
+type EngineKind = TestDatabase['kind'];
 
 /** One step of a case's setup: SQL run as one batch, or a statement that must fail with the given error. */
-export type Step = string | { readonly sql: string; readonly error: RegExp };
+type Step = string | { readonly sql: string; readonly error: RegExp };
 
 /**
  * The SQL of a case, run with `search_path` set to the case's schema. One string is run as a
  * single batch (in an implicit transaction); use an array to run statements that cannot run in
  * a transaction block (`CREATE INDEX CONCURRENTLY`) on their own.
  */
-export type CaseSql = string | readonly Step[];
+type CaseSql = string | readonly Step[];
 
-export interface Case {
+interface Case {
   readonly name: string;
   /** DDL (and data) for the case; a function receives the case's schema name. */
   readonly sql: CaseSql | ((schema: string) => CaseSql);
@@ -49,15 +49,15 @@ export interface Case {
   readonly queries?: string;
 }
 
-export type ValidCase = Case;
+type ValidCase = Case;
 
 /**
  * What one finding must contain (`toMatchObject`); `rule` is implied. Asymmetric matchers
  * (`expect.stringMatching`) work anywhere; a field given as `undefined` must be absent.
  */
-export type ExpectedFinding = Partial<Finding>;
+type ExpectedFinding = Partial<Finding>;
 
-export interface InvalidCase extends Case {
+interface InvalidCase extends Case {
   readonly expected: readonly ExpectedFinding[] | ((schema: string) => readonly ExpectedFinding[]);
   /** Skip applying the fixes on the server, and why. */
   readonly skipFixCheck?: string;
@@ -165,7 +165,7 @@ async function setUp(database: TestDatabase, schema: string, c: Case): Promise<v
  * each case is judged on the activity it records; a case sets `statsSince: null` to opt out. Young,
  * undated and reset statistics are tested on their own in test/rules/context/trust.test.ts.
  */
-export const TESTER_STATS_SINCE = '2020-01-01T00:00:00.000Z';
+const TESTER_STATS_SINCE = '2020-01-01T00:00:00.000Z';
 
 async function audit(db: Queryable, rule: Rule, c: Case, schema: string): Promise<readonly Finding[]> {
   const result = await auditPostgres(db, TARGET, {

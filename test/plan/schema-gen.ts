@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { quoteIdent, quoteLiteral, quoteQualified, truncateIdentifier } from '../../src/sql/quote.js';
 import { NASTY_IDENTIFIERS } from './support.js';
 
-export const INDEX_KINDS = [
+const INDEX_KINDS = [
   'plain',
   'multi',
   'desc',
@@ -23,9 +23,9 @@ export const INDEX_KINDS = [
   'brin',
   'fillfactor',
 ] as const;
-export type IndexKind = (typeof INDEX_KINDS)[number];
+type IndexKind = (typeof INDEX_KINDS)[number];
 
-export interface IndexSpec {
+interface IndexSpec {
   readonly kind: IndexKind;
   readonly name: number;
   /** Create it twice (a duplicate-index finding). */
@@ -35,7 +35,7 @@ export interface IndexSpec {
   readonly comment: string | null;
 }
 
-export interface TableSpec {
+interface TableSpec {
   readonly name: number;
   /** Column names: c0 int (key), c1 int, c2 text, c3 text, c4 int. */
   readonly columns: readonly [number, number, number, number, number];

@@ -53,7 +53,7 @@ export function makeTable(name: string, extra: Partial<Table> = {}): Table {
 }
 
 /** The model behind the findings below. */
-export function makeModel(limitations: readonly string[] = []): SchemaModel {
+function makeModel(limitations: readonly string[] = []): SchemaModel {
   return {
     dialect: 'postgres',
     capabilities: { usageStatistics: true, sizes: true, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },
@@ -162,7 +162,7 @@ export function makeResult(options: { findings?: readonly Finding[]; limitations
 }
 
 /** Table usage with the given writes and scans; the rest zero. */
-export function makeUsage(
+function makeUsage(
   writes: { inserts?: number; updates?: number; hotUpdates?: number; deletes?: number; seqScans?: number; indexScans?: number } = {},
 ): NonNullable<Table['usage']> {
   return {

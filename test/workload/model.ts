@@ -6,7 +6,7 @@ function column(name: string, position: number): Column {
 }
 
 /** A table of the given columns, in schema `public` unless `schema.table` is given. */
-export function table(qualified: string, columns: readonly string[]): Table {
+function table(qualified: string, columns: readonly string[]): Table {
   const [schema, name] = qualified.includes('.') ? (qualified.split('.') as [string, string]) : ['public', qualified];
   return {
     schema,
@@ -81,7 +81,7 @@ export function index(
 }
 
 /** A model of the given tables and indexes. */
-export function model(tables: readonly Table[], indexes: readonly Index[] = []): SchemaModel {
+function model(tables: readonly Table[], indexes: readonly Index[] = []): SchemaModel {
   return {
     dialect: 'postgres',
     capabilities: { usageStatistics: false, sizes: false, foreignKeysAutoIndexed: false, concurrentIndexBuild: true, partialIndexes: true },

@@ -6,7 +6,7 @@ import { introspectMysql, type MysqlIntrospectOptions } from './introspect.js';
 import type { MysqlQueryable } from './session.js';
 
 /** A MySQL or MariaDB URL taken apart: how to connect, and how it may be shown. */
-export interface MysqlUrl {
+interface MysqlUrl {
   readonly config: mysql.ConnectionOptions;
   /** The database named in the URL's path, or null. */
   readonly database: string | null;
@@ -38,7 +38,7 @@ function sslOf(mode: string | null): mysql.SslOptions | undefined {
  * path; `?socket=/path` connects through a Unix socket, `?ssl-mode=REQUIRED|VERIFY_CA|VERIFY_IDENTITY`
  * asks for TLS.
  */
-export function parseMysqlUrl(text: string): MysqlUrl {
+function parseMysqlUrl(text: string): MysqlUrl {
   let url: URL;
   try {
     url = new URL(text);

@@ -11,7 +11,7 @@ import { renderKeys } from '../../semantics/render.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './definition.js';
 
 /** MySQL's key syntax: prefix lengths and DESC; a key's collation is its column's, and there are no operator classes. */
-export const MYSQL_KEY_SYNTAX: KeySyntax = {
+const MYSQL_KEY_SYNTAX: KeySyntax = {
   quoteIdent: quoteMysqlIdentifier,
   keyCollations: false,
   operatorClasses: false,

@@ -49,7 +49,7 @@ const CATEGORY_BY_DATA_TYPE: Readonly<Record<string, TypeCategory>> = {
 };
 
 /** The category of a DATA_TYPE; binary strings, BLOBs and SET are `other`. */
-export function mysqlTypeCategory(dataType: string): TypeCategory {
+function mysqlTypeCategory(dataType: string): TypeCategory {
   return CATEGORY_BY_DATA_TYPE[dataType.toLowerCase()] ?? 'other';
 }
 

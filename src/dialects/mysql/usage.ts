@@ -34,7 +34,7 @@ const UNREADABLE = (limitation: string): MysqlUsage => ({
  * closely decides (an exact schema and table name, then the schema with `%`, then `%` for both);
  * no matching row means not counted. Names other than exact or `%` are treated as not matching.
  */
-export function objectInstrumented(objects: readonly InstrumentationRow[], schema: string, table: string): boolean {
+function objectInstrumented(objects: readonly InstrumentationRow[], schema: string, table: string): boolean {
   let best: { rank: number; enabled: boolean } | null = null;
   for (const row of objects) {
     const schemaMatch = row.name === schema ? 2 : row.name === '%' ? 0 : -1;

@@ -4,7 +4,7 @@ import { displayConnectionString, redactSecrets, secretsOf } from '../../util/cr
 import type { OpenTarget } from '../types.js';
 
 /** The URL as it may be shown: without password or any other secret ({@link displayConnectionString}). */
-export function displayUrl(url: URL): string {
+function displayUrl(url: URL): string {
   return displayConnectionString(url.toString());
 }
 

@@ -11,7 +11,7 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
 import { formatDuration } from './duration.js';
 
 /** PostgreSQL's key syntax: every clause. */
-export const POSTGRES_KEY_SYNTAX: KeySyntax = { quoteIdent, keyCollations: true, operatorClasses: true, nullsOrdering: true };
+const POSTGRES_KEY_SYNTAX: KeySyntax = { quoteIdent, keyCollations: true, operatorClasses: true, nullsOrdering: true };
 
 /**
  * Position of `keyword` in a deparsed statement, outside quoted identifiers, string literals and

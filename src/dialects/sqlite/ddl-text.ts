@@ -32,7 +32,7 @@ function quotedEnd(text: string, start: number, close: string): number {
 }
 
 /** Splits SQL text into tokens, skipping whitespace and comments. */
-export function tokenize(text: string): Token[] {
+function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -88,7 +88,7 @@ function parenthesisedList(tokens: readonly Token[], from: number): { items: Tok
 }
 
 /** One key of CREATE INDEX as written: the expression (or column) text, and its COLLATE and ASC/DESC. */
-export interface IndexKeyText {
+interface IndexKeyText {
   /** The key without COLLATE and ASC/DESC, as the user wrote it. */
   readonly expression: string;
   readonly collation: string | null;

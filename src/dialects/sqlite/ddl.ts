@@ -11,7 +11,7 @@ import { renderKeys } from '../../semantics/render.js';
 import { quoteSqliteIdentifier } from './map-indexes.js';
 
 /** SQLite's key syntax: COLLATE and DESC per key; no operator classes or NULLS placement. */
-export const SQLITE_KEY_SYNTAX: KeySyntax = {
+const SQLITE_KEY_SYNTAX: KeySyntax = {
   quoteIdent: quoteSqliteIdentifier,
   keyCollations: true,
   operatorClasses: false,

@@ -8,7 +8,7 @@ import type { ColumnRow, ForeignKeyRow } from './rows.js';
  * affinity rules use (INT, CHAR/CLOB/TEXT, BLOB, REAL/FLOA/DOUB), after the names of kinds that
  * affinity folds into NUMERIC (BOOLEAN, DATE/TIME, JSON, UUID).
  */
-export function sqliteTypeCategory(declared: string): TypeCategory {
+function sqliteTypeCategory(declared: string): TypeCategory {
   const t = declared.toUpperCase();
   if (t === '') return 'other';
   if (t.includes('BOOL')) return 'boolean';

@@ -14,10 +14,10 @@ import { severityRank, type Finding, type Severity } from '../../rules/types.js'
 import { keyLabels } from '../../semantics/keys.js';
 
 /** What kind of object an entry is about. */
-export type EntryKind = 'index' | 'new-index' | 'foreign-key' | 'table' | 'database';
+type EntryKind = 'index' | 'new-index' | 'foreign-key' | 'table' | 'database';
 
 /** What the fix plan does to an entry's object. */
-export interface EntryDecision {
+interface EntryDecision {
   /** `drop`/`create`/`change`: a step of the plan; `kept`: a drop the whole-plan check refused; `advice`: no automatic fix. */
   readonly kind: 'drop' | 'create' | 'change' | 'kept' | 'advice';
   /** The steps' summaries, or the refusal's reason. */

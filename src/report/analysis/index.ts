@@ -13,27 +13,22 @@ import { decidePlan, type PlanDecision } from '../../plan/planner.js';
 
 export type { CheckItem, CheckStatus } from './checklist.js';
 export { LOG_TABLE_MAX_INDEXES, successCriteria } from './checklist.js';
-export { monitoringChecks } from './monitoring.js';
-export { nextSteps, shellWord, type NextStep, type Priority } from './next-steps.js';
-export { estimateSavings, type Savings, type TableSavings } from './savings.js';
-export { DEFAULT_MIN_STATS_AGE_DAYS, describeAge, limitationLines, statisticsFacts, type StatisticsFacts } from './statistics.js';
+export { nextSteps, shellWord, type NextStep } from './next-steps.js';
+export { estimateSavings } from './savings.js';
+export { describeAge, limitationLines, statisticsFacts, type StatisticsFacts } from './statistics.js';
 export {
   createdIndexes,
   droppedIndexNames,
-  dropsIndex,
   isDropped,
   verdictOf,
   strategiesByType,
   tableStrategies,
-  TABLE_TYPES,
   TYPE_STRATEGY,
-  type CreatedIndex,
   type IndexEntry,
   type TableStrategy,
-  type TableWrites,
 } from './strategy.js';
 
-export { entriesBySeverity, reportEntries, type EntryDecision, type EntryKind, type ReportEntry } from './entries.js';
+export { entriesBySeverity, type ReportEntry } from './entries.js';
 
 /** Everything the report says beyond the findings themselves. */
 export interface Analysis {

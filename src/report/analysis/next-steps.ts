@@ -9,7 +9,7 @@ import { countOf, fixAction, inSeverityOrder, joinWords, ruleNoun } from '../for
 import type { CheckItem } from './check.js';
 
 /** How soon, in the seed's words. */
-export type Priority = 'HIGH' | 'MEDIUM' | 'LOW';
+type Priority = 'HIGH' | 'MEDIUM' | 'LOW';
 
 /** One step. */
 export interface NextStep {

@@ -8,7 +8,7 @@
 import { isDropped, type TableStrategy } from './strategy.js';
 
 /** Savings on one table. */
-export interface TableSavings {
+interface TableSavings {
   readonly schema: string;
   readonly table: string;
   readonly droppedIndexes: number;

@@ -23,7 +23,7 @@ export interface StatisticsFacts {
 }
 
 /** Statistics younger than this are not trusted when the audit itself does not say. */
-export const DEFAULT_MIN_STATS_AGE_DAYS = 7;
+const DEFAULT_MIN_STATS_AGE_DAYS = 7;
 
 function daysBetween(from: string, to: string): number | null {
   return ageInDays(from, to);

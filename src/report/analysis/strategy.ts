@@ -54,7 +54,7 @@ export function verdictOf(entry: IndexEntry): { readonly action: 'drop' | 'keep'
 }
 
 /** Row writes to a table since the statistics reset. */
-export interface TableWrites {
+interface TableWrites {
   readonly inserts: number;
   readonly updates: number;
   readonly hotUpdates: number;
@@ -83,7 +83,7 @@ export interface TableStrategy {
 }
 
 /** Table types in the order the seed presents them. */
-export const TABLE_TYPES: readonly TableType[] = ['transaction', 'log', 'junction', 'unknown'];
+const TABLE_TYPES: readonly TableType[] = ['transaction', 'log', 'junction', 'unknown'];
 
 /** What each table type's index strategy is, in one line (the seed's section 2). */
 export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
@@ -97,11 +97,6 @@ export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
 /** The indexes a finding's actions drop, by name (through a constraint too; a replacement still drops the old index). */
 export function droppedIndexNames(f: Finding): string[] {
   return [...new Set((f.actions ?? []).filter((a) => a.kind === 'drop-index' || a.kind === 'drop-constraint').map((a) => a.index.name))];
-}
-
-/** Does this finding's fix drop an index? */
-export function dropsIndex(f: Finding): boolean {
-  return droppedIndexNames(f).length > 0;
 }
 
 /** A new index as the report shows it. */

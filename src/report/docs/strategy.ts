@@ -79,7 +79,7 @@ export interface Recommendation {
 }
 
 /** A REINDEX candidate. */
-export interface ReindexCandidate {
+interface ReindexCandidate {
   readonly schema: string;
   readonly index: string;
   readonly table: string;
@@ -116,7 +116,7 @@ export interface StrategyOptions {
   readonly topQueries: number;
 }
 
-export const DEFAULT_STRATEGY_OPTIONS: StrategyOptions = { reindexMinBloat: 0.3, reindexMinWastedBytes: 1024 * 1024, topQueries: 15 };
+const DEFAULT_STRATEGY_OPTIONS: StrategyOptions = { reindexMinBloat: 0.3, reindexMinWastedBytes: 1024 * 1024, topQueries: 15 };
 
 /** `USING gin (keys) INCLUDE (…) WHERE …`: what an index is, without its name and table. */
 function indexShape(index: Index, syntax: KeySyntax | null): string {

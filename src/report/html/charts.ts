@@ -5,7 +5,7 @@
 import { html, type SafeHtml } from './escape.js';
 
 /** One stacked part of the bars. */
-export interface ChartSeries {
+interface ChartSeries {
   readonly name: string;
   /** One value per category (negative and non-finite values count as 0). */
   readonly values: readonly number[];

@@ -12,7 +12,7 @@ import { html, raw, type SafeHtml } from './escape.js';
 import { codeName, htmlTable } from './table.js';
 
 /** A rule id linked to its docs page (a link to follow, not a resource the page loads). */
-export function ruleLinkHtml(rule: string): SafeHtml {
+function ruleLinkHtml(rule: string): SafeHtml {
   const known = ruleById(rule);
   return known ? html`<a class="rule" href="${ruleDocsUrl(known.docs.page)}"><code>${rule}</code></a>` : html`<code>${rule}</code>`;
 }

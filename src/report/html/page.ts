@@ -18,7 +18,7 @@ export interface PageOptions {
 }
 
 /** The stylesheet every page carries; chart colours are CSS variables so dark mode recolours them. */
-export const PAGE_CSS = `
+const PAGE_CSS = `
 :root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--border:#d1d9e0;--accent:#0969da;
 --critical:#cf222e;--medium:#9a6700;--low:#1a7f37;--ok:#1a7f37;
 --c0:#0969da;--c1:#cf222e;--c2:#bf8700;--c3:#8250df;--grid:#d1d9e0}

@@ -9,8 +9,8 @@ import { ruleById } from '../../rules/index.js';
 import { ruleDocsUrl } from '../links.js';
 import { capitalize, code, header, prose, row } from './syntax.js';
 
-export const STATUS_MARK: { readonly [S in AuditStatus]: string } = { HEALTHY: '✅', 'NEEDS REFINEMENT': '⚠️', 'AT RISK': '🔴' };
-export const SEVERITY_MARK: { readonly [S in Severity]: string } = { critical: '🔴', medium: '🟡', low: '🟢' };
+const STATUS_MARK: { readonly [S in AuditStatus]: string } = { HEALTHY: '✅', 'NEEDS REFINEMENT': '⚠️', 'AT RISK': '🔴' };
+const SEVERITY_MARK: { readonly [S in Severity]: string } = { critical: '🔴', medium: '🟡', low: '🟢' };
 
 /** Title, target and executive summary. */
 export function executiveSummary(result: AuditResult, analysis: Analysis): string[] {
@@ -53,7 +53,7 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
 }
 
 /** A rule id linked to its docs page. */
-export function ruleLink(rule: string): string {
+function ruleLink(rule: string): string {
   const known = ruleById(rule);
   return known ? `[${code(rule)}](${ruleDocsUrl(known.docs.page)})` : code(rule);
 }

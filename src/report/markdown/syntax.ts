@@ -9,7 +9,7 @@ export function code(text: string): string {
 }
 
 /** A table cell: one line, and a `|` that does not end the cell (GFM needs this inside code spans too). */
-export function cell(text: string): string {
+function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 

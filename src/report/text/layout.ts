@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import type { Severity } from '../../rules/types.js';
 
-export type Paint = (text: string) => string;
+type Paint = (text: string) => string;
 
 /** The handful of styles the report uses; identity functions when colour is off. */
 export interface Palette {

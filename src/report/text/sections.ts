@@ -113,37 +113,6 @@ export function strategySection(p: Palette, analysis: Analysis, width: number): 
   return lines;
 }
 
-/** Savings per table, and the total. */
-export function savingsSection(p: Palette, analysis: Analysis): string[] {
-  const { savings } = analysis;
-  if (savings.tables.length === 0) return [heading(p, 'Estimated savings'), '  Nothing to drop or create.', ''];
-  const rows: string[][] = [['table', 'dropped', 'storage', 'index writes/insert', 'index writes saved']];
-  for (const t of savings.tables) {
-    rows.push([
-      safe(`${t.schema}.${t.table}`),
-      `${t.droppedIndexes}${t.createdIndexes > 0 ? ` (+${t.createdIndexes})` : ''}`,
-      humanBytes(t.droppedBytes),
-      `${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}`,
-      t.indexWritesSinceReset === null ? '—' : formatCount(t.indexWritesSinceReset),
-    ]);
-  }
-  rows.push([
-    'total',
-    String(savings.droppedIndexes),
-    humanBytes(savings.droppedBytes),
-    '',
-    savings.indexWritesSinceReset === null ? '—' : formatCount(savings.indexWritesSinceReset),
-  ]);
-  const table = columns(p, rows, ['left', 'right', 'right', 'right', 'right'], '  ');
-  table[table.length - 1] = p.bold(table[table.length - 1]!);
-  return [
-    heading(p, 'Estimated savings'),
-    ...table,
-    p.dim('  (a dropped index saves one write per insert and per non-HOT update; (+n): indexes created)'),
-    '',
-  ];
-}
-
 const BOX: { readonly [S in CheckStatus]: string } = { pass: '[x]', fail: '[ ]', unknown: '[?]', 'not-applicable': '[-]' };
 
 /** The checklist, one box per criterion, grouped. */

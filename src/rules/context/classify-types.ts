@@ -12,7 +12,7 @@ export type TableType = 'transaction' | 'log' | 'junction' | 'unknown';
 export type Confidence = 'high' | 'medium' | 'low';
 
 /** Where a classification came from. */
-export type ClassificationSource = 'statistics' | 'shape' | 'config';
+type ClassificationSource = 'statistics' | 'shape' | 'config';
 
 /** The type of one table, with what it rests on. */
 export interface TableClassification {

@@ -14,8 +14,6 @@ import { classifyByUsage, sumUsage } from './classify-usage.js';
 import type { Confidence, TableClassification, TableType, TableTypes } from './classify-types.js';
 
 export type * from './classify-types.js';
-export { junctionShape, logNameHint, timeColumnOf } from './classify-shape.js';
-
 /** A type forced by configuration for `schema.table` (schema null: that table name in any schema). */
 export interface TableTypeOverride {
   readonly schema: string | null;
@@ -24,7 +22,7 @@ export interface TableTypeOverride {
 }
 
 /** Looks classifications up by table. */
-export function tableTypesOf(all: readonly TableClassification[]): TableTypes {
+function tableTypesOf(all: readonly TableClassification[]): TableTypes {
   const byKey = new Map(all.map((c) => [qualifiedKey({ schema: c.schema, name: c.table }), c]));
   return { all, of: (schema, table) => byKey.get(qualifiedKey({ schema, name: table })) };
 }

@@ -7,7 +7,7 @@
 import type { Index, SchemaModel } from '../../model/types.js';
 
 /** Scans of one index on one node; `node` null when only the primary was read. */
-export interface NodeScans {
+interface NodeScans {
   readonly node: string | null;
   readonly scans: number;
 }

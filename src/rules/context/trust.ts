@@ -20,13 +20,13 @@ export interface StatisticsTrustOptions {
 }
 
 /** Since when the statistics count, and how that is known. */
-export interface StatisticsSince {
+interface StatisticsSince {
   readonly at: string;
   readonly source: StatisticsSinceSource;
 }
 
 /** How the start of the statistics is known. */
-export type StatisticsSinceSource =
+type StatisticsSinceSource =
   /** The server recorded an explicit reset (pg_stat_reset). */
   | 'reset'
   /** The server proves it: the database was created then, and the cluster's statistics have counted since before that. */
@@ -64,7 +64,7 @@ export interface StatisticsTrust {
 const DAY_MS = 86_400_000;
 
 /** Parses PostgreSQL's text form of a timestamptz (`2026-01-02 03:04:05.678+00`), an ISO timestamp or a bare date. */
-export function parseTimestamp(text: string | null): number | null {
+function parseTimestamp(text: string | null): number | null {
   if (text === null) return null;
   // A bare date (`2026-01-31`) ends in digits that look like a `-01` offset: only a time carries one.
   const trimmed = text.trim();
@@ -78,7 +78,7 @@ export function parseTimestamp(text: string | null): number | null {
  * date the user gave; else what the server proves (the database's creation, when the cluster's
  * statistics counted from before it); else null.
  */
-export function sinceOf(model: SchemaModel, options: Pick<StatisticsTrustOptions, 'statsSince'>): StatisticsSince | null {
+function sinceOf(model: SchemaModel, options: Pick<StatisticsTrustOptions, 'statsSince'>): StatisticsSince | null {
   const db = model.database;
   if (db.statsResetAt !== null) return { at: db.statsResetAt, source: 'reset' };
   if (options.statsSince) return { at: options.statsSince, source: 'user' };
@@ -97,7 +97,7 @@ export function ageInDays(resetAt: string | null, readAt: string): number | null
 }
 
 /** Writes and scans of a table since the reset; null when its usage was not readable. */
-export function activityOf(table: Table): number | null {
+function activityOf(table: Table): number | null {
   const u = table.usage;
   return u === null ? null : u.inserts + u.updates + u.deletes + u.seqScans + u.indexScans;
 }

@@ -7,21 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DEMO_SCHEMA_SQL, FAILED_UNIQUE_INDEX } from './schema.js';
 import { flushStatistics, runReadWorkload, runWriteWorkload } from './workload.js';
 
-export { DEMO_TABLES, FAILED_UNIQUE_INDEX, type DemoTable } from './schema.js';
-export { DEMO_QUERY_FILE, READ_QUERIES, type ReadQuery } from './queries.js';
-
-/** What the demo database is, in one paragraph for the head of a report. */
-export const DEMO_DESCRIPTION: string =
-  'The demo is the SQLAlchemy application from the hand-written audit in shared/seed (users, datasets, ' +
-  'HPO campaigns, experiments, training runs, API keys, email and webhook logs, API request logs, ' +
-  'notification preferences, experiment tags, saved searches), created exactly as SQLAlchemy emits it ' +
-  'and loaded into an in-memory PGlite (PostgreSQL 18) with a deterministic synthetic workload: tens of ' +
-  'thousands of batched log-table writes with their updates and retention deletes, then a few hundred ' +
-  'typical reads. It holds the problems that audit really has (indexes duplicated by unique=True plus ' +
-  'Index(), single-column indexes made redundant by composites they lead, foreign keys without any index, ' +
-  'over-indexed log tables, and an index left INVALID by a failed CREATE UNIQUE INDEX CONCURRENTLY), ' +
-  'and also the indexes that audit wrongly called duplicates, which must not be reported.';
-
+export { DEMO_TABLES, FAILED_UNIQUE_INDEX } from './schema.js';
 /** SQLSTATE unique_violation: what a unique index build over duplicate values fails with. */
 const UNIQUE_VIOLATION = '23505';
 

@@ -203,6 +203,3 @@ export async function runReadWorkload(db: PGlite): Promise<void> {
 export async function flushStatistics(db: PGlite): Promise<void> {
   await db.query('SELECT pg_stat_force_next_flush()');
 }
-
-/** Number of read queries the read workload sends, for descriptions. */
-export const READ_QUERY_COUNT: number = READ_QUERIES.reduce((n, q) => n + q.times, 0);

@@ -51,7 +51,7 @@ export interface TableItemDeclaration {
  * `__table_args__` tuple, around a `__table_args__` dict, as a new `__table_args__` line after
  * `__tablename__`, or as a last argument of `Table(...)`. Offsets index the file's text.
  */
-export interface IndexInsertion {
+interface IndexInsertion {
   readonly file: string;
   readonly kind: 'tuple' | 'dict' | 'class-body' | 'table-call';
   /** Where the text goes (for `dict`: the dict's span, which the new tuple wraps). */

@@ -4,9 +4,9 @@
  * WebAssembly, loaded once per process on first use. Nothing here runs the code it parses.
  */
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';
+export type { Node as SyntaxNode } from 'web-tree-sitter';
 
 /** The languages there is a grammar for. */
 export type SyntaxLanguage = 'python' | 'typescript' | 'tsx';
@@ -47,23 +47,4 @@ export async function parseSource(text: string, name: SyntaxLanguage): Promise<T
   } finally {
     parser.delete();
   }
-}
-
-/** The syntax errors of a tree (ERROR and MISSING nodes), first ones first, at most `limit`. */
-export function syntaxErrors(tree: Tree, limit = 5): { readonly line: number; readonly column: number; readonly text: string }[] {
-  const out: { line: number; column: number; text: string }[] = [];
-  const visit = (node: Node): void => {
-    if (out.length >= limit) return;
-    if (node.isError || node.isMissing) {
-      out.push({
-        line: node.startPosition.row + 1,
-        column: node.startPosition.column + 1,
-        text: node.isMissing ? `missing ${node.type}` : node.text.slice(0, 60),
-      });
-      return;
-    }
-    if (node.hasError) for (const child of node.children) if (child) visit(child);
-  };
-  visit(tree.rootNode);
-  return out;
 }

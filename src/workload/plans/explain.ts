@@ -85,7 +85,7 @@ async function preparedGenericPlan(db: Queryable, text: string): Promise<unknown
 }
 
 /** The method used for a server version. */
-export function planMethodFor(serverVersionNum: number): PlanMethod {
+function planMethodFor(serverVersionNum: number): PlanMethod {
   return serverVersionNum >= GENERIC_PLAN_VERSION ? 'generic-plan' : 'prepared-generic';
 }
 

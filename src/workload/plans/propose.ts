@@ -36,7 +36,7 @@ function sameKey(a: ProposedKey, b: ProposedKey): boolean {
 }
 
 /** The name for a new index: `<table>_<columns>_idx`, at most 63 bytes, not taken by any relation of the schema. */
-export function proposalName(table: string, keys: readonly ProposedKey[], taken: ReadonlySet<string>): string {
+function proposalName(table: string, keys: readonly ProposedKey[], taken: ReadonlySet<string>): string {
   const parts = keys.map((k) => (k.sql.startsWith('(') ? `${k.column}_expr` : k.column));
   return freeRelationName(`${table}_${parts.join('_')}_idx`, taken);
 }

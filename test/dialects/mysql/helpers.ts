@@ -36,7 +36,7 @@ export async function connectTestServer(serverUrl: string = TEST_MYSQL_URL, data
 }
 
 /** Splits a script at semicolons that end a line (the test scripts put no `;\n` inside literals). */
-export function statementsOf(sql: string): string[] {
+function statementsOf(sql: string): string[] {
   return sql
     .split(/;\s*\n/)
     .map((s) => s.trim().replace(/;$/, ''))

@@ -1,2 +1,2 @@
-export { introspectPostgres, type PostgresIntrospectOptions } from './introspect.js';
-export { withReadOnlyTransaction, DEFAULT_SESSION_OPTIONS, type ReadOnlySessionOptions } from './session.js';
+export { introspectPostgres } from './introspect.js';
+export { withReadOnlyTransaction } from './session.js';

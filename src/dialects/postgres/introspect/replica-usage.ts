@@ -12,7 +12,7 @@ import { DEFAULT_SESSION_OPTIONS, withReadOnlyTransaction, type ReadOnlySessionO
  * One row per index in scope, plus the node's facts on every row; a node without any index in
  * scope still returns one row (the LEFT JOIN on true) so its reset time is known.
  */
-export const REPLICA_USAGE_QUERY = `
+const REPLICA_USAGE_QUERY = `
 SELECT d.stats_reset, d.read_at, d.in_recovery, d.system_identifier, s.schema, s.name, s.idx_scan
 FROM (SELECT (SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database())::text AS stats_reset,
              now()::text AS read_at,

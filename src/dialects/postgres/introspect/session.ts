@@ -52,7 +52,7 @@ export async function rowsOf<T>(db: Queryable, text: string, params: unknown[]):
  * Runs an optional query inside a savepoint, so that a refusal (a role without the privilege)
  * leaves the transaction usable. Returns null when the query failed.
  */
-export async function tryQuery(db: Queryable, text: string, params: unknown[]): Promise<unknown[] | null> {
+async function tryQuery(db: Queryable, text: string, params: unknown[]): Promise<unknown[] | null> {
   await db.query('SAVEPOINT dbdoctor_optional');
   try {
     const { rows } = await db.query(text, params);
