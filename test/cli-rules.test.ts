@@ -1,19 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { runCommand, type CliRun } from './helpers/cli.js';
 import { allRules } from '../src/rules/index.js';
 import { VERSION } from '../src/util/version.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
-    { write: (s: string) => (stderr += s) },
-  );
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]): Promise<CliRun> => runCommand(args);
 
 describe('dbdoctor rules', () => {
   test('--format json lists every rule with its severity, summary and a docs page that exists', async () => {

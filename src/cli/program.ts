@@ -10,6 +10,18 @@ import { runRulesCommand } from './rules-command.js';
 import { EXIT_ERROR } from './exit.js';
 import { VERSION } from '../util/version.js';
 
+/** What a target argument may be. */
+const TARGET_HELP =
+  'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL';
+
+/** The options of the commands that read a target from files: how .sql files load, which Python imports models. */
+function withFileTargetOptions(command: Command): Command {
+  return command
+    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
+    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
+    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)');
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -23,15 +35,11 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .showSuggestionAfterError(false)
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
 
-  program
-    .command('audit')
+  withFileTargetOptions(program.command('audit'))
     .description(
       'audit a database (PostgreSQL, MySQL/MariaDB, SQLite), a .sql schema file or migrations folder, SQLAlchemy models, or the built-in demo',
     )
-    .argument(
-      '[target]',
-      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
-    )
+    .argument('[target]', TARGET_HELP)
     .option('--demo', 'audit the built-in demo application (runs in-process on PGlite)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'markdown', 'html', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
@@ -51,9 +59,6 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
-    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
-    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
-    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option(
       '--models <path>',
       'the SQLAlchemy models of this database: findings point at their lines, and drift between the two is reported',
@@ -74,15 +79,11 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .action(async (target: string | undefined, options: AuditCommandOptions) => {
       setExitCode(await runAuditCommand(target, options, io));
     });
-  program
-    .command('docs')
+  withFileTargetOptions(program.command('docs'))
     .description(
       'write the index-strategy document: per table its type, query patterns and every index with the queries it serves; what to remove and add; a maintenance schedule',
     )
-    .argument(
-      '[target]',
-      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
-    )
+    .argument('[target]', TARGET_HELP)
     .option('--demo', 'document the built-in demo application (runs in-process on PGlite)')
     .addOption(new Option('-f, --format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
     .option('-o, --output <file>', 'where to write it (default ./INDEX_STRATEGY.md, or .html; - for standard output)')
@@ -92,9 +93,6 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
-    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
-    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
-    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--queries <file>', 'a file of the SQL statements the application runs (repeatable)', collect)
     .option('-c, --config <file>', 'dbdoctor.config.json or .yaml (default: the one in the working directory, if any)')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
@@ -104,13 +102,9 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .action(async (target: string | undefined, options: DocsCommandOptions) => {
       setExitCode(await runDocsCommand(target, options, io));
     });
-  program
-    .command('fix')
+  withFileTargetOptions(program.command('fix'))
     .description('write a migration (SQL, Alembic or Knex) that fixes the findings that have a fix, with the exact way back')
-    .argument(
-      '[target]',
-      'postgres://, mysql:// or sqlite: target, .sql file or folder, SQLite file, or SQLAlchemy models; defaults to $DATABASE_URL',
-    )
+    .argument('[target]', TARGET_HELP)
     .addOption(new Option('-f, --format <format>', 'migration format').choices(['sql', 'alembic', 'knex']).default('sql'))
     .option('-o, --output <dir>', 'folder to write the migration to', './dbdoctor-migration')
     .option('-s, --schema <name>', 'audit only this schema (repeatable); default: all user schemas', collect)
@@ -130,9 +124,6 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
       '--stats-since <date>',
       'since when the usage statistics count, when the server never reset them and cannot date them (ISO date)',
     )
-    .option('--strict', 'a .sql target: stop at the first statement that fails instead of skipping it as psql does')
-    .option('--load-timeout <duration>', 'a .sql target: how long one statement may run while loading (default 30s)')
-    .option('--python <path>', 'SQLAlchemy models: the Python that imports them (default: python3 with SQLAlchemy)')
     .option('--write', 'SQLAlchemy models: edit the model files in place (models.patch is written either way)')
     .option(
       '--queries <file>',

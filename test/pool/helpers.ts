@@ -1,24 +1,12 @@
-import { runCli } from '../../src/cli/program.js';
+import { runCommand, type CliRun } from '../helpers/cli.js';
 import type { Finding } from '../../src/rules/types.js';
 import type { PoolReport } from '../../src/pool/types.js';
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** What one in-process run printed. */
+export type Run = CliRun;
 
 /** Runs the CLI in-process, capturing its output. */
-export async function cli(args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { stdout: { write: (s: string) => (stdout += s), isTTY: false }, env: {} },
-    { write: (s: string) => (stderr += s) },
-  );
-  return { code, stdout, stderr };
-}
+export const cli = (args: string[]): Promise<Run> => runCommand(args);
 
 /** `dbdoctor pool --format json …`, parsed. */
 export async function poolJson(args: string[]): Promise<{ run: Run; report: PoolReport }> {
