@@ -6,6 +6,7 @@ import { summaryLine } from './format.js';
 import { checklistSection, nextStepsSection, savingsSection, strategySection } from './markdown/analysis.js';
 import { executiveSummary, findingsSection } from './markdown/findings.js';
 import { limitationsSection, migrationSection } from './markdown/migration.js';
+import { modelsSection } from './markdown/models.js';
 import { prose } from './markdown/syntax.js';
 import { silencedSection } from './silenced.js';
 import type { RenderOptions, Reporter } from './types.js';
@@ -19,6 +20,7 @@ function render(raw: AuditResult, options: RenderOptions): string {
     '',
     ...executiveSummary(result, analysis),
     ...findingsSection(result, analysis.entries, options.limit),
+    ...modelsSection(analysis.entries),
     ...strategySection(analysis),
     ...savingsSection(analysis),
     ...checklistSection(analysis.checklist),

@@ -10,6 +10,7 @@ import { auditTarget } from '../../src/audit/run-target.js';
 import type { AuditResult } from '../../src/audit/types.js';
 import type { Finding } from '../../src/rules/types.js';
 import { openAuditTarget } from '../../src/sources/open-target.js';
+import { reporters } from '../../src/report/index.js';
 import { pythonWithAlembic } from '../helpers/python.js';
 
 const SEED = 'test/fixtures/models/seed_app/models';
@@ -89,6 +90,17 @@ describe('SQLAlchemy models, read by importing them', () => {
     );
     expect(findingOn(result, 'unindexed-foreign-key', 'email_logs_api_key_id_fkey').location).toEqual(
       await positionOf(`${SEED}/email_log.py`, 'api_key_id = Column'),
+    );
+  });
+
+  test("the markdown report has the seed's table: model file and line, column, index, what covers it, the verdict", () => {
+    const markdown = reporters.markdown.render(result, { color: false });
+    expect(markdown).toContain('\n## Model Declarations\n');
+    expect(markdown).toMatch(
+      /\| `test\/fixtures\/models\/seed_app\/models\/notification_preference\.py:\d+` \| notification_preferences \| user_id, event_type \| `ix_notification_preferences_user_event` \| uq_user_event_type \| remove the declaration \|/,
+    );
+    expect(markdown).toMatch(
+      /\| `[^`]*email_log\.py:\d+` \| email_logs \| api_key_id \| `email_logs_api_key_id_idx` \| unindexed-foreign-key \| declare the new index \|/,
     );
   });
 
