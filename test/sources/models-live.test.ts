@@ -61,4 +61,16 @@ describe('a live database with its models (--models)', () => {
     const missing = findings.find((f) => f.rule === 'model-drift' && f.index === 'ix_users_is_active')!;
     expect(missing.location).toMatchObject({ file: `${MODELS}/user.py`, line: await lineOf(`${MODELS}/user.py`, 'is_active = Column') });
   });
+
+  test('model-drift is silent when the database is exactly what the models create', async () => {
+    const fresh = await createServerDatabase();
+    try {
+      await run(await pythonWithAlembic(), [HARNESS, APP, sqlalchemyUrl(fresh.url!), 'create']);
+      const audit = await runCommand(['audit', fresh.url!, '--models', MODELS, '--format', 'json', '--fail-on', 'none']);
+      expect(audit.code, audit.stderr).toBe(0);
+      expect((JSON.parse(audit.stdout) as { findings: Finding[] }).findings.filter((f) => f.rule === 'model-drift')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { DeclaredIndexRef, DeclaredSchema, ForeignKey, Index, SchemaModel, SourceLocation, Table } from '../../model/types.js';
 import type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declarations.js';
+import { conventionName } from './static-ddl.js';
 
 function plainColumns(index: Index): string[] | null {
   const columns = index.keys.map((k) => (k.kind === 'column' ? k.column : null));
@@ -80,13 +81,8 @@ export function withDeclarationLocations(model: SchemaModel, declarations: Model
 
 /** What the models declare, to compare with a live database (`--models`); names as SQLAlchemy gives them. */
 export function declaredSchema(declarations: ModelDeclarations, source: string, defaultSchema: string): DeclaredSchema {
-  const convention = declarations.namingConvention;
-  const named = (key: string, table: string, columns: readonly string[], fallback: string): string => {
-    const template = convention.get(key);
-    return template === undefined
-      ? fallback
-      : template.replace(/%\((\w+)\)s/g, (_m, t: string) => (t === 'table_name' ? table : (columns[0] ?? '')));
-  };
+  const named = (key: string, table: string, columns: readonly string[], fallback: string): string =>
+    conventionName(declarations.namingConvention, key, table, columns, fallback);
   const tables: DeclaredSchema['tables'][number][] = [];
   const indexes: DeclaredIndexRef[] = [];
   for (const table of declarations.tables) {

@@ -57,7 +57,7 @@ function sqlType(declared: string | null): { type: string; known: boolean } {
  * fills them (`column_0_label` is `<table>_<column>`); a name longer than PostgreSQL's 63
  * characters is cut as SQLAlchemy cuts it: 55 characters, `_`, the last 4 hex digits of its MD5.
  */
-function conventionName(
+export function conventionName(
   convention: ReadonlyMap<string, string>,
   key: string,
   table: string,
