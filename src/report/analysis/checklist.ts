@@ -3,6 +3,7 @@
  * measured: the findings, the model and the server settings. A criterion the audit could not
  * measure is `unknown`, never ticked.
  */
+import { isScratchCopy } from '../../model/target.js';
 import type { AuditResult } from '../../audit/types.js';
 import { DEFAULT_RULE_OPTIONS } from '../../rules/types.js';
 import { countOf, joinWords } from '../format.js';
@@ -129,7 +130,7 @@ function indexChecks(result: AuditResult): CheckItem[] {
             group: 'Indexes',
             label: 'No unused indexes',
             status: 'unknown',
-            detail: 'index usage statistics could not be read',
+            detail: stats.unreadable ?? 'usage statistics could not be read',
           }
         : stats.trustworthy !== true
           ? {
@@ -224,8 +225,9 @@ export function successCriteria(result: AuditResult): CheckItem[] {
         id: 'statistics-trustworthy',
         group: 'Statistics',
         label: 'Usage statistics old enough to trust',
-        status: 'fail',
-        detail: 'usage statistics could not be read',
+        // A scratch copy cannot meet it and has not failed it: there is nothing to measure.
+        status: isScratchCopy(result.target.kind) ? 'unknown' : 'fail',
+        detail: stats.unreadable ?? 'usage statistics could not be read',
       }
     : stats.trustworthy === null
       ? {

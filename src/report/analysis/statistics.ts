@@ -4,6 +4,7 @@
  * report derives what it can from the model instead of failing.
  */
 import type { AuditResult } from '../../audit/types.js';
+import { isScratchCopy } from '../../model/target.js';
 import { ageInDays } from '../../rules/context/trust.js';
 
 /** Statistics framing every number in the report. */
@@ -18,6 +19,8 @@ export interface StatisticsFacts {
   readonly notes: readonly string[];
   /** Usage statistics (scans, writes) were readable at all. */
   readonly readable: boolean;
+  /** Why there are no usage statistics, in a few words; null when they were readable. */
+  readonly unreadable: string | null;
   /** Each node's statistics window when replicas were read too (empty otherwise). */
   readonly nodes: readonly { readonly node: string; readonly ageDays: number | null }[];
 }
@@ -69,6 +72,14 @@ export function statisticsFacts(result: AuditResult): StatisticsFacts {
     trustworthy,
     notes: declared.notes ?? [],
     readable,
+    // A scratch copy (schema file, models) never had statistics: not a missing grant.
+    unreadable: readable
+      ? null
+      : !isScratchCopy(result.target.kind)
+        ? 'usage statistics could not be read'
+        : result.target.kind === 'models'
+          ? 'models have no usage statistics'
+          : 'a schema file has no usage statistics',
     nodes: (declared.nodes ?? []).length > 1 ? (declared.nodes ?? []) : [],
   };
 }
@@ -90,8 +101,11 @@ export function describeAge(days: number): string {
 export function limitationLines(result: AuditResult, facts: StatisticsFacts): string[] {
   const lines: string[] = [];
   if (facts.notes.length > 0) lines.push(...facts.notes);
-  else if (!facts.readable) lines.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
-  else if (facts.ageDays !== null) {
+  else if (!facts.readable) {
+    // A scratch copy (schema file, models) says why it has no statistics in its own limitation line.
+    if (!isScratchCopy(result.target.kind))
+      lines.push('Usage statistics (scans, writes) could not be read: unused indexes and write costs are unknown.');
+  } else if (facts.ageDays !== null) {
     lines.push(
       `Scans and writes were counted over ${describeAge(facts.ageDays)}${facts.resetAt ? `, since ${facts.resetAt}` : ''}${facts.trustworthy === false ? '; that is too short to call an index unused' : ''}.`,
     );

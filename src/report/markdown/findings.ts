@@ -43,7 +43,8 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
   const passed = analysis.checklist.filter((c) => c.status === 'pass').length;
   const measurable = analysis.checklist.filter((c) => c.status !== 'not-applicable').length;
   lines.push(`**Success Criteria**: ${passed} of ${measurable} met`, '');
-  if (!statistics.readable) lines.push('**Statistics**: usage statistics could not be read; scans and writes are unknown', '');
+  if (!statistics.readable)
+    lines.push(`**Statistics**: ${statistics.unreadable ?? 'usage statistics could not be read'}; scans and writes are unknown`, '');
   else if (statistics.ageDays !== null)
     lines.push(
       `**Statistics**: scans and writes cover ${describeAge(statistics.ageDays)}${statistics.resetAt ? ` (since ${statistics.resetAt})` : ''}${statistics.trustworthy === false ? ' — too young to call an index unused' : ''}`,

@@ -124,6 +124,11 @@ export function statisticsTrust(
   const notes: string[] = [];
   let trustworthy = true;
   const resetAt = model.database.statsResetAt;
+  if (model.capabilities.serverSettings === false) {
+    // A schema file or models loaded into a scratch database: its counters describe that scratch
+    // copy, so there are no statistics to date or trust (the model's limitations say so once).
+    return { resetAt: null, ageDays: null, trustworthy: false, activity: null, notes, since: null };
+  }
   const since = sinceOf(model, options);
   const ageDays = since === null ? null : ageInDays(since.at, model.database.readAt);
 

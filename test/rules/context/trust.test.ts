@@ -3,6 +3,9 @@
  * real server (stats_reset is per database): a brand-new database, a statistics reset, and a
  * role that cannot read the statistics views. Each must give an honest, downgraded result.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { auditPostgres } from '../../../src/audit/run.js';
@@ -11,6 +14,7 @@ import { buildRuleContext } from '../../../src/rules/context/build.js';
 import { unusedIndex } from '../../../src/rules/unused-index.js';
 import { statisticsTrust } from '../../../src/rules/context/trust.js';
 import { DEFAULT_RULE_OPTIONS } from '../../../src/rules/types.js';
+import { runCommand } from '../../helpers/cli.js';
 import { createPgliteDatabase, createServerDatabase, type TestDatabase } from '../../helpers/databases.js';
 
 const TARGET = { kind: 'postgres', name: 'trust' } as const;
@@ -173,5 +177,20 @@ describe('track_counts off', () => {
     expect(trust.trustworthy).toBe(false);
     expect(trust.notes.join(' ')).toMatch(/track_counts is off/);
     expect(unusedIndex.check(buildRuleContext({ model: off }))).toEqual([]);
+  });
+});
+
+describe('a schema file', () => {
+  test('has no statistics to date or trust: no age, no advice about grants or young statistics, one limitation', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dbdoctor-trust-'));
+    const file = join(dir, 'schema.sql');
+    await writeFile(file, TABLES);
+    const json = await runCommand(['audit', file, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { summary: { statistics: { ageDays: number | null; notes: string[] } } };
+    expect(report.summary.statistics).toMatchObject({ ageDays: null, notes: [] });
+    const text = await runCommand(['audit', file]);
+    expect(text.stdout).not.toMatch(/Stats\s+cover|grant pg_monitor|less than an hour|could not be read/);
+    expect(text.stdout).toMatch(/a schema file has no usage statistics or server settings/);
   });
 });
