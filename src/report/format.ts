@@ -98,8 +98,11 @@ export function severityLabel(severity: Severity): string {
 
 const DIALECT_NAMES: { readonly [D in Dialect]: string } = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' };
 
-/** `demo (PostgreSQL 16.4)`. */
+/** `demo (PostgreSQL 16.4)`, `shop (MariaDB 10.11.19)`. */
 export function describeTarget(target: TargetInfo): string {
+  // MariaDB speaks the MySQL dialect but reports `10.11.19-MariaDB-0+deb12u1` as its version.
+  const mariadb = /^(\d+(?:\.\d+)*)-MariaDB/i.exec(target.serverVersion);
+  if (target.dialect === 'mysql' && mariadb) return `${target.name} (MariaDB ${mariadb[1]})`;
   return `${target.name} (${DIALECT_NAMES[target.dialect]} ${target.serverVersion})`;
 }
 

@@ -54,6 +54,10 @@ describe('targets of every dialect', () => {
         const model = await target.readModel();
         expect(model.schemas).toEqual([mysqlDb.name]);
         expect(model.tables.map((t) => t.name)).toEqual(['a']);
+        // The local server is MariaDB: the report names it so, with its version and no build suffix.
+        const [, version] = /^(\d+\.\d+\.\d+)-MariaDB/.exec(model.database.serverVersion) ?? [];
+        const run = await cli(['audit', mysqlUrl(scheme)]);
+        expect(run.stdout.split('\n')[0]).toContain(`${mysqlUrl(scheme)} (MariaDB ${version})`);
       } finally {
         await target.close();
       }
