@@ -1,4 +1,5 @@
-import type { Column, Index, SchemaModel, Table } from '../model/types.js';
+import type { Column, ForeignKey, Index, SchemaModel, Table } from '../model/types.js';
+import { foreignKeyChecksOnlyServedBy } from '../semantics/foreign-keys.js';
 import { dropAction } from './_actions.js';
 import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
@@ -142,6 +143,7 @@ export const lowCardinalityIndex = defineRule({
       const cardinality = cardinalityOf(column, table, options, index);
       if (cardinality === null) continue;
       const lookups = knownLookups(workload, facts.queriesOn, index, column);
+      const foreignKeys = foreignKeyChecksOnlyServedBy(index, lookup.indexesOf(table), model);
       findings.push(
         findingFor(
           index,
@@ -158,6 +160,7 @@ export const lowCardinalityIndex = defineRule({
           options,
           facts.usage.scans(index),
           model,
+          foreignKeys,
         ),
       );
     }
@@ -176,6 +179,7 @@ function findingFor(
   options: RuleOptions,
   scans: number | null,
   model: SchemaModel,
+  foreignKeys: readonly ForeignKey[],
 ): Finding {
   const where = `${index.schema}.${index.table}`;
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
@@ -210,7 +214,8 @@ function findingFor(
     // Truly useless: never scanned, and no value rare enough (nor a dominant one to leave out) for an index to pay off.
     // Values pg_stats leaves out of its list are rare by definition: only a full list proves there are none.
     const listed = c.shares.reduce((n, s) => n + s.fraction, 0);
-    fixable = traffic && caveat === null && sought.length === 0 && listed >= 0.999;
+    // The only index a foreign key's check uses is no candidate for a drop, however few its values.
+    fixable = traffic && caveat === null && sought.length === 0 && listed >= 0.999 && foreignKeys.length === 0;
     usefulness =
       sought.length > 0
         ? `it has not been scanned since the statistics reset, although lookups of the less common ${sought.length === 1 ? 'value' : 'values'} (${describeShares(column, sought)}) could use it`
@@ -237,6 +242,10 @@ function findingFor(
   } else {
     help = `Lead with a selective column instead: ${composite}; drop ${index.name} once no plan needs it.`;
   }
+  if (foreignKeys.length > 0) {
+    const names = foreignKeys.map((fk) => `${fk.name} (to ${fk.referencedTable.schema}.${fk.referencedTable.name})`).join(', ');
+    help += ` Keep an index leading with ${column.name} all the same: ${index.name} is the only one serving the check of ${names}, run on every DELETE or key UPDATE of the referenced rows.`;
+  }
   return {
     rule: 'low-cardinality-index',
     severity,
@@ -257,6 +266,7 @@ function findingFor(
           ? null
           : { filterOnColumn: [...lookups.queries], valuesLookedUp: [...lookups.values], groupOrSortBy: [...lookups.ordering] },
       compositesWithColumn: composites.map((x) => x.definition),
+      onlyIndexForForeignKeys: foreignKeys.map((fk) => fk.name),
     },
     ...(fixable ? { actions: [dropAction(index, model)] } : {}),
   };

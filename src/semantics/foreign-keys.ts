@@ -69,3 +69,15 @@ export function foreignKeysKeptBy(index: Index, model: SchemaModel): ForeignKey[
   if (model.capabilities.foreignKeyNeedsIndex !== true) return [];
   return model.foreignKeys.filter((fk) => keepsForeignKeyIndexed(index, fk));
 }
+
+/**
+ * The foreign keys whose referential check only `index` serves among `indexes` (the indexes of its
+ * table that stay): dropping it would leave each to a sequential scan of the referencing table.
+ */
+export function foreignKeyChecksOnlyServedBy(index: Index, indexes: readonly Index[], model: SchemaModel): ForeignKey[] {
+  return model.foreignKeys.filter(
+    (fk) =>
+      servesForeignKey(index, fk, model.capabilities) &&
+      !indexes.some((other) => other !== index && servesForeignKey(other, fk, model.capabilities)),
+  );
+}

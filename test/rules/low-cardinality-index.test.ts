@@ -96,6 +96,27 @@ ruleTester(lowCardinalityIndex, {
       ],
     },
     {
+      name: 'never scanned, but the only index serving a foreign key: medium, no drop, the check named',
+      sql: `CREATE TABLE plans (id int PRIMARY KEY); INSERT INTO plans VALUES (1), (2);
+        CREATE TABLE subscriptions (id int PRIMARY KEY, plan_id int NOT NULL REFERENCES plans);
+        INSERT INTO subscriptions SELECT g, 1 + g % 2 FROM generate_series(1, 400) AS g;
+        CREATE INDEX subscriptions_plan ON subscriptions (plan_id); ANALYZE subscriptions; ${FLUSH_STATS}`,
+      ruleOptions: SMALL,
+      expected: [
+        {
+          severity: 'medium',
+          table: 'subscriptions',
+          index: 'subscriptions_plan',
+          message: expect.stringMatching(/2 distinct values over ~400 rows .*it has not been scanned/),
+          help: expect.stringMatching(
+            /subscriptions_plan is the only one serving the check of subscriptions_plan_id_fkey \(to \S+\.plans\), run on every DELETE/,
+          ),
+          evidence: expect.objectContaining({ onlyIndexForForeignKeys: ['subscriptions_plan_id_fkey'] }),
+          fix: undefined,
+        },
+      ],
+    },
+    {
       name: 'never scanned, but the statistics record too little activity to mean anything: low, no fix, said so',
       sql: `${ACCOUNTS}; CREATE INDEX acc_active ON accounts (is_active); ${workload()}`,
       ruleOptions: { cardinalityMinRows: 100 },
