@@ -224,7 +224,7 @@ function findingFor(
   }
 
   const numbers = c.analyzed
-    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${c.shares.length > 0 ? describeShares(column, c.shares) : 'how the rows share them is not known: the database keeps no column statistics'})`
+    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${c.shares.length > 0 ? describeShares(column, c.shares) : `how the rows share them is not known: ${column.statistics === null ? 'the database keeps no column statistics' : 'its column statistics name no values'}`})`
     : `type ${column.type}, not analyzed`;
   const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant, scans)}.`;
   let help: string;

@@ -229,7 +229,7 @@ async function readModel(
   const facts = new Map<string, IndexTableFacts>(
     tables.map((t, i) => [
       `${t.schema}\u0000${t.name}`,
-      { engine: t.engine ?? null, columns: t.columns, collation: tableRows[i]!.table_collation },
+      { engine: t.engine ?? null, columns: t.columns, collation: tableRows[i]!.table_collation, rowEstimate: t.rowEstimate },
     ]),
   );
   const indexes: Index[] = mapIndexes(keyPartRows, {

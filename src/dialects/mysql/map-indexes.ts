@@ -10,6 +10,8 @@ export interface IndexTableFacts {
   readonly columns: readonly Column[];
   /** The table's default collation: a key on a column without its own collation compares with it. */
   readonly collation: string | null;
+  /** Rows the table holds by the engine's estimate; null when unknown. */
+  readonly rowEstimate: number | null;
 }
 
 /** Backtick-quoted names an expression reads, kept only when they are columns of the table. */
@@ -85,10 +87,18 @@ export interface InnodbIndexStats {
  * selective as it measured (so that the optimizer favours indexes), capped at the row count. Other
  * engines' CARDINALITY is their estimate (MyISAM: exact after ANALYZE; null where none is kept).
  */
-function prefixDistinct(parts: readonly KeyPartRow[], key: string, innodb: boolean, stats: InnodbIndexStats | null): (number | null)[] {
-  if (!innodb) return parts.map((p) => countOf(p.cardinality));
-  const measured = stats?.distinct.get(key);
-  return parts.map((_, i) => measured?.[i] ?? null);
+function prefixDistinct(
+  parts: readonly KeyPartRow[],
+  key: string,
+  innodb: boolean,
+  stats: InnodbIndexStats | null,
+  rowEstimate: number | null,
+): (number | null)[] {
+  const counts = innodb ? parts.map((_, i) => stats?.distinct.get(key)?.[i] ?? null) : parts.map((p) => countOf(p.cardinality));
+  // No distinct value in a table with rows: statistics taken while the table was empty (InnoDB
+  // recalculates them in the background after a bulk load; MyISAM before its first ANALYZE).
+  // Unknown, not "one value".
+  return counts.map((n) => (n === 0 && rowEstimate !== null && rowEstimate > 0 ? null : n));
 }
 
 /** The map key of an index: index names are unique per table in MySQL, not per schema. */
@@ -160,7 +170,7 @@ export function mapIndexes(rows: readonly KeyPartRow[], context: IndexMappingCon
       comment: first.index_comment || null,
       usage: null,
       creationOrder: null,
-      keyPrefixDistinct: prefixDistinct(parts, key, innodb, context.innodb),
+      keyPrefixDistinct: prefixDistinct(parts, key, innodb, context.innodb, table.rowEstimate),
       ...(primary && innodb ? { clustered: true } : {}),
       ...(context.features.visibility !== null ? { visible } : {}),
     };
