@@ -1,5 +1,6 @@
 import type { Index } from '../model/types.js';
 import { stayingCover } from './_redundant.js';
+import { storedKeys } from '../semantics/keys.js';
 import { dropAction, foreignKeysNote } from './_actions.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence, writesOf } from './_evidence.js';
@@ -11,6 +12,20 @@ function keptIsRedundant(keep: Index, redundant: ReadonlyMap<Index, readonly Ind
   if (!coveredBy) return '';
   const cover = stayingCover(coveredBy, redundant, duplicates);
   return ` ${keep.name} is in turn redundant to ${cover.name} (see redundant-index): applying both fixes leaves ${cover.name} to serve these queries.`;
+}
+
+/**
+ * How two duplicates hold the same keys: declared alike, or alike once the engine appends the
+ * primary key's columns to a secondary index (InnoDB: `(a)` with primary key `(a, b)` stores `(a, b)`).
+ */
+function sameKeysInWords(duplicate: Index, keep: Index): string {
+  const declared = keyList(duplicate).join(', ');
+  const kept = keyList(keep).join(', ');
+  if (declared === kept) return `both index (${declared}) the same way`;
+  const stored = storedKeys(duplicate)
+    .map((k) => k.column ?? k.expression)
+    .join(', ');
+  return `with the primary-key columns the engine appends to every secondary index, ${duplicate.name} (${declared}) and ${keep.name} (${kept}) both store (${stored}) in the same order`;
 }
 
 /**
@@ -44,7 +59,7 @@ export const duplicateIndex = defineRule({
         ...(duplicate.constraint ? { constraint: duplicate.constraint.name } : {}),
         columns: keyList(duplicate),
         coveredBy: keep.name,
-        message: `Index ${duplicate.name} duplicates ${keep.name} on ${duplicate.schema}.${duplicate.table}: both index (${keyList(duplicate).join(', ')}) the same way, so every write maintains both for no query benefit.`,
+        message: `Index ${duplicate.name} duplicates ${keep.name} on ${duplicate.schema}.${duplicate.table}: ${sameKeysInWords(duplicate, keep)}, so every write maintains both for no query benefit.`,
         help:
           (duplicate.constraint
             ? `Drop the constraint ${duplicate.constraint.name} (its index goes with it) and keep ${keep.name}, because ${why}.`

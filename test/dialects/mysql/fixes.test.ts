@@ -12,6 +12,7 @@ interface Finding {
   table?: string;
   index?: string;
   coveredBy?: string;
+  message: string;
   help: string;
   fix?: { up: string[]; down: string[]; notes: string[] };
 }
@@ -53,6 +54,9 @@ describe('MySQL/MariaDB: index semantics on InnoDB', () => {
 
   it('writes ALTER TABLE … DROP INDEX online, and the way back restores the table exactly', async () => {
     const finding = audit(db.url).find((f) => f.index === 'k_a_id')!;
+    expect(finding.message).toContain(
+      'with the primary-key columns the engine appends to every secondary index, k_a_id (a, id) and k_a (a) both store (a, id) in the same order',
+    );
     expect(finding.fix!.up).toEqual([`ALTER TABLE \`${db.name}\`.\`clustered\` DROP INDEX \`k_a_id\`, ALGORITHM=INPLACE, LOCK=NONE`]);
     expect(finding.fix!.notes.join(' ')).toContain(`ALTER TABLE \`${db.name}\`.\`clustered\` ALTER INDEX \`k_a_id\` IGNORED`);
     const before = await showCreate('clustered');
