@@ -10,7 +10,16 @@
 import { readFile } from 'node:fs/promises';
 import type { SourceLocation } from '../../model/types.js';
 import { parseSource, type SyntaxNode } from '../syntax/tree-sitter.js';
-import { callName, children, keywordArguments, locationOf, positionalArguments, stringValue, type Span } from './python-syntax.js';
+import {
+  callName,
+  children,
+  keywordArguments,
+  locationOf,
+  positionalArguments,
+  resolvedString,
+  stringValue,
+  type Span,
+} from './python-syntax.js';
 
 /** A column as a model declares it. */
 export interface ColumnDeclaration {
@@ -140,6 +149,26 @@ interface FileContext {
   readonly text: string;
   readonly helpers: ReadonlyMap<string, SyntaxNode>;
   readonly unresolved: string[];
+  /** String constants the module assigns at its top level, for the f-strings that name indexes. */
+  readonly constants: ReadonlyMap<string, string>;
+}
+
+/** `NAME = "text"` at a module's or class body's top level, in order: the names an f-string there can read. */
+function stringAssignment(statement: SyntaxNode): { name: string; value: string } | null {
+  const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
+  if (assignment?.type !== 'assignment') return null;
+  const left = assignment.childForFieldName('left');
+  const value = stringValue(assignment.childForFieldName('right'));
+  return left?.type === 'identifier' && value !== null ? { name: left.text, value } : null;
+}
+
+function moduleConstants(root: SyntaxNode): Map<string, string> {
+  const constants = new Map<string, string>();
+  for (const statement of children(root)) {
+    const constant = stringAssignment(statement);
+    if (constant) constants.set(constant.name, constant.value);
+  }
+  return constants;
 }
 
 function isTrue(node: SyntaxNode | undefined): boolean {
@@ -192,20 +221,29 @@ function helperCall(call: SyntaxNode, context: FileContext): SyntaxNode | null {
   return name !== null ? (context.helpers.get(name) ?? null) : null;
 }
 
-function itemFrom(node: SyntaxNode, context: FileContext): TableItemDeclaration | null {
+function itemFrom(
+  node: SyntaxNode,
+  context: FileContext,
+  names: ReadonlyMap<string, string> = context.constants,
+): TableItemDeclaration | null {
   if (node.type !== 'call') return null;
   const kind = ITEM_KINDS[callName(node) ?? ''];
   if (kind === undefined) return null;
   const positional = positionalArguments(node);
   const keywords = keywordArguments(node);
   const values = positional.map(
-    (a) => stringValue(a) ?? (a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? null) : null),
+    (a) => resolvedString(a, names) ?? (a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? null) : null),
   );
   let name: string | null = null;
   let columns: (string | null)[] = values;
   if (kind === 'index') {
     name = values[0] ?? null;
     columns = values.slice(1);
+    if (name === null && positional[0] !== undefined)
+      // Never a silent guess: a fix would name an index that does not exist.
+      context.unresolved.push(
+        `${context.file}:${node.startPosition.row + 1}: the index name ${positional[0].text.slice(0, 80)} is computed: read without running the models, that index takes the name SQLAlchemy's convention gives an unnamed one, and a finding on it may lack its location`,
+      );
   }
   if (kind === 'foreign-key') columns = positional[0]?.type === 'list' ? children(positional[0]).map((c) => stringValue(c)) : [];
   const references =
@@ -227,7 +265,11 @@ function itemFrom(node: SyntaxNode, context: FileContext): TableItemDeclaration 
 }
 
 /** `__table_args__`: a tuple of items (maybe ending with a dict), or a dict alone. */
-function tableArgs(value: SyntaxNode, context: FileContext): { items: TableItemDeclaration[]; schema: string | null } {
+function tableArgs(
+  value: SyntaxNode,
+  context: FileContext,
+  names: ReadonlyMap<string, string>,
+): { items: TableItemDeclaration[]; schema: string | null } {
   const items: TableItemDeclaration[] = [];
   let schema: string | null = null;
   const entries = value.type === 'tuple' || value.type === 'list' || value.type === 'parenthesized_expression' ? children(value) : [value];
@@ -239,7 +281,7 @@ function tableArgs(value: SyntaxNode, context: FileContext): { items: TableItemD
       }
       continue;
     }
-    const item = itemFrom(entry, context);
+    const item = itemFrom(entry, context, names);
     if (item) items.push(item);
   }
   return { items, schema };
@@ -262,7 +304,11 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
   let schema: string | null = null;
   let insertion: IndexInsertion | null = null;
   let argsSeen = false;
+  // The names an f-string in the class body reads: the module's constants, then the body's own so far.
+  const names = new Map(context.constants);
   for (const statement of children(node.childForFieldName('body'))) {
+    const constant = stringAssignment(statement);
+    if (constant) names.set(constant.name, constant.value);
     if (statement.type === 'decorated_definition') {
       // `@declared_attr def account_id(cls): return Column(...)`: a column the mixin gives each table.
       const column = declaredAttrColumn(statement, context);
@@ -290,7 +336,7 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
     } else if (left.text === '__table_args__') {
       argsSeen = true;
       insertion = tableArgsInsertion(right, context);
-      const args = tableArgs(right, context);
+      const args = tableArgs(right, context, names);
       info.items.push(...args.items);
       schema = args.schema;
     } else if (right.type === 'call') {
@@ -421,7 +467,7 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
     for (const [name, call] of columnHelpers(root)) helpers.set(name, call);
   }
   for (const { path, text, root } of parsed) {
-    const context: FileContext = { file: shown(path), text, helpers, unresolved };
+    const context: FileContext = { file: shown(path), text, helpers, unresolved, constants: moduleConstants(root) };
     if (root.hasError) unresolved.push(`${context.file}: has syntax errors; only what parsed is read`);
     for (const node of descendants(root, 'class_definition')) {
       const info = classInfo(node, context);

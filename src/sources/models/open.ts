@@ -137,8 +137,14 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
   });
   try {
     const outcome = await loadStatements(lite, statements, false);
-    for (const skipped of [...outcome.needExtension, ...outcome.failed])
-      notes.push(`a statement of the models' DDL failed and was skipped: ${skipped.message}`);
+    const bytes = Buffer.from(sql);
+    const lineOf = (offset: number): number => bytes.subarray(0, offset).toString('utf8').split('\n').length;
+    for (const skipped of [...outcome.needExtension, ...outcome.failed]) {
+      // Name the statement: the models' DDL is dbdoctor's own text, which the user never sees.
+      const statement = statements.find((s) => lineOf(s.offset) === skipped.location.line);
+      const shown = statement ? ` (${statement.text.replace(/\s+/g, ' ').trim().slice(0, 120)})` : '';
+      notes.push(`a statement of the models' DDL failed and was skipped${shown}: ${skipped.message}`);
+    }
   } catch (error) {
     await lite.close().catch(() => undefined);
     throw error;

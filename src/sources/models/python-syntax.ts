@@ -69,6 +69,26 @@ export function stringValue(node: SyntaxNode | null | undefined): string | null 
   return content.map((c) => c.text).join('');
 }
 
+/**
+ * A string literal's value where the static reader can know it: a plain string, or an f-string
+ * whose every interpolation is a bare name with a known string value (`f"ix_{__tablename__}_a"`,
+ * as class bodies write index names). Null for anything else: a format spec, a call, an unknown name.
+ */
+export function resolvedString(node: SyntaxNode | null | undefined, names: ReadonlyMap<string, string>): string | null {
+  if (!node || node.type !== 'string') return null;
+  let value = '';
+  for (const part of children(node)) {
+    if (part.type === 'string_content') value += part.text;
+    else if (part.type === 'interpolation') {
+      const inner = children(part);
+      const known = inner.length === 1 && inner[0]!.type === 'identifier' ? names.get(inner[0]!.text) : undefined;
+      if (known === undefined) return null;
+      value += known;
+    } else if (part.type !== 'string_start' && part.type !== 'string_end') return null;
+  }
+  return value;
+}
+
 /** Where a node starts, as a finding's location (1-based line and column). */
 export function locationOf(file: string, node: SyntaxNode): SourceLocation {
   return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
