@@ -5,15 +5,14 @@
  * and said in the report's limitations (or stops the load with `strict`); every table, index and
  * constraint keeps the file and line of the statement that created it.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import type { SchemaModel, SourceLocation } from '../model/types.js';
 import { UserError } from '../util/errors.js';
 import { pgliteModules } from './sql/extensions.js';
 import { PGliteWorker } from './pglite-worker.js';
 import { extensionOf, loadStatements, type LoadOutcome, type SkippedStatement } from './sql/load.js';
-import { blankNonSql, SourceText } from './sql/source-text.js';
-import { splitStatements, type SqlStatement } from './sql/split.js';
+import { parseStatement, scanFile, splitFile, type SqlStatement } from './sql/split.js';
 import type { OpenTarget } from './types.js';
 
 /** How to load a schema file. */
@@ -122,14 +121,34 @@ function annotateFromLoad(model: SchemaModel, outcome: LoadOutcome): SchemaModel
   };
 }
 
+/**
+ * A first pass over the files, in chunks: how many statements there are (for progress) and which
+ * extensions they create (PGlite is started with its extensions, before the first statement).
+ */
+async function survey(files: readonly string[]): Promise<{ total: number; extensions: string[] }> {
+  let total = 0;
+  const extensions: string[] = [];
+  for (const file of files) {
+    for await (const piece of scanFile(file)) {
+      total++;
+      if (!/^create\s+extension\b/i.test(piece.text)) continue;
+      const extension = extensionOf(await parseStatement(file, piece));
+      if (extension !== null) extensions.push(extension);
+    }
+  }
+  return { total, extensions };
+}
+
+/** The statements of the files, in order, read in chunks as the load asks for them. */
+async function* statementsOf(files: readonly string[]): AsyncGenerator<SqlStatement> {
+  for (const file of files) yield* splitFile(file, shownPath(file));
+}
+
 /** Loads a schema file or a folder of migrations into PGlite (see the module comment). */
 export async function openSqlFile(path: string, options: SqlFileOptions = {}): Promise<OpenTarget> {
-  const statements: SqlStatement[] = [];
-  for (const file of await sqlFiles(path)) {
-    const source = new SourceText(shownPath(file), blankNonSql(await readFile(file)));
-    statements.push(...(await splitStatements(source)));
-  }
-  const extensions = pgliteModules(statements.map(extensionOf).filter((e): e is string => e !== null));
+  const files = await sqlFiles(path);
+  const { total, extensions: created } = await survey(files);
+  const extensions = pgliteModules(created);
   // In a worker thread: PGlite ignores statement_timeout, and a statement that never ends must not hold the process.
   const lite = await PGliteWorker.start(extensions, STARTUP_TIMEOUT_MS);
   const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
@@ -138,7 +157,8 @@ export async function openSqlFile(path: string, options: SqlFileOptions = {}): P
   try {
     outcome = await loadStatements(
       { exec: (sql) => lite.exec(sql, timeoutMs), query: (sql, params) => lite.query(sql, params) },
-      statements,
+      statementsOf(files),
+      total,
       options.strict ?? false,
       options.onStatement,
     );

@@ -12,7 +12,6 @@ import { quoteIdent } from '../../sql/quote.js';
 import { UserError } from '../../util/errors.js';
 import { pgliteExtensions } from '../sql/extensions.js';
 import { extensionOf, loadStatements } from '../sql/load.js';
-import { SourceText } from '../sql/source-text.js';
 import { splitStatements } from '../sql/split.js';
 import Database from 'better-sqlite3';
 import { introspectSqlite } from '../../dialects/sqlite/index.js';
@@ -130,18 +129,15 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
   if (files.length === 0) throw new UserError(`no .py files in ${path}`);
   const declarations = await readDeclarations(files, shownPath);
   const { sql, notes } = await modelDdl(path, declarations, options);
-  const source = new SourceText(`${shownPath(path)} (DDL of the models)`, Buffer.from(sql));
-  const statements = await splitStatements(source);
+  const statements = await splitStatements(`${shownPath(path)} (DDL of the models)`, sql);
   const lite = await PGlite.create({
     extensions: await pgliteExtensions(statements.map(extensionOf).filter((e): e is string => e !== null)),
   });
   try {
-    const outcome = await loadStatements(lite, statements, false);
-    const bytes = Buffer.from(sql);
-    const lineOf = (offset: number): number => bytes.subarray(0, offset).toString('utf8').split('\n').length;
+    const outcome = await loadStatements(lite, statements, statements.length, false);
     for (const skipped of [...outcome.needExtension, ...outcome.failed]) {
       // Name the statement: the models' DDL is dbdoctor's own text, which the user never sees.
-      const statement = statements.find((s) => lineOf(s.offset) === skipped.location.line);
+      const statement = statements.find((s) => s.location.line === skipped.location.line);
       const shown = statement ? ` (${statement.text.replace(/\s+/g, ' ').trim().slice(0, 120)})` : '';
       notes.push(`a statement of the models' DDL failed and was skipped${shown}: ${skipped.message}`);
     }

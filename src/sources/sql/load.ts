@@ -96,10 +96,15 @@ export interface LoadDatabase {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** Runs the statements in order; see the module comment. */
+/**
+ * Runs the statements in order; see the module comment. They are pulled one at a time: a stream
+ * read from a file is not read further while the database works on a statement (backpressure),
+ * so memory holds one statement, not the file. `total` is for `onStatement` only.
+ */
 export async function loadStatements(
   lite: LoadDatabase,
-  statements: readonly SqlStatement[],
+  statements: AsyncIterable<SqlStatement> | Iterable<SqlStatement>,
+  total: number,
   strict: boolean,
   onStatement?: (loaded: number, total: number) => void,
 ): Promise<LoadOutcome> {
@@ -116,9 +121,10 @@ export async function loadStatements(
     ((await lite.query('SELECT max(oid)::int8::text AS oid FROM pg_class')).rows[0] as { oid: string } | undefined)?.oid ?? 0,
   );
 
-  for (const [done, statement] of statements.entries()) {
-    onStatement?.(done, statements.length);
-    const location = statement.source.locate(statement.offset);
+  let done = 0;
+  for await (const statement of statements) {
+    onStatement?.(done++, total);
+    const location = statement.location;
     const skip = (message: string, list: SkippedStatement[]): void => {
       if (strict)
         throw new UserError(`${location.file}:${location.line}: ${message} (without --strict, such statements are skipped and reported)`);
@@ -164,6 +170,6 @@ export async function loadStatements(
       }
     }
   }
-  onStatement?.(statements.length, statements.length);
+  onStatement?.(total, total);
   return { tables, indexes, constraints, missingExtensions: [...new Set(missingExtensions)], needExtension, failed };
 }

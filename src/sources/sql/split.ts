@@ -1,15 +1,19 @@
 /**
- * Splits a SQL file into statements with PostgreSQL's own parser. When the file as a whole does
- * not parse (one bad statement), it is cut at the scanner's top-level semicolons and each piece
- * parsed alone, so one statement psql would reject does not hide the others.
+ * The statements of SQL files, read as a stream: {@link StatementScanner} finds where each
+ * statement is as chunks arrive, and PostgreSQL's own parser (libpg-query) reads each one alone,
+ * so one statement psql would reject does not hide the others and memory does not grow with the
+ * file. A string is a stream of one chunk.
  */
-import { parse, scan } from 'libpg-query';
-import { SourceText } from './source-text.js';
+import { createReadStream } from 'node:fs';
+import { loadModule, parse, parseSync } from 'libpg-query';
+import type { SourceLocation } from '../../model/types.js';
+import { StatementScanner, type StatementPiece } from './scanner.js';
 
 /** One statement of a file. */
 export interface SqlStatement {
-  readonly source: SourceText;
-  /** Byte offset of its first token. */
+  /** Where its first token is (line counted by bytes, column in characters). */
+  readonly location: SourceLocation;
+  /** Byte offset of its first token in its file. */
   readonly offset: number;
   readonly text: string;
   /** The parse tree's node type (`IndexStmt`, `CreateStmt`, …), or null when it does not parse. */
@@ -21,75 +25,54 @@ export interface SqlStatement {
 
 interface RawStatement {
   readonly stmt: Record<string, Record<string, unknown>>;
-  readonly stmt_location?: number;
-  readonly stmt_len?: number | null;
 }
 
-interface ScanToken {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
-
-/** Byte length of the whitespace and comments before a statement's first token. */
-function leadingTrivia(text: string): number {
-  const match = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(text);
-  return match ? Buffer.byteLength(match[0]) : 0;
-}
-
-function statementAt(source: SourceText, start: number, end: number, raw: RawStatement | null, error: string | null): SqlStatement | null {
-  const full = source.slice(start, end);
-  const skip = leadingTrivia(full);
-  const text = source.slice(start + skip, end).trim();
-  if (text === '' || text === ';') return null;
-  const kind = raw ? (Object.keys(raw.stmt)[0] ?? null) : null;
-  return { source, offset: start + skip, text, kind, node: kind && raw ? (raw.stmt[kind] ?? null) : null, syntaxError: error };
-}
-
-async function parseAll(sql: string): Promise<RawStatement[]> {
-  const parsed = (await parse(sql)) as { stmts?: RawStatement[] };
-  return parsed.stmts ?? [];
-}
-
-/** The statements of one file, in order. */
-export async function splitStatements(source: SourceText): Promise<SqlStatement[]> {
-  const sql = source.slice(0);
+/** Whether a statement is `COPY … FROM stdin`, whose data lines follow it in the file. */
+function readsCopyData(text: string): boolean {
+  if (!/^copy\b/i.test(text)) return false;
   try {
-    const raws = await parseAll(sql);
-    const out: SqlStatement[] = [];
-    for (const raw of raws) {
-      const start = raw.stmt_location ?? 0;
-      const end = raw.stmt_len ? start + raw.stmt_len : source.bytes.length;
-      const statement = statementAt(source, start, end, raw, null);
-      if (statement) out.push(statement);
-    }
-    return out;
+    const raw = (parseSync(text) as { stmts?: RawStatement[] }).stmts?.[0];
+    const copy = raw?.stmt.CopyStmt;
+    return copy !== undefined && copy.is_from === true && copy.filename === undefined && copy.is_program !== true;
   } catch {
-    return splitBySemicolons(source, sql);
+    return /\bfrom\s+stdin\b/i.test(text);
   }
 }
 
-async function splitBySemicolons(source: SourceText, sql: string): Promise<SqlStatement[]> {
-  const { tokens } = (await scan(sql)) as { tokens: readonly ScanToken[] };
-  const out: SqlStatement[] = [];
-  let start = 0;
-  const cut = async (end: number): Promise<void> => {
-    const piece = source.slice(start, end);
-    let raw: RawStatement | null = null;
-    let error: string | null = null;
-    try {
-      raw = (await parseAll(piece))[0] ?? null;
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-    const statement = statementAt(source, start, end, raw, error);
-    if (statement) out.push(statement);
-  };
-  for (const token of tokens) {
-    if (token.text !== ';') continue;
-    await cut(token.end);
-    start = token.end;
+/** A statement found by the scanner, parsed. */
+export async function parseStatement(file: string, piece: StatementPiece): Promise<SqlStatement> {
+  const location = { file, line: piece.line, column: piece.column };
+  const base = { location, offset: piece.offset, text: piece.text };
+  try {
+    const raw = ((await parse(piece.text)) as { stmts?: RawStatement[] }).stmts?.[0];
+    const kind = raw ? (Object.keys(raw.stmt)[0] ?? null) : null;
+    return { ...base, kind, node: kind && raw ? (raw.stmt[kind] ?? null) : null, syntaxError: null };
+  } catch (error) {
+    return { ...base, kind: null, node: null, syntaxError: error instanceof Error ? error.message : String(error) };
   }
-  await cut(source.bytes.length);
+}
+
+/** The statements found in a stream of chunks, as they are found (not parsed). */
+export async function* scanChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<StatementPiece> {
+  await loadModule();
+  const scanner = new StatementScanner(readsCopyData);
+  for await (const chunk of chunks) yield* scanner.push(chunk);
+  yield* scanner.end();
+}
+
+/** The statements of a file, read in chunks (bounded memory), not parsed. */
+export function scanFile(path: string): AsyncGenerator<StatementPiece> {
+  return scanChunks(createReadStream(path) as AsyncIterable<Buffer>);
+}
+
+/** The statements of a file, read in chunks and parsed one by one; `shown` is the name their locations carry. */
+export async function* splitFile(path: string, shown: string): AsyncGenerator<SqlStatement> {
+  for await (const piece of scanFile(path)) yield await parseStatement(shown, piece);
+}
+
+/** The statements of a text held in memory (dbdoctor's own DDL), in order. */
+export async function splitStatements(file: string, text: string): Promise<SqlStatement[]> {
+  const out: SqlStatement[] = [];
+  for await (const piece of scanChunks([Buffer.from(text)])) out.push(await parseStatement(file, piece));
   return out;
 }
