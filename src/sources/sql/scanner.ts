@@ -79,7 +79,7 @@ export class StatementScanner {
 
   constructor(private readonly readsCopyData: (text: string) => boolean) {}
 
-  /** Takes the next chunk; returns the statements it completed. */
+  /** Takes the next chunk (valid during the call only: what is kept is copied); returns the statements it completed. */
   push(chunk: Buffer): StatementPiece[] {
     const rest = this.#buf.subarray(this.#pos);
     this.#buf = rest.length === 0 && this.#start < 0 ? chunk : Buffer.concat([this.#buf, chunk]);
@@ -100,9 +100,10 @@ export class StatementScanner {
     this.#out = [];
     // Keep only what is still needed: the current statement from its first token, or nothing.
     const keep = this.#start >= 0 ? this.#start : this.#pos;
-    if (keep > 0) {
+    if (keep > 0 || this.#buf.length > 0) {
       this.#base += keep;
-      this.#buf = this.#buf.subarray(keep);
+      // A copy: the caller reuses its chunk's memory for the next read.
+      this.#buf = Buffer.from(this.#buf.subarray(keep));
       this.#pos -= keep;
       if (this.#start >= 0) this.#start = 0;
       this.#metaFrom = Math.max(0, this.#metaFrom - keep);
@@ -362,8 +363,10 @@ export class StatementScanner {
       if (this.#final) this.#pos = this.#buf.length;
       return false;
     }
-    const line = this.#buf.toString('latin1', this.#pos, Math.min(at, this.#pos + 4));
-    const terminator = !this.#copyLineLong && (line === '\\.' || line === '\\.\r');
+    const b = this.#buf;
+    const p = this.#pos;
+    const terminator =
+      !this.#copyLineLong && b[p] === BACKSLASH && b[p + 1] === 0x2e && (at === p + 2 || (at === p + 3 && b[p + 2] === 0x0d));
     this.#pos = at + 1;
     this.#line++;
     this.#column = 1;

@@ -4,7 +4,7 @@
  * so one statement psql would reject does not hide the others and memory does not grow with the
  * file. A string is a stream of one chunk.
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { loadModule, parse, parseSync } from 'libpg-query';
 import type { SourceLocation } from '../../model/types.js';
 import { StatementScanner, type StatementPiece } from './scanner.js';
@@ -60,9 +60,30 @@ export async function* scanChunks(chunks: AsyncIterable<Buffer> | Iterable<Buffe
   yield* scanner.end();
 }
 
+/** Read size: large enough for few system calls, small against the engine's own memory. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A file's bytes in chunks, all read into one buffer: a fresh buffer per chunk would be garbage
+ * the collector frees late, and a dump of gigabytes would raise the peak memory with it.
+ */
+async function* chunksOf(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The statements of a file, read in chunks (bounded memory), not parsed. */
 export function scanFile(path: string): AsyncGenerator<StatementPiece> {
-  return scanChunks(createReadStream(path) as AsyncIterable<Buffer>);
+  return scanChunks(chunksOf(path));
 }
 
 /** The statements of a file, read in chunks and parsed one by one; `shown` is the name their locations carry. */
