@@ -1,8 +1,8 @@
 /**
  * A large dump is loaded in bounded memory: the file is read in chunks, COPY data is passed over
- * without being kept, and the audit of a 60 MB dump is that of its DDL, with exact line numbers.
+ * without being kept, and the audit of a 110 MB dump is that of its DDL, with exact line numbers.
  * Peak memory is measured in a child process running the built CLI (`dbdoctor audit file.sql`):
- * two dumps with the same DDL and 10 MB vs 60 MB of COPY data must peak at nearly the same RSS.
+ * two dumps with the same DDL and 10 MB vs 110 MB of COPY data must peak at nearly the same RSS.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -98,15 +98,15 @@ let runs: Promise<{ small: Awaited<ReturnType<typeof auditInChild>>; large: Awai
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dbdoctor-stream-'));
   small = await writeDump(join(dir, 'small.sql'), 10);
-  large = await writeDump(join(dir, 'large.sql'), 60);
+  large = await writeDump(join(dir, 'large.sql'), 110);
   // One after the other: two PGlites at once would measure the machine, not the load.
   runs = (async () => ({ large: await auditInChild(dir, large.path), small: await auditInChild(dir, small.path) }))();
   runs.catch(() => undefined);
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-test('a 60 MB dump with 200k-row COPY blocks audits to its DDL: every table and index, the last CREATE INDEX at its exact line', async () => {
-  expect(large.bytes).toBeGreaterThan(60 * 1024 * 1024);
+test('a 110 MB dump with 200k-row COPY blocks audits to its DDL: every table and index, the last CREATE INDEX at its exact line', async () => {
+  expect(large.bytes).toBeGreaterThan(110 * 1024 * 1024);
   const { audit } = (await runs).large;
   expect(audit.summary.tables).toBe(TABLES);
   expect(audit.summary.indexes).toBe(TABLES * 3);
@@ -117,11 +117,12 @@ test('a 60 MB dump with 200k-row COPY blocks audits to its DDL: every table and 
   expect(last?.location?.line).toBe(large.lastIndexLine);
 }, 600_000);
 
-test('peak memory does not grow with the COPY data: 50 MB more data costs less than a quarter of it in RSS', async () => {
+test('peak memory does not grow with the COPY data: 100 MB more data costs less than a third of it in RSS', async () => {
   const { small: a, large: b } = await runs;
   expect(a.audit.summary.indexes).toBe(b.audit.summary.indexes);
-  // Reading the file whole would cost at least the 50 MB difference (several times that, as strings and copies).
+  // PGlite's own peak varies by ~15 MB from run to run; reading the file whole would cost at least
+  // the 100 MB difference (several times that, as strings and copies).
   expect(b.maxRss - a.maxRss, `peak RSS ${a.maxRss} B for ${small.bytes} B, ${b.maxRss} B for ${large.bytes} B`).toBeLessThan(
-    (large.bytes - small.bytes) / 4,
+    (large.bytes - small.bytes) / 3,
   );
 }, 900_000);
