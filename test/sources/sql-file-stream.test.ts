@@ -117,12 +117,12 @@ test('a 110 MB dump with 200k-row COPY blocks audits to its DDL: every table and
   expect(last?.location?.line).toBe(large.lastIndexLine);
 }, 600_000);
 
-test('peak memory does not grow with the COPY data: 100 MB more data costs less than a third of it in RSS', async () => {
+test('peak memory does not grow with the COPY data: 100 MB more data costs less than half of it in RSS', async () => {
   const { small: a, large: b } = await runs;
   expect(a.audit.summary.indexes).toBe(b.audit.summary.indexes);
-  // PGlite's own peak varies by ~15 MB from run to run; reading the file whole would cost at least
+  // PGlite's own peak varies by 10-30 MB from run to run; reading the file whole would cost at least
   // the 100 MB difference (several times that, as strings and copies).
   expect(b.maxRss - a.maxRss, `peak RSS ${a.maxRss} B for ${small.bytes} B, ${b.maxRss} B for ${large.bytes} B`).toBeLessThan(
-    (large.bytes - small.bytes) / 3,
+    (large.bytes - small.bytes) / 2,
   );
 }, 900_000);
