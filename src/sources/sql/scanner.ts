@@ -11,6 +11,18 @@
  * and psql's lexer (psqlscan.l) is not published as a library. This one only tracks the states
  * that can hide a `;`; everything about a statement's meaning is left to the real parser.
  */
+import {
+  BACKSLASH,
+  BeginAtomicTracker,
+  DOLLAR,
+  DOUBLE_QUOTE,
+  isDigit,
+  isIdentChar,
+  isIdentStart,
+  isSpace,
+  NEWLINE,
+  QUOTE,
+} from './psql-lexemes.js';
 
 /** One statement as found in the bytes: its text and where its first token is. */
 export interface StatementPiece {
@@ -25,28 +37,6 @@ export interface StatementPiece {
 }
 
 type Mode = 'sql' | 'quote' | 'escape' | 'ident' | 'dollar' | 'line-comment' | 'block-comment' | 'meta' | 'copy-rest' | 'copy';
-
-const NEWLINE = 0x0a;
-const QUOTE = 0x27;
-const DOUBLE_QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const DOLLAR = 0x24;
-
-function isIdentStart(b: number): boolean {
-  return (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || b === 0x5f || b >= 0x80;
-}
-
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
-
-function isIdentChar(b: number): boolean {
-  return isIdentStart(b) || isDigit(b) || b === DOLLAR;
-}
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === NEWLINE || b === 0x0d || b === 0x0c || b === 0x0b;
-}
 
 /**
  * Push chunks in, get whole statements out. `readsCopyData` says whether a statement is a
@@ -69,10 +59,7 @@ export class StatementScanner {
   #commentDepth = 0;
   #dollarTag: Buffer = Buffer.alloc(0);
   #metaFrom = 0;
-  /** psql's heuristic for `CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC … END`: the first words' initials. */
-  #initials = '';
-  #words = 0;
-  #beginDepth = 0;
+  #atomic = new BeginAtomicTracker();
   /** Whether the current COPY data line is already known not to be `\.`. */
   #copyLineLong = false;
   #out: StatementPiece[] = [];
@@ -143,9 +130,7 @@ export class StatementScanner {
     this.#out.push({ text, offset: this.#base + this.#start, line: this.#startLine, column: this.#startColumn });
     this.#start = -1;
     this.#parens = 0;
-    this.#initials = '';
-    this.#words = 0;
-    this.#beginDepth = 0;
+    this.#atomic = new BeginAtomicTracker();
     if (this.readsCopyData(text)) this.#mode = 'copy-rest';
   }
 
@@ -213,7 +198,7 @@ export class StatementScanner {
     if (isIdentStart(b)) return this.#word();
     if (b === 0x28) this.#parens++;
     else if (b === 0x29) this.#parens = Math.max(0, this.#parens - 1);
-    else if (b === 0x3b && this.#parens === 0 && this.#beginDepth === 0) {
+    else if (b === 0x3b && this.#parens === 0 && !this.#atomic.inside) {
       this.#advance(1);
       this.#emit(this.#pos);
       return true;
@@ -233,24 +218,9 @@ export class StatementScanner {
       this.#mode = 'escape';
       return true;
     }
-    this.#trackBeginAtomic(word);
+    this.#atomic.word(word, this.#parens);
     this.#advance(j - this.#pos);
     return true;
-  }
-
-  /** Semicolons inside `BEGIN ATOMIC … END` of a CREATE FUNCTION/PROCEDURE do not end it (psql's rule). */
-  #trackBeginAtomic(word: string): void {
-    if (this.#words < 4) {
-      const tracked = ['create', 'or', 'replace', 'function', 'procedure'].includes(word);
-      this.#initials += tracked ? word[0]! : ' ';
-    }
-    this.#words++;
-    const i = this.#initials;
-    const routine = i[0] === 'c' && (i[1] === 'f' || i[1] === 'p' || (i[1] === 'o' && i[2] === 'r' && (i[3] === 'f' || i[3] === 'p')));
-    if (!routine || this.#parens > 0) return;
-    if (word === 'begin') this.#beginDepth++;
-    else if (word === 'case' && this.#beginDepth > 0) this.#beginDepth++;
-    else if (word === 'end' && this.#beginDepth > 0) this.#beginDepth--;
   }
 
   /** `$tag$` opens a dollar quote; `$1` is a parameter. */
