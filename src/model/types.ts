@@ -357,8 +357,14 @@ export interface ForeignKeyColumn {
    * column; an index key serves the check only if its operator family is one of them.
    */
   readonly equalityOpfamilies: readonly string[];
-  /** Collation the referential check compares with (the referencing column's). */
+  /** Collation of the referencing column (null where it has none or the engine's default). */
   readonly collation: string | null;
+  /**
+   * The collation the referential check compares with, where it is not the referencing column's
+   * own: SQLite compares with the referenced column's (a NOCASE parent key). An index serves the
+   * check only with this collation on the key.
+   */
+  readonly checkCollation?: string;
 }
 
 /** A foreign-key constraint. */
