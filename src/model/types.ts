@@ -73,6 +73,12 @@ export interface Capabilities {
    * already is its clustered key (InnoDB). Absent means true.
    */
   readonly primaryKeyFromIndex?: boolean;
+  /**
+   * dbdoctor writes a partitioning plan for this engine (PostgreSQL declarative RANGE partitioning);
+   * false where it cannot: MySQL/MariaDB partition with other statements (not written yet), SQLite
+   * has no partitioning. Absent means true.
+   */
+  readonly partitioningPlan?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */

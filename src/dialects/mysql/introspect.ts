@@ -269,6 +269,7 @@ async function readModel(
       identifierMaxBytes: 64,
       indexVisibility: features.visibility,
       primaryKeyFromIndex: false,
+      partitioningPlan: false,
       constraintIndexesDroppable: true,
       onlineIndexBuild: 'inplace-lock-none',
       indexNamespace: 'table',

@@ -184,6 +184,7 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
       partialIndexesServeForeignKeys: false,
       indexVisibility: null,
       primaryKeyFromIndex: false,
+      partitioningPlan: false,
       constraintIndexesDroppable: false,
       onlineIndexBuild: null,
       indexNamespace: 'schema',
