@@ -1,4 +1,6 @@
-import type { Column, Index, Table } from '../model/types.js';
+import type { Column, Index, SchemaModel, Table } from '../model/types.js';
+import { newIndexSpec, plainKey } from '../model/actions.js';
+import { emitterFor } from '../dialects/emitters.js';
 import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
@@ -86,9 +88,7 @@ export const compositeColumnOrder = defineRule({
       // When the queries are known and none searches the selective column without the leading one, the order serves them all.
       const queries = queryEvidence(workload, facts.queriesOn, index, leading.name, best.column.name);
       if (queries !== null && queries.withoutLeading.length === 0) continue;
-      findings.push(
-        findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries),
-      );
+      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model, table, queries));
     }
     return findings;
   },
@@ -100,7 +100,7 @@ function findingFor(
   leadingDistinct: number,
   later: { column: Column; position: number; distinct: number },
   tableIndexes: readonly Index[],
-  serverVersionNum: number,
+  model: SchemaModel,
   table: Table,
   queries: QueryEvidence | null,
 ): Finding {
@@ -109,12 +109,21 @@ function findingFor(
   const keys = keyList(index);
   const reordered = [keys[later.position]!, ...keys.filter((_, i) => i !== later.position)];
   const name = truncateIdentifier(`${index.table}_${reordered.join('_')}_idx`);
-  const suggested = `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`;
+  // PostgreSQL builds it concurrently; other engines get their own statement (their quoting, no CONCURRENTLY).
+  const suggested = model.capabilities.concurrentIndexBuild
+    ? `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`
+    : (emitterFor(model.dialect, model.capabilities, model.tables)?.describeCreate(
+        newIndexSpec(
+          { schema: index.schema, name: index.table },
+          name,
+          reordered.map((k) => plainKey(k)),
+        ),
+      ) ?? null);
   const ledByLater = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys[0]?.column === later.column.name).map((i) => i.name);
   const ledByLeadingAlone = tableIndexes
     .filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name)
     .map((i) => i.name);
-  const skipScan = serverVersionNum >= SKIP_SCAN_VERSION;
+  const skipScan = model.database.serverVersionNum >= SKIP_SCAN_VERSION;
 
   const stillRight = [
     `every query using it has an equality on ${leading.name} (then the order barely matters for equality lookups)`,
