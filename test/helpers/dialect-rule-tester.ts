@@ -37,6 +37,11 @@ interface DialectCase {
 
 interface DialectInvalidCase extends DialectCase {
   readonly expected: readonly ExpectedFinding[] | ((schema: string) => readonly ExpectedFinding[]);
+  /**
+   * What the application keeps doing between a fix and the next audit, run after `fix.up`: MariaDB
+   * restarts a table's usage counters with any ALTER TABLE, so reads that go on are what count then.
+   */
+  readonly afterFixUp?: string;
 }
 
 /** The cases of one rule on one engine. */
@@ -128,14 +133,16 @@ async function audit(db: CaseDatabase, rule: Rule, c: DialectCase): Promise<Audi
 }
 
 /** Applies a finding's fix and its way back: up removes the finding, down restores the catalog exactly. */
-async function checkFix(db: CaseDatabase, rule: Rule, c: DialectCase, finding: Finding): Promise<void> {
+async function checkFix(db: CaseDatabase, rule: Rule, c: DialectInvalidCase, finding: Finding): Promise<void> {
   if (finding.fix === undefined) return;
   const key = findingKey(finding);
   const before = await db.catalog();
   await db.apply(finding.fix, finding.fix.up, 'up');
   expect(await db.catalog(), `fix.up of ${key} changes the catalog`).not.toEqual(before);
+  if (c.afterFixUp !== undefined) await db.exec(c.afterFixUp);
   const after = await audit(db, rule, c);
-  expect(after.findings.map(findingKey), `after fix.up of ${key}`).not.toContain(key);
+  const again = after.findings.filter((f) => findingKey(f) === key);
+  if (again.length > 0) expect.fail(`after fix.up of ${key} the audit still reports:\n${describeFindings(again, true)}`);
   await db.apply(finding.fix, finding.fix.down, 'down');
   expect(await db.catalog(), `catalog after fix.down of ${key}`).toEqual(before);
 }

@@ -21,7 +21,21 @@ dialectRuleTester(
   unusedIndex,
   {
     valid: [
-      { name: 'every index read since the server started', sql: `${TABLE};\n${READ_BOTH}`, ruleOptions: NO_MINIMUM_AGE },
+      { name: 'every index read since the table was created', sql: `${TABLE};\n${READ_BOTH}`, ruleOptions: NO_MINIMUM_AGE },
+      {
+        name: 'an index read before an ALTER TABLE is not called unused: the counters restart with it, and so do the statistics',
+        sql: `${TABLE};\n${READ_BOTH};\nALTER TABLE t COMMENT 'altered'`,
+        report: (result, db) => {
+          expect(result.model.limitations, JSON.stringify(result.model.limitations)).toContainEqual(
+            expect.stringMatching(
+              new RegExp(
+                `^1 table was created or altered since the server started .*usage counts only since the latest change, ${db}\\.t \\d+ seconds before this reading`,
+              ),
+            ),
+          );
+          expect(result.summary.statistics.trustworthy).toBe(false);
+        },
+      },
       {
         name: 'the primary key and unique keys work without being read',
         sql: `CREATE TABLE u (id INT PRIMARY KEY, code INT, UNIQUE KEY uq_code (code)) ENGINE=InnoDB;
