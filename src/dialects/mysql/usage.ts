@@ -168,7 +168,8 @@ export interface CountersWindow {
  * A table changed after the server started has counted for less than the uptime, so the usage read
  * counts only since the latest such change: "never read since the server started" would otherwise
  * call an index unused that was read before an ALTER TABLE. Counters lost when a definition leaves
- * the table definition cache leave no trace and cannot be seen.
+ * the table definition cache leave no trace and cannot be seen. CREATE_TIME and Uptime count whole
+ * seconds: a change in the server's first second counts as after its start.
  */
 export function countersWindow(
   tables: readonly { readonly schema: string; readonly name: string; readonly changedSecondsAgo: number | null }[],
