@@ -6,7 +6,7 @@
  * so `apply` decides from the catalog whether a statement is done.
  */
 import type { DdlEmitter, EmittedAction, FixAction, IndexSpec, KeySyntax, MigrationSettings, Statement } from '../../model/actions.js';
-import type { Index } from '../../model/types.js';
+import type { Index, QualifiedName } from '../../model/types.js';
 import { renderKeys } from '../../semantics/render.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './definition.js';
 
@@ -184,6 +184,11 @@ export function mysqlEmitter(visibility: MysqlVisibility, engineOf: EngineOf = (
     resetSettings(): readonly string[] {
       return ['SET SESSION lock_wait_timeout = DEFAULT'];
     },
+    describeSurrogateKey(t: QualifiedName): string {
+      return `an AUTO_INCREMENT column (ALTER TABLE ${table({ schema: t.schema, table: t.name })} ADD COLUMN id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY FIRST, which rebuilds the table and makes InnoDB store its rows in that order)`;
+    },
+    costWithoutPrimaryKey:
+      'row-based replication has no key to find each row it updates or deletes on a replica by (a table scan where no index serves)',
     describeCreate(index: IndexSpec): string {
       return createStatement(index, engineOf).sql.replace(/, ALGORITHM=.*$/, '');
     },

@@ -12,12 +12,14 @@ dialectRuleTester('mysql', tableWithoutPrimaryKey, {
     {
       name: 'an InnoDB table without any key: no fix (the key is a design choice)',
       sql: 'CREATE TABLE logs (msg VARCHAR(100)) ENGINE=InnoDB',
-      expected: [
+      expected: (db) => [
         {
           table: 'logs',
           severity: 'low',
           fix: undefined,
           index: undefined,
+          message: `Table ${db}.logs has no primary key: its rows cannot be addressed reliably, and row-based replication has no key to find each row it updates or deletes on a replica by (a table scan where no index serves).`,
+          help: `Add a primary key: a natural key that is unique and NOT NULL, or an AUTO_INCREMENT column (ALTER TABLE \`${db}\`.\`logs\` ADD COLUMN id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY FIRST, which rebuilds the table and makes InnoDB store its rows in that order). No fix is generated: no unique index over NOT NULL columns exists to promote, and the key is a design choice.`,
           evidence: expect.objectContaining({ uniqueIndexes: [], promotableIndex: null }),
         },
       ],
@@ -29,6 +31,9 @@ dialectRuleTester('mysql', tableWithoutPrimaryKey, {
         {
           table: 'u',
           fix: undefined,
+          help: expect.stringContaining(
+            'No fix is generated: the unique index uq_code (code, all NOT NULL) could be the key, but this engine cannot make an index the primary key without rebuilding the table',
+          ),
           evidence: expect.objectContaining({ uniqueIndexes: ['UNIQUE KEY `uq_code` (`code`)'], promotableIndex: null }),
         },
       ],

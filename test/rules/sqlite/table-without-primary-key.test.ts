@@ -13,12 +13,32 @@ dialectRuleTester('sqlite', tableWithoutPrimaryKey, {
     {
       name: 'a rowid table without a primary key: no fix',
       sql: 'CREATE TABLE logs (msg TEXT);',
-      expected: [{ table: 'logs', schema: 'main', severity: 'low', fix: undefined, index: undefined }],
+      expected: [
+        {
+          table: 'logs',
+          schema: 'main',
+          severity: 'low',
+          fix: undefined,
+          index: undefined,
+          message:
+            'Table main.logs has no primary key: its rows cannot be addressed reliably, and its rowids may change when the file is VACUUMed.',
+          help: expect.stringMatching(
+            /^Add a primary key: a natural key that is unique and NOT NULL, or a rowid alias: SQLite cannot add a primary key to a table, so create the table anew with id INTEGER PRIMARY KEY/,
+          ),
+        },
+      ],
     },
     {
       name: 'a UNIQUE NOT NULL column is not promoted (a primary key means rebuilding the table in SQLite)',
       sql: 'CREATE TABLE u (code TEXT NOT NULL UNIQUE, a TEXT);',
-      expected: [{ table: 'u', fix: undefined, evidence: expect.objectContaining({ promotableIndex: null }) }],
+      expected: [
+        {
+          table: 'u',
+          fix: undefined,
+          help: expect.stringContaining('the unique index sqlite_autoindex_u_1 (code, all NOT NULL) could be the key'),
+          evidence: expect.objectContaining({ promotableIndex: null }),
+        },
+      ],
     },
   ],
 });
