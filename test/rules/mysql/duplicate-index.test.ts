@@ -118,7 +118,14 @@ dialectRuleTester('mysql', duplicateIndex, {
       name: 'a foreign key served by both: one goes, and the other keeps serving the foreign key',
       sql: `CREATE TABLE p (id INT PRIMARY KEY) ENGINE=InnoDB;
 CREATE TABLE c (id INT PRIMARY KEY, p_id INT, KEY k_p (p_id), KEY k_p2 (p_id), CONSTRAINT fk_c_p FOREIGN KEY (p_id) REFERENCES p (id)) ENGINE=InnoDB`,
-      expected: [{ table: 'c', index: 'k_p2', coveredBy: 'k_p' }],
+      expected: [
+        {
+          table: 'c',
+          index: 'k_p2',
+          coveredBy: 'k_p',
+          help: expect.stringContaining('Foreign key fk_c_p needs an index on its columns; k_p keeps serving it.'),
+        },
+      ],
     },
   ],
 });
