@@ -79,6 +79,8 @@ export interface Capabilities {
    * has no partitioning. Absent means true.
    */
   readonly partitioningPlan?: boolean;
+  /** The planner skips through a B-tree's few leading values to search by a later key (PostgreSQL 18+). Absent means false. */
+  readonly btreeSkipScan?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */

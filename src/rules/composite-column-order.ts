@@ -48,9 +48,6 @@ function queryEvidence(
   return { withoutLeading: [...withoutLeading], pinningLeading: [...pinningLeading] };
 }
 
-/** PostgreSQL 18 added B-tree skip scan: a query on a later key can skip through few leading values. */
-const SKIP_SCAN_VERSION = 180000;
-
 /**
  * A composite B-tree index whose leading column is far less selective (pg_stats distinct values)
  * than a later one. A low-severity hint, never a fix: the order is right when every query has an
@@ -123,7 +120,8 @@ function findingFor(
   const ledByLeadingAlone = tableIndexes
     .filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name)
     .map((i) => i.name);
-  const skipScan = model.database.serverVersionNum >= SKIP_SCAN_VERSION;
+  // A capability, not a version: version numbers of other engines (SQLite 3.x is 3,0xx,0xx) say nothing of PostgreSQL's planner.
+  const skipScan = model.capabilities.btreeSkipScan === true;
 
   const stillRight = [
     `every query using it has an equality on ${leading.name} (then the order barely matters for equality lookups)`,
