@@ -33,6 +33,10 @@ dialectRuleTester('sqlite', duplicateIndex, {
       sql: 'CREATE TABLE t (id INT, a INT); CREATE INDEX ix_a ON t (a); CREATE INDEX ix_a_id ON t (a, id);',
     },
     {
+      name: 'INTEGER PRIMARY KEY DESC is not the rowid: (name, id) is not (name)',
+      sql: 'CREATE TABLE d (id INTEGER PRIMARY KEY DESC, name TEXT); CREATE INDEX ix_name ON d (name); CREATE INDEX ix_name_id ON d (name, id);',
+    },
+    {
       name: 'a UNIQUE constraint and a PRIMARY KEY: both automatic indexes stay, neither can be dropped',
       sql: 'CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT, UNIQUE (k));',
     },

@@ -30,6 +30,10 @@ dialectRuleTester('sqlite', unindexedForeignKey, {
         CREATE TABLE labels (id INTEGER PRIMARY KEY, tag TEXT REFERENCES tags (name)); CREATE INDEX ix_tag ON labels (tag COLLATE nocase);`,
     },
     {
+      name: 'a WITHOUT ROWID table whose primary key leads with the foreign key',
+      sql: `${USERS} CREATE TABLE memberships (user_id INTEGER REFERENCES users (id), team TEXT, PRIMARY KEY (user_id, team)) WITHOUT ROWID;`,
+    },
+    {
       name: 'a foreign key led by the automatic index of a UNIQUE constraint',
       sql: `${USERS} CREATE TABLE emails (address TEXT UNIQUE REFERENCES users (email), note TEXT);`,
     },
@@ -79,6 +83,19 @@ dialectRuleTester('sqlite', unindexedForeignKey, {
       name: 'a NOCASE index on a BINARY column does not serve a foreign key to a BINARY parent',
       sql: `${USERS} CREATE TABLE emails (address TEXT REFERENCES users (email)); CREATE INDEX ix_address_nocase ON emails (address COLLATE NOCASE);`,
       expected: [{ table: 'emails', columns: ['address'] }],
+    },
+    {
+      name: 'a WITHOUT ROWID table whose primary key has the foreign key second',
+      sql: `${USERS} CREATE TABLE memberships (team TEXT, user_id INTEGER REFERENCES users (id), PRIMARY KEY (team, user_id)) WITHOUT ROWID;`,
+      expected: [
+        {
+          table: 'memberships',
+          columns: ['user_id'],
+          fix: expect.objectContaining({
+            up: ['CREATE INDEX IF NOT EXISTS "main"."memberships_user_id_idx" ON "memberships" ("user_id")'],
+          }),
+        },
+      ],
     },
     {
       name: 'a composite foreign key whose columns lead no index',
