@@ -12,8 +12,6 @@ import type { JournalSql } from '../dialects/apply-types.js';
 import type { PlanStep } from '../plan/types.js';
 import { displayConnectionString, redactSecrets } from '../util/credentials.js';
 
-/** The name of the journal table, in every dialect (PostgreSQL keeps it in schema `dbdoctor`). */
-export const JOURNAL_TABLE_NAME = 'dbdoctor_journal';
 
 /**
  * Status of one step. `pending` → `applying` → `applied` (or `found-done`: its effect was already
