@@ -172,10 +172,15 @@ export async function applySteps(
     ensureNoUnfinishedRun(await journal.latestRun(), dialect.journal.table);
     if (steps.length === 0) return { runId: '', done: 0, skipped: 0, irreversible: 0 };
     await dialect.checkApplyPrivileges(db, tablesOf(steps));
-    await journal.ensure();
-    const runId = await journal.startRun(steps, context.source, context.target);
-    options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${dialect.journal.table})`);
+    // The journal's own writes wait for locks no longer than the steps do.
     await dialect.setTimeouts(db, policyOf(options));
+    const runId = await journal
+      .ensure()
+      .then(() => journal.startRun(steps, context.source, context.target))
+      .catch((error: unknown) => {
+        throw new UserError(`could not record the run in ${dialect.journal.table}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${dialect.journal.table})`);
     const entries = (await journal.latestRun())!.filter((e) => e.runId === runId);
     return runUp(db, journal, entries, options);
   });
