@@ -8,7 +8,7 @@ import type { Queryable } from '../dialects/types.js';
 import type { ApplyDialect, LiveIndex } from '../dialects/apply-types.js';
 import type { PlanStep } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
-import type { Journal, JournalEntry } from './journal.js';
+import { UNFINISHED, type Journal, type JournalEntry } from './journal.js';
 
 /** An apply or rollback that stopped at a step; the message says how to go on. */
 export class ApplyStoppedError extends UserError {}
@@ -119,4 +119,17 @@ export async function checkBeforeUndo(db: Queryable, dialect: ApplyDialect, entr
     return 'undone';
   }
   throw moved(`an index named ${schema}.${name} exists again with another definition (${live.definition})`);
+}
+
+/** Throws when the latest run is unfinished, naming the way out. */
+export function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null, journalTable: string): void {
+  if (latest === null) return;
+  if (latest.some((e) => e.status === 'rolling-back')) {
+    throw new UserError(`the rollback of run ${latest[0]!.runId} did not finish; finish it with dbdoctor apply --rollback`);
+  }
+  if (latest.some((e) => UNFINISHED.has(e.status))) {
+    throw new UserError(
+      `run ${latest[0]!.runId} did not finish (see ${journalTable}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`,
+    );
+  }
 }

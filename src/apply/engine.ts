@@ -24,8 +24,8 @@ import {
   type Log,
   type Sleep,
 } from './execute.js';
-import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo } from './checks.js';
-import { Journal, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
+import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo, ensureNoUnfinishedRun } from './checks.js';
+import { Journal, NOT_ROLLED_BACK, STARTED, type JournalEntry } from './journal.js';
 import { watchIndexBuild, type BuildWatch } from './build-progress.js';
 import type { Statement } from '../model/actions.js';
 
@@ -85,9 +85,9 @@ function stopped(entry: JournalEntry, error: unknown, next: string): ApplyStoppe
 /** Runs a statement; an index build is watched from the second connection while it runs. */
 async function watchedStatement<T>(db: Queryable, statement: Statement, options: EngineOptions, run: () => Promise<T>): Promise<T> {
   const effect = statement.effect;
-  const backendId = dialectOf(options).backendId;
-  if (!options.buildWatch || effect.kind !== 'create-index' || !backendId) return run();
-  const pid = await backendId(db);
+  const dialect = dialectOf(options);
+  if (!options.buildWatch || effect.kind !== 'create-index' || !dialect.backendId) return run();
+  const pid = await dialect.backendId(db);
   const stop = watchIndexBuild(options.buildWatch, pid, `building ${effect.schema}.${effect.name}`);
   try {
     return await run();
@@ -146,19 +146,6 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
   return { runId: entries[0]?.runId ?? '', done, skipped, irreversible: 0 };
 }
 
-/** Throws when the latest run is unfinished, naming the way out. */
-function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null, journalTable: string): void {
-  if (latest === null) return;
-  if (latest.some((e) => e.status === 'rolling-back')) {
-    throw new UserError(`the rollback of run ${latest[0]!.runId} did not finish; finish it with dbdoctor apply --rollback`);
-  }
-  if (latest.some((e) => UNFINISHED.has(e.status))) {
-    throw new UserError(
-      `run ${latest[0]!.runId} did not finish (see ${journalTable}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`,
-    );
-  }
-}
-
 /** Records the steps as a new run in the journal and applies them in order. */
 export async function applySteps(
   db: Queryable,
@@ -178,7 +165,9 @@ export async function applySteps(
       .ensure()
       .then(() => journal.startRun(steps, context.source, context.target))
       .catch((error: unknown) => {
-        throw new UserError(`could not record the run in ${dialect.journal.table}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new UserError(
+          `could not record the run in ${dialect.journal.table}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${dialect.journal.table})`);
     const entries = (await journal.latestRun())!.filter((e) => e.runId === runId);

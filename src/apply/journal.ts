@@ -12,7 +12,6 @@ import type { JournalSql } from '../dialects/apply-types.js';
 import type { PlanStep } from '../plan/types.js';
 import { displayConnectionString, redactSecrets } from '../util/credentials.js';
 
-
 /**
  * Status of one step. `pending` → `applying` → `applied` (or `found-done`: its effect was already
  * there, so this run changed nothing and its rollback leaves it alone; `skipped`: nothing to do; or

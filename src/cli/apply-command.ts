@@ -220,11 +220,7 @@ async function applyOpen(
           settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
         });
       }
-      out([
-        `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`,
-        ...renderPlan(plan, true),
-        settingsLine,
-      ]);
+      out([`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`, ...renderPlan(plan, true), settingsLine]);
       if (plan.steps.length === 0) {
         out(['Nothing to apply.']);
         return EXIT_CLEAN;

@@ -61,7 +61,9 @@ export async function openApplyTarget(target: string): Promise<ApplyTarget> {
     const server = await openMysqlUrl(target);
     if (server.database === null) {
       await server.close().catch(() => undefined);
-      throw new UserError('dbdoctor apply on MySQL/MariaDB needs a database in the URL (mysql://user@host/database): its journal is kept there');
+      throw new UserError(
+        'dbdoctor apply on MySQL/MariaDB needs a database in the URL (mysql://user@host/database): its journal is kept there',
+      );
     }
     return {
       kind: 'mysql',

@@ -133,7 +133,12 @@ export function mysqlApply(connection: MysqlQueryable): ApplyDialect {
       }
       if (s.readOnly) throw new UserError('cannot apply: the server is read-only (read_only is ON; a replica?); apply on its primary');
       const exists = (await db.query(journal.existsQuery)).rows.length > 0;
-      const lacking = await missing(db, exists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'], s.database, TABLE);
+      const lacking = await missing(
+        db,
+        exists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'],
+        s.database,
+        TABLE,
+      );
       if (lacking.length > 0) {
         throw new UserError(
           `cannot apply: user ${s.user} lacks ${lacking.join(', ')} on ${s.database}.${TABLE}, the journal apply writes every step to: GRANT ${lacking.join(', ')} ON \`${s.database}\`.${TABLE} TO ${s.user}`,

@@ -104,13 +104,16 @@ function sqliteApply(path: string, raw: Database.Database): ApplyDialect {
       definition: index.definition,
       valid: index.valid,
       constraint:
-        index.constraint === null ? null : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
+        index.constraint === null
+          ? null
+          : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
     };
   };
   return {
     journal,
     tryLock: () => Promise.resolve(tryRunLock(path)),
-    setTimeouts: (db, timeouts) => db.query(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(timeouts.lockTimeoutMs))}`).then(() => undefined),
+    setTimeouts: (db, timeouts) =>
+      db.query(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(timeouts.lockTimeoutMs))}`).then(() => undefined),
     retryReason: (code) => (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? 'lock-timeout' : null),
     liveIndex: (_db, ref) => Promise.resolve(liveIndex(ref.name)),
     constraintExists: (_db, _schema, _table, name) => Promise.resolve(liveIndex(name)?.constraint != null),
@@ -142,7 +145,8 @@ export async function openSqliteForApply(path: string): Promise<WritableSqlite> 
     if (error instanceof UserError) throw error;
     throw new UserError(`no such file: ${path}`);
   }
-  if (!(await isSqliteFile(path))) throw new UserError(`${path} is not a SQLite database (it does not start with the "SQLite format 3" header)`);
+  if (!(await isSqliteFile(path)))
+    throw new UserError(`${path} is not a SQLite database (it does not start with the "SQLite format 3" header)`);
   for (const [what, where] of [
     ['the file', path],
     ['its folder (SQLite writes its journal there)', dirname(path)],

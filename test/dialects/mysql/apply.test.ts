@@ -110,7 +110,9 @@ describe('dbdoctor apply on MariaDB', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(
-      new RegExp(`${db.name}\\.ix_email is no longer the index the plan was made for \\(it is now KEY \`ix_email\` \\(\`email\`,\`name\`\\)\\)`),
+      new RegExp(
+        `${db.name}\\.ix_email is no longer the index the plan was made for \\(it is now KEY \`ix_email\` \\(\`email\`,\`name\`\\)\\)`,
+      ),
     );
     expect(await catalog()).toEqual(swapped);
   });

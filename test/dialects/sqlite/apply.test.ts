@@ -102,11 +102,19 @@ describe('dbdoctor apply on a SQLite file', () => {
     expect(catalog()).toEqual(afterRun1);
     const runs = [...new Set(journal().map((e) => e.run_id))];
     expect(runs).toHaveLength(2);
-    expect(journal().filter((e) => e.run_id === runs[1]).every((e) => e.status === 'found-done')).toBe(true);
+    expect(
+      journal()
+        .filter((e) => e.run_id === runs[1])
+        .every((e) => e.status === 'found-done'),
+    ).toBe(true);
 
     expect((await runCommand(['apply', file, '--rollback', '--yes'])).code).toBe(0);
     expect(catalog()).toEqual(afterRun1);
-    expect(journal().filter((e) => e.run_id === runs[1]).every((e) => e.status === 'left-alone')).toBe(true);
+    expect(
+      journal()
+        .filter((e) => e.run_id === runs[1])
+        .every((e) => e.status === 'left-alone'),
+    ).toBe(true);
     // The next rollback is run 1's, which made the changes.
     expect((await runCommand(['apply', file, '--rollback', '--yes'])).code).toBe(0);
     expect(catalog()).toEqual(original);
