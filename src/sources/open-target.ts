@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
 import { openPostgresUrl } from '../dialects/postgres/connect.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { openSqlFile, sqlFiles, type SqlFileOptions } from './sql-file.js';
-import { isModelsPath, openModels, openModelsSqlite, type ModelsOptions } from './models/open.js';
+import { isModelsPath, openModels, openModelsSqlite, pythonFiles, type ModelsOptions } from './models/open.js';
 
 /** How to open a file target: a .sql file's strictness, the Python that imports models. */
 export type TargetOptions = SqlFileOptions & ModelsOptions;
@@ -69,12 +69,28 @@ export async function openAuditTarget(target: string, options: TargetOptions = {
   return asPostgresTarget(await openPostgresTarget(target, scheme, options));
 }
 
+/**
+ * A folder with neither .sql files nor Python that imports SQLAlchemy: say both were looked for,
+ * rather than only "no .sql files" to someone who meant a folder of models.
+ */
+async function refuseFolderWithoutSchema(target: string): Promise<void> {
+  const info = await stat(target).catch(() => null);
+  if (!info?.isDirectory() || (await readdir(target)).some((n) => n.endsWith('.sql'))) return;
+  const python = await pythonFiles(target).catch(() => []);
+  const models =
+    python.length === 0 ? 'no .py files' : `${python.length} .py file${python.length === 1 ? '' : 's'}, none importing SQLAlchemy`;
+  throw new UserError(
+    `${target} holds neither .sql files nor SQLAlchemy models (${models}): give a .sql file, a folder of migrations, a folder of models, or a database URL`,
+  );
+}
+
 async function openPostgresTarget(target: string, scheme: string | undefined, options: TargetOptions): Promise<OpenTarget> {
   if (scheme === 'postgres' || scheme === 'postgresql') return openPostgresUrl(target);
   if (scheme !== undefined && target.includes('://')) {
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
   if (await isModelsPath(target)) return openModels(target, options);
+  await refuseFolderWithoutSchema(target);
   // FIFOs, devices and folders named *.sql are refused before anything opens them (a FIFO would block).
   await sqlFiles(target);
   await refuseForeignSqlFiles(target);
@@ -83,8 +99,8 @@ async function openPostgresTarget(target: string, scheme: string | undefined, op
 
 /**
  * Opens a PostgreSQL target (a postgres:// URL, a .sql file or a folder of them), for the steps
- * that need a PostgreSQL connection (fix, apply). MySQL and SQLite targets are recognised and
- * refused in one line: those steps do not handle them yet.
+ * that need a PostgreSQL connection. MySQL and SQLite targets are recognised and refused in one
+ * line (apply opens them itself, through cli/apply-target.ts).
  */
 export async function openTarget(target: string, options: TargetOptions = {}): Promise<OpenTarget> {
   const scheme = schemeOf(target);
@@ -95,9 +111,7 @@ export async function openTarget(target: string, options: TargetOptions = {}): P
         ? 'a SQLite database'
         : null;
   if (other !== null) {
-    throw new UserError(
-      `${other} can be audited and fixed (dbdoctor audit, dbdoctor fix) but not changed by dbdoctor apply yet: apply handles PostgreSQL targets only`,
-    );
+    throw new UserError(`${other} is not a PostgreSQL target: open it with openAuditTarget (dbdoctor audit, fix) or for apply`);
   }
   return openPostgresTarget(target, scheme, options);
 }
