@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
 import { openPostgresUrl } from '../dialects/postgres/connect.js';
 import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
@@ -26,6 +26,13 @@ async function isSqlitePath(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A folder with neither .sql files nor models: say both were looked for, not only the .sql files. */
+async function refuseFolderWithoutSchema(path: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory() !== true || (await readdir(path)).some((n) => n.endsWith('.sql'))) return;
+  throw new UserError(`neither .sql files nor SQLAlchemy models (.py files that import sqlalchemy) in ${path}`);
 }
 
 /** A PostgreSQL target that reads its own model with the PostgreSQL introspection. */
@@ -75,6 +82,7 @@ async function openPostgresTarget(target: string, scheme: string | undefined, op
     throw new UserError(`unsupported URL scheme "${scheme}:" (expected postgres://, mysql://, mariadb://, sqlite:, or a file)`);
   }
   if (await isModelsPath(target)) return openModels(target, options);
+  await refuseFolderWithoutSchema(target);
   // FIFOs, devices and folders named *.sql are refused before anything opens them (a FIFO would block).
   await sqlFiles(target);
   await refuseForeignSqlFiles(target);

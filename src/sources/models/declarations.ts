@@ -14,6 +14,7 @@ import {
   callName,
   children,
   keywordArguments,
+  firstSyntaxError,
   locationOf,
   positionalArguments,
   resolvedString,
@@ -95,6 +96,8 @@ export interface ModelDeclarations {
   readonly namingConvention: ReadonlyMap<string, string>;
   /** What could not be read: syntax errors, columns of unknown helpers. */
   readonly unresolved: readonly string[];
+  /** The first syntax error of each file that has one: the rest of that file is read as far as it parsed. */
+  readonly syntaxErrors: readonly SourceLocation[];
 }
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
@@ -457,6 +460,7 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
   const looseIndexes: TableItemDeclaration[] = [];
   const namingConvention = new Map<string, string>();
   const unresolved: string[] = [];
+  const syntaxErrors: SourceLocation[] = [];
   // Helpers that return a column are often imported from another module: collect them from every file first.
   const parsed: { path: string; text: string; root: SyntaxNode }[] = [];
   const helpers = new Map<string, SyntaxNode>();
@@ -468,7 +472,11 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
   }
   for (const { path, text, root } of parsed) {
     const context: FileContext = { file: shown(path), text, helpers, unresolved, constants: moduleConstants(root) };
-    if (root.hasError) unresolved.push(`${context.file}: has syntax errors; only what parsed is read`);
+    const error = firstSyntaxError(root);
+    if (error !== null) {
+      syntaxErrors.push({ file: context.file, ...error });
+      unresolved.push(`${context.file}:${error.line}: Python syntax error; only what parsed is read`);
+    }
     for (const node of descendants(root, 'class_definition')) {
       const info = classInfo(node, context);
       classes.set(info.name, info);
@@ -531,5 +539,5 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
       insertion: info.insertion,
     });
   }
-  return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved };
+  return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved, syntaxErrors };
 }
