@@ -84,7 +84,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   const progress = createProgress(options, io.stderr);
   let result: AuditResult;
-  let warnings: readonly string[] = [];
+  let warnings: readonly string[];
   try {
     const open = await openTargetOrDemo(
       target,

@@ -152,7 +152,9 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
   const firstError = declarations.syntaxErrors[0];
   if (firstError !== undefined && imported === 0 && !declarations.tables.some((t) => t.columns.length > 0)) {
     // Nothing to audit (at most a table name before the error): a report would look like a clean bill of health.
-    throw new UserError(`${firstError.file}:${firstError.line}: Python syntax error, and no model table could be read from ${shownPath(path)}`);
+    throw new UserError(
+      `${firstError.file}:${firstError.line}: Python syntax error, and no model table could be read from ${shownPath(path)}`,
+    );
   }
   const source = new SourceText(`${shownPath(path)} (DDL of the models)`, Buffer.from(sql));
   const statements = await splitStatements(source);
