@@ -116,7 +116,10 @@ export function auditModel(
   const { options: ruleOptions, tableTypes, workload, plans } = context;
   const all = (options.rules ?? allRules).flatMap((rule) => rule.check(context));
   all.sort(compareFindings);
-  const located = withFingerprints(withLocations(withFixes(all, emitterFor(model.dialect, model.capabilities)), model), model);
+  const located = withFingerprints(
+    withLocations(withFixes(all, emitterFor(model.dialect, model.capabilities, model.tables)), model),
+    model,
+  );
   const { kept: findings, suppressed } = applyIgnores(located, options.ignore ?? []);
   return {
     version: 1,

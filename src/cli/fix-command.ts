@@ -104,7 +104,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     await open.close().catch(() => undefined);
   }
   const findings = selectFindings(result.findings, filters);
-  const emitter = emitterFor(result.model.dialect, result.model.capabilities);
+  const emitter = emitterFor(result.model.dialect, result.model.capabilities, result.model.tables);
   if (emitter === null) throw new UserError(`dbdoctor cannot write ${result.model.dialect} migrations yet`);
   const plan = planFix(findings, result.model, {
     target: {

@@ -1,21 +1,29 @@
 /** The DDL emitter of each dialect (actions to statements). */
 import type { DdlEmitter } from '../model/actions.js';
-import type { Capabilities, Dialect } from '../model/types.js';
+import type { Capabilities, Dialect, Table } from '../model/types.js';
 import { mysqlEmitter } from './mysql/ddl.js';
 import { postgresEmitter } from './postgres/ddl.js';
 import { sqliteEmitter } from './sqlite/ddl.js';
 
 /**
  * The emitter for a dialect, or null when dbdoctor cannot write its DDL. MySQL's depends on how the
- * server hides an index (MySQL 8 INVISIBLE, MariaDB IGNORED), which the model's capabilities say;
- * without them the hiding step is left out.
+ * server hides an index (MySQL 8 INVISIBLE, MariaDB IGNORED), which the model's capabilities say
+ * (without them the hiding step is left out), and on each table's storage engine, which the
+ * model's tables say (an index of a MyISAM or MEMORY table cannot change in place).
  */
-export function emitterFor(dialect: Dialect, capabilities?: Pick<Capabilities, 'indexVisibility'>): DdlEmitter | null {
+export function emitterFor(
+  dialect: Dialect,
+  capabilities?: Pick<Capabilities, 'indexVisibility'>,
+  tables: readonly Pick<Table, 'schema' | 'name' | 'engine'>[] = [],
+): DdlEmitter | null {
   switch (dialect) {
     case 'postgres':
       return postgresEmitter;
     case 'mysql':
-      return mysqlEmitter(capabilities?.indexVisibility ?? null);
+      return mysqlEmitter(
+        capabilities?.indexVisibility ?? null,
+        (t) => tables.find((x) => x.schema === t.schema && x.name === t.table)?.engine ?? null,
+      );
     case 'sqlite':
       return sqliteEmitter;
   }

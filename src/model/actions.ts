@@ -129,6 +129,13 @@ export interface DdlEmitter {
   describeCreate(index: IndexSpec): string;
   /** How the dialect writes index keys, for showing an index's shape. */
   readonly keySyntax: KeySyntax;
+  /**
+   * How a table without a primary key gets one the engine numbers itself, with the statement, as a
+   * phrase of advice: "an identity column (ALTER TABLE …, which …)".
+   */
+  describeSurrogateKey(table: QualifiedName): string;
+  /** What else a table without a primary key costs on the engine (its replication, its row addresses), as a clause; null when nothing. */
+  readonly costWithoutPrimaryKey: string | null;
 }
 
 /** A plain column key in ascending order with the type's default operator class and the column's collation. */

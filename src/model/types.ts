@@ -73,6 +73,14 @@ export interface Capabilities {
    * already is its clustered key (InnoDB). Absent means true.
    */
   readonly primaryKeyFromIndex?: boolean;
+  /**
+   * dbdoctor writes a partitioning plan for this engine (PostgreSQL declarative RANGE partitioning);
+   * false where it cannot: MySQL/MariaDB partition with other statements (not written yet), SQLite
+   * has no partitioning. Absent means true.
+   */
+  readonly partitioningPlan?: boolean;
+  /** The planner skips through a B-tree's few leading values to search by a later key (PostgreSQL 18+). Absent means false. */
+  readonly btreeSkipScan?: boolean;
 }
 
 /** Table kinds, partitioning included; materialized views are indexed like tables. */
@@ -357,8 +365,14 @@ export interface ForeignKeyColumn {
    * column; an index key serves the check only if its operator family is one of them.
    */
   readonly equalityOpfamilies: readonly string[];
-  /** Collation the referential check compares with (the referencing column's). */
+  /** Collation of the referencing column (null where it has none or the engine's default). */
   readonly collation: string | null;
+  /**
+   * The collation the referential check compares with, where it is not the referencing column's
+   * own: SQLite compares with the referenced column's (a NOCASE parent key). An index serves the
+   * check only with this collation on the key.
+   */
+  readonly checkCollation?: string;
 }
 
 /** A foreign-key constraint. */

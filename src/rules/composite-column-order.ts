@@ -1,4 +1,6 @@
-import type { Column, Index, Table } from '../model/types.js';
+import type { Column, Index, SchemaModel, Table } from '../model/types.js';
+import { newIndexSpec, plainKey } from '../model/actions.js';
+import { emitterFor } from '../dialects/emitters.js';
 import { quoteIdent, quoteQualified, truncateIdentifier } from '../sql/quote.js';
 import { defineRule } from './define-rule.js';
 import { indexEvidence, keyList, tableEvidence } from './_evidence.js';
@@ -46,9 +48,6 @@ function queryEvidence(
   return { withoutLeading: [...withoutLeading], pinningLeading: [...pinningLeading] };
 }
 
-/** PostgreSQL 18 added B-tree skip scan: a query on a later key can skip through few leading values. */
-const SKIP_SCAN_VERSION = 180000;
-
 /**
  * A composite B-tree index whose leading column is far less selective (pg_stats distinct values)
  * than a later one. A low-severity hint, never a fix: the order is right when every query has an
@@ -86,9 +85,7 @@ export const compositeColumnOrder = defineRule({
       // When the queries are known and none searches the selective column without the leading one, the order serves them all.
       const queries = queryEvidence(workload, facts.queriesOn, index, leading.name, best.column.name);
       if (queries !== null && queries.withoutLeading.length === 0) continue;
-      findings.push(
-        findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model.database.serverVersionNum, table, queries),
-      );
+      findings.push(findingFor(index, leading, leadingDistinct, best, lookup.indexesOf(table), model, table, queries));
     }
     return findings;
   },
@@ -100,7 +97,7 @@ function findingFor(
   leadingDistinct: number,
   later: { column: Column; position: number; distinct: number },
   tableIndexes: readonly Index[],
-  serverVersionNum: number,
+  model: SchemaModel,
   table: Table,
   queries: QueryEvidence | null,
 ): Finding {
@@ -109,12 +106,22 @@ function findingFor(
   const keys = keyList(index);
   const reordered = [keys[later.position]!, ...keys.filter((_, i) => i !== later.position)];
   const name = truncateIdentifier(`${index.table}_${reordered.join('_')}_idx`);
-  const suggested = `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`;
+  // PostgreSQL builds it concurrently; other engines get their own statement (their quoting, no CONCURRENTLY).
+  const suggested = model.capabilities.concurrentIndexBuild
+    ? `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${reordered.map((k) => quoteIdent(k)).join(', ')})`
+    : (emitterFor(model.dialect, model.capabilities, model.tables)?.describeCreate(
+        newIndexSpec(
+          { schema: index.schema, name: index.table },
+          name,
+          reordered.map((k) => plainKey(k)),
+        ),
+      ) ?? null);
   const ledByLater = tableIndexes.filter((i) => i !== index && isUsable(i) && i.keys[0]?.column === later.column.name).map((i) => i.name);
   const ledByLeadingAlone = tableIndexes
     .filter((i) => i !== index && isUsable(i) && i.keys.length === 1 && i.keys[0]?.column === leading.name)
     .map((i) => i.name);
-  const skipScan = serverVersionNum >= SKIP_SCAN_VERSION;
+  // A capability, not a version: version numbers of other engines (SQLite 3.x is 3,0xx,0xx) say nothing of PostgreSQL's planner.
+  const skipScan = model.capabilities.btreeSkipScan === true;
 
   const stillRight = [
     `every query using it has an equality on ${leading.name} (then the order barely matters for equality lookups)`,

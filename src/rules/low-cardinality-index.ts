@@ -64,6 +64,7 @@ function partialIndexFor(
   dominant: ValueShare | null,
   shares: readonly ValueShare[],
   lookedUp: readonly (string | null)[],
+  concurrently: boolean,
 ): { predicate: string; definition: string } | null {
   const col = quoteIdent(column.name);
   let predicate: string;
@@ -87,7 +88,7 @@ function partialIndexFor(
   const name = truncateIdentifier(`${index.name}_partial`);
   return {
     predicate,
-    definition: `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${col}) WHERE ${predicate}`,
+    definition: `CREATE INDEX${concurrently ? ' CONCURRENTLY' : ''} ${quoteIdent(name)} ON ${quoteQualified(index.schema, index.table)} (${col}) WHERE ${predicate}`,
   };
 }
 
@@ -185,7 +186,13 @@ function findingFor(
   const rare = c.shares.filter((s) => s.fraction <= options.lowCardinalityRareFrequency);
   // What an index on this column is good for: the rare values, or else everything but a dominant one.
   const sought = rare.length > 0 ? rare : c.dominant !== null ? c.shares.filter((s) => s !== c.dominant) : [];
-  const partial = partialIndexFor(index, column, c.dominant, c.shares, lookups?.values ?? []);
+  // Only where the engine has partial indexes (MariaDB and MySQL have none): elsewhere no such advice.
+  const partial = model.capabilities.partialIndexes
+    ? partialIndexFor(index, column, c.dominant, c.shares, lookups?.values ?? [], model.capabilities.concurrentIndexBuild)
+    : null;
+  const partialAdvice = model.capabilities.partialIndexes
+    ? `a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size`
+    : `an index led by a column they also filter on serves them (this database has no partial indexes)`;
   const leaders = [...new Set(composites.map((x) => keyList(x)[0]!))];
   const composite =
     composites.length > 0
@@ -224,16 +231,16 @@ function findingFor(
   }
 
   const numbers = c.analyzed
-    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${c.shares.length > 0 ? describeShares(column, c.shares) : `how the rows share them is not known: ${column.statistics === null ? 'the database keeps no column statistics' : 'its column statistics name no values'}`})`
+    ? `${c.distinct === null ? 'an unknown number of' : formatCount(c.distinct)} distinct ${c.distinct === 1 ? 'value' : 'values'} over ~${formatCount(table.rowEstimate ?? 0)} rows (${c.shares.length > 0 ? describeShares(column, c.shares) : `how the rows share them is not known: ${column.statistics === null ? 'the database keeps no column statistics' : 'its column statistics list no values'}`})`
     : `type ${column.type}, not analyzed`;
   const message = `Index ${index.name} on ${where} (${column.name}) indexes a low-cardinality column: ${numbers}; ${usefulness}${lookupsClause(column, lookups, c.dominant, scans)}.`;
   let help: string;
   if (fixable) {
     help = `Drop ${index.name}: no query used it and no value of ${column.name} is rare enough for it to pay off; ${composite}.`;
   } else if (scans === 0 && c.analyzed && caveat !== null) {
-    help = `Look again once the statistics are conclusive: if ${index.name} is still never scanned, drop it; if queries look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size.`;
+    help = `Look again once the statistics are conclusive: if ${index.name} is still never scanned, drop it; if queries look up the less common values, ${partialAdvice}.`;
   } else if (scans === 0 && c.analyzed) {
-    help = `Drop ${index.name}, since no query used it; if queries do look up the less common values, a partial index (${partial?.definition ?? `WHERE ${column.name} = …`}) serves them at a fraction of the size; or ${composite}.`;
+    help = `Drop ${index.name}, since no query used it; if queries do look up the less common values, ${partialAdvice}; or ${composite}.`;
   } else if (partial !== null) {
     help = `Replace it with a partial index on the rows worth finding (${partial.definition}), then drop it; or ${composite}.`;
     if (scans !== null && scans > 0 && (lookups?.ordering.length ?? 0) > 0) {

@@ -58,6 +58,8 @@ export const partitionCandidate = defineRule({
     description: 'Large append-mostly log tables with a time column: monthly RANGE partitioning instead of more indexes, with the DDL.',
   },
   check({ model, lookup, options, tableTypes }) {
+    // The plan is PostgreSQL's DDL: where dbdoctor cannot write the engine's own, it proposes none.
+    if (model.capabilities.partitioningPlan === false) return [];
     const findings: Finding[] = [];
     const readAt = new Date(model.database.readAt);
     for (const table of model.tables) {

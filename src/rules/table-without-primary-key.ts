@@ -3,6 +3,7 @@ import type { ModelLookup } from '../model/lookup.js';
 import { defineRule } from './define-rule.js';
 import { tableEvidence, trafficSeverity } from './_evidence.js';
 import type { Finding } from './types.js';
+import { emitterFor } from '../dialects/emitters.js';
 
 /**
  * A unique index PostgreSQL accepts for `ADD PRIMARY KEY USING INDEX`: valid, btree, plain
@@ -17,6 +18,12 @@ function promotable(index: Index, table: Table): boolean {
     if (k.ordering !== null && (k.ordering.descending || k.ordering.nullsFirst)) return false;
     return table.columns.find((c) => c.name === k.column)?.notNull === true;
   });
+}
+
+/** A unique index over plain NOT NULL columns, whatever backs it: a key the table could have. */
+function uniqueOverNotNull(index: Index, table: Table): boolean {
+  if (!index.unique || index.primary || !index.valid || index.predicate !== null) return false;
+  return index.keys.every((k) => k.kind === 'column' && table.columns.find((c) => c.name === k.column)?.notNull === true);
 }
 
 function hasPrimaryKey(table: Table, lookup: ModelLookup): boolean {
@@ -37,6 +44,8 @@ export const tableWithoutPrimaryKey = defineRule({
   },
   check({ model, lookup, options }) {
     const findings: Finding[] = [];
+    // What a missing key costs and how to add one are the engine's own: its emitter words them.
+    const emitter = emitterFor(model.dialect, model.capabilities);
     for (const table of model.tables) {
       if (table.kind === 'materialized-view') continue;
       if (table.kind === 'partition' && table.parent && lookup.table(table.parent.schema, table.parent.name)) continue;
@@ -49,18 +58,23 @@ export const tableWithoutPrimaryKey = defineRule({
       const replication =
         table.replicaIdentityIndex !== null
           ? `its REPLICA IDENTITY is index ${table.replicaIdentityIndex}, so logical replication can still replicate UPDATE and DELETE`
-          : 'logical replication cannot replicate its UPDATE and DELETE without a primary key or a REPLICA IDENTITY';
+          : (emitter?.costWithoutPrimaryKey ?? null);
+      // A unique index over NOT NULL columns the engine cannot make the primary key in place (InnoDB, SQLite).
+      const unpromoted = model.capabilities.primaryKeyFromIndex === false ? indexes.find((i) => uniqueOverNotNull(i, table)) : undefined;
+      const why = unpromoted
+        ? `the unique index ${unpromoted.name} (${unpromoted.keys.map((k) => k.column).join(', ')}, all NOT NULL) could be the key, but this engine cannot make an index the primary key without rebuilding the table`
+        : 'no unique index over NOT NULL columns exists to promote';
       const help = candidate
         ? `Promote the unique index ${candidate.name} (${candidate.keys.map((k) => k.column).join(', ')}, all NOT NULL) to the primary key with ALTER TABLE … ADD PRIMARY KEY USING INDEX.`
         : table.kind === 'partitioned'
           ? `Add a primary key that includes the partition key (ALTER TABLE ${table.schema}.${table.name} ADD PRIMARY KEY (…, partition key)); no fix is generated because dbdoctor cannot choose the key columns.`
-          : `Add a primary key: a natural key that is unique and NOT NULL, or an identity column (ALTER TABLE ${table.schema}.${table.name} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, which rewrites the table under an ACCESS EXCLUSIVE lock). No fix is generated: no unique index over NOT NULL columns exists to promote, and the key is a design choice.`;
+          : `Add a primary key: a natural key that is unique and NOT NULL, or ${emitter?.describeSurrogateKey(table) ?? 'a column the database numbers itself'}. No fix is generated: ${why}, and the key is a design choice.`;
       findings.push({
         rule: 'table-without-primary-key',
         severity: trafficSeverity([table], options),
         schema: table.schema,
         table: table.name,
-        message: `Table ${table.schema}.${table.name} has no primary key: its rows cannot be addressed reliably, and ${replication}.`,
+        message: `Table ${table.schema}.${table.name} has no primary key: its rows cannot be addressed reliably${replication === null ? '' : `, and ${replication}`}.`,
         help,
         evidence: {
           table: tableEvidence(table),

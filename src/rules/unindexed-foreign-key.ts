@@ -36,7 +36,10 @@ export const unindexedForeignKey = defineRule({
       const spec = newIndexSpec(
         { schema: fk.schema, name: fk.table },
         name,
-        columns.map((c) => plainKey(c)),
+        // Where the check compares with another collation than the column's (SQLite: a NOCASE parent key), the key needs it.
+        fk.columns.map((c) =>
+          c.checkCollation ? { ...plainKey(c.column), collation: c.checkCollation, collationIsDefault: false } : plainKey(c.column),
+        ),
       );
       const ref = `${fk.referencedTable.schema}.${fk.referencedTable.name}`;
       const engine = model.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';

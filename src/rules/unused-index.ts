@@ -126,7 +126,7 @@ export const unusedIndex = defineRule({
         columns: keyList(index),
         message: `Index ${index.name} on ${index.schema}.${index.table} has not been scanned ${since}${where}.${size}${workloadNote}${caveat}`,
         help: trust.trustworthy
-          ? `Drop ${index.name} concurrently, unless a rare job (month-end report, yearly cleanup) needs it; the down migration rebuilds it exactly.`
+          ? `Drop ${index.name}${model.capabilities.concurrentIndexBuild ? ' concurrently' : ''}, unless a rare job (month-end report, yearly cleanup) needs it; the down migration rebuilds it exactly.`
           : `Keep ${index.name} for now and audit again once the statistics cover at least ${options.minStatsAgeDays} days of normal traffic.`,
         evidence: {
           index: indexEvidence(index),

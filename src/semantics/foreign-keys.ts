@@ -29,7 +29,8 @@ export function servesForeignKey(index: Index, fk: ForeignKey, capabilities?: Ca
     const key = leading.find((k) => k.kind === 'column' && k.column === fkColumn.column);
     if (!key || key.prefixLength !== undefined) return false;
     if (key.opfamily !== null && !fkColumn.equalityOpfamilies.includes(key.opfamily)) return false;
-    if (key.collation !== null && fkColumn.collation !== null && key.collation !== fkColumn.collation) return false;
+    const compared = fkColumn.checkCollation ?? fkColumn.collation;
+    if (key.collation !== null && compared !== null && key.collation.toUpperCase() !== compared.toUpperCase()) return false;
   }
   if (index.predicate === null) return true;
   if (capabilities?.partialIndexesServeForeignKeys === false) return false;

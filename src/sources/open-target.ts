@@ -5,7 +5,7 @@ import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
 import { openMysqlUrl } from '../dialects/mysql/index.js';
 import { isSqliteFile, openSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { openSqlFile, sqlFiles, type SqlFileOptions } from './sql-file.js';
-import { isModelsPath, openModels, openModelsSqlite, type ModelsOptions } from './models/open.js';
+import { isModelsPath, openModels, openModelsSqlite, pythonFiles, type ModelsOptions } from './models/open.js';
 
 /** How to open a file target: a .sql file's strictness, the Python that imports models. */
 export type TargetOptions = SqlFileOptions & ModelsOptions;
@@ -26,13 +26,6 @@ async function isSqlitePath(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** A folder with neither .sql files nor models: say both were looked for, not only the .sql files. */
-async function refuseFolderWithoutSchema(path: string): Promise<void> {
-  const info = await stat(path).catch(() => null);
-  if (info?.isDirectory() !== true || (await readdir(path)).some((n) => n.endsWith('.sql'))) return;
-  throw new UserError(`neither .sql files nor SQLAlchemy models (.py files that import sqlalchemy) in ${path}`);
 }
 
 /** A PostgreSQL target that reads its own model with the PostgreSQL introspection. */
@@ -74,6 +67,21 @@ export async function openAuditTarget(target: string, options: TargetOptions = {
   if (scheme === undefined && (await isSqlitePath(target))) return openSqliteTarget(target);
   if (scheme === undefined && options.dialect === 'sqlite' && (await isModelsPath(target))) return openModelsSqlite(target, options);
   return asPostgresTarget(await openPostgresTarget(target, scheme, options));
+}
+
+/**
+ * A folder with neither .sql files nor Python that imports SQLAlchemy: say both were looked for,
+ * rather than only "no .sql files" to someone who meant a folder of models.
+ */
+async function refuseFolderWithoutSchema(target: string): Promise<void> {
+  const info = await stat(target).catch(() => null);
+  if (!info?.isDirectory() || (await readdir(target)).some((n) => n.endsWith('.sql'))) return;
+  const python = await pythonFiles(target).catch(() => []);
+  const models =
+    python.length === 0 ? 'no .py files' : `${python.length} .py file${python.length === 1 ? '' : 's'}, none importing SQLAlchemy`;
+  throw new UserError(
+    `${target} holds neither .sql files nor SQLAlchemy models (${models}): give a .sql file, a folder of migrations, a folder of models, or a database URL`,
+  );
 }
 
 async function openPostgresTarget(target: string, scheme: string | undefined, options: TargetOptions): Promise<OpenTarget> {

@@ -6,7 +6,7 @@
  * so `apply` decides from the catalog whether a statement is done.
  */
 import type { DdlEmitter, EmittedAction, FixAction, IndexSpec, KeySyntax, MigrationSettings, Statement } from '../../model/actions.js';
-import type { Index } from '../../model/types.js';
+import type { Index, QualifiedName } from '../../model/types.js';
 import { renderKeys } from '../../semantics/render.js';
 import { quoteMysqlIdentifier, quoteMysqlString } from './definition.js';
 
@@ -25,9 +25,18 @@ function table(index: { readonly schema: string; readonly table: string }): stri
   return `${quoteMysqlIdentifier(index.schema)}.${quoteMysqlIdentifier(index.table)}`;
 }
 
-/** Online where InnoDB can: FULLTEXT and SPATIAL indexes are built under a shared lock (writes wait). */
-function online(method: string): string {
-  return method === 'fulltext' || method === 'spatial' ? 'ALGORITHM=INPLACE, LOCK=SHARED' : 'ALGORITHM=INPLACE, LOCK=NONE';
+/** The storage engine of a table (`InnoDB`, `MyISAM`, `MEMORY`), or null when not known. */
+export type EngineOf = (table: { readonly schema: string; readonly table: string }) => string | null;
+
+/**
+ * Online where InnoDB can: FULLTEXT and SPATIAL indexes are built under a shared lock (writes wait).
+ * Other engines (MyISAM, MEMORY) refuse ALGORITHM=INPLACE for an index (error 1845) and copy the
+ * table under a lock whatever is asked: their statements carry no clause, so that they run as written.
+ * Where the engine is not known the clause stays: the server refuses rather than lock the table.
+ */
+function online(method: string, engine: string | null): string {
+  if (engine !== null && engine.toLowerCase() !== 'innodb') return '';
+  return method === 'fulltext' || method === 'spatial' ? ', ALGORITHM=INPLACE, LOCK=SHARED' : ', ALGORITHM=INPLACE, LOCK=NONE';
 }
 
 /** The definition as `ADD` takes it: `SHOW CREATE TABLE`'s line, with MySQL's versioned INVISIBLE comment unwrapped. */
@@ -36,19 +45,19 @@ function addClause(index: Index): string {
   return `ADD ${definition}`;
 }
 
-function dropStatement(index: Index): Statement {
+function dropStatement(index: Index, engineOf: EngineOf): Statement {
   const what = index.primary ? 'DROP PRIMARY KEY' : `DROP INDEX ${quoteMysqlIdentifier(index.name)}`;
   return {
-    sql: `ALTER TABLE ${table(index)} ${what}, ${online(index.method)}`,
+    sql: `ALTER TABLE ${table(index)} ${what}${online(index.method, engineOf(index))}`,
     effect: index.constraint
       ? { kind: 'drop-constraint', schema: index.schema, table: index.table, name: index.name }
       : { kind: 'drop-index', schema: index.schema, table: index.table, name: index.name, concurrently: true },
   };
 }
 
-function restoreStatement(index: Index): Statement {
+function restoreStatement(index: Index, engineOf: EngineOf): Statement {
   return {
-    sql: `ALTER TABLE ${table(index)} ${addClause(index)}, ${online(index.method)}`,
+    sql: `ALTER TABLE ${table(index)} ${addClause(index)}${online(index.method, engineOf(index))}`,
     effect: index.constraint
       ? { kind: 'add-constraint', schema: index.schema, table: index.table, name: index.name, usingIndex: null }
       : { kind: 'create-index', schema: index.schema, table: index.table, name: index.name, concurrently: true },
@@ -68,20 +77,20 @@ function setVisibility(index: Index, visibility: Exclude<MysqlVisibility, null>,
 }
 
 /** `ALTER TABLE … ADD INDEX` for a new index. */
-function createStatement(spec: IndexSpec): Statement {
+function createStatement(spec: IndexSpec, engineOf: EngineOf): Statement {
   const kind =
     spec.method === 'fulltext' ? 'FULLTEXT INDEX' : spec.method === 'spatial' ? 'SPATIAL INDEX' : spec.unique ? 'UNIQUE INDEX' : 'INDEX';
   const using = spec.method === 'hash' ? ' USING HASH' : '';
   const comment = spec.comment !== null ? ` COMMENT ${quoteMysqlString(spec.comment)}` : '';
   return {
-    sql: `ALTER TABLE ${table(spec)} ADD ${kind} ${quoteMysqlIdentifier(spec.name)} (${renderKeys(spec.keys, MYSQL_KEY_SYNTAX)})${using}${comment}, ${online(spec.method)}`,
+    sql: `ALTER TABLE ${table(spec)} ADD ${kind} ${quoteMysqlIdentifier(spec.name)} (${renderKeys(spec.keys, MYSQL_KEY_SYNTAX)})${using}${comment}${online(spec.method, engineOf(spec))}`,
     effect: { kind: 'create-index', schema: spec.schema, table: spec.table, name: spec.name, concurrently: true },
   };
 }
 
-function dropNew(spec: IndexSpec): Statement {
+function dropNew(spec: IndexSpec, engineOf: EngineOf): Statement {
   return {
-    sql: `ALTER TABLE ${table(spec)} DROP INDEX ${quoteMysqlIdentifier(spec.name)}, ${online(spec.method)}`,
+    sql: `ALTER TABLE ${table(spec)} DROP INDEX ${quoteMysqlIdentifier(spec.name)}${online(spec.method, engineOf(spec))}`,
     effect: { kind: 'drop-index', schema: spec.schema, table: spec.table, name: spec.name, concurrently: true },
   };
 }
@@ -89,7 +98,14 @@ function dropNew(spec: IndexSpec): Statement {
 const ENGINE_NOTE =
   'ALGORITHM=INPLACE, LOCK=NONE keeps InnoDB tables writable (brief metadata locks at start and end); MyISAM and MEMORY tables refuse it: remove the clause there, and the table is locked while it runs.';
 
-function emitDrop(index: Index, visibility: MysqlVisibility): EmittedAction {
+/** What a statement without the clause means for the application. */
+function engineNote(table: { readonly schema: string; readonly table: string }, engineOf: EngineOf): string {
+  const engine = engineOf(table);
+  if (engine === null || engine.toLowerCase() === 'innodb') return ENGINE_NOTE;
+  return `${table.schema}.${table.table} is a ${engine} table: it cannot change an index in place, so the table is copied and writes wait while it runs.`;
+}
+
+function emitDrop(index: Index, visibility: MysqlVisibility, engineOf: EngineOf): EmittedAction {
   const hideFirst =
     visibility !== null && index.visible !== false
       ? [
@@ -97,10 +113,10 @@ function emitDrop(index: Index, visibility: MysqlVisibility): EmittedAction {
         ]
       : [];
   return {
-    up: [dropStatement(index)],
-    down: [restoreStatement(index)],
+    up: [dropStatement(index, engineOf)],
+    down: [restoreStatement(index, engineOf)],
     outsideTransaction: true,
-    notes: [ENGINE_NOTE, 'MySQL commits DDL implicitly: each statement is its own step.', ...hideFirst],
+    notes: [engineNote(index, engineOf), 'MySQL commits DDL implicitly: each statement is its own step.', ...hideFirst],
     irreversible: null,
   };
 }
@@ -126,8 +142,12 @@ function emitPrimaryKey(index: Index): EmittedAction {
   };
 }
 
-/** The emitter for a server that hides indexes the way `visibility` says (null: it cannot). */
-export function mysqlEmitter(visibility: MysqlVisibility): DdlEmitter {
+/**
+ * The emitter for a server that hides indexes the way `visibility` says (null: it cannot), whose
+ * tables are stored by the engines `engineOf` gives (statements for tables it does not know keep
+ * the InnoDB clause).
+ */
+export function mysqlEmitter(visibility: MysqlVisibility, engineOf: EngineOf = () => null): DdlEmitter {
   return {
     dialect: 'mysql',
     keySyntax: MYSQL_KEY_SYNTAX,
@@ -135,15 +155,15 @@ export function mysqlEmitter(visibility: MysqlVisibility): DdlEmitter {
       switch (action.kind) {
         case 'create-index':
           return {
-            up: [createStatement(action.index)],
-            down: [dropNew(action.index)],
+            up: [createStatement(action.index, engineOf)],
+            down: [dropNew(action.index, engineOf)],
             outsideTransaction: true,
-            notes: [ENGINE_NOTE],
+            notes: [engineNote(action.index, engineOf)],
             irreversible: null,
           };
         case 'drop-index':
         case 'drop-constraint':
-          return emitDrop(action.index, visibility);
+          return emitDrop(action.index, visibility, engineOf);
         case 'add-primary-key':
           return emitPrimaryKey(action.index);
         case 'hide-index':
@@ -164,8 +184,13 @@ export function mysqlEmitter(visibility: MysqlVisibility): DdlEmitter {
     resetSettings(): readonly string[] {
       return ['SET SESSION lock_wait_timeout = DEFAULT'];
     },
+    describeSurrogateKey(t: QualifiedName): string {
+      return `an AUTO_INCREMENT column (ALTER TABLE ${table({ schema: t.schema, table: t.name })} ADD COLUMN id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY FIRST, which rebuilds the table and makes InnoDB store its rows in that order)`;
+    },
+    costWithoutPrimaryKey:
+      'row-based replication has no key to find each row it updates or deletes on a replica by (a table scan where no index serves)',
     describeCreate(index: IndexSpec): string {
-      return createStatement(index).sql.replace(/, ALGORITHM=.*$/, '');
+      return createStatement(index, engineOf).sql.replace(/, ALGORITHM=.*$/, '');
     },
   };
 }

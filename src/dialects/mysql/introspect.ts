@@ -43,7 +43,7 @@ import {
   type MysqlQueryable,
   type MysqlSessionOptions,
 } from './session.js';
-import { readMysqlUsage } from './usage.js';
+import { countersWindow, readMysqlUsage } from './usage.js';
 
 /**
  * InnoDB stores the primary key's columns at the end of every secondary index (the row's address),
@@ -252,7 +252,15 @@ async function readModel(
   }));
 
   const uptime = status.get('uptime');
-  const statsResetAt = uptime === undefined ? null : new Date(Date.parse(readAt) - uptime * 1000).toISOString();
+  const tablesChanged = tableRows.map((t) => ({
+    schema: t.table_schema,
+    name: t.table_name,
+    changedSecondsAgo: countOf(t.changed_seconds_ago),
+  }));
+  const window = uptime === undefined || !usage.readable ? null : countersWindow(tablesChanged, uptime);
+  if (window?.limitation) limitations.push(window.limitation);
+  const countedFor = window?.secondsAgo ?? uptime;
+  const statsResetAt = countedFor === undefined ? null : new Date(Date.parse(readAt) - countedFor * 1000).toISOString();
   return {
     dialect: 'mysql',
     capabilities: {
@@ -269,6 +277,7 @@ async function readModel(
       identifierMaxBytes: 64,
       indexVisibility: features.visibility,
       primaryKeyFromIndex: false,
+      partitioningPlan: false,
       constraintIndexesDroppable: true,
       onlineIndexBuild: 'inplace-lock-none',
       indexNamespace: 'table',

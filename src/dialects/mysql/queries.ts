@@ -43,7 +43,7 @@ export const NAMED_SCHEMAS_QUERY = `SELECT SCHEMA_NAME AS name FROM information_
 export const TABLES_QUERY = `
 SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, ENGINE AS engine, TABLE_ROWS AS table_rows,
        DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length, TABLE_COLLATION AS table_collation,
-       TABLE_COMMENT AS table_comment
+       TABLE_COMMENT AS table_comment, TIMESTAMPDIFF(SECOND, CREATE_TIME, NOW()) AS changed_seconds_ago
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
 ORDER BY TABLE_SCHEMA, TABLE_NAME`;

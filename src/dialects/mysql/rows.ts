@@ -15,6 +15,8 @@ export interface TableRow {
   readonly index_length: Count | null;
   readonly table_collation: string | null;
   readonly table_comment: string | null;
+  /** Seconds since CREATE_TIME: when the table was created or last altered (null where the engine does not say). */
+  readonly changed_seconds_ago?: Count | null;
 }
 
 /** A column (information_schema.COLUMNS). */

@@ -153,3 +153,36 @@ export async function readMysqlUsage(db: MysqlQueryable, schemas: readonly strin
   }
   return { readable: true, tables, indexes, untracked, limitations };
 }
+
+/** Since when the usage counters of the tables read count, and why not since the server started. */
+export interface CountersWindow {
+  /** Seconds before the reading since which every table's counters count. */
+  readonly secondsAgo: number;
+  /** Why that is later than the server's start, or null when it is not. */
+  readonly limitation: string | null;
+}
+
+/**
+ * performance_schema keeps a table's counters with its definition in memory: they start again when
+ * the table is created or altered (any ALTER TABLE rewrites the definition, and CREATE_TIME with it).
+ * A table changed after the server started has counted for less than the uptime, so the usage read
+ * counts only since the latest such change: "never read since the server started" would otherwise
+ * call an index unused that was read before an ALTER TABLE. Counters lost when a definition leaves
+ * the table definition cache leave no trace and cannot be seen. CREATE_TIME and Uptime count whole
+ * seconds: a change in the server's first second counts as after its start.
+ */
+export function countersWindow(
+  tables: readonly { readonly schema: string; readonly name: string; readonly changedSecondsAgo: number | null }[],
+  uptimeSeconds: number,
+): CountersWindow {
+  const changed = tables
+    .filter((t) => t.changedSecondsAgo !== null && t.changedSecondsAgo <= uptimeSeconds)
+    .sort((a, b) => a.changedSecondsAgo! - b.changedSecondsAgo!);
+  const latest = changed[0];
+  if (latest === undefined) return { secondsAgo: uptimeSeconds, limitation: null };
+  const names = changed.map((t) => `${t.schema}.${t.name}`);
+  return {
+    secondsAgo: latest.changedSecondsAgo!,
+    limitation: `${changed.length} table${changed.length === 1 ? ' was' : 's were'} created or altered since the server started (information_schema.TABLES.CREATE_TIME), which restarts their performance_schema counters: usage counts only since the latest change, ${latest.schema}.${latest.name} ${latest.changedSecondsAgo} seconds before this reading (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
+  };
+}

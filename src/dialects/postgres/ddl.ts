@@ -318,4 +318,8 @@ export const postgresEmitter: DdlEmitter = {
   describeCreate(index: IndexSpec): string {
     return createStatement(index, { concurrently: false, only: false }).sql.replace(' IF NOT EXISTS', '');
   },
+  describeSurrogateKey(table: QualifiedName): string {
+    return `an identity column (ALTER TABLE ${table.schema}.${table.name} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, which rewrites the table under an ACCESS EXCLUSIVE lock)`;
+  },
+  costWithoutPrimaryKey: 'logical replication cannot replicate its UPDATE and DELETE without a primary key or a REPLICA IDENTITY',
 };

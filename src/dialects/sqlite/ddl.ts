@@ -6,7 +6,7 @@
  * primary key be added, without rebuilding the table: the rules never propose either.
  */
 import type { DdlEmitter, EmittedAction, FixAction, IndexSpec, KeySyntax, MigrationSettings, Statement } from '../../model/actions.js';
-import type { Index } from '../../model/types.js';
+import type { Index, QualifiedName } from '../../model/types.js';
 import { renderKeys } from '../../semantics/render.js';
 import { quoteSqliteIdentifier } from './map-indexes.js';
 
@@ -89,4 +89,9 @@ export const sqliteEmitter: DdlEmitter = {
   describeCreate(index: IndexSpec): string {
     return createStatement(index, false).sql;
   },
+  describeSurrogateKey(table: QualifiedName): string {
+    return `a rowid alias: SQLite cannot add a primary key to a table, so create the table anew with id INTEGER PRIMARY KEY, copy the rows (INSERT INTO … SELECT) and swap the names (ALTER TABLE ${quoteSqliteIdentifier(table.name)} RENAME TO …) in one transaction`;
+  },
+  // SQLite replicates nothing itself; without an INTEGER PRIMARY KEY its rowids may change on VACUUM.
+  costWithoutPrimaryKey: 'its rowids may change when the file is VACUUMed',
 };

@@ -111,7 +111,8 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
     );
   }
 
-  const foreignKeys = mapSqliteForeignKeys(foreignKeyRows, { columns, primaryKeys }, limitations);
+  const rowidAliases = new Map([...facts].map(([table, f]) => [table, f.rowidAlias]));
+  const foreignKeys = mapSqliteForeignKeys(foreignKeyRows, { columns, primaryKeys, rowidAliases }, limitations);
   const indexGroups = groupBy(indexRows, (r) => `${r.table_name}\u0000${r.index_name}`);
   const candidates = [
     ...[...indexGroups.values()].map((g) => ({
@@ -183,6 +184,7 @@ export function introspectSqlite(db: Database.Database, options: SqliteIntrospec
       partialIndexesServeForeignKeys: false,
       indexVisibility: null,
       primaryKeyFromIndex: false,
+      partitioningPlan: false,
       constraintIndexesDroppable: false,
       onlineIndexBuild: null,
       indexNamespace: 'schema',

@@ -61,7 +61,8 @@ function constraintClause(primary: boolean, keys: readonly IndexKey[]): string {
 
 function mapKey(row: IndexColumnRow, text: string | undefined, columns: readonly Column[]): IndexKey {
   const descending = row.descending === 1;
-  const collation = row.collation ?? 'BINARY';
+  // Collation names are case-insensitive in SQLite; pragma_index_xinfo gives them as the CREATE INDEX wrote them.
+  const collation = (row.collation ?? 'BINARY').toUpperCase();
   const common = {
     opclass: null,
     opclassIsDefault: true,

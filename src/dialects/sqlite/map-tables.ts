@@ -52,6 +52,18 @@ export interface ForeignKeyTables {
   readonly columns: ReadonlyMap<string, readonly Column[]>;
   /** Primary-key columns per table, in key order. */
   readonly primaryKeys: ReadonlyMap<string, readonly string[]>;
+  /** The INTEGER PRIMARY KEY column (the rowid) per rowid table that has one. */
+  readonly rowidAliases?: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * The collation SQLite's foreign-key check compares with, uppercased (names are case-insensitive):
+ * the referenced (parent) column's, BINARY unless declared (fkey.c puts the parent's collation on
+ * the parent's value); a parent rowid has none, so the referencing column's own decides.
+ */
+function checkCollation(child: Column | undefined, parent: Column | undefined, parentIsRowid: boolean): string {
+  const decided = parentIsRowid ? child : parent;
+  return (decided?.collation ?? 'BINARY').toUpperCase();
 }
 
 /**
@@ -74,12 +86,27 @@ export function mapSqliteForeignKeys(rows: readonly ForeignKeyRow[], tables: For
       limitations.push(`a foreign key of ${first.table_name} references ${first.referenced_table}, which does not exist`);
     }
     const own = tables.columns.get(first.table_name) ?? [];
-    const columns = parts.map((p, i) => ({
-      column: p.column_name,
-      referencedColumn: p.referenced_column ?? parentKey?.[i] ?? '',
-      equalityOpfamilies: [],
-      collation: own.find((c) => c.name === p.column_name)?.collation ?? null,
-    }));
+    const parentColumns = tables.columns.get(first.referenced_table) ?? [];
+    const rowid = tables.rowidAliases?.get(first.referenced_table) ?? null;
+    const columns = parts.map((p, i) => {
+      const referencedColumn = p.referenced_column ?? parentKey?.[i] ?? '';
+      const same = (name: string) => (c: Column) => c.name.toLowerCase() === name.toLowerCase();
+      const child = own.find(same(p.column_name));
+      const ownCollation = (child?.collation ?? 'BINARY').toUpperCase();
+      const check = checkCollation(
+        child,
+        parentColumns.find(same(referencedColumn)),
+        rowid !== null && rowid.toLowerCase() === referencedColumn.toLowerCase(),
+      );
+      return {
+        column: p.column_name,
+        referencedColumn,
+        equalityOpfamilies: [],
+        // Index keys carry their collation explicitly (BINARY included): so does the column's here.
+        collation: ownCollation,
+        ...(check !== ownCollation ? { checkCollation: check } : {}),
+      };
+    });
     const names = columns.map((c) => c.column);
     const actions = [
       first.on_delete !== 'NO ACTION' ? ` ON DELETE ${first.on_delete}` : '',

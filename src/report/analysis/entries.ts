@@ -95,7 +95,7 @@ export function reportEntries(result: AuditResult, decision: PlanDecision): Repo
   const model = result.model;
   const indexes = new Map(model.indexes.map((i) => [`${i.schema}\u0000${i.table}\u0000${i.name}`, i]));
   const existing = new Set(indexes.keys());
-  const emitter = emitterFor(model.dialect, model.capabilities);
+  const emitter = emitterFor(model.dialect, model.capabilities, model.tables);
   const groups = new Map<
     string,
     { kind: EntryKind; schema: string; table: string; name: string | null; keys: readonly string[]; findings: Finding[] }

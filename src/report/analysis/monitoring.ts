@@ -7,8 +7,9 @@ import type { AuditResult } from '../../audit/types.js';
 import { isScratchCopy } from '../../model/target.js';
 import type { CheckItem } from './check.js';
 
+/** A server setting; never one of a scratch database a schema file or models were loaded into. */
 function setting(result: AuditResult, name: string): string | undefined {
-  return result.model.database.settings[name];
+  return isScratchCopy(result.target.kind) ? undefined : result.model.database.settings[name];
 }
 
 function isOn(value: string | undefined): boolean {
@@ -46,7 +47,8 @@ function statementsStatus(
 export function monitoringChecks(result: AuditResult): CheckItem[] {
   const { model } = result;
   const fromFile = isScratchCopy(result.target.kind);
-  const unknownDetail = fromFile ? 'a schema file has no server settings' : 'the setting could not be read';
+  const source = result.target.kind === 'models' ? 'models have' : 'a schema file has';
+  const unknownDetail = fromFile ? `${source} no server settings` : 'the setting could not be read';
   const installed = model.database.extensions.some((e) => e.name === 'pg_stat_statements');
   const loaded = preloaded(result, 'pg_stat_statements');
   const statements: CheckItem = {
@@ -106,7 +108,7 @@ export function monitoringChecks(result: AuditResult): CheckItem[] {
         group: 'Monitoring',
         label: 'Index usage statistics collected',
         status: fromFile ? 'unknown' : 'fail',
-        detail: fromFile ? 'a schema file has no statistics' : 'the usage statistics views could not be read',
+        detail: fromFile ? `${source} no statistics` : 'the usage statistics views could not be read',
       }
     : trackCounts !== undefined && !isOn(trackCounts)
       ? {

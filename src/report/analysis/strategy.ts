@@ -143,7 +143,7 @@ export function tableStrategies(result: AuditResult, decision: PlanDecision = de
     const k = key(f.schema, f.table);
     findingsByTable.set(k, [...(findingsByTable.get(k) ?? []), f]);
   }
-  const emitter = emitterFor(result.model.dialect, result.model.capabilities);
+  const emitter = emitterFor(result.model.dialect, result.model.capabilities, result.model.tables);
   const describe = (spec: IndexSpec): string =>
     emitter?.describeCreate(spec) ?? `CREATE INDEX ${spec.name} ON ${spec.table} (${keyLabels(spec).join(', ')})`;
   const dropped = new Map<string, readonly Finding[]>();

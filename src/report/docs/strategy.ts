@@ -180,7 +180,7 @@ function indexEntry(
     name: index.name,
     conflict,
     definition: index.definition,
-    shape: indexShape(index, emitterFor(result.model.dialect, result.model.capabilities)?.keySyntax ?? null),
+    shape: indexShape(index, emitterFor(result.model.dialect, result.model.capabilities, result.model.tables)?.keySyntax ?? null),
     sizeBytes: index.sizeBytes,
     scans: index.usage?.scans ?? null,
     entryWrites: u ? u.inserts + u.updates - u.hotUpdates : null,

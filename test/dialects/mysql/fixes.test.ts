@@ -89,7 +89,7 @@ ANALYZE TABLE t;`);
       await own.exec(`SET SESSION histogram_type = 'DOUBLE_PREC_HB';\nANALYZE TABLE t PERSISTENT FOR ALL;`);
       const analyzed = audit(own.url).filter((f) => f.rule === 'low-cardinality-index') as (Finding & { message: string })[];
       expect(analyzed[0]!.message).toMatch(
-        /2 distinct values over ~[\d,]+ rows \(how the rows share them is not known: its column statistics name no values/,
+        /2 distinct values over ~[\d,]+ rows \(how the rows share them is not known: its column statistics list no values/,
       );
     } finally {
       await own.close();

@@ -191,6 +191,8 @@ describe('a schema file', () => {
     expect(report.summary.statistics).toMatchObject({ ageDays: null, notes: [] });
     const text = await runCommand(['audit', file]);
     expect(text.stdout).not.toMatch(/Stats\s+cover|grant pg_monitor|less than an hour|could not be read/);
+    // Nor the scratch database's settings taken for the application's: nothing to turn on.
+    expect(text.stdout).not.toMatch(/log_min_duration_statement = -1|track_io_timing = off|Turn on/);
     expect(text.stdout).toMatch(/a schema file has no usage statistics or server settings/);
   });
 });

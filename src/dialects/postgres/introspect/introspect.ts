@@ -51,6 +51,9 @@ import {
 } from './session.js';
 import { readForeignKeys } from './foreign-keys.js';
 
+/** PostgreSQL 18 added B-tree skip scan. */
+const PG_SKIP_SCAN_VERSION = 180000;
+
 /** What to read. */
 export interface PostgresIntrospectOptions {
   /** Schemas to read; all user schemas when empty or absent. */
@@ -244,6 +247,7 @@ async function readModel(
       foreignKeysAutoIndexed: false,
       concurrentIndexBuild: true,
       partialIndexes: true,
+      btreeSkipScan: Number(database.server_version_num) >= PG_SKIP_SCAN_VERSION,
     },
     database: {
       name: database.name,
