@@ -144,6 +144,26 @@ describe('SQLAlchemy models, read statically', () => {
     );
   });
 
+  test('SQLAlchemy 2.0 style without any Python: Mapped[...], mapped_column(index=True), __table_args__ give the verdicts at their lines', async () => {
+    const app = 'test/fixtures/models/modern_app';
+    const result = await audit(app, '/nonexistent/python3');
+    // The unnamed Index(None, "project_id", "status") leads with project_id, so index=True on it is a left prefix;
+    // assignee_id's foreign key leads no index. Names follow the Base's naming_convention.
+    expect(verdicts(result)).toEqual([
+      'redundant-index tasks.ix_tasks_project_id < ix_tasks_project_id_status',
+      'unindexed-foreign-key tasks.fk_tasks_assignee_id',
+    ]);
+    expect(findingOn(result, 'redundant-index', 'ix_tasks_project_id').location).toEqual(
+      await positionOf(`${app}/models.py`, 'project_id: Mapped[int] = mapped_column(ForeignKey'),
+    );
+    expect(findingOn(result, 'unindexed-foreign-key', 'fk_tasks_assignee_id').location).toEqual(
+      await positionOf(`${app}/models.py`, 'assignee_id: Mapped'),
+    );
+    // A bare annotation (`due_at: Mapped[datetime | None]`) is a column too.
+    const tasks = result.model.tables.find((t) => t.name === 'tasks')!;
+    expect(tasks.columns.map((c) => c.name)).toEqual(['id', 'project_id', 'assignee_id', 'status', 'due_at']);
+  });
+
   test('Flask-SQLAlchemy shapes: db.Model names, joined and single-table inheritance, column_property, a helper from another module', async () => {
     const app = 'test/fixtures/models/flask_app';
     const result = await audit(app, '/nonexistent/python3');

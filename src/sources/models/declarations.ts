@@ -322,6 +322,8 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
     if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
+    const bare = !right && left?.type === 'identifier' ? annotatedColumn(assignment, left, context) : null;
+    if (bare) info.columns.push(bare);
     if (!left || !right || left.type !== 'identifier') continue;
     if (left.text === '__tablename__') {
       tableName = stringValue(right);
@@ -357,6 +359,27 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
     }
   }
   return { ...info, tableName, schema, insertion };
+}
+
+/**
+ * `due_at: Mapped[datetime | None]` with nothing assigned: SQLAlchemy 2.0's declarative mapping
+ * makes that a column of the annotated type (nullable when the annotation allows None).
+ */
+function annotatedColumn(assignment: SyntaxNode, left: SyntaxNode, context: FileContext): ColumnDeclaration | null {
+  const annotation = assignment.childForFieldName('type')?.text ?? null;
+  if (annotation === null || !/^(\w+\.)?Mapped\[/.test(annotation) || left.text.startsWith('__')) return null;
+  return {
+    name: left.text,
+    type: annotation,
+    index: false,
+    unique: false,
+    primaryKey: false,
+    nullable: /\bOptional\[|\|\s*None\b|\bNone\s*\|/.test(annotation) ? true : null,
+    references: null,
+    location: locationOf(context.file, left),
+    indexArgument: null,
+    call: null,
+  };
 }
 
 /** The column a `@declared_attr` method returns, located at the method's name; null for any other method. */
