@@ -10,285 +10,32 @@
 import { readFile } from 'node:fs/promises';
 import type { SourceLocation } from '../../model/types.js';
 import { parseSource, type SyntaxNode } from '../syntax/tree-sitter.js';
+import type {
+  ClassInfo,
+  ColumnDeclaration,
+  FileContext,
+  IndexInsertion,
+  ModelDeclarations,
+  TableDeclaration,
+  TableItemDeclaration,
+} from './declaration-types.js';
 import {
-  callName,
-  children,
-  keywordArguments,
-  firstSyntaxError,
-  locationOf,
-  positionalArguments,
-  resolvedString,
-  stringValue,
-  type Span,
-} from './python-syntax.js';
+  COLUMN_CALLS,
+  NOT_COLUMNS,
+  annotatedColumn,
+  columnFrom,
+  helperCall,
+  indentAt,
+  itemFrom,
+  moduleConstants,
+  stringAssignment,
+  tableArgs,
+  tableArgsInsertion,
+  wrappedColumn,
+} from './declaration-parts.js';
+import { callName, children, firstSyntaxError, keywordArguments, locationOf, positionalArguments, stringValue } from './python-syntax.js';
 
-/** A column as a model declares it. */
-export interface ColumnDeclaration {
-  readonly name: string;
-  /** The type as written (`String(255)`, `Integer`, `Mapped[int]`), or null. */
-  readonly type: string | null;
-  readonly index: boolean;
-  readonly unique: boolean;
-  readonly primaryKey: boolean;
-  readonly nullable: boolean | null;
-  /** `ForeignKey('users.id')`: the referenced `table.column`. */
-  readonly references: string | null;
-  readonly location: SourceLocation;
-  /** The `index=True` keyword argument, for a patch that removes it. */
-  readonly indexArgument: Span | null;
-  /** The whole `Column(...)` / `mapped_column(...)` call, for a patch that adds an argument. */
-  readonly call: Span | null;
-}
-
-/** An `Index`, `UniqueConstraint`, `PrimaryKeyConstraint` or `ForeignKeyConstraint` entry. */
-export interface TableItemDeclaration {
-  readonly kind: 'index' | 'unique' | 'primary-key' | 'foreign-key';
-  readonly name: string | null;
-  /** Column names; an expression key (`func.lower(...)`) as null. */
-  readonly columns: readonly (string | null)[];
-  readonly unique: boolean;
-  /** Foreign keys: the referenced `table.column`s. */
-  readonly references: readonly string[];
-  readonly location: SourceLocation;
-  /** The entry itself with its trailing comma, for a patch that removes it. */
-  readonly entry: Span;
-  /** A module-level `Index('ix', User.email)`: the class its columns belong to. */
-  readonly owner: string | null;
-}
-
-/**
- * Where a new `Index(...)` entry goes in a table's declaration: at the start of a
- * `__table_args__` tuple, around a `__table_args__` dict, as a new `__table_args__` line after
- * `__tablename__`, or as a last argument of `Table(...)`. Offsets index the file's text.
- */
-interface IndexInsertion {
-  readonly file: string;
-  readonly kind: 'tuple' | 'dict' | 'class-body' | 'table-call';
-  /** Where the text goes (for `dict`: the dict's span, which the new tuple wraps). */
-  readonly at: number;
-  readonly end: number;
-  /** The indentation of the entries (or of the class body). */
-  readonly indent: string;
-  /** Whether the entries are on lines of their own. */
-  readonly multiline: boolean;
-  /** `Table(...)`: whether the last argument already has a comma after it. */
-  readonly trailingComma: boolean;
-}
-
-/** A table as the models declare it. */
-export interface TableDeclaration {
-  readonly name: string;
-  readonly schema: string | null;
-  /** The class (or `Table(...)` call). */
-  readonly location: SourceLocation;
-  readonly columns: readonly ColumnDeclaration[];
-  readonly items: readonly TableItemDeclaration[];
-  /** Where an index entry can be added; null when the declaration's shape is not one of those. */
-  readonly insertion: IndexInsertion | null;
-}
-
-/** What the static reader found in a set of files. */
-export interface ModelDeclarations {
-  readonly tables: readonly TableDeclaration[];
-  /** `Index(...)` calls outside any table (`Index('ix', User.email)` at module level). */
-  readonly looseIndexes: readonly TableItemDeclaration[];
-  /** `MetaData(naming_convention={...})` templates by key (`ix`, `uq`, `fk`, `pk`, `ck`). */
-  readonly namingConvention: ReadonlyMap<string, string>;
-  /** What could not be read: syntax errors, columns of unknown helpers. */
-  readonly unresolved: readonly string[];
-  /** The first syntax error of each file that has one: the rest of that file is read as far as it parsed. */
-  readonly syntaxErrors: readonly SourceLocation[];
-}
-
-const COLUMN_CALLS = new Set(['Column', 'mapped_column']);
-/** Mapped attributes that are not columns of the table (SQL expressions, relationships). */
-const NOT_COLUMNS = new Set(['column_property', 'query_expression', 'deferred', 'synonym', 'composite', 'relationship']);
-const ITEM_KINDS: Readonly<Record<string, TableItemDeclaration['kind']>> = {
-  Index: 'index',
-  UniqueConstraint: 'unique',
-  PrimaryKeyConstraint: 'primary-key',
-  ForeignKeyConstraint: 'foreign-key',
-};
-
-interface ClassInfo {
-  readonly name: string;
-  readonly bases: readonly string[];
-  readonly tableName: string | null;
-  readonly schema: string | null;
-  readonly location: SourceLocation;
-  readonly columns: ColumnDeclaration[];
-  readonly items: TableItemDeclaration[];
-  readonly insertion: IndexInsertion | null;
-}
-
-/** The whitespace that starts the line `index` is on. */
-function indentAt(text: string, index: number): string {
-  const start = text.lastIndexOf('\n', index - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
-}
-
-/** Where an index entry goes into `__table_args__ = <value>`. */
-function tableArgsInsertion(value: SyntaxNode, context: FileContext): IndexInsertion | null {
-  const base = { file: context.file, trailingComma: false };
-  if (value.type === 'dictionary') {
-    return { ...base, kind: 'dict', at: value.startIndex, end: value.endIndex, indent: '', multiline: false };
-  }
-  if (value.type !== 'tuple') return null;
-  const first = children(value)[0];
-  const multiline = first !== undefined && first.startPosition.row > value.startPosition.row;
-  return {
-    ...base,
-    kind: 'tuple',
-    at: value.startIndex + 1,
-    end: value.startIndex + 1,
-    indent: first ? indentAt(context.text, first.startIndex) : '',
-    multiline,
-  };
-}
-
-/** A file being read: its path as shown, its text, and the helpers that return a column. */
-interface FileContext {
-  readonly file: string;
-  readonly text: string;
-  readonly helpers: ReadonlyMap<string, SyntaxNode>;
-  readonly unresolved: string[];
-  /** String constants the module assigns at its top level, for the f-strings that name indexes. */
-  readonly constants: ReadonlyMap<string, string>;
-}
-
-/** `NAME = "text"` at a module's or class body's top level, in order: the names an f-string there can read. */
-function stringAssignment(statement: SyntaxNode): { name: string; value: string } | null {
-  const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
-  if (assignment?.type !== 'assignment') return null;
-  const left = assignment.childForFieldName('left');
-  const value = stringValue(assignment.childForFieldName('right'));
-  return left?.type === 'identifier' && value !== null ? { name: left.text, value } : null;
-}
-
-function moduleConstants(root: SyntaxNode): Map<string, string> {
-  const constants = new Map<string, string>();
-  for (const statement of children(root)) {
-    const constant = stringAssignment(statement);
-    if (constant) constants.set(constant.name, constant.value);
-  }
-  return constants;
-}
-
-function isTrue(node: SyntaxNode | undefined): boolean {
-  return node?.type === 'true';
-}
-
-/** The column a `Column(...)`/`mapped_column(...)` call declares, named `name` unless its first argument names it. */
-function columnFrom(
-  call: SyntaxNode,
-  name: string | null,
-  annotation: string | null,
-  at: SyntaxNode,
-  context: FileContext,
-): ColumnDeclaration | null {
-  const positional = positionalArguments(call);
-  const keywords = keywordArguments(call);
-  let rest = positional;
-  const named = positional[0] ? stringValue(positional[0]) : null;
-  if (named !== null) rest = positional.slice(1);
-  const columnName = named ?? keywords.get('name')?.value ?? name ?? null;
-  if (columnName === null || typeof columnName !== 'string') return null;
-  const typeNode = rest.find((a) => a.type !== 'call' || callName(a) !== 'ForeignKey');
-  const foreignKey = rest.find((a) => a.type === 'call' && callName(a) === 'ForeignKey');
-  const referenced = foreignKey ? positionalArguments(foreignKey)[0] : undefined;
-  const nullable = keywords.get('nullable');
-  return {
-    name: columnName,
-    type: typeNode ? typeNode.text : annotation,
-    index: isTrue(keywords.get('index')?.node),
-    unique: isTrue(keywords.get('unique')?.node),
-    primaryKey: isTrue(keywords.get('primary_key')?.node),
-    nullable: nullable ? isTrue(nullable.node) : null,
-    references: referenced ? stringValue(referenced) : null,
-    location: locationOf(context.file, at),
-    indexArgument: keywords.get('index')?.span ?? null,
-    call: { start: call.startIndex, end: call.endIndex },
-  };
-}
-
-/** `column_property(Column(...), ...)`, `deferred(Column(...))`: the column they wrap. */
-function wrappedColumn(call: SyntaxNode): SyntaxNode | null {
-  if (!NOT_COLUMNS.has(callName(call) ?? '')) return null;
-  const first = positionalArguments(call)[0];
-  return first?.type === 'call' && COLUMN_CALLS.has(callName(first) ?? '') ? first : null;
-}
-
-/** The call a helper function returns (`def created_at(): return Column(DateTime, index=True)`). */
-function helperCall(call: SyntaxNode, context: FileContext): SyntaxNode | null {
-  const name = callName(call);
-  return name !== null ? (context.helpers.get(name) ?? null) : null;
-}
-
-function itemFrom(
-  node: SyntaxNode,
-  context: FileContext,
-  names: ReadonlyMap<string, string> = context.constants,
-): TableItemDeclaration | null {
-  if (node.type !== 'call') return null;
-  const kind = ITEM_KINDS[callName(node) ?? ''];
-  if (kind === undefined) return null;
-  const positional = positionalArguments(node);
-  const keywords = keywordArguments(node);
-  const values = positional.map(
-    (a) => resolvedString(a, names) ?? (a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? null) : null),
-  );
-  let name: string | null = null;
-  let columns: (string | null)[] = values;
-  if (kind === 'index') {
-    name = values[0] ?? null;
-    columns = values.slice(1);
-    if (name === null && positional[0] !== undefined)
-      // Never a silent guess: a fix would name an index that does not exist.
-      context.unresolved.push(
-        `${context.file}:${node.startPosition.row + 1}: the index name ${positional[0].text.slice(0, 80)} is computed: read without running the models, that index takes the name SQLAlchemy's convention gives an unnamed one, and a finding on it may lack its location`,
-      );
-  }
-  if (kind === 'foreign-key') columns = positional[0]?.type === 'list' ? children(positional[0]).map((c) => stringValue(c)) : [];
-  const references =
-    kind === 'foreign-key' && positional[1]?.type === 'list' ? children(positional[1]).map((c) => stringValue(c) ?? '') : [];
-  const named = keywords.get('name')?.value;
-  // The entry with the comma after it, so that removing it leaves a well-formed tuple.
-  const next = node.nextSibling;
-  const end = next?.type === ',' ? next.endIndex : node.endIndex;
-  return {
-    kind,
-    name: typeof named === 'string' ? named : name,
-    columns,
-    unique: kind === 'unique' || kind === 'primary-key' || isTrue(keywords.get('unique')?.node),
-    references,
-    location: locationOf(context.file, node),
-    entry: { start: node.startIndex, end },
-    owner: positional.find((a) => a.type === 'attribute')?.childForFieldName('object')?.text ?? null,
-  };
-}
-
-/** `__table_args__`: a tuple of items (maybe ending with a dict), or a dict alone. */
-function tableArgs(
-  value: SyntaxNode,
-  context: FileContext,
-  names: ReadonlyMap<string, string>,
-): { items: TableItemDeclaration[]; schema: string | null } {
-  const items: TableItemDeclaration[] = [];
-  let schema: string | null = null;
-  const entries = value.type === 'tuple' || value.type === 'list' || value.type === 'parenthesized_expression' ? children(value) : [value];
-  for (const entry of entries) {
-    if (entry.type === 'dictionary') {
-      for (const pair of children(entry)) {
-        if (pair.type === 'pair' && stringValue(pair.childForFieldName('key')) === 'schema')
-          schema = stringValue(pair.childForFieldName('value'));
-      }
-      continue;
-    }
-    const item = itemFrom(entry, context, names);
-    if (item) items.push(item);
-  }
-  return { items, schema };
-}
+export type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declaration-types.js';
 
 function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
   const name = node.childForFieldName('name')?.text ?? '';
@@ -359,27 +106,6 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
     }
   }
   return { ...info, tableName, schema, insertion };
-}
-
-/**
- * `due_at: Mapped[datetime | None]` with nothing assigned: SQLAlchemy 2.0's declarative mapping
- * makes that a column of the annotated type (nullable when the annotation allows None).
- */
-function annotatedColumn(assignment: SyntaxNode, left: SyntaxNode, context: FileContext): ColumnDeclaration | null {
-  const annotation = assignment.childForFieldName('type')?.text ?? null;
-  if (annotation === null || !/^(\w+\.)?Mapped\[/.test(annotation) || left.text.startsWith('__')) return null;
-  return {
-    name: left.text,
-    type: annotation,
-    index: false,
-    unique: false,
-    primaryKey: false,
-    nullable: /\bOptional\[|\|\s*None\b|\bNone\s*\|/.test(annotation) ? true : null,
-    references: null,
-    location: locationOf(context.file, left),
-    indexArgument: null,
-    call: null,
-  };
 }
 
 /** The column a `@declared_attr` method returns, located at the method's name; null for any other method. */
