@@ -5,10 +5,10 @@
  * the catalog is still what the run left.
  */
 import type { Queryable } from '../dialects/types.js';
+import type { ApplyDialect, LiveIndex } from '../dialects/apply-types.js';
 import type { PlanStep } from '../plan/types.js';
-import { liveIndex, constraintExists, type LiveIndex } from '../dialects/postgres/catalog-state.js';
 import { UserError } from '../util/errors.js';
-import type { Journal, JournalEntry } from './journal.js';
+import { UNFINISHED, type Journal, type JournalEntry } from './journal.js';
 
 /** An apply or rollback that stopped at a step; the message says how to go on. */
 export class ApplyStoppedError extends UserError {}
@@ -37,13 +37,18 @@ function differsFromPlanned(live: LiveIndex, step: PlanStep): string | null {
  * run changes nothing), and is what it drops or replaces still what the plan was made for? Throws
  * when the database has moved on from the plan.
  */
-export async function checkBeforeStep(db: Queryable, journal: Journal, step: PlanStep): Promise<'found-done' | null> {
+export async function checkBeforeStep(
+  db: Queryable,
+  dialect: ApplyDialect,
+  journal: Journal,
+  step: PlanStep,
+): Promise<'found-done' | null> {
   const action = step.action;
-  const { schema, name } = action.index;
-  const live = await liveIndex(db, schema, name);
+  const { schema, table, name } = action.index;
+  const live = await dialect.liveIndex(db, { schema, table, name });
   if (action.kind === 'create-index') {
     if (live === null) return null;
-    const created = await journal.createdDefinition(schema, name);
+    const created = await journal.createdDefinition({ schema, table, name });
     if (live.valid && created !== null && created === live.definition) return 'found-done';
     if (!live.valid) return null; // a failed build's leftover: runStatement drops it and builds again
     throw new ApplyStoppedError(
@@ -70,7 +75,7 @@ export async function checkBeforeStep(db: Queryable, journal: Journal, step: Pla
   // A drop some finding justified by another index covering it: that index must still be there and valid.
   const covers = step.findings.map((f) => f.coveredBy).filter((c): c is string => c !== undefined);
   if (covers.length > 0 && covers.length === step.findings.length) {
-    const states = await Promise.all(covers.map((c) => liveIndex(db, schema, c)));
+    const states = await Promise.all(covers.map((c) => dialect.liveIndex(db, { schema, table, name: c })));
     if (!states.some((s) => s !== null && s.valid)) {
       const cover = covers[0]!;
       throw new ApplyStoppedError(
@@ -85,11 +90,11 @@ export async function checkBeforeStep(db: Queryable, journal: Journal, step: Pla
  * Whether the catalog is still what the step left: 'undone' when its effect is already gone (as
  * the way back would leave it), null to go on; throws on anything else.
  */
-export async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promise<'undone' | null> {
+export async function checkBeforeUndo(db: Queryable, dialect: ApplyDialect, entry: JournalEntry): Promise<'undone' | null> {
   const { step } = entry;
   const action = step.action;
-  const { schema, name } = action.index;
-  const live = await liveIndex(db, schema, name);
+  const { schema, table, name } = action.index;
+  const live = await dialect.liveIndex(db, { schema, table, name });
   const moved = (what: string): ApplyStoppedError =>
     new ApplyStoppedError(
       `not undoing step ${entry.position}/${entry.total} (${step.summary}): ${what} since run ${entry.runId}; check it by hand`,
@@ -102,7 +107,7 @@ export async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promi
   }
   if (action.kind === 'add-primary-key') {
     if (live === null) throw moved(`${schema}.${name} is gone`);
-    if (live.constraint?.type !== 'p') return (await constraintExists(db, schema, action.index.table, name)) ? null : 'undone';
+    if (live.constraint?.type !== 'p') return (await dialect.constraintExists(db, schema, table, name)) ? null : 'undone';
     return null;
   }
   if (live === null) return null;
@@ -114,4 +119,17 @@ export async function checkBeforeUndo(db: Queryable, entry: JournalEntry): Promi
     return 'undone';
   }
   throw moved(`an index named ${schema}.${name} exists again with another definition (${live.definition})`);
+}
+
+/** Throws when the latest run is unfinished, naming the way out. */
+export function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null, journalTable: string): void {
+  if (latest === null) return;
+  if (latest.some((e) => e.status === 'rolling-back')) {
+    throw new UserError(`the rollback of run ${latest[0]!.runId} did not finish; finish it with dbdoctor apply --rollback`);
+  }
+  if (latest.some((e) => UNFINISHED.has(e.status))) {
+    throw new UserError(
+      `run ${latest[0]!.runId} did not finish (see ${journalTable}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`,
+    );
+  }
 }

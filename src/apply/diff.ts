@@ -1,5 +1,5 @@
 /** What an apply changed, as two audits see it. */
-import { JOURNAL_SCHEMA } from '../plan/types.js';
+import { isJournalFinding } from '../plan/types.js';
 import type { Finding } from '../rules/types.js';
 
 /** Identifies a finding across audits: rule and the object it is about. */
@@ -17,7 +17,7 @@ export interface FindingsDiff {
 }
 
 export function diffFindings(before: readonly Finding[], after: readonly Finding[]): FindingsDiff {
-  const relevant = (fs: readonly Finding[]): Finding[] => fs.filter((f) => f.schema !== JOURNAL_SCHEMA);
+  const relevant = (fs: readonly Finding[]): Finding[] => fs.filter((f) => !isJournalFinding(f));
   const afterKeys = new Set(relevant(after).map(findingKey));
   const beforeKeys = new Set(relevant(before).map(findingKey));
   return {

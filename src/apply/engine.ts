@@ -1,8 +1,8 @@
 /**
- * Applying a migration plan to a live PostgreSQL database one statement at a time, with a
- * journal that makes every run resumable and reversible. Only one apply runs per database at a
- * time (a session advisory lock). The connection must be in autocommit mode (no open
- * transaction): CONCURRENTLY statements cannot run inside one.
+ * Applying a migration plan to a live database (PostgreSQL, MySQL/MariaDB, SQLite) one statement
+ * at a time, with a journal that makes every run resumable and reversible. What differs between
+ * dialects (the run lock that lets one apply run per database at a time, timeouts, the journal's
+ * SQL, catalog lookups, privileges) comes from an {@link ApplyDialect}; PostgreSQL when none is given.
  *
  * A run owns only what it changed: a step whose effect was already there is recorded as found
  * done and left alone by that run's rollback. Every step that drops or replaces an index first
@@ -10,10 +10,11 @@
  * checks that the catalog is still what the run left.
  */
 import type { Queryable } from '../dialects/types.js';
+import type { ApplyDialect } from '../dialects/apply-types.js';
+import { postgresApply } from '../dialects/postgres/apply.js';
 import type { PlanStep } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
 import {
-  applySessionSettings,
   DEFAULT_EXECUTION_POLICY,
   ms,
   realSleep,
@@ -23,16 +24,10 @@ import {
   type Log,
   type Sleep,
 } from './execute.js';
-import { checkApplyPrivileges, checkJournalAccess } from './privileges.js';
-import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo } from './checks.js';
-import { liveIndex } from '../dialects/postgres/catalog-state.js';
-
-import { Journal, JOURNAL_TABLE, NOT_ROLLED_BACK, STARTED, UNFINISHED, type JournalEntry } from './journal.js';
+import { ApplyStoppedError, checkBeforeStep, checkBeforeUndo, ensureNoUnfinishedRun } from './checks.js';
+import { Journal, NOT_ROLLED_BACK, STARTED, type JournalEntry } from './journal.js';
 import { watchIndexBuild, type BuildWatch } from './build-progress.js';
 import type { Statement } from '../model/actions.js';
-
-/** Advisory lock key held while an apply or rollback runs ("dbdoctor" in ASCII). */
-const APPLY_LOCK = '7233166094848012146';
 
 export interface EngineOptions {
   readonly policy?: Partial<ExecutionPolicy>;
@@ -40,6 +35,8 @@ export interface EngineOptions {
   readonly sleep?: Sleep;
   /** Reports the progress of each index build from a second connection; none when absent. */
   readonly buildWatch?: BuildWatch;
+  /** The database's dialect; PostgreSQL when absent. */
+  readonly dialect?: ApplyDialect;
 }
 
 /** How a run ended. */
@@ -53,15 +50,16 @@ export interface RunOutcome {
   readonly irreversible: number;
 }
 
-async function withApplyLock<T>(db: Queryable, work: () => Promise<T>): Promise<T> {
-  const { rows } = await db.query(`SELECT pg_catalog.pg_try_advisory_lock(${APPLY_LOCK}) AS locked`);
-  if ((rows[0] as { locked: boolean } | undefined)?.locked !== true) {
-    throw new UserError('another dbdoctor apply or rollback is running on this database; wait for it to finish');
-  }
+const dialectOf = (options: Pick<EngineOptions, 'dialect'>): ApplyDialect => options.dialect ?? postgresApply;
+
+async function withApplyLock<T>(db: Queryable, options: EngineOptions, work: (journal: Journal) => Promise<T>): Promise<T> {
+  const dialect = dialectOf(options);
+  const release = await dialect.tryLock(db);
+  if (release === null) throw new UserError('another dbdoctor apply or rollback is running on this database; wait for it to finish');
   try {
-    return await work();
+    return await work(new Journal(db, dialect.journal));
   } finally {
-    await db.query(`SELECT pg_catalog.pg_advisory_unlock(${APPLY_LOCK})`).catch(() => undefined);
+    await release().catch(() => undefined);
   }
 }
 
@@ -87,9 +85,9 @@ function stopped(entry: JournalEntry, error: unknown, next: string): ApplyStoppe
 /** Runs a statement; an index build is watched from the second connection while it runs. */
 async function watchedStatement<T>(db: Queryable, statement: Statement, options: EngineOptions, run: () => Promise<T>): Promise<T> {
   const effect = statement.effect;
-  if (!options.buildWatch || effect.kind !== 'create-index') return run();
-  const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
-  const pid = Number((rows[0] as { pid: number | string }).pid);
+  const dialect = dialectOf(options);
+  if (!options.buildWatch || effect.kind !== 'create-index' || !dialect.backendId) return run();
+  const pid = await dialect.backendId(db);
   const stop = watchIndexBuild(options.buildWatch, pid, `building ${effect.schema}.${effect.name}`);
   try {
     return await run();
@@ -102,6 +100,7 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
   const policy = policyOf(options);
   const sleep = options.sleep ?? realSleep;
   const log = options.log;
+  const dialect = dialectOf(options);
   let done = 0;
   let skipped = 0;
   for (const entry of entries) {
@@ -110,7 +109,7 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
     let attempts = entry.attempts;
     try {
       if (entry.upDone === 0 && entry.status === 'pending') {
-        if ((await checkBeforeStep(db, journal, step)) === 'found-done') {
+        if ((await checkBeforeStep(db, dialect, journal, step)) === 'found-done') {
           log('  found done: its effect is already there; this run changes nothing here');
           await journal.update(runId, position, { status: 'found-done', error: null });
           skipped++;
@@ -121,12 +120,16 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
       for (let i = entry.upDone; i < step.up.length; i++) {
         const statement = step.up[i]!;
         log(`  ${statement.sql}`);
-        const outcome = await watchedStatement(db, statement, options, () => runStatement(db, statement, policy, log, sleep));
+        // Where DDL is transactional (SQLite), the statement and its journal row commit together.
+        const outcome = await dialect.atomically(db, async () => {
+          const o = await watchedStatement(db, statement, options, () => runStatement(db, dialect, statement, policy, log, sleep));
+          await journal.update(runId, position, { upDone: i + 1, attempts: attempts + o.attempts });
+          return o;
+        });
         attempts += outcome.attempts;
         if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
-        await journal.update(runId, position, { upDone: i + 1, attempts });
       }
-      const created = step.action.kind === 'create-index' ? await liveIndex(db, step.action.index.schema, step.action.index.name) : null;
+      const created = step.action.kind === 'create-index' ? await dialect.liveIndex(db, step.action.index) : null;
       await journal.update(runId, position, { status: 'applied', leftDefinition: created?.definition ?? null });
       done++;
     } catch (error) {
@@ -143,19 +146,6 @@ async function runUp(db: Queryable, journal: Journal, entries: readonly JournalE
   return { runId: entries[0]?.runId ?? '', done, skipped, irreversible: 0 };
 }
 
-/** Throws when the latest run is unfinished, naming the way out. */
-function ensureNoUnfinishedRun(latest: readonly JournalEntry[] | null): void {
-  if (latest === null) return;
-  if (latest.some((e) => e.status === 'rolling-back')) {
-    throw new UserError(`the rollback of run ${latest[0]!.runId} did not finish; finish it with dbdoctor apply --rollback`);
-  }
-  if (latest.some((e) => UNFINISHED.has(e.status))) {
-    throw new UserError(
-      `run ${latest[0]!.runId} did not finish (see ${JOURNAL_TABLE}); continue it with dbdoctor apply --resume, or undo it with dbdoctor apply --rollback`,
-    );
-  }
-}
-
 /** Records the steps as a new run in the journal and applies them in order. */
 export async function applySteps(
   db: Queryable,
@@ -163,32 +153,40 @@ export async function applySteps(
   context: { readonly source: string; readonly target: string },
   options: EngineOptions,
 ): Promise<RunOutcome> {
-  return withApplyLock(db, async () => {
-    const journal = new Journal(db);
-    await checkJournalAccess(db);
-    ensureNoUnfinishedRun(await journal.latestRun());
+  const dialect = dialectOf(options);
+  return withApplyLock(db, options, async (journal) => {
+    await dialect.checkJournalAccess(db);
+    ensureNoUnfinishedRun(await journal.latestRun(), dialect.journal.table);
     if (steps.length === 0) return { runId: '', done: 0, skipped: 0, irreversible: 0 };
-    await checkApplyPrivileges(db, tablesOf(steps));
-    await journal.ensure();
-    const runId = await journal.startRun(steps, context.source, context.target);
-    options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${JOURNAL_TABLE})`);
-    await applySessionSettings(db, policyOf(options));
+    await dialect.checkApplyPrivileges(db, tablesOf(steps));
+    // The journal's own writes wait for locks no longer than the steps do.
+    await dialect.setTimeouts(db, policyOf(options));
+    const runId = await journal
+      .ensure()
+      .then(() => journal.startRun(steps, context.source, context.target))
+      .catch((error: unknown) => {
+        throw new UserError(
+          `could not record the run in ${dialect.journal.table}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${dialect.journal.table})`);
     const entries = (await journal.latestRun())!.filter((e) => e.runId === runId);
     return runUp(db, journal, entries, options);
   });
 }
 
 /** The latest run's entries; throws a UserError naming what is missing. */
-async function latestOrThrow(journal: Journal, what: string): Promise<JournalEntry[]> {
+async function latestOrThrow(journal: Journal, what: string, journalTable: string): Promise<JournalEntry[]> {
   const latest = await journal.latestRun();
-  if (latest === null) throw new UserError(`nothing to ${what}: ${JOURNAL_TABLE} records no apply on this database`);
+  if (latest === null) throw new UserError(`nothing to ${what}: ${journalTable} records no apply on this database`);
   return latest;
 }
 
 /** The steps `--resume` would run, for a dry run or a confirmation. */
-export async function stepsToResume(db: Queryable): Promise<JournalEntry[]> {
-  await checkJournalAccess(db);
-  const latest = await latestOrThrow(new Journal(db), 'resume');
+export async function stepsToResume(db: Queryable, options: Pick<EngineOptions, 'dialect'> = {}): Promise<JournalEntry[]> {
+  const dialect = dialectOf(options);
+  await dialect.checkJournalAccess(db);
+  const latest = await latestOrThrow(new Journal(db, dialect.journal), 'resume', dialect.journal.table);
   if (latest.some((e) => e.status === 'rolling-back')) {
     throw new UserError(`run ${latest[0]!.runId} was being rolled back; finish that with dbdoctor apply --rollback`);
   }
@@ -199,12 +197,13 @@ export async function stepsToResume(db: Queryable): Promise<JournalEntry[]> {
 
 /** Continues the latest run where it stopped. A statement that may have run is run again safely. */
 export async function resumeLatest(db: Queryable, options: EngineOptions): Promise<RunOutcome> {
-  return withApplyLock(db, async () => {
-    const todo = await stepsToResume(db);
-    await checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
+  const dialect = dialectOf(options);
+  return withApplyLock(db, options, async (journal) => {
+    const todo = await stepsToResume(db, options);
+    await dialect.checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
     options.log(`Resuming run ${todo[0]!.runId}: ${todo.length} step${todo.length === 1 ? '' : 's'} left`);
-    await applySessionSettings(db, policyOf(options));
-    return runUp(db, new Journal(db), todo, options);
+    await dialect.setTimeouts(db, policyOf(options));
+    return runUp(db, journal, todo, options);
   });
 }
 
@@ -213,19 +212,20 @@ export async function resumeLatest(db: Queryable, options: EngineOptions): Promi
  * step done is such a run; rolling it back changes nothing and leaves the run that made the
  * changes as it is.
  */
-async function runToRollBack(journal: Journal): Promise<JournalEntry[]> {
+async function runToRollBack(journal: Journal, journalTable: string): Promise<JournalEntry[]> {
   const run = await journal.latestRunWithChanges();
   if (run === null) {
-    const latest = await latestOrThrow(journal, 'roll back');
+    const latest = await latestOrThrow(journal, 'roll back', journalTable);
     throw new UserError(`nothing to roll back: run ${latest[0]!.runId} changed nothing that is not already undone`);
   }
   return run;
 }
 
 /** The steps `--rollback` would deal with (last first): those to undo, and those it found done and leaves alone. */
-export async function stepsToRollBack(db: Queryable): Promise<JournalEntry[]> {
-  await checkJournalAccess(db);
-  const run = await runToRollBack(new Journal(db));
+export async function stepsToRollBack(db: Queryable, options: Pick<EngineOptions, 'dialect'> = {}): Promise<JournalEntry[]> {
+  const dialect = dialectOf(options);
+  await dialect.checkJournalAccess(db);
+  const run = await runToRollBack(new Journal(db, dialect.journal), dialect.journal.table);
   return run.filter((e) => NOT_ROLLED_BACK.has(e.status)).reverse();
 }
 
@@ -235,11 +235,11 @@ export async function stepsToRollBack(db: Queryable): Promise<JournalEntry[]> {
  * that never started are cancelled.
  */
 export async function rollbackLatest(db: Queryable, options: EngineOptions): Promise<RunOutcome> {
-  return withApplyLock(db, async () => {
-    const journal = new Journal(db);
-    const run = await runToRollBack(journal);
+  const dialect = dialectOf(options);
+  return withApplyLock(db, options, async (journal) => {
+    const run = await runToRollBack(journal, dialect.journal.table);
     const todo = run.filter((e) => STARTED.has(e.status)).reverse();
-    await checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
+    await dialect.checkApplyPrivileges(db, tablesOf(todo.map((e) => e.step)));
     const foundDone = run.filter((e) => e.status === 'found-done');
     const policy = policyOf(options);
     const sleep = options.sleep ?? realSleep;
@@ -250,7 +250,7 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
           ? `; ${foundDone.length} step${foundDone.length === 1 ? '' : 's'} it found already done ${foundDone.length === 1 ? 'stays' : 'stay'} as ${foundDone.length === 1 ? 'it is' : 'they are'}: an earlier run made ${foundDone.length === 1 ? 'that change' : 'those changes'} (roll that run back next, if that is what you want)`
           : ''),
     );
-    await applySessionSettings(db, policy);
+    await dialect.setTimeouts(db, policy);
     let done = 0;
     let skipped = 0;
     let irreversible = 0;
@@ -264,7 +264,7 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
         continue;
       }
       try {
-        if (entry.status !== 'rolling-back' && (await checkBeforeUndo(db, entry)) === 'undone') {
+        if (entry.status !== 'rolling-back' && (await checkBeforeUndo(db, dialect, entry)) === 'undone') {
           log('  already undone');
           await journal.update(runId, position, { status: 'rolled-back', error: null });
           skipped++;
@@ -274,9 +274,12 @@ export async function rollbackLatest(db: Queryable, options: EngineOptions): Pro
         for (let i = entry.status === 'rolling-back' ? entry.downDone : 0; i < step.down.length; i++) {
           const statement = step.down[i]!;
           log(`  ${statement.sql}`);
-          const outcome = await watchedStatement(db, statement, options, () => runStatement(db, statement, policy, log, sleep));
+          const outcome = await dialect.atomically(db, async () => {
+            const o = await watchedStatement(db, statement, options, () => runStatement(db, dialect, statement, policy, log, sleep));
+            await journal.update(runId, position, { downDone: i + 1 });
+            return o;
+          });
           if (outcome.result === 'done') log(`  ok (${ms(outcome.ms)})`);
-          await journal.update(runId, position, { downDone: i + 1 });
         }
         await journal.update(runId, position, { status: 'rolled-back', error: null });
         done++;

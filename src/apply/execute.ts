@@ -5,13 +5,16 @@
  * failed concurrent index build (which leaves an INVALID index that every write still updates).
  */
 import type { Queryable } from '../dialects/types.js';
+import type { ApplyDialect } from '../dialects/apply-types.js';
 import { quoteQualified } from '../sql/quote.js';
 import type { Statement } from '../model/actions.js';
-import { constraintExists, isAttached, liveIndex } from '../dialects/postgres/catalog-state.js';
 
 /** How statements run. */
 export interface ExecutionPolicy {
-  /** `lock_timeout` of the session: the longest any statement (and so any writer queued behind it) waits for a lock. */
+  /**
+   * The session's lock timeout: the longest any statement (and so any writer queued behind it) waits
+   * for a lock (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout` in whole seconds, SQLite `busy_timeout`).
+   */
   readonly lockTimeoutMs: number;
   /** `statement_timeout` of the session; 0 for none. */
   readonly statementTimeoutMs: number;
@@ -35,9 +38,6 @@ export const DEFAULT_EXECUTION_POLICY: ExecutionPolicy = {
   maxRetryDelayMs: 30_000,
   cleanupLockTimeoutMs: 60_000,
 };
-
-/** lock_not_available (lock_timeout), deadlock_detected: the statement did nothing and may succeed later. */
-const RETRYABLE = new Set(['55P03', '40P01']);
 
 export type Log = (line: string) => void;
 export type Sleep = (ms: number) => Promise<void>;
@@ -67,67 +67,65 @@ function errorMessage(error: unknown): string {
 
 export const ms = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
-/** Sets the session's timeouts. */
-export async function applySessionSettings(
-  db: Queryable,
-  policy: Pick<ExecutionPolicy, 'lockTimeoutMs' | 'statementTimeoutMs'>,
-): Promise<void> {
-  await db.query(`SET lock_timeout = ${Math.max(0, Math.floor(policy.lockTimeoutMs))}`);
-  await db.query(`SET statement_timeout = ${Math.max(0, Math.floor(policy.statementTimeoutMs))}`);
-}
-
 /** Why running the statement again would be wrong because its effect is already there, or null. */
-async function alreadyDone(db: Queryable, statement: Statement): Promise<string | null> {
+async function alreadyDone(db: Queryable, dialect: ApplyDialect, statement: Statement): Promise<string | null> {
   const effect = statement.effect;
+  const liveIndex = (schema: string, name: string): ReturnType<ApplyDialect['liveIndex']> =>
+    dialect.liveIndex(db, { schema, table: 'table' in effect ? effect.table : '', name });
   switch (effect.kind) {
     case 'add-constraint':
-      return (await constraintExists(db, effect.schema, effect.table, effect.name))
+      return (await dialect.constraintExists(db, effect.schema, effect.table, effect.name))
         ? `constraint ${effect.name} is already on ${effect.table}`
         : null;
     case 'drop-constraint':
-      return (await constraintExists(db, effect.schema, effect.table, effect.name))
+      return (await dialect.constraintExists(db, effect.schema, effect.table, effect.name))
         ? null
         : `constraint ${effect.name} is not on ${effect.table}`;
     case 'attach-index':
-      return (await isAttached(db, effect.parent, effect.child))
+      return (await dialect.isAttached?.(db, effect.parent, effect.child))
         ? `${effect.child.name} is already attached to ${effect.parent.name}`
         : null;
     case 'create-index': {
-      const live = await liveIndex(db, effect.schema, effect.name);
+      const live = await liveIndex(effect.schema, effect.name);
       return live !== null && live.valid ? `index ${effect.schema}.${effect.name} already exists` : null;
     }
     case 'drop-index':
-      return (await liveIndex(db, effect.schema, effect.name)) === null ? `index ${effect.schema}.${effect.name} is already gone` : null;
+      return (await liveIndex(effect.schema, effect.name)) === null ? `index ${effect.schema}.${effect.name} is already gone` : null;
     default:
       return null;
   }
 }
 
-/** Drops the INVALID index a failed `CREATE INDEX CONCURRENTLY` left, if there is one; says what it did. */
+/**
+ * Drops the INVALID index a failed `CREATE INDEX CONCURRENTLY` left, if there is one; says what it
+ * did. Only PostgreSQL leaves such an index: every other dialect's live index is always valid.
+ */
 async function dropInvalidIndex(
   db: Queryable,
-  index: { readonly schema: string; readonly name: string },
+  dialect: ApplyDialect,
+  index: { readonly schema: string; readonly table: string; readonly name: string },
   policy: ExecutionPolicy,
   log: Log,
   sleep: Sleep,
   why: string,
 ): Promise<void> {
-  const live = await liveIndex(db, index.schema, index.name);
+  const live = await dialect.liveIndex(db, index);
   if (live === null || live.valid) return;
   const drop = `DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(index.schema, index.name)}`;
-  await db.query(`SET lock_timeout = ${policy.cleanupLockTimeoutMs}`);
+  await dialect.setTimeouts(db, { ...policy, lockTimeoutMs: policy.cleanupLockTimeoutMs });
   try {
-    await runWithRetries(db, drop, { ...policy, lockTimeoutMs: policy.cleanupLockTimeoutMs }, log, sleep);
+    await runWithRetries(db, dialect, drop, { ...policy, lockTimeoutMs: policy.cleanupLockTimeoutMs }, log, sleep);
     log(`  dropped the INVALID index ${index.schema}.${index.name} ${why}`);
   } catch (error) {
     log(`  could not drop the INVALID index ${index.schema}.${index.name} ${why} (${errorMessage(error)}); drop it with: ${drop}`);
   } finally {
-    await db.query(`SET lock_timeout = ${policy.lockTimeoutMs}`);
+    await dialect.setTimeouts(db, policy);
   }
 }
 
 async function runWithRetries(
   db: Queryable,
+  dialect: ApplyDialect,
   sql: string,
   policy: ExecutionPolicy,
   log: Log,
@@ -140,9 +138,10 @@ async function runWithRetries(
       return attempt;
     } catch (error) {
       const code = errorCode(error);
-      const retry = code !== undefined && RETRYABLE.has(code) && attempt <= policy.retries;
+      const reason = dialect.retryReason(code);
+      const retry = reason !== null && attempt <= policy.retries;
       if (retry) {
-        const what = code === '55P03' ? `gave up waiting for a lock after ${ms(policy.lockTimeoutMs)}` : 'deadlock';
+        const what = reason === 'lock-timeout' ? `gave up waiting for a lock after ${ms(policy.lockTimeoutMs)}` : 'deadlock';
         log(`  ${what} (attempt ${attempt} of ${policy.retries + 1})`);
       }
       if (onFailedTry) await onFailedTry();
@@ -173,13 +172,14 @@ export interface StatementOutcome {
  */
 export async function runStatement(
   db: Queryable,
+  dialect: ApplyDialect,
   statement: Statement,
   policy: ExecutionPolicy,
   log: Log,
   sleep: Sleep = realSleep,
 ): Promise<StatementOutcome> {
   const started = performance.now();
-  const done = await alreadyDone(db, statement);
+  const done = await alreadyDone(db, dialect, statement);
   if (done !== null) {
     log(`  skipped, ${done}`);
     return { result: 'already-done', attempts: 0, ms: performance.now() - started };
@@ -187,14 +187,15 @@ export async function runStatement(
   const effect = statement.effect;
   const concurrentBuild = effect.kind === 'create-index' && effect.concurrently ? effect : null;
   if (concurrentBuild)
-    await dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
+    await dropInvalidIndex(db, dialect, concurrentBuild, policy, log, sleep, 'that an earlier failed build left, before building it again');
   const attempts = await runWithRetries(
     db,
+    dialect,
     statement.sql,
     policy,
     log,
     sleep,
-    concurrentBuild ? () => dropInvalidIndex(db, concurrentBuild, policy, log, sleep, 'that the failed build left') : undefined,
+    concurrentBuild ? () => dropInvalidIndex(db, dialect, concurrentBuild, policy, log, sleep, 'that the failed build left') : undefined,
   );
   return { result: 'done', attempts, ms: performance.now() - started };
 }

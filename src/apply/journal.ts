@@ -1,16 +1,16 @@
 /**
- * The apply journal: a table `dbdoctor.dbdoctor_journal` in the database being changed, one
- * row per step of each apply run, updated after every statement. It lives with the database
+ * The apply journal: a table in the database being changed (PostgreSQL `dbdoctor.dbdoctor_journal`,
+ * MySQL/MariaDB `dbdoctor_journal` in the URL's database, SQLite `dbdoctor_journal` in the file),
+ * one row per step of each apply run, updated after every statement. It lives with the database
  * it describes, so an apply interrupted anywhere (a lost connection, a killed process, another
  * machine) can be resumed or rolled back from the journal alone. `dbdoctor apply` creates it;
  * `dbdoctor audit` never writes anything.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../dialects/types.js';
-import { JOURNAL_SCHEMA, type PlanStep } from '../plan/types.js';
+import type { JournalSql } from '../dialects/apply-types.js';
+import type { PlanStep } from '../plan/types.js';
 import { displayConnectionString, redactSecrets } from '../util/credentials.js';
-
-export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
 
 /**
  * Status of one step. `pending` → `applying` → `applied` (or `found-done`: its effect was already
@@ -57,30 +57,6 @@ export interface JournalEntry {
   readonly leftDefinition: string | null;
 }
 
-const SETUP = [
-  `CREATE SCHEMA IF NOT EXISTS ${JOURNAL_SCHEMA}`,
-  `CREATE TABLE IF NOT EXISTS ${JOURNAL_TABLE} (
-  run_id     text        NOT NULL,
-  position   integer     NOT NULL,
-  total      integer     NOT NULL,
-  step_id    text        NOT NULL,
-  summary    text        NOT NULL,
-  step       jsonb       NOT NULL,
-  status     text        NOT NULL DEFAULT 'pending',
-  up_done    integer     NOT NULL DEFAULT 0,
-  down_done  integer     NOT NULL DEFAULT 0,
-  attempts   integer     NOT NULL DEFAULT 0,
-  error      text,
-  source     text        NOT NULL,
-  target     text        NOT NULL,
-  started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-  PRIMARY KEY (run_id, position)
-)`,
-  `ALTER TABLE ${JOURNAL_TABLE} ADD COLUMN IF NOT EXISTS left_definition text`,
-  `COMMENT ON TABLE ${JOURNAL_TABLE} IS 'Steps of dbdoctor apply runs: what ran, what failed, what was rolled back. Safe to drop when no apply is in progress.'`,
-];
-
 interface Row {
   run_id: string;
   position: number;
@@ -123,22 +99,33 @@ export interface EntryUpdate {
   readonly leftDefinition?: string | null;
 }
 
+/** Statuses of a run that changed something, or may have, and is not rolled back yet (for SQL). */
+const WITH_CHANGES = `'applying', 'applied', 'failed', 'rolling-back', 'found-done'`;
+const COLUMNS = 'run_id, position, total, step, status, up_done, down_done, attempts, error, source, target, left_definition';
+
+/** The journal of one database, in its dialect's SQL. */
 export class Journal {
-  constructor(private readonly db: Queryable) {}
+  private readonly table: string;
+  constructor(
+    private readonly db: Queryable,
+    private readonly sql: JournalSql,
+  ) {
+    this.table = sql.table;
+  }
+
+  private query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> {
+    return this.db.query(this.sql.placeholders(text), params);
+  }
 
   /** True when the journal table exists (read-only check). */
   async exists(): Promise<boolean> {
-    const { rows } = await this.db.query(`SELECT to_regclass('${JOURNAL_TABLE}') IS NOT NULL AS present`);
-    return (rows[0] as { present: boolean } | undefined)?.present === true;
+    return (await this.db.query(this.sql.existsQuery)).rows.length > 0;
   }
 
-  /** Creates the schema and table if they are not there, and adds columns newer versions need. */
+  /** Creates the table (and its schema) if it is not there, and adds columns newer versions need. */
   async ensure(): Promise<void> {
-    if (await this.exists()) {
-      await this.db.query(SETUP[2]!);
-      return;
-    }
-    for (const sql of SETUP) await this.db.query(sql);
+    if (!(await this.exists())) for (const sql of this.sql.setup) await this.db.query(sql);
+    for (const sql of this.sql.upgrade) await this.db.query(sql);
   }
 
   /** Records a new run with every step pending; returns its id. */
@@ -151,24 +138,27 @@ export class Journal {
       .replace(/[-:.TZ]/g, '')
       .slice(0, 14)}-${randomUUID().slice(0, 8)}`;
     for (const [i, step] of steps.entries()) {
-      await this.db.query(
-        `INSERT INTO ${JOURNAL_TABLE} (run_id, position, total, step_id, summary, step, source, target) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+      await this.query(
+        `INSERT INTO ${this.table} (run_id, position, total, step_id, summary, step, source, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [runId, i + 1, steps.length, step.id, step.summary, JSON.stringify(step), source, target],
       );
     }
     return runId;
   }
 
+  private async entriesOf(runId: string | undefined): Promise<JournalEntry[] | null> {
+    if (runId === undefined) return null;
+    const { rows } = await this.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE run_id = ? ORDER BY position`, [runId]);
+    return rows.length === 0 ? null : (rows as Row[]).map(entryOf);
+  }
+
   /** Every entry of the most recent run, in order; null when the journal is empty or absent. */
   async latestRun(): Promise<JournalEntry[] | null> {
     if (!(await this.exists())) return null;
-    const { rows } = await this.db.query(
-      `SELECT run_id, position, total, step::text AS step, status, up_done, down_done, attempts, error, source, target, left_definition
-         FROM ${JOURNAL_TABLE}
-        WHERE run_id = (SELECT run_id FROM ${JOURNAL_TABLE} GROUP BY run_id ORDER BY min(started_at) DESC, run_id DESC LIMIT 1)
-        ORDER BY position`,
+    const { rows } = await this.query(
+      `SELECT run_id FROM ${this.table} GROUP BY run_id ORDER BY MIN(started_at) DESC, run_id DESC LIMIT 1`,
     );
-    return rows.length === 0 ? null : (rows as Row[]).map(entryOf);
+    return this.entriesOf((rows[0] as { run_id: string } | undefined)?.run_id);
   }
 
   /**
@@ -179,37 +169,37 @@ export class Journal {
    */
   async latestRunWithChanges(): Promise<JournalEntry[] | null> {
     if (!(await this.exists())) return null;
-    const { rows } = await this.db.query(
-      `SELECT run_id, position, total, step::text AS step, status, up_done, down_done, attempts, error, source, target, left_definition
-         FROM ${JOURNAL_TABLE}
-        WHERE run_id = (SELECT run_id FROM ${JOURNAL_TABLE}
-                         GROUP BY run_id
-                        HAVING bool_or(status IN ('applying', 'applied', 'failed', 'rolling-back', 'found-done'))
-                         ORDER BY min(started_at) DESC, run_id DESC LIMIT 1)
-        ORDER BY position`,
+    const { rows } = await this.query(
+      `SELECT run_id FROM ${this.table} GROUP BY run_id
+        HAVING MAX(CASE WHEN status IN (${WITH_CHANGES}) THEN 1 ELSE 0 END) = 1
+        ORDER BY MIN(started_at) DESC, run_id DESC LIMIT 1`,
     );
-    return rows.length === 0 ? null : (rows as Row[]).map(entryOf);
+    return this.entriesOf((rows[0] as { run_id: string } | undefined)?.run_id);
   }
 
-  /** The definition an earlier run recorded for the index it created under this name, or null. */
-  async createdDefinition(schema: string, name: string): Promise<string | null> {
+  /** The definition an earlier run recorded for the index it created under this name (on this table), or null. */
+  async createdDefinition(index: { schema: string; table: string; name: string }): Promise<string | null> {
     if (!(await this.exists())) return null;
-    const { rows } = await this.db.query(
-      `SELECT left_definition FROM ${JOURNAL_TABLE}
-        WHERE status = 'applied' AND left_definition IS NOT NULL
-          AND step->'action'->>'kind' = 'create-index' AND step->'action'->'index'->>'schema' = $1 AND step->'action'->'index'->>'name' = $2
-        ORDER BY updated_at DESC LIMIT 1`,
-      [schema, name],
+    // The step is JSON text in every dialect's own type: it is matched here rather than in SQL.
+    const { rows } = await this.query(
+      `SELECT step, left_definition FROM ${this.table}
+        WHERE status = 'applied' AND left_definition IS NOT NULL ORDER BY updated_at DESC`,
     );
-    return (rows[0] as { left_definition: string } | undefined)?.left_definition ?? null;
+    for (const row of rows as Pick<Row, 'step' | 'left_definition'>[]) {
+      const action = (typeof row.step === 'string' ? (JSON.parse(row.step) as PlanStep) : row.step).action;
+      const i = action.index;
+      if (action.kind === 'create-index' && i.schema === index.schema && i.table === index.table && i.name === index.name)
+        return row.left_definition;
+    }
+    return null;
   }
 
   async update(runId: string, position: number, update: EntryUpdate): Promise<void> {
     const sets: string[] = [];
-    const params: unknown[] = [runId, position];
+    const params: unknown[] = [];
     const add = (column: string, value: unknown): void => {
       params.push(value);
-      sets.push(`${column} = $${params.length}`);
+      sets.push(`${column} = ?`);
     };
     if (update.status !== undefined) add('status', update.status);
     if (update.upDone !== undefined) add('up_done', update.upDone);
@@ -218,9 +208,10 @@ export class Journal {
     if (update.error !== undefined) add('error', update.error === null ? null : redactSecrets(update.error));
     if (update.leftDefinition !== undefined) add('left_definition', update.leftDefinition);
     if (sets.length === 0) return;
-    await this.db.query(
-      `UPDATE ${JOURNAL_TABLE} SET ${sets.join(', ')}, updated_at = clock_timestamp() WHERE run_id = $1 AND position = $2`,
-      params,
-    );
+    await this.query(`UPDATE ${this.table} SET ${sets.join(', ')}, updated_at = ${this.sql.now} WHERE run_id = ? AND position = ?`, [
+      ...params,
+      runId,
+      position,
+    ]);
   }
 }

@@ -1,18 +1,18 @@
 import { createInterface } from 'node:readline/promises';
-import { auditPostgres, type AuditOptions } from '../audit/run.js';
+import type { AuditOptions } from '../audit/run.js';
 import type { AuditResult } from '../audit/types.js';
 import { diffFindings, renderDiff } from '../apply/diff.js';
 import { applySteps, resumeLatest, rollbackLatest, stepsToResume, stepsToRollBack, type EngineOptions } from '../apply/engine.js';
 import type { ExecutionPolicy } from '../apply/execute.js';
 import type { JournalEntry } from '../apply/journal.js';
-import { openTarget, type OpenTarget } from '../sources/open-target.js';
+import { openApplyTarget, type ApplyTarget } from './apply-target.js';
 import { UserError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
 import { filtersOf, hasFilters, parseCount, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { readMigration } from '../writers/plan-file.js';
 import { DEFAULT_MIGRATION_SETTINGS, selectFindings, type MigrationPlan } from '../plan/types.js';
 import { planFix } from '../plan/planner.js';
-import { postgresEmitter } from '../dialects/postgres/ddl.js';
+import { emitterFor } from '../dialects/emitters.js';
 import { sessionSettings } from '../writers/common.js';
 import { formatDuration } from '../dialects/postgres/duration.js';
 import { workloadSourcesOf, type CommandIo } from './audit-command.js';
@@ -104,16 +104,11 @@ function entriesLines(entries: readonly JournalEntry[], direction: 'up' | 'down'
   return lines.map((l) => l.replace(/[\r\n]+/g, ' '));
 }
 
-async function openServer(target: string): Promise<OpenTarget> {
-  if (!/^postgres(ql)?:\/\//i.test(target)) {
-    throw new UserError('dbdoctor apply changes a live PostgreSQL server: give a postgres:// URL (use dbdoctor fix for a .sql file)');
-  }
-  const open = await openTarget(target);
-  if (open.info.kind !== 'postgres') {
-    await open.close().catch(() => undefined);
-    throw new UserError('dbdoctor apply changes a live PostgreSQL server: give a postgres:// URL (use dbdoctor fix for a .sql file)');
-  }
-  return open;
+/** The DDL emitter of the audited database's dialect. */
+function emitterOf(audit: AuditResult): NonNullable<ReturnType<typeof emitterFor>> {
+  const emitter = emitterFor(audit.model.dialect, audit.model.capabilities);
+  if (emitter === null) throw new UserError(`dbdoctor cannot write ${audit.model.dialect} migrations yet`);
+  return emitter;
 }
 
 /** Applies a plan (new, from a folder, resumed) or rolls back the last run; returns the exit code. */
@@ -143,9 +138,9 @@ export async function runApplyCommand(argument: string | undefined, options: App
   try {
     return await withConfiguredAudit(options, io, async (configured) => {
       const target = targetOf(argument, io.env);
-      const open = await openServer(target);
-      // The build's own connection is busy while it runs: a second one reads its progress.
-      const monitor = progress === silentProgress ? null : await openServer(target).catch(() => null);
+      const open = await openApplyTarget(target);
+      // The build's own connection is busy while it runs: a second one reads its progress (PostgreSQL reports it).
+      const monitor = progress === silentProgress || !open.dialect.backendId ? null : await openApplyTarget(target).catch(() => null);
       try {
         return await applyOpen(open, which, options, io, configured, {
           filters,
@@ -167,7 +162,7 @@ export async function runApplyCommand(argument: string | undefined, options: App
 }
 
 async function applyOpen(
-  open: OpenTarget,
+  open: ApplyTarget,
   which: ReturnType<typeof mode>,
   options: ApplyCommandOptions,
   io: ApplyIo,
@@ -189,17 +184,13 @@ async function applyOpen(
     log: (line) => out([line.replace(/[\r\n]+/g, ' ')]),
     ...(io.sleep ? { sleep: io.sleep } : {}),
     ...(buildWatch ? { buildWatch } : {}),
+    dialect: open.dialect,
   };
+  const name = open.name;
   try {
-    const workloadSources = workloadSourcesOf(options, true);
+    const workloadSources = workloadSourcesOf(options, open.kind === 'postgres');
     const audit = (schemas: readonly string[]): Promise<AuditResult> =>
-      auditPostgres(open.db, open.info, {
-        schemas,
-        ...configured,
-        ...(open.annotateModel ? { annotateModel: open.annotateModel } : {}),
-        ...(workloadSources ? { workloadSources } : {}),
-        progress,
-      });
+      open.audit({ schemas, ...configured, ...(workloadSources ? { workloadSources } : {}), progress });
     let before: AuditResult;
     let scope: readonly string[];
 
@@ -224,16 +215,12 @@ async function applyOpen(
             serverVersion: before.target.serverVersion,
             dialect: before.model.dialect,
           },
-          emitter: postgresEmitter,
+          emitter: emitterOf(before),
           schemas: scope,
           settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
         });
       }
-      out([
-        `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${open.info.name}`,
-        ...renderPlan(plan, true),
-        settingsLine,
-      ]);
+      out([`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`, ...renderPlan(plan, true), settingsLine]);
       if (plan.steps.length === 0) {
         out(['Nothing to apply.']);
         return EXIT_CLEAN;
@@ -252,15 +239,15 @@ async function applyOpen(
       }
       if (
         !options.yes &&
-        !(await confirm(`Apply these ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${open.info.name}? [y/N] `))
+        !(await confirm(`Apply these ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} to ${name}? [y/N] `))
       ) {
         out(['Not applied.']);
         return EXIT_FINDINGS;
       }
-      await applySteps(open.db, plan.steps, { source: options.from ?? `audit of ${open.info.name}`, target: open.info.name }, engine);
+      await applySteps(open.db, plan.steps, { source: options.from ?? `audit of ${name}`, target: name }, engine);
     } else {
       scope = [];
-      const entries = which === 'resume' ? await stepsToResume(open.db) : await stepsToRollBack(open.db);
+      const entries = which === 'resume' ? await stepsToResume(open.db, engine) : await stepsToRollBack(open.db, engine);
       const verb = which === 'resume' ? 'Resume' : 'Roll back';
       // Steps the run found done are listed but not undone: an earlier run owns them.
       const work = entries.filter((e) => e.status !== 'found-done').length;
@@ -274,7 +261,7 @@ async function applyOpen(
         return EXIT_CLEAN;
       }
       before = await audit(scope);
-      if (work > 0 && !options.yes && !(await confirm(`${verb} these ${work} step${work === 1 ? '' : 's'} on ${open.info.name}? [y/N] `))) {
+      if (work > 0 && !options.yes && !(await confirm(`${verb} these ${work} step${work === 1 ? '' : 's'} on ${name}? [y/N] `))) {
         out(['Nothing done.']);
         return EXIT_FINDINGS;
       }

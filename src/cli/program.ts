@@ -196,7 +196,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .argument('[target]', 'postgres:// or mysql:// URL to read max_connections and current connections from (optional)')
     .option(
       '--from <file>',
-      'read the pool settings from application code, parsed, never run: SQLAlchemy, psycopg_pool or Django settings (Python); node-postgres, mysql2, knex, Sequelize or Prisma (JS, TS, .env); JSON or YAML',
+      'read the pool settings from application code, parsed, never run: SQLAlchemy, psycopg_pool, psycopg2.pool or Django settings (Python); node-postgres, mysql2, knex, Sequelize or Prisma (JS, TS, .env); JSON or YAML',
     )
     .option('--config <file>', 'a JSON or YAML config file with a "pool" section (flags override it)')
     .addOption(new Option('--driver <driver>', 'the pool the recommendations are written for').choices([...POOL_DRIVERS]))

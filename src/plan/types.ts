@@ -85,8 +85,15 @@ export interface FixFilters {
   readonly tables?: readonly string[];
 }
 
-/** The schema `dbdoctor apply` keeps its journal in; never part of a plan. */
+/** The schema `dbdoctor apply` keeps its journal in on PostgreSQL; never part of a plan. */
 export const JOURNAL_SCHEMA = 'dbdoctor';
+/** The journal table's name (MySQL/MariaDB and SQLite keep it beside the tables it changes); never part of a plan. */
+export const JOURNAL_TABLE_NAME = 'dbdoctor_journal';
+
+/** Whether a finding is about apply's own journal, which no plan touches and no re-audit reports. */
+export function isJournalFinding(f: Pick<Finding, 'schema' | 'table'>): boolean {
+  return f.schema === JOURNAL_SCHEMA || f.table === JOURNAL_TABLE_NAME;
+}
 
 /** The findings the filters select, outside the journal's schema. */
 export function selectFindings(findings: readonly Finding[], filters: FixFilters = {}): Finding[] {
@@ -95,7 +102,7 @@ export function selectFindings(findings: readonly Finding[], filters: FixFilters
   const tables = filters.tables && filters.tables.length > 0 ? new Set(filters.tables) : null;
   return findings.filter(
     (f) =>
-      f.schema !== JOURNAL_SCHEMA &&
+      !isJournalFinding(f) &&
       (rules === null || rules.has(f.rule)) &&
       severityRank(f.severity) >= bar &&
       (tables === null || tables.has(f.table) || tables.has(`${f.schema}.${f.table}`)),

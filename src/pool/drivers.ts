@@ -55,6 +55,15 @@ export const DRIVER_SPECS: { readonly [D in PoolDriver]: DriverSpec } = {
     recycle: { key: 'max_lifetime', perSecond: 1, default: 3600 },
     idle: { key: 'max_idle', perSecond: 1, default: 600 },
   },
+  // psycopg2.pool (SimpleConnectionPool, ThreadedConnectionPool): minconn and maxconn are required;
+  // getconn() never waits (it raises PoolError when maxconn connections are out), and putconn()
+  // closes a returned connection once minconn are kept idle (psycopg2 docs, "psycopg2.pool").
+  psycopg2: {
+    label: 'psycopg2.pool',
+    language: 'python',
+    min: { key: 'minconn', default: 0 },
+    max: { key: 'maxconn', default: null, unsetMeans: 'a required argument of the pool' },
+  },
   django: {
     label: 'Django',
     language: 'python',

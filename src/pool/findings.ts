@@ -61,6 +61,8 @@ function sizeNames(c: Context): string[] {
       return ['pool_size', 'max_overflow'];
     case 'psycopg-pool':
       return ['min_size', 'max_size'];
+    case 'psycopg2':
+      return ['minconn', 'maxconn'];
     case 'mysql2':
       return ['connectionLimit', 'maxIdle'];
     default: {
@@ -166,6 +168,14 @@ function timeoutCheck(c: Context, cur: EffectivePool): Finding<PoolRuleId> | nul
       { acquireTimeoutS: null },
     );
   }
+  if (c.inputs.driver === 'psycopg2')
+    return finding(
+      'pool-timeout-missing',
+      'low',
+      'psycopg2 pools never wait for a connection: when maxconn connections are out, getconn() raises PoolError ("connection pool exhausted") at once.',
+      'Size maxconn for the peak, and catch PoolError where getconn() is called (retry with a short backoff, or answer 503), or move to psycopg_pool, which queues with a timeout.',
+      { acquireTimeoutS: 0 },
+    );
   if (!spec.timeout || cur.timeout === 'set' || cur.timeout === 'unreadable') return null;
   const key = spec.timeout.key;
   const help = `Set ${recommended(c, key)} explicitly, below your request timeout.`;

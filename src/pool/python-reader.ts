@@ -1,7 +1,8 @@
 /**
  * Reads connection-pool settings from Python source with tree-sitter-python (the parser the
  * SQLAlchemy models reader uses): `create_engine(...)` / `create_async_engine(...)` keyword
- * arguments, Flask-SQLAlchemy's `SQLALCHEMY_ENGINE_OPTIONS`, psycopg_pool's `ConnectionPool(...)`, and Django's `DATABASES` (`CONN_MAX_AGE`,
+ * arguments, Flask-SQLAlchemy's `SQLALCHEMY_ENGINE_OPTIONS`, psycopg_pool's `ConnectionPool(...)`, psycopg2's
+ * `SimpleConnectionPool`/`ThreadedConnectionPool(minconn, maxconn, ...)`, and Django's `DATABASES` (`CONN_MAX_AGE`, django-environ's `env.db()`,
  * `CONN_HEALTH_CHECKS`, the `OPTIONS["pool"]` of Django 5.1+, `dj_database_url.config(conn_max_age=...)`).
  * Nothing is run: module-level constants and `**options` dicts of the same file are followed,
  * environment lookups (`int(os.getenv("POOL_SIZE", "20"))`) are kept as such.
@@ -22,6 +23,9 @@ export interface PythonPool {
 
 const ENGINE = new Set(['create_engine', 'create_async_engine', 'engine_from_config']);
 const PSYCOPG_POOL = new Set(['ConnectionPool', 'AsyncConnectionPool', 'NullConnectionPool', 'AsyncNullConnectionPool']);
+/** psycopg2.pool's pools: `(minconn, maxconn, *args, **kwargs)`, the rest passed to psycopg2.connect. */
+const PSYCOPG2_POOL = new Set(['SimpleConnectionPool', 'ThreadedConnectionPool', 'PersistentConnectionPool']);
+const PSYCOPG2_SIZES = ['minconn', 'maxconn'];
 const ENV_CALLS = /^(os\.getenv|os\.environ\.get|getenv|environ\.get|config|env(\.(int|float|str|bool))?|env)$/;
 
 /** Module-level `NAME = value` assignments, for following names and `**options`. */
@@ -188,8 +192,27 @@ function djangoPool(alias: string, db: ReadonlyMap<string, SyntaxNode>, node: Sy
   return { driver: 'django', what, line: lineOf(node), values: values(wanted, scope), positional: [] };
 }
 
+/**
+ * `DATABASES["default"]["CONN_MAX_AGE"] = ...` at the module's top level: settings written after
+ * the dict, as Django projects with django-environ or dj-database-url often do.
+ */
+function subscriptAssignments(root: SyntaxNode, alias: string): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  for (const statement of children(root)) {
+    const assignment = statement.type === 'expression_statement' ? children(statement)[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    const right = assignment?.childForFieldName('right');
+    const outer = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+    if (!left || !right || outer?.type !== 'subscript') continue;
+    const name = stringValue(left.childForFieldName('subscript'));
+    if (outer.childForFieldName('value')?.text !== 'DATABASES' || stringValue(outer.childForFieldName('subscript')) !== alias) continue;
+    if (name === 'CONN_MAX_AGE' || name === 'CONN_HEALTH_CHECKS') out.set(name, right);
+  }
+  return out;
+}
+
 /** `DATABASES = {"default": {...}}`, the entry itself a dict or a `dj_database_url.config(...)` call. */
-function djangoDatabases(scope: Scope): PythonPool[] {
+function djangoDatabases(scope: Scope, root: SyntaxNode): PythonPool[] {
   const databases = scope.get('DATABASES');
   const aliases = dictionaryOf(databases, scope);
   if (!databases || !aliases) return [];
@@ -197,7 +220,32 @@ function djangoDatabases(scope: Scope): PythonPool[] {
   for (const [alias, entry] of aliases) {
     const dict = dictionaryOf(entry, scope);
     if (dict) {
-      out.push(djangoPool(alias, dict, entry, scope));
+      out.push(djangoPool(alias, new Map([...dict, ...subscriptAssignments(root, alias)]), entry, scope));
+      continue;
+    }
+    if (entry.type === 'call' && /^(db|db_url)$/.test(callName(entry) ?? '') && entry.childForFieldName('function')?.type === 'attribute') {
+      // django-environ's env.db(VAR="DATABASE_URL"): CONN_MAX_AGE and CONN_HEALTH_CHECKS come from
+      // the URL's query (?conn_max_age=600), so they are read at run time from that variable.
+      const variable = stringValue(positionalArguments(entry)[0]) ?? 'DATABASE_URL';
+      const fromUrl = (key: string): SettingValue => ({
+        kind: 'env',
+        variable,
+        fallback: null,
+        text: `?${key}= in $${variable}`,
+        inUrl: true,
+      });
+      const assigned = subscriptAssignments(root, alias);
+      out.push({
+        driver: 'django',
+        what: `DATABASES["${alias}"] = ${entry.childForFieldName('function')?.text}(...)`,
+        line: lineOf(entry),
+        values: {
+          CONN_MAX_AGE: fromUrl('conn_max_age'),
+          CONN_HEALTH_CHECKS: fromUrl('conn_health_checks'),
+          ...values(assigned, scope),
+        },
+        positional: [],
+      });
       continue;
     }
     if (entry.type === 'call' && /^(config|parse)$/.test(callName(entry) ?? '')) {
@@ -227,14 +275,28 @@ export async function readPythonPools(source: string): Promise<PythonPool[]> {
   for (const call of descendantsOfType(root, 'call')) {
     const name = callName(call);
     if (name === null || call.parent?.type === 'decorator') continue;
-    const driver: PoolDriver | null = ENGINE.has(name) ? 'sqlalchemy' : PSYCOPG_POOL.has(name) ? 'psycopg-pool' : null;
+    const driver: PoolDriver | null = ENGINE.has(name)
+      ? 'sqlalchemy'
+      : PSYCOPG_POOL.has(name)
+        ? 'psycopg-pool'
+        : PSYCOPG2_POOL.has(name)
+          ? 'psycopg2'
+          : null;
     if (!driver) continue;
+    let positional = positionalArguments(call);
+    const named = keywords(call, scope);
+    if (driver === 'psycopg2') {
+      // minconn and maxconn come first, by position or by name.
+      const sizes = new Map(PSYCOPG2_SIZES.flatMap((key, i) => (positional[i] ? [[key, positional[i]] as const] : [])));
+      positional = positional.slice(sizes.size);
+      for (const [key, node] of sizes) named.set(key, node);
+    }
     out.push({
       driver,
       what: `${name}(...)`,
       line: lineOf(call),
-      values: values(keywords(call, scope), scope),
-      positional: positionalArguments(call).map((a) => a.text.replace(/\s+/g, ' ')),
+      values: values(named, scope),
+      positional: positional.map((a) => a.text.replace(/\s+/g, ' ')),
     });
   }
   // Flask-SQLAlchemy: SQLALCHEMY_ENGINE_OPTIONS = {...}, at module level or in a config class.
@@ -250,5 +312,5 @@ export async function readPythonPools(source: string): Promise<PythonPool[]> {
         positional: [],
       });
   }
-  return [...out.sort((a, b) => a.line - b.line), ...djangoDatabases(scope)];
+  return [...out.sort((a, b) => a.line - b.line), ...djangoDatabases(scope, root)];
 }

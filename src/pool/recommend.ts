@@ -112,6 +112,22 @@ function sizeProposals(inputs: PoolInputs, sizes: Sizes | null, keepSizes: boole
           ['min_size', sizes.steady, peakWhy],
           ['max_size', total, capWhy],
         ];
+      case 'psycopg2': {
+        // Kept sizes keep minconn only when it holds the peak: putconn() closes a returned connection
+        // when minconn are already idle, so a lower one reconnects as the load moves.
+        const written = inputs.settings?.values.minconn;
+        const min = written === undefined ? undefined : readable(written);
+        const churn: Proposal = [
+          'minconn',
+          sizes.steady,
+          `psycopg2 closes a returned connection when minconn are already idle, so with fewer than the peak ${sizes.steady} its connections are opened and closed again as the load moves`,
+        ];
+        if (keepSizes) return typeof min === 'number' && min < sizes.steady ? [churn, ...kept(['maxconn'])] : kept(['minconn', 'maxconn']);
+        return [
+          ['minconn', sizes.steady, `${peakWhy}; psycopg2 closes a returned connection when minconn are already idle`],
+          ['maxconn', total, `${capWhy}; past it getconn() raises PoolError at once, it never waits`],
+        ];
+      }
       case 'mysql2':
         if (keepSizes) return kept(['connectionLimit', 'maxIdle']);
         return [

@@ -72,14 +72,16 @@ export function renderPoolText(report: PoolReport, options: { readonly color: bo
     const setting = s.value === null ? `${s.name} (remove)` : `${s.name}=${settingValue(rec.driver, s)}`;
     out.push(`  ${bold(setting.padEnd(width))}  ${s.why} ${dim(`[${changeNote(rec.driver, s)}]`)}`);
   }
-  out.push(
-    '',
-    ...rec.snippet
-      .trimEnd()
-      .split('\n')
-      .map((line) => `  ${line}`),
-    '',
-  );
+  if (rec.snippet.trim() === '') out.push('  nothing to change in the code', '');
+  else
+    out.push(
+      '',
+      ...rec.snippet
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+      '',
+    );
   if (rec.pooler) {
     out.push(bold(`Pooler (${rec.pooler.kind === 'pgbouncer' ? 'PgBouncer' : 'ProxySQL'}, ${rec.pooler.poolMode} mode)`));
     out.push(

@@ -18,7 +18,8 @@ function jsSource(value: SettingValue): string {
 /** The configuration to paste, in the driver's language, with the settings dbdoctor did not touch kept as written. */
 export function snippetFor(inputs: PoolInputs, settings: readonly RecommendedSetting[]): string {
   const ours = new Set(settings.map((s) => s.name));
-  const kept = Object.entries(inputs.settings?.values ?? {}).filter(([name]) => !ours.has(name));
+  // A setting read from a URL's query stays in the URL: there is no code to paste for it.
+  const kept = Object.entries(inputs.settings?.values ?? {}).filter(([name, v]) => !ours.has(name) && !(v.kind === 'env' && v.inUrl));
   const set = settings.filter((s): s is RecommendedSetting & { value: Value } => s.value !== null);
   switch (inputs.driver) {
     case 'sqlalchemy': {
@@ -33,12 +34,24 @@ export function snippetFor(inputs: PoolInputs, settings: readonly RecommendedSet
       const args = [...positional, ...set.map((s) => `${s.name}=${py(s.value)}`), ...kept.map(([name, v]) => `${name}=${sourceText(v)}`)];
       return `pool = ConnectionPool(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
     }
+    case 'psycopg2': {
+      const fn = /^(\w+)/.exec(inputs.settings?.source.what ?? '')?.[1] ?? 'ThreadedConnectionPool';
+      const sizes = ['minconn', 'maxconn'].map((name) => {
+        const ours = set.find((s) => s.name === name);
+        const written = inputs.settings?.values[name];
+        return ours ? py(ours.value) : written ? sourceText(written) : name;
+      });
+      const rest = kept.filter(([name]) => name !== 'minconn' && name !== 'maxconn').map(([name, v]) => `${name}=${sourceText(v)}`);
+      const args = [...sizes, ...(inputs.settings?.positional.length ? inputs.settings.positional : ['dsn']), ...rest];
+      return `pool = ${fn}(\n${args.map((a) => `    ${a},`).join('\n')}\n)\n`;
+    }
     case 'django': {
       const entries = [
         ...set.map((s) => `    "${s.name}": ${py(s.value)},`),
         ...kept.map(([name, v]) => `    "${name}": ${sourceText(v)},`),
       ];
-      return `DATABASES["default"].update({\n${entries.join('\n')}\n})\n`;
+      // Nothing to change in the code (what there is lives in the database URL): no snippet.
+      return entries.length === 0 ? '' : `DATABASES["default"].update({\n${entries.join('\n')}\n})\n`;
     }
     case 'prisma': {
       const query = [

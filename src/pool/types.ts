@@ -2,12 +2,14 @@ import type { Finding } from '../rules/types.js';
 import type { PoolRuleId } from './findings.js';
 
 /** The connection pools dbdoctor knows the settings of. */
-export type PoolDriver = 'sqlalchemy' | 'psycopg-pool' | 'django' | 'node-postgres' | 'mysql2' | 'knex' | 'sequelize' | 'prisma';
+export type PoolDriver =
+  'sqlalchemy' | 'psycopg-pool' | 'psycopg2' | 'django' | 'node-postgres' | 'mysql2' | 'knex' | 'sequelize' | 'prisma';
 
 /** Every driver, in the order help texts list them. */
 export const POOL_DRIVERS: readonly PoolDriver[] = [
   'sqlalchemy',
   'psycopg-pool',
+  'psycopg2',
   'django',
   'node-postgres',
   'mysql2',
@@ -30,7 +32,14 @@ export type SettingValue =
   | { readonly kind: 'none' }
   | { readonly kind: 'name'; readonly name: string }
   /** An environment lookup (`os.getenv("POOL_SIZE", "20")`, `process.env.POOL_MAX ?? 10`): unknown until run. */
-  | { readonly kind: 'env'; readonly variable: string; readonly fallback: string | null; readonly text: string }
+  | {
+      readonly kind: 'env';
+      readonly variable: string;
+      readonly fallback: string | null;
+      readonly text: string;
+      /** Read from a database URL's query (django-environ's `?conn_max_age=`), not written in the code. */
+      readonly inUrl?: true;
+    }
   | { readonly kind: 'expression'; readonly text: string };
 
 /** Where a pool's settings were read from. */

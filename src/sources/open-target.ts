@@ -99,8 +99,8 @@ async function openPostgresTarget(target: string, scheme: string | undefined, op
 
 /**
  * Opens a PostgreSQL target (a postgres:// URL, a .sql file or a folder of them), for the steps
- * that need a PostgreSQL connection (fix, apply). MySQL and SQLite targets are recognised and
- * refused in one line: those steps do not handle them yet.
+ * that need a PostgreSQL connection. MySQL and SQLite targets are recognised and refused in one
+ * line (apply opens them itself, through cli/apply-target.ts).
  */
 export async function openTarget(target: string, options: TargetOptions = {}): Promise<OpenTarget> {
   const scheme = schemeOf(target);
@@ -111,9 +111,7 @@ export async function openTarget(target: string, options: TargetOptions = {}): P
         ? 'a SQLite database'
         : null;
   if (other !== null) {
-    throw new UserError(
-      `${other} can be audited and fixed (dbdoctor audit, dbdoctor fix) but not changed by dbdoctor apply yet: apply handles PostgreSQL targets only`,
-    );
+    throw new UserError(`${other} is not a PostgreSQL target: open it with openAuditTarget (dbdoctor audit, fix) or for apply`);
   }
   return openPostgresTarget(target, scheme, options);
 }

@@ -248,7 +248,11 @@ describe('bad input: one line on stderr, exit 2', () => {
     ['--from with a filter', () => ['apply', url, '--from', work, '--rule', 'duplicate-index'], /cannot be combined/],
     ['--rollback with --resume', () => ['apply', url, '--rollback', '--resume'], /cannot be combined/],
     ['unreachable server', () => ['apply', 'postgres://alice:pw@127.0.0.1:1/db', '--yes'], /could not connect to/],
-    ['a .sql file is not a server', () => ['apply', join(work, 'schema.sql'), '--yes'], /apply changes a live PostgreSQL server/],
+    [
+      'a .sql file is not a server',
+      () => ['apply', join(work, 'schema.sql'), '--yes'],
+      /apply changes a live database: give a postgres:\/\/, mysql:\/\/ or mariadb:\/\/ URL or a SQLite file/,
+    ],
     ['bad duration', () => ['apply', url, '--lock-timeout', 'soon'], /is not a duration/],
     ['unknown format', () => ['fix', url, '--format', 'yaml'], /yaml/],
     ['revision for another format', () => ['fix', url, '--down-revision', 'abc'], /for --format alembic/],

@@ -113,10 +113,12 @@ describe('targets of every dialect', () => {
     expect(statements.every((sql) => /^(DROP INDEX IF EXISTS|CREATE INDEX IF NOT EXISTS) "main"\./.test(sql))).toBe(true);
   });
 
-  it('refuses MySQL and SQLite targets where only PostgreSQL is handled (apply)', async () => {
-    await expect(openTarget(mysqlUrl())).rejects.toThrow(/MySQL\/MariaDB server can be audited/);
-    await expect(openTarget(sqlitePath)).rejects.toThrow(/SQLite database can be audited/);
-    expectOneLineError(await cli(['apply', mysqlUrl(), '--yes']));
+  it('refuses MySQL and SQLite targets where only PostgreSQL is handled (openTarget), and apply on a MySQL URL without a database', async () => {
+    await expect(openTarget(mysqlUrl())).rejects.toThrow(/MySQL\/MariaDB server is not a PostgreSQL target/);
+    await expect(openTarget(sqlitePath)).rejects.toThrow(/SQLite database is not a PostgreSQL target/);
+    const run = await cli(['apply', mysqlUrl('mysql', ''), '--yes']);
+    expectOneLineError(run);
+    expect(run.stderr).toMatch(/apply on MySQL\/MariaDB needs a database in the URL/);
   });
 });
 

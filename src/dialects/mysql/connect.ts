@@ -87,6 +87,8 @@ export interface MysqlDatabase {
   readonly name: string;
   /** The database of the URL's path, or null when it named none. */
   readonly database: string | null;
+  /** The session itself (messages of its errors carry no credential), for apply. */
+  readonly connection: MysqlQueryable;
   /** Reads the URL's database plus `schemas` (all user databases when neither names one). */
   readModel(options?: { readonly schemas?: readonly string[] } & Omit<MysqlIntrospectOptions, 'schemas'>): Promise<SchemaModel>;
   close(): Promise<void>;
@@ -131,6 +133,7 @@ export async function openMysqlUrl(text: string): Promise<MysqlDatabase> {
   return {
     name: parsed.display,
     database: parsed.database,
+    connection: db,
     readModel: (options = {}) => {
       const schemas = [...new Set([...(parsed.database !== null ? [parsed.database] : []), ...(options.schemas ?? [])])];
       return introspectMysql(db, { ...options, schemas, database: parsed.database });

@@ -4,15 +4,9 @@
  * rollback undoes one (is the object still what the run left?). One small query each, by name.
  */
 import type { Queryable } from '../types.js';
+import type { LiveIndex } from '../apply-types.js';
 
-/** An index as the catalog shows it now. */
-export interface LiveIndex {
-  readonly table: string;
-  readonly definition: string;
-  readonly valid: boolean;
-  /** The constraint it implements (`p` primary key, `u` unique, `x` exclusion) and whether it is deferrable. */
-  readonly constraint: { readonly name: string; readonly type: string; readonly deferrable: boolean; readonly deferred: boolean } | null;
-}
+export type { LiveIndex } from '../apply-types.js';
 
 interface LiveIndexRow {
   table: string;

@@ -6,16 +6,14 @@
  * access to the journal table), and ownership of every table whose indexes a step changes
  * (CREATE INDEX, DROP INDEX and ALTER TABLE are the owner's).
  */
-import type { Queryable } from '../dialects/types.js';
-import { JOURNAL_SCHEMA } from '../plan/types.js';
-import { UserError } from '../util/errors.js';
-import { JOURNAL_TABLE } from './journal.js';
+import type { Queryable } from '../types.js';
+import type { ChangedTable } from '../apply-types.js';
+import { UserError } from '../../util/errors.js';
 
-/** A table a step changes. */
-export interface ChangedTable {
-  readonly schema: string;
-  readonly table: string;
-}
+/** The schema apply keeps its journal in (plan/types.ts JOURNAL_SCHEMA names the same, for the layers above). */
+export const JOURNAL_SCHEMA = 'dbdoctor';
+/** The journal table, schema-qualified. */
+export const JOURNAL_TABLE = `${JOURNAL_SCHEMA}.dbdoctor_journal`;
 
 interface SessionRow {
   role: string;

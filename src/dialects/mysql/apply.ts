@@ -1,0 +1,162 @@
+/**
+ * MySQL/MariaDB's side of `dbdoctor apply`. The journal is a table `dbdoctor_journal` in the
+ * database the URL names (not a separate `dbdoctor` database: a user granted one database can keep
+ * its journal there, and the journal travels with a dump of it). One apply per database at a time:
+ * `GET_LOCK` on a name built from the database's, held by the apply's session (the server frees it
+ * when the session ends, killed or not). DDL commits on its own, so every statement is journaled
+ * before and after it runs: a resumed run knows which ones are done.
+ */
+import type { ApplyDialect, ChangedTable, JournalSql, LiveIndex } from '../apply-types.js';
+import type { Queryable } from '../types.js';
+import { UserError } from '../../util/errors.js';
+import { introspectMysql } from './introspect.js';
+import type { MysqlQueryable } from './session.js';
+
+const TABLE = 'dbdoctor_journal';
+/** The lock's name: one per database, at most the 64 characters GET_LOCK takes. */
+const LOCK_NAME = `LEFT(CONCAT('dbdoctor apply ', DATABASE()), 64)`;
+/** The session user as information_schema's GRANTEE column spells it: 'user'@'host'. */
+const GRANTEE = `CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')`;
+
+const journal: JournalSql = {
+  table: TABLE,
+  setup: [
+    `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  run_id          VARCHAR(64)  NOT NULL,
+  position        INT          NOT NULL,
+  total           INT          NOT NULL,
+  step_id         TEXT         NOT NULL,
+  summary         TEXT         NOT NULL,
+  step            LONGTEXT     NOT NULL,
+  status          VARCHAR(32)  NOT NULL DEFAULT 'pending',
+  up_done         INT          NOT NULL DEFAULT 0,
+  down_done       INT          NOT NULL DEFAULT 0,
+  attempts        INT          NOT NULL DEFAULT 0,
+  error           TEXT,
+  source          TEXT         NOT NULL,
+  target          TEXT         NOT NULL,
+  started_at      DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  updated_at      DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  left_definition TEXT,
+  PRIMARY KEY (run_id, position)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='Steps of dbdoctor apply runs: what ran, what failed, what was rolled back. Safe to drop when no apply is in progress.'`,
+  ],
+  upgrade: [],
+  existsQuery: `SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${TABLE}'`,
+  now: 'CURRENT_TIMESTAMP(6)',
+  placeholders: (sql) => sql,
+};
+
+/** mysql2's `[rows, fields]` as the `{ rows }` the engine reads. */
+export function mysqlQueryable(connection: MysqlQueryable): Queryable {
+  return {
+    query: async (sql, params) => {
+      const [rows] = await connection.query(sql, params);
+      return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
+    },
+  };
+}
+
+async function one<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T> {
+  return (await db.query(sql, params)).rows[0] as T;
+}
+
+/** The privileges of `wanted` the session user lacks on a table (globally, on its database, or on the table itself). */
+async function missing(db: Queryable, wanted: readonly string[], schema: string, table: string): Promise<string[]> {
+  const lacking: string[] = [];
+  for (const privilege of wanted) {
+    const row = await one<{ has: number | string }>(
+      db,
+      `SELECT (EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND PRIVILEGE_TYPE = ?)
+            OR EXISTS (SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = ? AND PRIVILEGE_TYPE = ?)
+            OR EXISTS (SELECT 1 FROM information_schema.TABLE_PRIVILEGES
+                        WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PRIVILEGE_TYPE = ?)) AS has`,
+      [privilege, schema, privilege, schema, table, privilege],
+    );
+    if (Number(row.has) !== 1) lacking.push(privilege);
+  }
+  return lacking;
+}
+
+async function sessionFacts(db: Queryable): Promise<{ user: string; database: string | null; readOnly: boolean }> {
+  const row = await one<{ user: string; database: string | null; read_only: number | string }>(
+    db,
+    `SELECT ${GRANTEE} AS user, DATABASE() AS \`database\`, @@global.read_only AS read_only`,
+  );
+  return { user: row.user, database: row.database, readOnly: Number(row.read_only) === 1 };
+}
+
+/** Apply on MySQL/MariaDB, with `connection` (mysql2) for reading the catalog as the audit does. */
+export function mysqlApply(connection: MysqlQueryable): ApplyDialect {
+  return {
+    journal,
+    async tryLock(db) {
+      const row = await one<{ locked: number | string | null }>(db, `SELECT GET_LOCK(${LOCK_NAME}, 0) AS locked`);
+      if (Number(row.locked) !== 1) return null;
+      return async () => {
+        await db.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`);
+      };
+    },
+    async setTimeouts(db, timeouts) {
+      // Every ALTER TABLE takes a metadata lock; lock_wait_timeout bounds the wait for it, in whole seconds (at least 1).
+      await db.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(timeouts.lockTimeoutMs / 1000))}`);
+    },
+    retryReason: (code) => (code === 'ER_LOCK_WAIT_TIMEOUT' ? 'lock-timeout' : code === 'ER_LOCK_DEADLOCK' ? 'deadlock' : null),
+    async liveIndex(_db, ref): Promise<LiveIndex | null> {
+      // Read as the audit reads it, so that the definition is spelt exactly as the plan's (SHOW CREATE TABLE's line).
+      const model = await introspectMysql(connection, { schemas: [ref.schema], database: ref.schema });
+      const index = model.indexes.find((i) => i.schema === ref.schema && i.table === ref.table && i.name === ref.name);
+      if (!index) return null;
+      return {
+        table: index.table,
+        definition: index.definition,
+        valid: index.valid,
+        constraint:
+          index.constraint === null
+            ? null
+            : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
+      };
+    },
+    async constraintExists(db, schema, table, name) {
+      const { rows } = await db.query(
+        `SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = ?`,
+        [schema, table, name],
+      );
+      return rows.length > 0;
+    },
+    async checkJournalAccess(db) {
+      const s = await sessionFacts(db);
+      if (s.database === null) {
+        throw new UserError(
+          'dbdoctor apply on MySQL/MariaDB needs a database in the URL (mysql://user@host/database): its journal is kept there',
+        );
+      }
+      if (s.readOnly) throw new UserError('cannot apply: the server is read-only (read_only is ON; a replica?); apply on its primary');
+      const exists = (await db.query(journal.existsQuery)).rows.length > 0;
+      const lacking = await missing(
+        db,
+        exists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'],
+        s.database,
+        TABLE,
+      );
+      if (lacking.length > 0) {
+        throw new UserError(
+          `cannot apply: user ${s.user} lacks ${lacking.join(', ')} on ${s.database}.${TABLE}, the journal apply writes every step to: GRANT ${lacking.join(', ')} ON \`${s.database}\`.${TABLE} TO ${s.user}`,
+        );
+      }
+    },
+    async checkApplyPrivileges(db, tables: readonly ChangedTable[]) {
+      const s = await sessionFacts(db);
+      for (const t of tables) {
+        // ALTER TABLE … ADD/DROP INDEX needs ALTER on the table.
+        const lacking = await missing(db, ['ALTER'], t.schema, t.table);
+        if (lacking.length > 0) {
+          throw new UserError(
+            `cannot apply: user ${s.user} lacks ${lacking.join(', ')} on ${t.schema}.${t.table}, which changing its indexes needs: GRANT ${lacking.join(', ')} ON \`${t.schema}\`.\`${t.table}\` TO ${s.user}`,
+          );
+        }
+      }
+    },
+    atomically: (_db, work) => work(),
+  };
+}
