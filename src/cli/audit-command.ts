@@ -7,7 +7,7 @@ import { DEMO_RULE_OPTIONS, DEMO_WORKLOAD_SOURCES } from '../audit/demo.js';
 import { applyBaseline, readBaseline } from '../audit/baseline.js';
 import { UserError } from '../util/errors.js';
 import { checkOutputFile } from '../util/output-path.js';
-import { openTargetOrDemo, targetOf } from './target.js';
+import { openTargetOrDemo, printTargetWarnings, targetOf } from './target.js';
 import { getReporter, reporters } from '../report/index.js';
 import { exitCodeFor, EXIT_CLEAN, type FailOn } from './exit.js';
 import { openReplicas, resolveAuditConfiguration } from './audit-config.js';
@@ -84,6 +84,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
   const replicas = await openReplicas(configuration.replicaUrls);
   const progress = createProgress(options, io.stderr);
   let result: AuditResult;
+  let warnings: readonly string[];
   try {
     const open = await openTargetOrDemo(
       target,
@@ -95,6 +96,7 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
       },
       progress,
     );
+    warnings = open.warnings ?? [];
     try {
       // The demo brings its own workload (its queries as a query file), plus any files given.
       const workloadSources =
@@ -119,6 +121,8 @@ export async function runAuditCommand(argument: string | undefined, options: Aud
     progress.done();
     await replicas.close();
   }
+  // After the spinner has stopped, so each warning is a line of its own.
+  printTargetWarnings({ warnings }, io.stderr);
   if (baseline !== null) result = applyBaseline(result, baseline);
   const toTerminal = options.output === undefined && io.stdout.isTTY === true;
   const color = toTerminal && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');

@@ -6,6 +6,7 @@ import type { AuditResult } from '../audit/types.js';
 import { openAuditTarget } from '../sources/open-target.js';
 import { UserError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
+import { printTargetWarnings } from './target.js';
 import { filtersOf, loadTimeoutOf, parseDuration, targetOf, type FilterOptions } from './fix-options.js';
 import { writeMigration } from '../writers/plan-file.js';
 import { selectFindings, type MigrationPlan } from '../plan/types.js';
@@ -91,6 +92,7 @@ export async function runFixCommand(argument: string | undefined, options: FixCo
     ...loadTimeoutOf(options),
     ...(options.python ? { python: options.python } : {}),
   });
+  printTargetWarnings(open, io.stderr);
   let result: AuditResult;
   try {
     // The same queries as audit reads: the fixes that rest on the workload (composites, missing indexes) need them.

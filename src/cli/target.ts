@@ -47,3 +47,11 @@ export async function openTargetOrDemo(
     },
   });
 }
+
+/** Prints a target's warnings on stderr, one line each, before its report (see OpenTarget.warnings). */
+export function printTargetWarnings(
+  target: { readonly warnings?: readonly string[] },
+  stderr: { write(text: string): unknown } | undefined,
+): void {
+  for (const warning of target.warnings ?? []) stderr?.write(`dbdoctor: warning: ${warning}\n`);
+}

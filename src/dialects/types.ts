@@ -49,6 +49,11 @@ export interface OpenTarget {
    * declared (a file and line) and what could not be loaded (limitations).
    */
   readonly annotateModel?: (model: SchemaModel) => SchemaModel;
+  /**
+   * What the user must hear before the report, one line each: input that was only partly read
+   * (a model file with a syntax error, a model module that failed to import, no SQLAlchemy).
+   */
+  readonly warnings?: readonly string[];
   close(): Promise<void>;
 }
 
@@ -67,6 +72,8 @@ export interface ModelTarget {
   /** Describes the target for reports; never contains credentials. */
   readonly info: Pick<TargetInfo, 'kind' | 'name'>;
   readModel(options?: ReadModelOptions): Promise<SchemaModel>;
+  /** As {@link OpenTarget.warnings}. */
+  readonly warnings?: readonly string[];
   close(): Promise<void>;
 }
 

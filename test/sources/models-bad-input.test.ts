@@ -1,7 +1,8 @@
 /**
  * Bad input for a models target, through the command line: a folder with nothing to read, a model
  * with a syntax error, a module that fails to import, a Python without SQLAlchemy. Each gets one
- * clear line; exit 2 only when nothing could be read, and otherwise the static reading of the rest.
+ * clear line on stderr (before the report); exit 2 only when nothing could be read, and otherwise
+ * the report of the rest, read statically where importing failed.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,11 @@ async function folder(name: string, files: Record<string, string>): Promise<stri
 }
 
 /** The text report with its wrapped lines joined: limitations are checked as sentences. */
+/** What stderr said, line by line. */
+function stderrLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '');
+}
+
 async function runText(args: readonly string[]): Promise<{ stdout: string }> {
   const run = await runCommand(args);
   return { stdout: run.stdout.replace(/\s+/g, ' ') };
@@ -83,21 +89,39 @@ describe('models targets given bad input', () => {
   });
 
   test('a model with a syntax error: the line is named, the other models are still audited', async () => {
-    const dir = await folder('syntax', {
-      'account.py': BASE_MODEL,
-      'session.py': child('import os').replace('class Session(Base):', 'class Session(Base)'),
-    });
+    const session = child('import os').replace('class Session(Base):', 'class Session(Base)');
+    const line = session.split('\n').indexOf('class Session(Base)') + 1;
+    const dir = await folder('syntax', { 'account.py': BASE_MODEL, 'session.py': session });
     const run = await runCommand(['audit', dir, '--format', 'json', '--python', await pythonWithAlembic()]);
     expect(run.code).toBe(1);
+    expect(stderrLines(run.stderr)).toEqual([
+      `dbdoctor: warning: ${join(dir, 'session.py')}:${line}: Python syntax error: that file is read only as far as it parses, the other model files are audited`,
+    ]);
     expect(findings(run.stdout)).toEqual(['duplicate-index accounts.ix_accounts_email_again']);
     const text = await runText(['audit', dir, '--python', await pythonWithAlembic()]);
-    expect(text.stdout).toMatch(/model module session could not be imported \(SyntaxError: expected ':' \(session\.py, line 6\)\)/);
-    expect(text.stdout).toContain(`${join(dir, 'session.py')}: has syntax errors; only what parsed is read`);
+    expect(text.stdout).toContain(`model module session could not be imported (SyntaxError: expected ':' (session.py, line ${line}))`);
+    expect(text.stdout).toContain(`${join(dir, 'session.py')}:${line}: Python syntax error; only what parsed is read`);
+  });
+
+  test('a syntax error that leaves no table to read: exit 2, naming file:line', async () => {
+    // The bracket of Column( is never closed: Python and tree-sitter both stop on that line.
+    const broken = BASE_MODEL.replace('primary_key=True)', 'primary_key=True');
+    const line = broken.split('\n').findIndex((l) => l.endsWith('primary_key=True')) + 1;
+    const dir = await folder('only-broken', { 'account.py': broken });
+    const run = await runCommand(['audit', dir, '--python', await pythonWithAlembic()]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(stderrLines(run.stderr)).toEqual([
+      `dbdoctor: ${join(dir, 'account.py')}:${line}: Python syntax error, and no model table could be read from ${dir}`,
+    ]);
   });
 
   test('a module that fails to import: said in one line, and read statically', async () => {
     const dir = await folder('import', { 'account.py': BASE_MODEL, 'session.py': child('import module_that_does_not_exist') });
     const run = await runCommand(['audit', dir, '--format', 'json', '--python', await pythonWithAlembic()]);
+    expect(stderrLines(run.stderr)).toEqual([
+      "dbdoctor: warning: model module session could not be imported (ModuleNotFoundError: No module named 'module_that_does_not_exist'): it is read statically",
+    ]);
     expect(findings(run.stdout)).toEqual(['duplicate-index accounts.ix_accounts_email_again', 'unindexed-foreign-key sessions.']);
     const text = await runText(['audit', dir, '--python', await pythonWithAlembic()]);
     expect(text.stdout).toContain(
@@ -112,6 +136,9 @@ describe('models targets given bad input', () => {
     const python = join(root, 'python-without-sqlalchemy');
     await writeFile(python, `#!/bin/sh\nexec /usr/bin/python3 -S -I "$@"\n`, { mode: 0o755 });
     const run = await runCommand(['audit', dir, '--format', 'json', '--python', python]);
+    expect(stderrLines(run.stderr)).toEqual([
+      `dbdoctor: warning: no Python with SQLAlchemy: tried ${python} (no sqlalchemy): the models are read statically, without running them`,
+    ]);
     expect(findings(run.stdout)).toEqual(['duplicate-index accounts.ix_accounts_email_again', 'unindexed-foreign-key sessions.']);
     const text = await runText(['audit', dir, '--python', python]);
     expect(text.stdout).toContain(`no Python with SQLAlchemy: tried ${python} (no sqlalchemy)`);

@@ -14,7 +14,7 @@ import { createServerDatabase, type TestDatabase } from '../helpers/databases.js
 import { pythonWithAlembic, sqlalchemyUrl } from '../helpers/python.js';
 
 const run = promisify(execFile);
-const APP = 'test/fixtures/models/seed_app';
+const APP = 'examples/sqlalchemy-app';
 const MODELS = `${APP}/models`;
 const HARNESS = fileURLToPath(new URL('./models-alembic.py', import.meta.url));
 
@@ -30,7 +30,9 @@ beforeAll(async () => {
   await run(await pythonWithAlembic(), [HARNESS, APP, sqlalchemyUrl(database.url!), 'create']);
   await database.exec('CREATE INDEX users_name_by_hand ON users (name); DROP INDEX ix_users_is_active');
   // SQLAlchemy creates a table's indexes in no fixed order; rebuilt last, this one is the younger duplicate.
-  await database.exec('DROP INDEX ix_api_keys_user_id_again; CREATE INDEX ix_api_keys_user_id_again ON api_keys (user_id)');
+  await database.exec(
+    'DROP INDEX ix_webhook_configurations_user_id; CREATE INDEX ix_webhook_configurations_user_id ON webhook_configurations (user_id)',
+  );
   const audit = await runCommand(['audit', database.url!, '--models', MODELS, '--format', 'json', '--fail-on', 'none']);
   expect(audit.code, audit.stderr).toBe(0);
   findings = (JSON.parse(audit.stdout) as { findings: Finding[] }).findings;
@@ -42,11 +44,11 @@ afterAll(async () => {
 
 describe('a live database with its models (--models)', () => {
   test("the live database's findings point at the model lines that declare the objects", async () => {
-    const duplicate = findings.find((f) => f.rule === 'duplicate-index' && f.table === 'api_keys')!;
-    expect(duplicate).toMatchObject({ index: 'ix_api_keys_user_id_again', coveredBy: 'ix_api_keys_user_id' });
+    const duplicate = findings.find((f) => f.rule === 'duplicate-index' && f.table === 'webhook_configurations')!;
+    expect(duplicate).toMatchObject({ index: 'ix_webhook_configurations_user_id', coveredBy: 'idx_webhook_configurations_user' });
     expect(duplicate.location).toMatchObject({
-      file: `${MODELS}/api_key.py`,
-      line: await lineOf(`${MODELS}/api_key.py`, 'Index("ix_api_keys_user_id_again"'),
+      file: `${MODELS}/webhook_configuration.py`,
+      line: await lineOf(`${MODELS}/webhook_configuration.py`, 'user_id = Column'),
     });
   });
 

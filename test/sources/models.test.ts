@@ -1,6 +1,6 @@
 /**
- * SQLAlchemy models as an audit target (test/fixtures/models, written for these tests after the
- * seed's application): the exact reader (Debian's SQLAlchemy imports the models and compiles
+ * SQLAlchemy models as an audit target (examples/sqlalchemy-app, the seed's application, and
+ * test/fixtures/models for shapes the example does not use): the exact reader (Debian's SQLAlchemy imports the models and compiles
  * their DDL), the static reader (tree-sitter-python, no Python run), both giving the same
  * verdicts, and findings pointing at the model lines, found in the fixture text.
  */
@@ -13,7 +13,7 @@ import { openAuditTarget } from '../../src/sources/open-target.js';
 import { reporters } from '../../src/report/index.js';
 import { pythonWithAlembic } from '../helpers/python.js';
 
-const SEED = 'test/fixtures/models/seed_app/models';
+const SEED = 'examples/sqlalchemy-app/models';
 const MIXED = 'test/fixtures/models/mixed';
 const STRUCTURAL = new Set(['duplicate-index', 'redundant-index', 'unindexed-foreign-key']);
 
@@ -48,19 +48,26 @@ function findingOn(result: AuditResult, rule: string, object: string): Finding {
 }
 
 /**
- * The seed's problems, with dbdoctor's verdicts: two single-column indexes on api_keys.user_id
- * (one goes as a duplicate, the other is a left prefix of (user_id, is_active)); the index=True on
- * experiments.dataset_id next to a module-level Index on it; the composite the unique constraint
- * already is; the junction table's index on its key's leading column; and a foreign key
+ * The example's problems, with dbdoctor's verdicts (test/sources/models-example.test.ts goes
+ * through the seed's table row by row): index=True beside an Index(...) on the same column, a
+ * composite the unique constraint already is, single-column indexes that are left prefixes of a
+ * composite, a unique constraint or the junction table's primary key, and the foreign keys
  * PostgreSQL does not index by itself. `email_logs.status` stays: (user_id, status) cannot serve it.
  */
 const SEED_VERDICTS = [
-  'duplicate-index api_keys.ix_api_keys_user_id_again < ix_api_keys_user_id',
   'duplicate-index experiments.ix_experiments_dataset_id < idx_experiments_dataset_id',
   'duplicate-index notification_preferences.ix_notification_preferences_user_event < uq_user_event_type',
+  'duplicate-index webhook_configurations.ix_webhook_configurations_user_id < idx_webhook_configurations_user',
   'redundant-index api_keys.ix_api_keys_user_id < ix_api_keys_user_active',
+  'redundant-index datasets.ix_datasets_owner_id < uq_datasets_owner_name',
+  'redundant-index email_logs.ix_email_logs_event_type < ix_email_logs_event_sent',
+  'redundant-index email_logs.ix_email_logs_user_id < ix_email_logs_user_status',
   'redundant-index experiment_tags.ix_experiment_tags_experiment_id < experiment_tags_pkey',
+  'redundant-index notification_preferences.ix_notification_preferences_user_id < uq_user_event_type',
+  'redundant-index webhook_configurations.idx_webhook_configurations_user < ix_webhook_configurations_user_provider',
+  'redundant-index webhook_configurations.ix_webhook_configurations_is_active < ix_webhook_configurations_active_provider',
   'unindexed-foreign-key email_logs.email_logs_api_key_id_fkey',
+  'unindexed-foreign-key webhook_logs.webhook_logs_webhook_configuration_id_fkey',
 ];
 
 describe('SQLAlchemy models, read by importing them', () => {
@@ -76,8 +83,8 @@ describe('SQLAlchemy models, read by importing them', () => {
   });
 
   test('findings point at the Index(...) entry, the index=True column, the unique constraint, the foreign-key column', async () => {
-    expect(findingOn(result, 'duplicate-index', 'ix_api_keys_user_id_again').location).toEqual(
-      await positionOf(`${SEED}/api_key.py`, 'Index("ix_api_keys_user_id_again"'),
+    expect(findingOn(result, 'redundant-index', 'ix_api_keys_user_id').location).toEqual(
+      await positionOf(`${SEED}/api_key.py`, 'Index("ix_api_keys_user_id"'),
     );
     expect(findingOn(result, 'duplicate-index', 'ix_experiments_dataset_id').location).toEqual(
       await positionOf(`${SEED}/experiment.py`, 'dataset_id = sa.Column'),
@@ -97,7 +104,7 @@ describe('SQLAlchemy models, read by importing them', () => {
     const markdown = reporters.markdown.render(result, { color: false });
     expect(markdown).toContain('\n## Model Declarations\n');
     expect(markdown).toMatch(
-      /\| `test\/fixtures\/models\/seed_app\/models\/notification_preference\.py:\d+` \| notification_preferences \| user_id, event_type \| `ix_notification_preferences_user_event` \| uq_user_event_type \| remove the declaration \|/,
+      /\| `examples\/sqlalchemy-app\/models\/notification_preference\.py:\d+` \| notification_preferences \| user_id, event_type \| `ix_notification_preferences_user_event` \| uq_user_event_type \| remove the declaration \|/,
     );
     expect(markdown).toMatch(
       /\| `[^`]*email_log\.py:\d+` \| email_logs \| api_key_id \| `email_logs_api_key_id_idx` \| unindexed-foreign-key \| declare the new index \|/,
@@ -135,6 +142,26 @@ describe('SQLAlchemy models, read statically', () => {
     expect(findingOn(result, 'duplicate-index', 'ix_customers_email_plain').location).toEqual(
       await positionOf(`${MIXED}/customers.py`, 'Index("ix_customers_email_plain"'),
     );
+  });
+
+  test('SQLAlchemy 2.0 style without any Python: Mapped[...], mapped_column(index=True), __table_args__ give the verdicts at their lines', async () => {
+    const app = 'test/fixtures/models/modern_app';
+    const result = await audit(app, '/nonexistent/python3');
+    // The unnamed Index(None, "project_id", "status") leads with project_id, so index=True on it is a left prefix;
+    // assignee_id's foreign key leads no index. Names follow the Base's naming_convention.
+    expect(verdicts(result)).toEqual([
+      'redundant-index tasks.ix_tasks_project_id < ix_tasks_project_id_status',
+      'unindexed-foreign-key tasks.fk_tasks_assignee_id',
+    ]);
+    expect(findingOn(result, 'redundant-index', 'ix_tasks_project_id').location).toEqual(
+      await positionOf(`${app}/models.py`, 'project_id: Mapped[int] = mapped_column(ForeignKey'),
+    );
+    expect(findingOn(result, 'unindexed-foreign-key', 'fk_tasks_assignee_id').location).toEqual(
+      await positionOf(`${app}/models.py`, 'assignee_id: Mapped'),
+    );
+    // A bare annotation (`due_at: Mapped[datetime | None]`) is a column too.
+    const tasks = result.model.tables.find((t) => t.name === 'tasks')!;
+    expect(tasks.columns.map((c) => c.name)).toEqual(['id', 'project_id', 'assignee_id', 'status', 'due_at']);
   });
 
   test('Flask-SQLAlchemy shapes: db.Model names, joined and single-table inheritance, column_property, a helper from another module', async () => {

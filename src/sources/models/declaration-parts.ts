@@ -174,3 +174,24 @@ export function tableArgs(
   }
   return { items, schema };
 }
+
+/**
+ * `due_at: Mapped[datetime | None]` with nothing assigned: SQLAlchemy 2.0's declarative mapping
+ * makes that a column of the annotated type (nullable when the annotation allows None).
+ */
+export function annotatedColumn(assignment: SyntaxNode, left: SyntaxNode, context: FileContext): ColumnDeclaration | null {
+  const annotation = assignment.childForFieldName('type')?.text ?? null;
+  if (annotation === null || !/^(\w+\.)?Mapped\[/.test(annotation) || left.text.startsWith('__')) return null;
+  return {
+    name: left.text,
+    type: annotation,
+    index: false,
+    unique: false,
+    primaryKey: false,
+    nullable: /\bOptional\[|\|\s*None\b|\bNone\s*\|/.test(annotation) ? true : null,
+    references: null,
+    location: locationOf(context.file, left),
+    indexArgument: null,
+    call: null,
+  };
+}

@@ -77,6 +77,8 @@ export interface ModelDeclarations {
   readonly namingConvention: ReadonlyMap<string, string>;
   /** What could not be read: syntax errors, columns of unknown helpers. */
   readonly unresolved: readonly string[];
+  /** The first syntax error of each file that has one: the rest of that file is read as far as it parsed. */
+  readonly syntaxErrors: readonly SourceLocation[];
 }
 
 /** A declarative class as its body declares it. */

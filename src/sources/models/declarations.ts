@@ -8,6 +8,7 @@
  * Nothing is imported or run. What cannot be resolved statically is listed, never guessed.
  */
 import { readFile } from 'node:fs/promises';
+import type { SourceLocation } from '../../model/types.js';
 import { parseSource, type SyntaxNode } from '../syntax/tree-sitter.js';
 import type {
   ClassInfo,
@@ -21,6 +22,7 @@ import type {
 import {
   COLUMN_CALLS,
   NOT_COLUMNS,
+  annotatedColumn,
   columnFrom,
   helperCall,
   indentAt,
@@ -31,7 +33,7 @@ import {
   tableArgsInsertion,
   wrappedColumn,
 } from './declaration-parts.js';
-import { callName, children, keywordArguments, locationOf, positionalArguments, stringValue } from './python-syntax.js';
+import { callName, children, firstSyntaxError, keywordArguments, locationOf, positionalArguments, stringValue } from './python-syntax.js';
 
 export type { ColumnDeclaration, ModelDeclarations, TableDeclaration, TableItemDeclaration } from './declaration-types.js';
 
@@ -67,6 +69,8 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
     if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
+    const bare = !right && left?.type === 'identifier' ? annotatedColumn(assignment, left, context) : null;
+    if (bare) info.columns.push(bare);
     if (!left || !right || left.type !== 'identifier') continue;
     if (left.text === '__tablename__') {
       tableName = stringValue(right);
@@ -205,6 +209,7 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
   const looseIndexes: TableItemDeclaration[] = [];
   const namingConvention = new Map<string, string>();
   const unresolved: string[] = [];
+  const syntaxErrors: SourceLocation[] = [];
   // Helpers that return a column are often imported from another module: collect them from every file first.
   const parsed: { path: string; text: string; root: SyntaxNode }[] = [];
   const helpers = new Map<string, SyntaxNode>();
@@ -216,7 +221,11 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
   }
   for (const { path, text, root } of parsed) {
     const context: FileContext = { file: shown(path), text, helpers, unresolved, constants: moduleConstants(root) };
-    if (root.hasError) unresolved.push(`${context.file}: has syntax errors; only what parsed is read`);
+    const error = firstSyntaxError(root);
+    if (error !== null) {
+      syntaxErrors.push({ file: context.file, ...error });
+      unresolved.push(`${context.file}:${error.line}: Python syntax error; only what parsed is read`);
+    }
     for (const node of descendants(root, 'class_definition')) {
       const info = classInfo(node, context);
       classes.set(info.name, info);
@@ -279,5 +288,5 @@ export async function readDeclarations(files: readonly string[], shown: (file: s
       insertion: info.insertion,
     });
   }
-  return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved };
+  return { tables, looseIndexes: looseIndexes.filter((i) => !attached.has(i)), namingConvention, unresolved, syntaxErrors };
 }

@@ -76,9 +76,22 @@ function foreignKeySql(fk: { table: string; schema: string | null; name: string 
   return `ALTER TABLE ${table} ADD ${fk.name ? `CONSTRAINT ${quoteIdent(fk.name)} ` : ''}FOREIGN KEY (${fk.columns.map(quoteIdent).join(', ')}) REFERENCES ${refTable} (${refColumns})`;
 }
 
-/** The DDL of the models, and what the report must say about how it was read. */
-async function modelDdl(path: string, declarations: ModelDeclarations, options: ModelsOptions): Promise<{ sql: string; notes: string[] }> {
+/** Whether a failed import is of a file whose syntax error is already said (with its line). */
+function isSyntaxErrorOf(module: string, declarations: ModelDeclarations): boolean {
+  const file = module.split('.').join('/');
+  return declarations.syntaxErrors.some((e) => e.file.endsWith(`${file}.py`) || e.file.endsWith(`${file}/__init__.py`));
+}
+
+/** The DDL of the models, what the report must say about how it was read, and what stderr must say. */
+async function modelDdl(
+  path: string,
+  declarations: ModelDeclarations,
+  options: ModelsOptions,
+): Promise<{ sql: string; notes: string[]; warnings: string[]; imported: number }> {
   const notes: string[] = [];
+  const warnings = declarations.syntaxErrors.map(
+    (e) => `${e.file}:${e.line}: Python syntax error: that file is read only as far as it parses, the other model files are audited`,
+  );
   const dialect = options.dialect ?? 'postgresql';
   if (dialect !== 'postgresql') {
     throw new UserError(
@@ -89,7 +102,11 @@ async function modelDdl(path: string, declarations: ModelDeclarations, options: 
   if ('python' in found) {
     try {
       const compiled = await compileModels(found.python, path, dialect);
-      for (const failure of compiled.failures) notes.push(`model module ${failure.module} could not be imported (${failure.error})`);
+      for (const failure of compiled.failures) {
+        notes.push(`model module ${failure.module} could not be imported (${failure.error})`);
+        if (!isSyntaxErrorOf(failure.module, declarations))
+          warnings.push(`model module ${failure.module} could not be imported (${failure.error}): it is read statically`);
+      }
       if (compiled.metadata > 0) {
         notes.unshift(
           `models read by importing them with ${found.python} (SQLAlchemy ${compiled.sqlalchemy}) and compiling their PostgreSQL DDL`,
@@ -103,15 +120,17 @@ async function modelDdl(path: string, declarations: ModelDeclarations, options: 
           notes.push(`${missing.map((t) => t.name).join(', ')}: read statically from the files that could not be imported`);
         }
         for (const fk of compiled.unresolvedForeignKeys) statements.push(foreignKeySql(fk));
-        return { sql: statements.join(';\n') + ';\n', notes };
+        return { sql: statements.join(';\n') + ';\n', notes, warnings, imported: compiled.tables.length };
       }
       notes.push(`importing the models with ${found.python} found no SQLAlchemy MetaData`);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n').slice(-3).join(' ').trim() : String(error);
       notes.push(`the models could not be imported with ${found.python} (${message})`);
+      warnings.push(`the models could not be imported with ${found.python} (${message}): they are read statically`);
     }
   } else {
     notes.push(found.reason);
+    warnings.push(`${found.reason}: the models are read statically, without running them`);
   }
   const ddl = staticDdl(declarations);
   notes.push(
@@ -120,7 +139,7 @@ async function modelDdl(path: string, declarations: ModelDeclarations, options: 
         ? `, and ${ddl.approximated.length} column type(s) are unknown and read as text (${ddl.approximated.slice(0, 5).join(', ')})`
         : ''),
   );
-  return { sql: ddl.statements.join(';\n') + ';\n', notes };
+  return { sql: ddl.statements.join(';\n') + ';\n', notes, warnings, imported: 0 };
 }
 
 /** Opens SQLAlchemy models as a PostgreSQL target (see the module comment). */
@@ -128,7 +147,14 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
   const files = await pythonFiles(path);
   if (files.length === 0) throw new UserError(`no .py files in ${path}`);
   const declarations = await readDeclarations(files, shownPath);
-  const { sql, notes } = await modelDdl(path, declarations, options);
+  const { sql, notes, warnings, imported } = await modelDdl(path, declarations, options);
+  const firstError = declarations.syntaxErrors[0];
+  if (firstError !== undefined && imported === 0 && !declarations.tables.some((t) => t.columns.length > 0)) {
+    // Nothing to audit (at most a table name before the error): a report would look like a clean bill of health.
+    throw new UserError(
+      `${firstError.file}:${firstError.line}: Python syntax error, and no model table could be read from ${shownPath(path)}`,
+    );
+  }
   const statements = await splitStatements(`${shownPath(path)} (DDL of the models)`, sql);
   const lite = await PGlite.create({
     extensions: await pgliteExtensions(statements.map(extensionOf).filter((e): e is string => e !== null)),
@@ -150,7 +176,7 @@ export async function openModels(path: string, options: ModelsOptions = {}): Pro
     const located = withDeclarationLocations(model, declarations);
     return { ...located, limitations: [...located.limitations, ...notes] };
   };
-  return { db: lite, info: { kind: 'models', name: path }, annotateModel, close: () => lite.close() };
+  return { db: lite, info: { kind: 'models', name: path }, annotateModel, warnings, close: () => lite.close() };
 }
 
 /**

@@ -93,3 +93,20 @@ export function resolvedString(node: SyntaxNode | null | undefined, names: Reado
 export function locationOf(file: string, node: SyntaxNode): SourceLocation {
   return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
 }
+
+/**
+ * Where a file's first syntax error starts (1-based), or null when it parsed cleanly: the first
+ * ERROR or MISSING node in source order, which is where Python's own parser stops too for the
+ * usual mistakes (an unclosed bracket, a missing colon).
+ */
+export function firstSyntaxError(root: SyntaxNode): { line: number; column: number } | null {
+  if (!root.hasError) return null;
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.shift()!;
+    if (node.type === 'ERROR' || node.isMissing) return { line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+    // Depth first, in source order: the children before the node's later siblings.
+    stack.unshift(...node.children.filter((c): c is SyntaxNode => c !== null && c.hasError));
+  }
+  return null;
+}
