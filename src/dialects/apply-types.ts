@@ -18,7 +18,7 @@ export interface LiveIndex {
 }
 
 /** One index by name: index names are unique per schema in PostgreSQL and SQLite, per table in MySQL. */
-export interface IndexRef {
+interface IndexRef {
   readonly schema: string;
   readonly table: string;
   readonly name: string;
@@ -31,7 +31,7 @@ export interface ChangedTable {
 }
 
 /** The session's limits while steps run. */
-export interface SessionTimeouts {
+interface SessionTimeouts {
   readonly lockTimeoutMs: number;
   readonly statementTimeoutMs: number;
 }
@@ -53,7 +53,7 @@ export interface JournalSql {
 }
 
 /** How a failed statement may be retried: it waited too long for a lock, or lost a deadlock; null: it failed for good. */
-export type RetryReason = 'lock-timeout' | 'deadlock' | null;
+type RetryReason = 'lock-timeout' | 'deadlock' | null;
 
 /** What apply needs of a dialect. */
 export interface ApplyDialect {

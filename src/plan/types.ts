@@ -86,9 +86,9 @@ export interface FixFilters {
 }
 
 /** The schema `dbdoctor apply` keeps its journal in on PostgreSQL; never part of a plan. */
-export const JOURNAL_SCHEMA = 'dbdoctor';
+const JOURNAL_SCHEMA = 'dbdoctor';
 /** The journal table's name (MySQL/MariaDB and SQLite keep it beside the tables it changes); never part of a plan. */
-export const JOURNAL_TABLE_NAME = 'dbdoctor_journal';
+const JOURNAL_TABLE_NAME = 'dbdoctor_journal';
 
 /** Whether a finding is about apply's own journal, which no plan touches and no re-audit reports. */
 export function isJournalFinding(f: Pick<Finding, 'schema' | 'table'>): boolean {
