@@ -5,6 +5,7 @@
  * missing. Each dialect implements it in its own folder (postgres/apply.ts, mysql/apply.ts,
  * sqlite/apply.ts); the engine in src/apply only talks to this interface.
  */
+import type { Index } from '../model/types.js';
 import type { Queryable } from './types.js';
 
 /** An index as the catalog shows it now. */
@@ -81,4 +82,22 @@ export interface ApplyDialect {
   atomically<T>(db: Queryable, work: () => Promise<T>): Promise<T>;
   /** The server process running this session, for watching an index build from a second connection; absent when it cannot be watched. */
   backendId?(db: Queryable): Promise<number>;
+}
+
+/**
+ * An index as the audit's own reader gives it, in the shape the definition checks compare: the
+ * dialects without a catalog query of their own for it (MySQL/MariaDB, SQLite) read it this way, so
+ * its definition is spelt exactly as the plan's.
+ */
+export function liveIndexOf(index: Index): LiveIndex {
+  return {
+    table: index.table,
+    definition: index.definition,
+    valid: index.valid,
+    // Neither engine has deferrable constraints.
+    constraint:
+      index.constraint === null
+        ? null
+        : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
+  };
 }

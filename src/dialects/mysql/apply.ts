@@ -6,7 +6,7 @@
  * when the session ends, killed or not). DDL commits on its own, so every statement is journaled
  * before and after it runs: a resumed run knows which ones are done.
  */
-import type { ApplyDialect, ChangedTable, JournalSql, LiveIndex } from '../apply-types.js';
+import { liveIndexOf, type ApplyDialect, type ChangedTable, type JournalSql, type LiveIndex } from '../apply-types.js';
 import type { Queryable } from '../types.js';
 import { UserError } from '../../util/errors.js';
 import { introspectMysql } from './introspect.js';
@@ -106,16 +106,7 @@ export function mysqlApply(connection: MysqlQueryable): ApplyDialect {
       // Read as the audit reads it, so that the definition is spelt exactly as the plan's (SHOW CREATE TABLE's line).
       const model = await introspectMysql(connection, { schemas: [ref.schema], database: ref.schema });
       const index = model.indexes.find((i) => i.schema === ref.schema && i.table === ref.table && i.name === ref.name);
-      if (!index) return null;
-      return {
-        table: index.table,
-        definition: index.definition,
-        valid: index.valid,
-        constraint:
-          index.constraint === null
-            ? null
-            : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
-      };
+      return index ? liveIndexOf(index) : null;
     },
     async constraintExists(db, schema, table, name) {
       const { rows } = await db.query(

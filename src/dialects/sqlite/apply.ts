@@ -15,7 +15,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ApplyDialect, JournalSql, LiveIndex } from '../apply-types.js';
+import { liveIndexOf, type ApplyDialect, type JournalSql, type LiveIndex } from '../apply-types.js';
 import type { Queryable } from '../types.js';
 import { UserError } from '../../util/errors.js';
 import { introspectSqlite } from './introspect.js';
@@ -98,16 +98,7 @@ function sqliteApply(path: string, raw: Database.Database): ApplyDialect {
   const liveIndex = (name: string): LiveIndex | null => {
     // Read as the audit reads it, so that the definition is spelt exactly as the plan's (sqlite_schema's CREATE INDEX text).
     const index = introspectSqlite(raw, { name: path }).indexes.find((i) => i.name === name);
-    if (!index) return null;
-    return {
-      table: index.table,
-      definition: index.definition,
-      valid: index.valid,
-      constraint:
-        index.constraint === null
-          ? null
-          : { name: index.constraint.name, type: index.primary ? 'p' : 'u', deferrable: false, deferred: false },
-    };
+    return index ? liveIndexOf(index) : null;
   };
   return {
     journal,
