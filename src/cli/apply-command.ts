@@ -12,9 +12,9 @@ import { filtersOf, hasFilters, parseCount, parseDuration, targetOf, type Filter
 import { readMigration } from '../writers/plan-file.js';
 import { DEFAULT_MIGRATION_SETTINGS, selectFindings, type MigrationPlan } from '../plan/types.js';
 import { planFix } from '../plan/planner.js';
-import { emitterFor } from '../dialects/emitters.js';
+import { describeApplyTimeouts, emitterFor } from '../dialects/emitters.js';
+import type { Dialect } from '../model/types.js';
 import { sessionSettings } from '../writers/common.js';
-import { formatDuration } from '../dialects/postgres/duration.js';
 import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
 import { renderPlan } from './fix-command.js';
@@ -120,14 +120,16 @@ export async function runApplyCommand(argument: string | undefined, options: App
   const confirm = io.confirm ?? terminalConfirm;
   const fromPlan = options.from !== undefined ? await readMigration(options.from, { acceptEdits: options.acceptEdits === true }) : null;
   const policy = policyOf(options, fromPlan);
-  const settingsLine = `Session: lock_timeout ${formatDuration(policy.lockTimeoutMs!)}, statement_timeout ${formatDuration(policy.statementTimeoutMs!)}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
+  // In the dialect's own settings: lock_timeout, lock_wait_timeout, busy_timeout.
+  const settingsLine = (dialect: Dialect): string =>
+    `Session: ${describeApplyTimeouts(dialect, policy.lockTimeoutMs!, policy.statementTimeoutMs!)}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
 
   // A dry run of a plan folder needs no database at all.
   if (fromPlan && options.dryRun) {
     out([
       `Plan from ${options.from}: ${fromPlan.steps.length} step${fromPlan.steps.length === 1 ? '' : 's'} (made for ${fromPlan.target.name})`,
       ...renderPlan(fromPlan, true),
-      settingsLine,
+      settingsLine(fromPlan.target.dialect),
       'Dry run: nothing was executed.',
     ]);
     return EXIT_CLEAN;
@@ -173,7 +175,7 @@ async function applyOpen(
     confirm: (question: string) => Promise<boolean>;
     fromPlan: MigrationPlan | null;
     policy: ReturnType<typeof policyOf>;
-    settingsLine: string;
+    settingsLine: (dialect: Dialect) => string;
     progress: ProgressReporter;
     buildWatch: BuildWatch | null;
   },
@@ -220,7 +222,11 @@ async function applyOpen(
           settings: { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! },
         });
       }
-      out([`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`, ...renderPlan(plan, true), settingsLine]);
+      out([
+        `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`,
+        ...renderPlan(plan, true),
+        settingsLine(before.model.dialect),
+      ]);
       if (plan.steps.length === 0) {
         out(['Nothing to apply.']);
         return EXIT_CLEAN;
@@ -254,7 +260,7 @@ async function applyOpen(
       out([
         `${verb} run ${entries[0]?.runId ?? ''}: ${work} step${work === 1 ? '' : 's'}`,
         ...entriesLines(entries, which === 'resume' ? 'up' : 'down'),
-        settingsLine,
+        settingsLine(open.kind),
       ]);
       if (options.dryRun) {
         out(['Dry run: nothing was executed.']);

@@ -2,6 +2,7 @@
 import type { DdlEmitter } from '../model/actions.js';
 import type { Capabilities, Dialect, Table } from '../model/types.js';
 import { mysqlEmitter } from './mysql/ddl.js';
+import { formatDuration } from './postgres/duration.js';
 import { postgresEmitter } from './postgres/ddl.js';
 import { sqliteEmitter } from './sqlite/ddl.js';
 
@@ -26,5 +27,21 @@ export function emitterFor(
       );
     case 'sqlite':
       return sqliteEmitter;
+  }
+}
+
+/**
+ * How an apply session's timeouts read in each dialect's own settings: PostgreSQL's lock_timeout
+ * and statement_timeout; MySQL's lock_wait_timeout (whole seconds, no statement timeout for DDL);
+ * SQLite's busy_timeout (no statement timeout).
+ */
+export function describeApplyTimeouts(dialect: Dialect, lockTimeoutMs: number, statementTimeoutMs: number): string {
+  switch (dialect) {
+    case 'postgres':
+      return `lock_timeout ${formatDuration(lockTimeoutMs)}, statement_timeout ${formatDuration(statementTimeoutMs)}`;
+    case 'mysql':
+      return `lock_wait_timeout ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))}s (MySQL has no statement timeout for DDL)`;
+    case 'sqlite':
+      return `busy_timeout ${lockTimeoutMs}ms (SQLite has no statement timeout)`;
   }
 }

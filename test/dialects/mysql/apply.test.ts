@@ -70,6 +70,8 @@ describe('dbdoctor apply on MariaDB', () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/journal dbdoctor_journal/);
+    // The session line in MySQL's own setting: the default lock timeout of 5 s as whole seconds.
+    expect(applied.stdout).toContain('Session: lock_wait_timeout 5s (MySQL has no statement timeout for DDL)');
     const after = await findingKeys();
     expect(after).not.toContain('duplicate-index ix_email');
     expect(after).not.toContain('duplicate-index ix_name_id');

@@ -74,6 +74,8 @@ describe('dbdoctor apply on a SQLite file', () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/journal dbdoctor_journal/);
+    // The session line in SQLite's own setting: the default lock timeout of 5 s as busy_timeout.
+    expect(applied.stdout).toContain('Session: busy_timeout 5000ms (SQLite has no statement timeout)');
     const after = await findingKeys();
     expect(after).not.toContain('duplicate-index ix_email');
     expect(after).not.toContain('duplicate-index ix_name_id');
