@@ -1,7 +1,8 @@
 import { asPostgresTarget, openAuditTarget, type AuditTarget, type OpenTarget, type TargetOptions } from '../sources/open-target.js';
 import { createDemoDatabase } from '../sources/demo/index.js';
 import { openDemoSnapshot } from '../sources/demo/snapshot.js';
-import { UserError } from '../util/errors.js';
+import { UserError, redactSecrets } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { silentProgress, type ProgressReporter } from '../util/progress.js';
 
 /** Opens the demo database in PGlite like any other target. */
@@ -53,5 +54,6 @@ export function printTargetWarnings(
   target: { readonly warnings?: readonly string[] },
   stderr: { write(text: string): unknown } | undefined,
 ): void {
-  for (const warning of target.warnings ?? []) stderr?.write(`dbdoctor: warning: ${warning}\n`);
+  // A Python traceback can quote a connection string, and a model file name can hold escape sequences.
+  for (const warning of target.warnings ?? []) stderr?.write(`dbdoctor: warning: ${printable(redactSecrets(warning))}\n`);
 }

@@ -116,6 +116,16 @@ describe('models targets given bad input', () => {
     ]);
   });
 
+  test('an import error that quotes a connection string: the warning and the report never show its password', async () => {
+    const failing = child('raise RuntimeError("cannot reach postgres://app:s3cret-pw@db.internal/app")');
+    const dir = await folder('import-secret', { 'account.py': BASE_MODEL, 'session.py': failing });
+    const run = await runCommand(['audit', dir, '--python', await pythonWithAlembic()]);
+    expect(stderrLines(run.stderr)).toEqual([
+      'dbdoctor: warning: model module session could not be imported (RuntimeError: cannot reach postgres://app:***@db.internal/app): it is read statically',
+    ]);
+    expect(run.stdout).not.toContain('s3cret-pw');
+  });
+
   test('a module that fails to import: said in one line, and read statically', async () => {
     const dir = await folder('import', { 'account.py': BASE_MODEL, 'session.py': child('import module_that_does_not_exist') });
     const run = await runCommand(['audit', dir, '--format', 'json', '--python', await pythonWithAlembic()]);

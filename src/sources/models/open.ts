@@ -9,7 +9,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SchemaModel } from '../../model/types.js';
 import { quoteIdent } from '../../sql/quote.js';
-import { UserError } from '../../util/errors.js';
+import { UserError, redactSecrets } from '../../util/errors.js';
 import { pgliteExtensions } from '../sql/extensions.js';
 import { extensionOf, loadStatements } from '../sql/load.js';
 import { splitStatements } from '../sql/split.js';
@@ -103,9 +103,11 @@ async function modelDdl(
     try {
       const compiled = await compileModels(found.python, path, dialect);
       for (const failure of compiled.failures) {
-        notes.push(`model module ${failure.module} could not be imported (${failure.error})`);
+        // The application's own error text: it may quote a connection string with its password.
+        const error = redactSecrets(failure.error);
+        notes.push(`model module ${failure.module} could not be imported (${error})`);
         if (!isSyntaxErrorOf(failure.module, declarations))
-          warnings.push(`model module ${failure.module} could not be imported (${failure.error}): it is read statically`);
+          warnings.push(`model module ${failure.module} could not be imported (${error}): it is read statically`);
       }
       if (compiled.metadata > 0) {
         notes.unshift(
@@ -124,7 +126,7 @@ async function modelDdl(
       }
       notes.push(`importing the models with ${found.python} found no SQLAlchemy MetaData`);
     } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n').slice(-3).join(' ').trim() : String(error);
+      const message = redactSecrets(error instanceof Error ? error.message.split('\n').slice(-3).join(' ').trim() : String(error));
       notes.push(`the models could not be imported with ${found.python} (${message})`);
       warnings.push(`the models could not be imported with ${found.python} (${message}): they are read statically`);
     }
