@@ -162,6 +162,20 @@ describe('SQLAlchemy models, read statically', () => {
     // A bare annotation (`due_at: Mapped[datetime | None]`) is a column too.
     const tasks = result.model.tables.find((t) => t.name === 'tasks')!;
     expect(tasks.columns.map((c) => c.name)).toEqual(['id', 'project_id', 'assignee_id', 'status', 'due_at']);
+    // SQLAlchemy 2.0's rule: a mapped column is NOT NULL unless its Mapped[...] allows None (Optional, `| None`,
+    // Union with None) or nullable= says otherwise; a primary key is NOT NULL.
+    const notNull = (table: string): Record<string, boolean> =>
+      Object.fromEntries(result.model.tables.find((t) => t.name === table)!.columns.map((c) => [c.name, c.notNull]));
+    expect(notNull('tasks')).toEqual({ id: true, project_id: true, assignee_id: false, status: true, due_at: false });
+    expect(notNull('projects')).toEqual({
+      id: true,
+      name: true,
+      archived: true,
+      code: false,
+      legacy_id: false,
+      score: false,
+      rank: true,
+    });
   });
 
   test('Flask-SQLAlchemy shapes: db.Model names, joined and single-table inheritance, column_property, a helper from another module', async () => {
@@ -224,12 +238,12 @@ describe('naming conventions and declared_attr mixins, read both ways', () => {
       expect.stringMatching(/could not be imported \(ImportError: cannot import name 'DeclarativeBase'/),
     );
     expect(indexSet(result)).toEqual([
-      'projects ix_projects_archived (archived) 24:5',
-      'projects pk_projects (id) unique 22:5',
-      'projects uq_projects_name (name) unique 23:5',
-      'tasks ix_tasks_project_id (project_id) 32:5',
-      'tasks ix_tasks_project_id_status (project_id, status) 29:23',
-      'tasks pk_tasks (id) unique 31:5',
+      'projects ix_projects_archived (archived) 26:5',
+      'projects pk_projects (id) unique 24:5',
+      'projects uq_projects_name (name) unique 25:5',
+      'tasks ix_tasks_project_id (project_id) 39:5',
+      'tasks ix_tasks_project_id_status (project_id, status) 36:23',
+      'tasks pk_tasks (id) unique 38:5',
     ]);
     expect(result.model.foreignKeys.map((f) => f.name).sort()).toEqual(['fk_tasks_assignee_id', 'fk_tasks_project_id']);
   });

@@ -67,7 +67,7 @@ function isTrue(node: SyntaxNode | undefined): boolean {
 export function columnFrom(
   call: SyntaxNode,
   name: string | null,
-  annotation: string | null,
+  annotation: SyntaxNode | null,
   at: SyntaxNode,
   context: FileContext,
 ): ColumnDeclaration | null {
@@ -82,13 +82,19 @@ export function columnFrom(
   const foreignKey = rest.find((a) => a.type === 'call' && callName(a) === 'ForeignKey');
   const referenced = foreignKey ? positionalArguments(foreignKey)[0] : undefined;
   const nullable = keywords.get('nullable');
+  const primaryKey = isTrue(keywords.get('primary_key')?.node);
   return {
     name: columnName,
-    type: typeNode ? typeNode.text : annotation,
+    type: typeNode ? typeNode.text : (annotation?.text ?? null),
     index: isTrue(keywords.get('index')?.node),
     unique: isTrue(keywords.get('unique')?.node),
-    primaryKey: isTrue(keywords.get('primary_key')?.node),
-    nullable: nullable ? isTrue(nullable.node) : null,
+    primaryKey,
+    nullable: nullable
+      ? isTrue(nullable.node)
+      : // mapped_column (2.0) takes NOT NULL from a `Mapped[...]` that does not allow None; Column ignores the annotation.
+        callName(call) === 'mapped_column' && !primaryKey && annotation !== null
+        ? mappedAllowsNone(annotation)
+        : null,
     references: referenced ? stringValue(referenced) : null,
     location: locationOf(context.file, at),
     indexArgument: keywords.get('index')?.span ?? null,
@@ -180,18 +186,70 @@ export function tableArgs(
  * makes that a column of the annotated type (nullable when the annotation allows None).
  */
 export function annotatedColumn(assignment: SyntaxNode, left: SyntaxNode, context: FileContext): ColumnDeclaration | null {
-  const annotation = assignment.childForFieldName('type')?.text ?? null;
-  if (annotation === null || !/^(\w+\.)?Mapped\[/.test(annotation) || left.text.startsWith('__')) return null;
+  const annotation = assignment.childForFieldName('type');
+  if (annotation === null || mappedType(annotation) === null || left.text.startsWith('__')) return null;
   return {
     name: left.text,
-    type: annotation,
+    type: annotation.text,
     index: false,
     unique: false,
     primaryKey: false,
-    nullable: /\bOptional\[|\|\s*None\b|\bNone\s*\|/.test(annotation) ? true : null,
+    nullable: mappedAllowsNone(annotation),
     references: null,
     location: locationOf(context.file, left),
     indexArgument: null,
     call: null,
   };
+}
+
+/** A generic's name (last dotted part) and its type arguments: `Mapped[int]`, `so.Mapped[int]`, `typing.Optional[X]`. */
+function generic(node: SyntaxNode): { name: string; args: SyntaxNode[] } | null {
+  const inner = node.type === 'type' ? node.namedChildren[0] : node;
+  if (!inner) return null;
+  if (inner.type === 'generic_type') {
+    const [head, parameters] = inner.namedChildren;
+    if (!head || parameters?.type !== 'type_parameter') return null;
+    return { name: head.text.split('.').pop() ?? '', args: parameters.namedChildren.filter((c): c is SyntaxNode => c !== null) };
+  }
+  if (inner.type === 'subscript') {
+    const value = inner.childForFieldName('value');
+    if (!value) return null;
+    const args = inner.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null);
+    return { name: value.text.split('.').pop() ?? '', args };
+  }
+  return null;
+}
+
+/** The type inside `Mapped[...]`, or null when the annotation is not `Mapped[...]`. */
+function mappedType(annotation: SyntaxNode): SyntaxNode | null {
+  const mapped = generic(annotation);
+  return mapped?.name === 'Mapped' && mapped.args.length === 1 ? (mapped.args[0] ?? null) : null;
+}
+
+/** Whether a type allows None (`Optional[X]`, `X | None`, `Union[X, None]`); null when it cannot be told (a string annotation). */
+function allowsNone(node: SyntaxNode): boolean | null {
+  const inner = node.type === 'type' ? node.namedChildren[0] : node;
+  if (!inner) return null;
+  if (inner.type === 'none') return true;
+  if (inner.type === 'string') return null;
+  if (inner.type === 'binary_operator' && inner.childForFieldName('operator')?.text === '|') {
+    const sides = [inner.childForFieldName('left'), inner.childForFieldName('right')].map((s) => (s ? allowsNone(s) : null));
+    return sides.includes(true) ? true : sides.includes(null) ? null : false;
+  }
+  const typed = generic(inner);
+  if (typed?.name === 'Optional') return true;
+  if (typed?.name === 'Union') {
+    const members = typed.args.map(allowsNone);
+    return members.includes(true) ? true : members.includes(null) ? null : false;
+  }
+  return false;
+}
+
+/**
+ * Whether SQLAlchemy 2.0 makes the column of a `Mapped[...]` annotation nullable: yes when the type
+ * allows None, NOT NULL otherwise; null when the annotation is not `Mapped[...]` or cannot be read.
+ */
+function mappedAllowsNone(annotation: SyntaxNode): boolean | null {
+  const type = mappedType(annotation);
+  return type === null ? null : allowsNone(type);
 }

@@ -92,7 +92,7 @@ function classInfo(node: SyntaxNode, context: FileContext): ClassInfo {
       info.items.push(...args.items);
       schema = args.schema;
     } else if (right.type === 'call') {
-      const annotation = assignment.childForFieldName('type')?.text ?? null;
+      const annotation = assignment.childForFieldName('type');
       const direct = COLUMN_CALLS.has(callName(right) ?? '') ? right : (wrappedColumn(right) ?? helperCall(right, context));
       if (direct) {
         const column = columnFrom(direct, left.text, annotation, left, context);
