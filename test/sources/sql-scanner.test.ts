@@ -21,7 +21,7 @@ const SCRIPT = [
   'SELECT 1',
 ].join('\n');
 
-async function scan(chunks: Buffer[]): Promise<StatementPiece[]> {
+async function scan(chunks: Iterable<Buffer>): Promise<StatementPiece[]> {
   const out: StatementPiece[] = [];
   for await (const piece of scanChunks(chunks)) out.push(piece);
   return out;
@@ -58,4 +58,24 @@ test('a script fed one byte at a time splits exactly as in one chunk', async () 
   const whole = await scan([bytes]);
   const bytewise = await scan([...bytes].map((b) => Buffer.from([b])));
   expect(bytewise).toEqual(whole);
+});
+
+test('chunks read into one reused buffer, as a file read does, split exactly as one chunk, whatever their size, a long statement spanning many of them', async () => {
+  const rows = Array.from({ length: 20_000 }, (_, i) => `(${i}, 'a;b', 'it''s ${i}')`).join(',\n');
+  const script = `${SCRIPT};\nINSERT INTO t VALUES\n${rows};\nSELECT 2;`;
+  const bytes = Buffer.from(script);
+  const whole = await scan([bytes]);
+  expect(whole.map((p) => p.text.length)).toContain(`INSERT INTO t VALUES\n${rows};`.length);
+  for (const size of [1, 7, 4096, 65_536]) {
+    const reused = Buffer.alloc(size);
+    function* reads(): Generator<Buffer> {
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = bytes.copy(reused, 0, at, at + size);
+        yield reused.subarray(0, n);
+        // The scanner's contract: once it asks for the next chunk, the last one is the reader's again.
+        reused.fill(0x3b);
+      }
+    }
+    expect(await scan(reads()), `chunks of ${size} bytes`).toEqual(whole);
+  }
 });

@@ -11,6 +11,7 @@
  * and psql's lexer (psqlscan.l) is not published as a library. This one only tracks the states
  * that can hide a `;`; everything about a statement's meaning is left to the real parser.
  */
+import { ByteWindow } from './byte-window.js';
 import {
   BACKSLASH,
   BeginAtomicTracker,
@@ -43,6 +44,8 @@ type Mode = 'sql' | 'quote' | 'escape' | 'ident' | 'dollar' | 'line-comment' | '
  * `COPY … FROM stdin`, whose data lines follow it.
  */
 export class StatementScanner {
+  readonly #window = new ByteWindow();
+  /** The window's bytes: the current statement from its first token (or the unscanned rest) onward. */
   #buf: Buffer = Buffer.alloc(0);
   #pos = 0;
   /** File offset of `#buf[0]`. */
@@ -68,8 +71,7 @@ export class StatementScanner {
 
   /** Takes the next chunk (valid during the call only: what is kept is copied); returns the statements it completed. */
   push(chunk: Buffer): StatementPiece[] {
-    const rest = this.#buf.subarray(this.#pos);
-    this.#buf = rest.length === 0 && this.#start < 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    this.#buf = this.#window.append(chunk);
     this.#scan();
     return this.#take();
   }
@@ -89,8 +91,7 @@ export class StatementScanner {
     const keep = this.#start >= 0 ? this.#start : this.#pos;
     if (keep > 0 || this.#buf.length > 0) {
       this.#base += keep;
-      // A copy: the caller reuses its chunk's memory for the next read.
-      this.#buf = Buffer.from(this.#buf.subarray(keep));
+      this.#buf = this.#window.keepFrom(keep);
       this.#pos -= keep;
       if (this.#start >= 0) this.#start = 0;
       this.#metaFrom = Math.max(0, this.#metaFrom - keep);
