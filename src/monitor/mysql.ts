@@ -89,12 +89,12 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
       if (command && typeof command.onResult === 'function') {
         const onResult = command.onResult as Fn;
         command.onResult = function (this: unknown, error: unknown, rows: unknown, fields: unknown) {
-          guard(() => recorder.queryDone(start, sql, values, error, error ? null : rowsOf(rows)));
+          guard(() => recorder.queryDone(start, performance.now(), sql, values, error, error ? null : rowsOf(rows)));
           return onResult.call(this, error, rows, fields);
         };
       } else if (command && typeof command.once === 'function') {
         (command as { once(event: string, f: () => void): void }).once('end', () =>
-          guard(() => recorder.queryDone(start, sql, values, null, null)),
+          guard(() => recorder.queryDone(start, performance.now(), sql, values, null, null)),
         );
       }
       return command;
@@ -106,11 +106,11 @@ export function instrumentMysql(pool: MysqlCorePool, recorder: Recorder): () => 
     patches.set(conn, 'query', timed(query));
     patches.set(conn, 'execute', timed(execute));
     patches.set(conn, 'release', function (this: unknown, ...args: unknown[]) {
-      guard(() => recorder.released(conn));
+      guard(() => recorder.released(conn, performance.now()));
       return release.apply(this, args);
     });
     patches.set(conn, 'destroy', function (this: unknown, ...args: unknown[]) {
-      guard(() => recorder.released(conn));
+      guard(() => recorder.released(conn, performance.now()));
       return destroy.apply(this, args);
     });
     // A connection that ends leaves the pool: forget it so references do not pile up.

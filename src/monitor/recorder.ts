@@ -129,11 +129,12 @@ export class Recorder {
   }
 
   /**
-   * A statement finished. The hot path: a keyword scan, an array read, a tally and the live sinks;
-   * strings are only built for a failed or slow statement.
+   * A statement finished (`start` and `end` are `performance.now()` readings, which the
+   * instrumentation shares between events that happen together). The hot path: a keyword scan, an
+   * array read, a tally and the live sinks; strings are only built for a failed or slow statement.
    */
-  queryDone(start: number, sql: string, values: unknown, error: unknown, rows: number | null, connection?: unknown): void {
-    const ms = performance.now() - start;
+  queryDone(start: number, end: number, sql: string, values: unknown, error: unknown, rows: number | null, connection?: unknown): void {
+    const ms = end - start;
     const seconds = ms / 1000;
     const op = operationIndex(sql);
     let series: OperationSeries | undefined;
@@ -199,8 +200,11 @@ export class Recorder {
     }
   }
 
-  /** A checkout succeeded; `leakable` is false for checkouts the pool releases itself (pool.query). */
-  acquired(connection: object, waitStart: number, stack: Error | undefined, leakable: boolean): void {
+  /**
+   * A checkout succeeded; `leakable` is false for checkouts the pool releases itself (pool.query).
+   * Returns the clock reading taken, for a query the caller knows starts at once.
+   */
+  acquired(connection: object, waitStart: number, stack: Error | undefined, leakable: boolean): number {
     const now = performance.now();
     const seconds = (now - waitStart) / 1000;
     this.waitTime.add(seconds);
@@ -215,6 +219,7 @@ export class Recorder {
     }
     this.since.set(connection, now);
     if (leakable && this.timer !== undefined) this.held.set(connection, { since: now, stack, reported: false });
+    return now;
   }
 
   acquireFailed(timedOut: boolean): void {
@@ -229,12 +234,13 @@ export class Recorder {
     }
   }
 
-  released(connection: object): void {
+  /** A connection went back to the pool, at `now` (a `performance.now()` reading). */
+  released(connection: object, now: number): void {
     const since = this.since.get(connection);
     if (since === undefined || since < 0) return;
     this.since.set(connection, -1);
     if (this.held.size > 0) this.held.delete(connection);
-    const seconds = (performance.now() - since) / 1000;
+    const seconds = (now - since) / 1000;
     this.useTime.add(seconds);
     const sinks = this.sinks;
     for (let i = 0; i < sinks.length; i++) {

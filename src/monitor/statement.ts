@@ -47,6 +47,8 @@ OPERATIONS.forEach((op, i) => {
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+/** What continues a keyword into a longer word: `\w` and `$` (SELECTED, SET$X), and any non-ASCII letter. */
+const isWordChar = (c: number): boolean => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
 
 /**
  * The index in {@link OPERATIONS} of the statement's first keyword (after blanks, comments and
@@ -70,7 +72,7 @@ export function operationIndex(sql: string): number {
   let j = i;
   while (j < n && isLetter(sql.charCodeAt(j))) j++;
   const candidates = BY_LENGTH[j - i];
-  if (!candidates || (j < n && /[\w$]/.test(sql[j] ?? ''))) return OTHER;
+  if (!candidates || (j < n && isWordChar(sql.charCodeAt(j)))) return OTHER;
   for (const index of candidates) {
     const op = OPERATIONS[index] as string;
     let k = 0;

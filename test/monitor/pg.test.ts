@@ -156,6 +156,31 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     expect(sample(await registry.metrics(), 'db_client_connection_leaks_total', pool_)).toBe(leaksBefore + 2);
   });
 
+  test("pool.query's connection is in use exactly while its statement runs; an explicit checkout's use covers its queries", async () => {
+    // Each statement is slow (≥ 100 ms): its log event must arrive here, not in the next test.
+    const logged = logger.next('slow-query', 3);
+    let before = monitor.stats();
+    await pool.query('SELECT pg_sleep(0.2)');
+    let after = monitor.stats();
+    const ran = after.queryDuration.sumSeconds - before.queryDuration.sumSeconds;
+    const used = after.useTime.sumSeconds - before.useTime.sumSeconds;
+    // pg_sleep holds the statement on the server for at least 200 ms.
+    expect(ran).toBeGreaterThanOrEqual(0.2);
+    // pool.query sends its statement as the checkout ends and releases as the statement ends: one clock reading each.
+    expect(used).toBeCloseTo(ran, 9);
+
+    before = after;
+    const client = await pool.connect();
+    await client.query('SELECT pg_sleep(0.1)');
+    await client.query('SELECT pg_sleep(0.1)');
+    client.release();
+    after = monitor.stats();
+    const queries = after.queryDuration.sumSeconds - before.queryDuration.sumSeconds;
+    expect(queries).toBeGreaterThanOrEqual(0.2);
+    expect(after.useTime.sumSeconds - before.useTime.sumSeconds).toBeGreaterThan(queries);
+    await logged;
+  });
+
   test('stop() removes every wrapper, listener and metric; the pool works on', async () => {
     const statsBefore = monitor.stats();
     monitor.stop();
