@@ -16,8 +16,10 @@ import type { PlanStep } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
 import {
   DEFAULT_EXECUTION_POLICY,
+  FailedTries,
   ms,
   realSleep,
+  retryingLocks,
   runStatement,
   StatementError,
   type ExecutionPolicy,
@@ -159,16 +161,21 @@ export async function applySteps(
     ensureNoUnfinishedRun(await journal.latestRun(), dialect.journal.table);
     if (steps.length === 0) return { runId: '', done: 0, skipped: 0, irreversible: 0 };
     await dialect.checkApplyPrivileges(db, tablesOf(steps));
-    // The journal's own writes wait for locks no longer than the steps do.
-    await dialect.setTimeouts(db, policyOf(options));
-    const runId = await journal
-      .ensure()
-      .then(() => journal.startRun(steps, context.source, context.target))
-      .catch((error: unknown) => {
-        throw new UserError(
-          `could not record the run in ${dialect.journal.table}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+    // The journal's own writes wait for locks no longer than the steps do, and are retried as they are.
+    const policy = policyOf(options);
+    await dialect.setTimeouts(db, policy);
+    const record = (): Promise<string> => journal.ensure().then(() => journal.startRun(steps, context.source, context.target));
+    const runId = await retryingLocks(dialect, policy, options.log, options.sleep ?? realSleep, record).then(
+      (recorded) => recorded.value,
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        const locked =
+          error instanceof FailedTries && error.reason === 'lock-timeout'
+            ? ` (another session held a lock through ${error.attempts} ${error.attempts === 1 ? 'try' : 'tries'} of ${ms(policy.lockTimeoutMs)}); nothing was changed: run it again when the lock is free, or with a longer --lock-timeout`
+            : '';
+        throw new UserError(`could not record the run in ${dialect.journal.table}: ${message}${locked}`);
+      },
+    );
     options.log(`Applying ${steps.length} step${steps.length === 1 ? '' : 's'} (run ${runId}, journal ${dialect.journal.table})`);
     const entries = (await journal.latestRun())!.filter((e) => e.runId === runId);
     return runUp(db, journal, entries, options);

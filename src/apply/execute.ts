@@ -132,26 +132,55 @@ async function runWithRetries(
   sleep: Sleep,
   onFailedTry?: () => Promise<void>,
 ): Promise<number> {
+  try {
+    return (await retryingLocks(dialect, policy, log, sleep, () => db.query(sql), onFailedTry)).attempts;
+  } catch (error) {
+    if (!(error instanceof FailedTries)) throw error;
+    throw new StatementError(sql, errorCode(error.last), error.message, error.attempts);
+  }
+}
+
+/** What a {@link retryingLocks} call that failed for good throws: the last error and the tries made. */
+export class FailedTries extends Error {
+  override readonly name = 'FailedTries';
+  constructor(
+    readonly last: unknown,
+    readonly attempts: number,
+    /** Why the tries before the last were retried; null when the first try failed for another reason. */
+    readonly reason: 'lock-timeout' | 'deadlock' | null,
+  ) {
+    super(errorMessage(last));
+  }
+}
+
+/**
+ * Runs `work`, trying it again with backoff while it fails waiting for a lock or in a deadlock,
+ * up to the policy's retries; returns its value and the tries it took, or throws {@link FailedTries}.
+ * `work` must be safe to run again after such a failure (one statement, or a transaction).
+ */
+export async function retryingLocks<T>(
+  dialect: ApplyDialect,
+  policy: ExecutionPolicy,
+  log: Log,
+  sleep: Sleep,
+  work: () => Promise<T>,
+  onFailedTry?: () => Promise<void>,
+): Promise<{ value: T; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.query(sql);
-      return attempt;
+      return { value: await work(), attempts: attempt };
     } catch (error) {
-      const code = errorCode(error);
-      const reason = dialect.retryReason(code);
+      const reason = dialect.retryReason(errorCode(error));
       const retry = reason !== null && attempt <= policy.retries;
       if (retry) {
         const what = reason === 'lock-timeout' ? `gave up waiting for a lock after ${ms(policy.lockTimeoutMs)}` : 'deadlock';
         log(`  ${what} (attempt ${attempt} of ${policy.retries + 1})`);
       }
       if (onFailedTry) await onFailedTry();
-      if (retry) {
-        const delay = Math.min(policy.maxRetryDelayMs, policy.retryDelayMs * 2 ** (attempt - 1));
-        log(`  retrying in ${ms(delay)}`);
-        await sleep(delay);
-        continue;
-      }
-      throw new StatementError(sql, code, errorMessage(error), attempt);
+      if (!retry) throw new FailedTries(error, attempt, reason);
+      const delay = Math.min(policy.maxRetryDelayMs, policy.retryDelayMs * 2 ** (attempt - 1));
+      log(`  retrying in ${ms(delay)}`);
+      await sleep(delay);
     }
   }
 }

@@ -137,12 +137,13 @@ export class Journal {
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-    for (const [i, step] of steps.entries()) {
-      await this.query(
-        `INSERT INTO ${this.table} (run_id, position, total, step_id, summary, step, source, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [runId, i + 1, steps.length, step.id, step.summary, JSON.stringify(step), source, target],
-      );
-    }
+    if (steps.length === 0) return runId;
+    // One statement, so the run is recorded whole or not at all: rows inserted one by one left a
+    // partial run behind when a later insert failed (a lock timeout, a lost connection).
+    await this.query(
+      `INSERT INTO ${this.table} (run_id, position, total, step_id, summary, step, source, target) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      steps.flatMap((step, i) => [runId, i + 1, steps.length, step.id, step.summary, JSON.stringify(step), source, target]),
+    );
     return runId;
   }
 

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/program.js';
 import { runCommand } from '../../helpers/cli.js';
 import { createSqliteFile, temporaryFolder } from './helpers.js';
 
@@ -169,8 +170,43 @@ describe('dbdoctor apply on a SQLite file', () => {
     }
     // SQLite locks the whole file: not even the journal can be written, so the run never starts.
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('dbdoctor: could not record the run in dbdoctor_journal: database is locked\n');
+    expect(run.stderr).toBe(
+      'dbdoctor: could not record the run in dbdoctor_journal: database is locked (another session held a lock through 1 try of 200 ms); ' +
+        'nothing was changed: run it again when the lock is free, or with a longer --lock-timeout\n',
+    );
     expect(catalog()).toEqual(original);
+    // Not even the journal's table: the file is exactly as it was.
+    expect(() => journal()).toThrow(/no such table: dbdoctor_journal/);
     expect((await runCommand(['apply', file, '--from', plan, '--yes'])).code).toBe(0);
+  });
+
+  it('a write lock released while apply backs off: the journal is written on the next try and the run applies', async () => {
+    await fix();
+    const writer = new Database(file);
+    writer.exec('BEGIN IMMEDIATE');
+    let released = false;
+    // Released as apply reports its first timeout, before its backoff ends: the next try finds the file free.
+    const stdout = (text: string): boolean => {
+      if (!released && text.includes('gave up waiting for a lock')) {
+        writer.exec('ROLLBACK');
+        writer.close();
+        released = true;
+      }
+      return true;
+    };
+    const code = await runCli(
+      ['apply', file, '--from', plan, '--yes', '--lock-timeout', '200ms', '--retries', '3'],
+      { stdout: { write: stdout, isTTY: false }, env: {} },
+      { write: () => true },
+    );
+    if (!released) writer.close();
+    expect(released).toBe(true);
+    expect(code).toBe(0);
+    // One run, written whole on the try that succeeded, every step applied.
+    expect(new Set(journal().map((e) => e.run_id)).size).toBe(1);
+    expect(journal().every((e) => e.status === 'applied')).toBe(true);
+    const names = catalog().map((r) => (r as { name: string }).name);
+    expect(names).not.toContain('ix_email');
+    expect(names).not.toContain('ix_name_id');
   });
 });
