@@ -51,7 +51,10 @@ export function hasFilters(options: FilterOptions): boolean {
 /** The target argument, else $DATABASE_URL. */
 export function targetOf(argument: string | undefined, env: NodeJS.ProcessEnv): string {
   const target = argument ?? env.DATABASE_URL;
-  if (!target) throw new UserError('no target: give a postgres:// URL (or a .sql file for dbdoctor fix), or set DATABASE_URL');
+  if (!target)
+    throw new UserError(
+      'no target: give a database URL (postgres://, mysql://, mariadb://), a SQLite file, a .sql file or a models folder, or set DATABASE_URL',
+    );
   return target;
 }
 

@@ -141,7 +141,7 @@ function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Comma
     .description(
       'apply the fixes (or a migration folder from dbdoctor fix) to a live database one statement at a time, journaled; or resume or roll back the last run',
     )
-    .argument('[target]', 'postgres:// URL; defaults to $DATABASE_URL')
+    .argument('[target]', 'the live database: a postgres://, mysql:// or mariadb:// URL or a SQLite file; defaults to $DATABASE_URL')
     .option('--from <dir>', 'apply the migration folder dbdoctor fix wrote, instead of auditing now')
     .option('-y, --yes', 'apply without asking')
     .option('--dry-run', 'print the plan and the statements, execute nothing')
