@@ -70,14 +70,17 @@ export interface ReplicaSource {
 }
 
 /**
- * A schema file is loaded into a scratch database: its counters and server settings describe
- * that scratch database, not the application's, so they are marked unreadable.
+ * A schema file is loaded into a scratch database: its counters, sizes and server settings
+ * describe that scratch database (empty tables, nothing ever scanned), not the application's, so
+ * they are marked unknown rather than reported as "8 kB, 0 scans".
  */
 function withoutScratchStatistics(model: SchemaModel, kind: TargetInfo['kind']): SchemaModel {
   if (!isScratchCopy(kind)) return model;
   return {
     ...model,
-    capabilities: { ...model.capabilities, usageStatistics: false, serverSettings: false },
+    tables: model.tables.map((t) => ({ ...t, sizeBytes: null, indexesSizeBytes: null, usage: null })),
+    indexes: model.indexes.map((i) => ({ ...i, sizeBytes: null, usage: null })),
+    capabilities: { ...model.capabilities, usageStatistics: false, sizes: false, serverSettings: false },
     limitations: [
       ...model.limitations,
       `${kind === 'models' ? 'models have' : 'a schema file has'} no usage statistics or server settings: unused indexes, table types by traffic and monitoring readiness are not judged`,

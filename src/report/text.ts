@@ -38,7 +38,7 @@ function render(result: AuditResult, options: RenderOptions): string {
     ...silencedSection(result, 'text'),
     ...limitationsSection(p, result, analysis),
   ];
-  out.push(...wrapped(p.bold(summaryLine(result, analysis.entries, analysis.savings.droppedBytes)), width, '', ''));
+  out.push(...wrapped(p.bold(summaryLine(result, analysis.entries, analysis.savings.droppedBytes ?? undefined)), width, '', ''));
   return `${out.join('\n')}\n`;
 }
 

@@ -54,3 +54,17 @@ test('pg_dump --schema-only output audits the same as the live database', async 
     await fromFile.close();
   }
 });
+
+test('a schema file has no sizes or usage: its scratch copy\'s empty tables are not reported as "8 kB, 0 scans"', async () => {
+  const file = join(dir, 'schema.sql');
+  await writeFile(file, SCHEMA);
+  const { runCommand } = await import('../helpers/cli.js');
+  const json = JSON.parse((await runCommand(['audit', file, '--format', 'json'])).stdout) as {
+    findings: { rule: string; index?: string }[];
+  };
+  // orders_user is a left prefix of orders_user_status: something to drop, whose size the file cannot tell.
+  expect(json.findings.some((f) => f.rule === 'redundant-index' && f.index === 'orders_user')).toBe(true);
+  const text = (await runCommand(['audit', file])).stdout;
+  expect(text).toMatch(/Savings {3}\d+ indexes to drop \(sizes unknown\)/);
+  expect(text).not.toMatch(/\d B\b|\d kB|\d scans/);
+});

@@ -13,8 +13,8 @@ interface TableSavings {
   readonly table: string;
   readonly droppedIndexes: number;
   readonly createdIndexes: number;
-  /** Bytes of the indexes dropped (unknown sizes count as 0). */
-  readonly droppedBytes: number;
+  /** Bytes of the indexes dropped (unknown sizes count as 0); null when no dropped index's size is known. */
+  readonly droppedBytes: number | null;
   /** Indexes maintained per insert now, and after the changes. */
   readonly indexWritesPerInsertBefore: number;
   readonly indexWritesPerInsertAfter: number;
@@ -27,7 +27,8 @@ export interface Savings {
   /** Only tables where something is dropped or created. */
   readonly tables: readonly TableSavings[];
   readonly droppedIndexes: number;
-  readonly droppedBytes: number;
+  /** Null when no dropped index's size is known (a schema file: its scratch copy's sizes mean nothing). */
+  readonly droppedBytes: number | null;
   /** Sum over tables with known writes; null when no table's writes are known. */
   readonly indexWritesSinceReset: number | null;
 }
@@ -46,7 +47,7 @@ export function estimateSavings(strategies: readonly TableStrategy[]): Savings {
       table: s.table,
       droppedIndexes: s.dropped.length,
       createdIndexes: s.created.length,
-      droppedBytes: s.dropped.reduce((sum, e) => sum + (e.sizeBytes ?? 0), 0),
+      droppedBytes: s.dropped.some((e) => e.sizeBytes !== null) ? s.dropped.reduce((sum, e) => sum + (e.sizeBytes ?? 0), 0) : null,
       indexWritesPerInsertBefore: s.current.filter((e) => e.maintained).length,
       indexWritesPerInsertAfter: kept + s.created.length,
       indexWritesSinceReset: rowWrites === null ? null : rowWrites * maintainedDrops,
@@ -56,7 +57,7 @@ export function estimateSavings(strategies: readonly TableStrategy[]): Savings {
   return {
     tables,
     droppedIndexes: tables.reduce((sum, t) => sum + t.droppedIndexes, 0),
-    droppedBytes: tables.reduce((sum, t) => sum + t.droppedBytes, 0),
+    droppedBytes: tables.some((t) => t.droppedBytes !== null) ? tables.reduce((sum, t) => sum + (t.droppedBytes ?? 0), 0) : null,
     indexWritesSinceReset: known.length === 0 ? null : known.reduce((sum, t) => sum + t.indexWritesSinceReset!, 0),
   };
 }

@@ -91,14 +91,14 @@ export function savingsSection(analysis: Analysis): SafeHtml {
     savings.tables.map((t) => [
       html`<code>${t.schema}.${t.table}</code>`,
       `${t.droppedIndexes}${t.createdIndexes > 0 ? ` (+${t.createdIndexes} created)` : ''}`,
-      humanBytes(t.droppedBytes),
+      t.droppedBytes === null ? dash : humanBytes(t.droppedBytes),
       `${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}`,
       t.indexWritesSinceReset === null ? dash : formatCount(t.indexWritesSinceReset),
     ]),
     [
       'Total',
       savings.droppedIndexes,
-      humanBytes(savings.droppedBytes),
+      savings.droppedBytes === null ? dash : humanBytes(savings.droppedBytes),
       '',
       savings.indexWritesSinceReset === null ? dash : formatCount(savings.indexWritesSinceReset),
     ],

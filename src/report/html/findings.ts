@@ -22,13 +22,13 @@ export function summarySection(result: AuditResult, analysis: Analysis): SafeHtm
 ${card('Status', summary.status, `status-${summary.status.replace(/ /g, '-')}`)}
 ${card('Risk level', summary.riskLevel.charAt(0).toUpperCase() + summary.riskLevel.slice(1))}
 ${card('Objects with findings', (['critical', 'medium', 'low'] as const).map((sev) => `${analysis.entries.filter((e) => e.severity === sev).length} ${sev}`).join(' · '))}
-${card('Reclaimable', `${humanBytes(analysis.savings.droppedBytes)}`)}
+${card('Reclaimable', analysis.savings.droppedBytes === null ? 'unknown' : humanBytes(analysis.savings.droppedBytes))}
 ${card('Success criteria', `${met} of ${measurable} met`)}
 ${card('Statistics cover', stats)}
 </div>
 <p><strong>Risk:</strong> ${summary.riskReason}</p>
 <p><strong>Issues found:</strong>${issues.length === 0 ? ' none.' : ''}</p>
 ${issues.length === 0 ? '' : html`<ul>${issues.map((i) => html`<li><span class="sev sev-${i.severity}">${i.severity}</span> ${i.words}</li>`)}</ul>`}
-${analysis.savings.indexWritesSinceReset !== null && analysis.savings.droppedIndexes > 0 ? html`<p><strong>Estimated savings:</strong> ${humanBytes(analysis.savings.droppedBytes)} of index storage from ${countOf(analysis.savings.droppedIndexes, 'index', 'indexes')}, and ${formatCount(analysis.savings.indexWritesSinceReset)} index writes over the statistics period.</p>` : ''}
+${analysis.savings.indexWritesSinceReset !== null && analysis.savings.droppedBytes !== null && analysis.savings.droppedIndexes > 0 ? html`<p><strong>Estimated savings:</strong> ${humanBytes(analysis.savings.droppedBytes)} of index storage from ${countOf(analysis.savings.droppedIndexes, 'index', 'indexes')}, and ${formatCount(analysis.savings.indexWritesSinceReset)} index writes over the statistics period.</p>` : ''}
 </section>`;
 }

@@ -85,7 +85,7 @@ export function savingsSection(analysis: Analysis): string[] {
       row([
         code(`${t.schema}.${t.table}`),
         `${t.droppedIndexes}${created}`,
-        humanBytes(t.droppedBytes),
+        t.droppedBytes === null ? '—' : humanBytes(t.droppedBytes),
         `${t.indexWritesPerInsertBefore} → ${t.indexWritesPerInsertAfter}`,
         t.indexWritesSinceReset === null ? '—' : formatCount(t.indexWritesSinceReset),
       ]),
@@ -95,7 +95,7 @@ export function savingsSection(analysis: Analysis): string[] {
     row([
       '**Total**',
       `**${savings.droppedIndexes}**`,
-      `**${humanBytes(savings.droppedBytes)}**`,
+      savings.droppedBytes === null ? '—' : `**${humanBytes(savings.droppedBytes)}**`,
       '',
       savings.indexWritesSinceReset === null ? '—' : `**${formatCount(savings.indexWritesSinceReset)}**`,
     ]),

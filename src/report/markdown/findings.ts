@@ -36,7 +36,9 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
         ? ''
         : `, ${formatCount(savings.indexWritesSinceReset)} index writes saved over the statistics period`;
     lines.push(
-      `**Estimated Savings**: ${humanBytes(savings.droppedBytes)} of index storage from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
+      savings.droppedBytes === null
+        ? `**Estimated Savings**: ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop (sizes unknown)${writes}`
+        : `**Estimated Savings**: ${humanBytes(savings.droppedBytes)} of index storage from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
       '',
     );
   }

@@ -30,7 +30,9 @@ export function summarySection(p: Palette, result: AuditResult, analysis: Analys
       savings.indexWritesSinceReset === null ? '' : `, ${formatCount(savings.indexWritesSinceReset)} index writes since the reset`;
     lines.push(
       ...wrapped(
-        `${humanBytes(savings.droppedBytes)} from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
+        savings.droppedBytes === null
+          ? `${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop (sizes unknown)${writes}`
+          : `${humanBytes(savings.droppedBytes)} from ${countOf(savings.droppedIndexes, 'index', 'indexes')} to drop${writes}`,
         width,
         label('Savings'),
         ' '.repeat(12),
@@ -87,7 +89,7 @@ export function strategySection(p: Palette, analysis: Analysis, width: number): 
         s.source === null ? 'not classified' : s.source === 'statistics' ? s.confidence : `${s.confidence} (${s.source})`,
         `${s.current.length} → ${s.recommended.length}`,
         changes(s),
-        t === undefined || t.droppedBytes === 0 ? '—' : humanBytes(t.droppedBytes),
+        t === undefined || t.droppedBytes === null || t.droppedBytes === 0 ? '—' : humanBytes(t.droppedBytes),
         t?.indexWritesSinceReset ? formatCount(t.indexWritesSinceReset) : '—',
       ]);
     }
@@ -102,7 +104,7 @@ export function strategySection(p: Palette, analysis: Analysis, width: number): 
         : `, ${formatCount(savings.indexWritesSinceReset)} index writes saved over the statistics period`;
     lines.push(
       ...wrapped(
-        `${p.bold('Total')}: ${countOf(savings.droppedIndexes, 'index', 'indexes')} dropped, ${humanBytes(savings.droppedBytes)}${writes} (a dropped index saves one write per insert and per non-HOT update).`,
+        `${p.bold('Total')}: ${countOf(savings.droppedIndexes, 'index', 'indexes')} dropped, ${savings.droppedBytes === null ? 'sizes unknown' : humanBytes(savings.droppedBytes)}${writes} (a dropped index saves one write per insert and per non-HOT update).`,
         width,
         '  ',
         '  ',
