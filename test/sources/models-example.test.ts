@@ -112,4 +112,13 @@ describe("the example application against the seed's table of duplicates", () =>
     expect(unindexed.map((f) => f.table)).not.toContain('api_keys');
     expect(unindexed.map((f) => f.table)).not.toContain('experiments');
   });
+
+  test('the next steps fix the models where they are declared: an Alembic revision, models.patch and git apply', async () => {
+    const report = await runCommand(['audit', MODELS, '--format', 'markdown', '--fail-on', 'none', '--python', await pythonWithAlembic()]);
+    expect(report.stdout).toContain(`dbdoctor fix ${MODELS} --rule redundant-index --format alembic --output dbdoctor-migration`);
+    expect(report.stdout).toContain('git apply dbdoctor-migration/models.patch');
+    // A models folder is no database: nothing is applied to it.
+    expect(report.stdout).not.toMatch(/dbdoctor apply \S*models/);
+    expect(report.stdout).toMatch(/\*\*Success Criteria\*\*: \d+ of \d+ met, \d+ not measurable here/);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import type { AuditResult } from '../../audit/types.js';
 import { successCriteria, type CheckItem } from './checklist.js';
-import { nextSteps, type NextStep } from './next-steps.js';
+import { howToApply, nextSteps, type NextStep } from './next-steps.js';
 import { estimateSavings, type Savings } from './savings.js';
 import { statisticsFacts, type StatisticsFacts } from './statistics.js';
 import { tableStrategies, type TableStrategy } from './strategy.js';
@@ -40,6 +40,8 @@ export interface Analysis {
   readonly savings: Savings;
   readonly checklist: readonly CheckItem[];
   readonly nextSteps: readonly NextStep[];
+  /** How a reviewed fix is carried out, for the target's kind. */
+  readonly applyHint: string;
   readonly statistics: StatisticsFacts;
 }
 
@@ -55,6 +57,7 @@ export function analyze(result: AuditResult): Analysis {
     savings: estimateSavings(strategies),
     checklist,
     nextSteps: nextSteps(result, checklist),
+    applyHint: howToApply(result.target),
     statistics: statisticsFacts(result),
   };
 }

@@ -68,11 +68,18 @@ function ruleStep(rule: string, findings: readonly Finding[], target: TargetInfo
   const commands =
     fixable === 0
       ? []
-      : [
-          `dbdoctor fix ${targets.fix} --rule ${rule}`,
-          `dbdoctor apply ${targets.apply} --rule ${rule} --dry-run`,
-          `dbdoctor apply ${targets.apply} --rule ${rule}`,
-        ];
+      : target.kind === 'models'
+        ? // Models are fixed where they are declared: the revision and the patch that keeps the models in step.
+          [
+            `dbdoctor fix ${targets.fix} --rule ${rule} --format alembic --output dbdoctor-migration`,
+            'git apply dbdoctor-migration/models.patch',
+            `dbdoctor apply ${targets.apply} --from dbdoctor-migration --dry-run`,
+          ]
+        : [
+            `dbdoctor fix ${targets.fix} --rule ${rule}`,
+            `dbdoctor apply ${targets.apply} --rule ${rule} --dry-run`,
+            `dbdoctor apply ${targets.apply} --rule ${rule}`,
+          ];
   const where = tables.length <= 4 ? `on ${joinWords(tables)}` : `on ${countOf(tables.length, 'table')}`;
   const manual = findings.length - fixable;
   const some = fixable === findings.length ? (fixable === 1 ? 'it has' : 'all have') : `${fixable} ${fixable === 1 ? 'has' : 'have'}`;
@@ -106,6 +113,13 @@ const CHECK_ACTIONS: { readonly [id: string]: { readonly title: string; readonly
   'index-usage-statistics': { title: 'Let the audit read usage statistics (grant pg_monitor; keep track_counts on)', priority: 'MEDIUM' },
   'statistics-trustworthy': { title: 'Audit again once the usage statistics cover at least a week of normal traffic', priority: 'LOW' },
 };
+
+/** How a reviewed fix is carried out, said once under the steps. */
+export function howToApply(target: TargetInfo): string {
+  return target.kind === 'models'
+    ? 'Review the Alembic revision and models.patch that dbdoctor fix writes: git apply the patch so the models declare the change, then run the revision with alembic upgrade, or with dbdoctor apply --from dbdoctor-migration (journaled, resumable, reversible).'
+    : 'Review the migration dbdoctor fix writes, then run it with dbdoctor apply --from dbdoctor-migration (journaled, resumable, reversible).';
+}
 
 /** The steps, most urgent first. */
 export function nextSteps(result: AuditResult, checklist: readonly CheckItem[]): NextStep[] {

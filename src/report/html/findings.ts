@@ -4,6 +4,7 @@ import type { Analysis } from '../analysis/index.js';
 import { describeAge } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes, issueList } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
+import { criteriaMet } from '../analysis/check.js';
 
 function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
   return html`<div class="card"><div class="label">${label}</div><div class="value ${cls}">${value}</div></div>`;
@@ -12,8 +13,6 @@ function card(label: string, value: SafeHtml | string, cls = ''): SafeHtml {
 /** Status, issues, risk and the headline numbers. */
 export function summarySection(result: AuditResult, analysis: Analysis): SafeHtml {
   const { summary } = result;
-  const met = analysis.checklist.filter((c) => c.status === 'pass').length;
-  const measurable = analysis.checklist.filter((c) => c.status !== 'not-applicable').length;
   const issues = issueList(result);
   const { statistics } = analysis;
   const stats = !statistics.readable ? 'not readable' : statistics.ageDays === null ? 'age unknown' : describeAge(statistics.ageDays);
@@ -23,7 +22,7 @@ ${card('Status', summary.status, `status-${summary.status.replace(/ /g, '-')}`)}
 ${card('Risk level', summary.riskLevel.charAt(0).toUpperCase() + summary.riskLevel.slice(1))}
 ${card('Objects with findings', (['critical', 'medium', 'low'] as const).map((sev) => `${analysis.entries.filter((e) => e.severity === sev).length} ${sev}`).join(' · '))}
 ${card('Reclaimable', analysis.savings.droppedBytes === null ? 'unknown' : humanBytes(analysis.savings.droppedBytes))}
-${card('Success criteria', `${met} of ${measurable} met`)}
+${card('Success criteria', criteriaMet(analysis.checklist))}
 ${card('Statistics cover', stats)}
 </div>
 <p><strong>Risk:</strong> ${summary.riskReason}</p>

@@ -8,6 +8,7 @@ import { entriesBySeverity, type ReportEntry } from '../analysis/index.js';
 import { ruleById } from '../../rules/index.js';
 import { ruleDocsUrl } from '../links.js';
 import { capitalize, code, header, prose, row } from './syntax.js';
+import { criteriaMet } from '../analysis/check.js';
 
 const STATUS_MARK: { readonly [S in AuditStatus]: string } = { HEALTHY: '✅', 'NEEDS REFINEMENT': '⚠️', 'AT RISK': '🔴' };
 const SEVERITY_MARK: { readonly [S in Severity]: string } = { critical: '🔴', medium: '🟡', low: '🟢' };
@@ -42,9 +43,7 @@ export function executiveSummary(result: AuditResult, analysis: Analysis): strin
       '',
     );
   }
-  const passed = analysis.checklist.filter((c) => c.status === 'pass').length;
-  const measurable = analysis.checklist.filter((c) => c.status !== 'not-applicable').length;
-  lines.push(`**Success Criteria**: ${passed} of ${measurable} met`, '');
+  lines.push(`**Success Criteria**: ${criteriaMet(analysis.checklist)}`, '');
   if (!statistics.readable)
     lines.push(`**Statistics**: ${statistics.unreadable ?? 'usage statistics could not be read'}; scans and writes are unknown`, '');
   else if (statistics.ageDays !== null)

@@ -5,6 +5,7 @@ import type { Analysis, CheckStatus, TableStrategy } from '../analysis/index.js'
 import { describeAge, strategiesByType, TYPE_STRATEGY } from '../analysis/index.js';
 import { countOf, formatCount, humanBytes, issueList } from '../format.js';
 import { columns, heading, safe, wrapped, type Palette } from './layout.js';
+import { criteriaMet } from '../analysis/check.js';
 
 const STATUS_MARK = { HEALTHY: '✓', 'NEEDS REFINEMENT': '⚠', 'AT RISK': '✗' } as const;
 
@@ -39,8 +40,7 @@ export function summarySection(p: Palette, result: AuditResult, analysis: Analys
       ),
     );
   }
-  const met = analysis.checklist.filter((c) => c.status === 'pass').length;
-  lines.push(`${label('Criteria')}${met} of ${analysis.checklist.filter((c) => c.status !== 'not-applicable').length} met`);
+  lines.push(`${label('Criteria')}${criteriaMet(analysis.checklist)}`);
   if (analysis.statistics.ageDays !== null)
     lines.push(
       `${label('Stats')}cover ${describeAge(analysis.statistics.ageDays)}${analysis.statistics.trustworthy === false ? ' (too young to trust)' : ''}`,
@@ -151,16 +151,7 @@ export function nextStepsSection(p: Palette, analysis: Analysis, width: number):
     if (command !== undefined) lines.push(`      ${p.dim('$')} ${safe(command)}`);
   });
   if (analysis.nextSteps.some((s) => s.commands.length > 0)) {
-    lines.push(
-      ...wrapped(
-        p.dim(
-          'Review the migration dbdoctor fix writes, then run it with dbdoctor apply --from dbdoctor-migration (journaled, resumable, reversible).',
-        ),
-        width,
-        '  ',
-        '  ',
-      ),
-    );
+    lines.push(...wrapped(p.dim(analysis.applyHint), width, '  ', '  '));
   }
   return [...lines, ''];
 }
