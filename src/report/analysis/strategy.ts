@@ -91,7 +91,8 @@ export const TYPE_STRATEGY: { readonly [T in TableType]: string } = {
   log: 'Append-mostly and write-heavy, read by time ranges: keep few indexes (time column first); every index is paid on every insert. Prefer partitioning to more indexes.',
   junction:
     'Links tables: the composite primary key or unique constraint is the index; add one on the other foreign key only if lookups go that way.',
-  unknown: 'Not enough evidence to tell: index for the queries it serves and revisit when the statistics are older.',
+  unknown:
+    'Not enough evidence to tell (no usage statistics, or too young to trust): index for the queries it serves, and audit again on the live database once its statistics cover normal traffic.',
 };
 
 /** The indexes a finding's actions drop, by name (through a constraint too; a replacement still drops the old index). */
