@@ -136,7 +136,9 @@ async function runWithRetries(
     return (await retryingLocks(dialect, policy, log, sleep, () => db.query(sql), onFailedTry)).attempts;
   } catch (error) {
     if (!(error instanceof FailedTries)) throw error;
-    throw new StatementError(sql, errorCode(error.last), error.message, error.attempts);
+    const last = error.last as { code?: unknown; errno?: unknown } | null;
+    const meaning = last !== null && typeof last === 'object' ? (dialect.explainFailure?.(last) ?? null) : null;
+    throw new StatementError(sql, errorCode(error.last), meaning ? `${error.message} (${meaning})` : error.message, error.attempts);
   }
 }
 

@@ -14,6 +14,7 @@ import { DEFAULT_MIGRATION_SETTINGS, selectFindings, type MigrationPlan } from '
 import { planFix } from '../plan/planner.js';
 import { describeApplyTimeouts, emitterFor } from '../dialects/emitters.js';
 import type { Dialect } from '../model/types.js';
+import type { ApplyDialect } from '../dialects/apply-types.js';
 import { sessionSettings } from '../writers/common.js';
 import { workloadSourcesOf, type CommandIo } from './audit-command.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from './exit.js';
@@ -120,9 +121,16 @@ export async function runApplyCommand(argument: string | undefined, options: App
   const confirm = io.confirm ?? terminalConfirm;
   const fromPlan = options.from !== undefined ? await readMigration(options.from, { acceptEdits: options.acceptEdits === true }) : null;
   const policy = policyOf(options, fromPlan);
-  // In the dialect's own settings: lock_timeout, lock_wait_timeout, busy_timeout.
-  const settingsLine = (dialect: Dialect): string =>
-    `Session: ${describeApplyTimeouts(dialect, policy.lockTimeoutMs!, policy.statementTimeoutMs!)}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
+  // In the server's own settings (lock_timeout; lock_wait_timeout and MariaDB's max_statement_time; busy_timeout),
+  // as the connected dialect sets them, or by dialect when no database is open (a dry run of a plan folder).
+  const settingsLine = (dialect: Dialect | ApplyDialect): string => {
+    const timeouts = { lockTimeoutMs: policy.lockTimeoutMs!, statementTimeoutMs: policy.statementTimeoutMs! };
+    const session =
+      typeof dialect !== 'object'
+        ? describeApplyTimeouts(dialect, timeouts.lockTimeoutMs, timeouts.statementTimeoutMs)
+        : dialect.describeTimeouts(timeouts);
+    return `Session: ${session}; a statement that hits the lock timeout is retried up to ${policy.retries ?? 5} times with backoff.`;
+  };
 
   // A dry run of a plan folder needs no database at all.
   if (fromPlan && options.dryRun) {
@@ -175,7 +183,7 @@ async function applyOpen(
     confirm: (question: string) => Promise<boolean>;
     fromPlan: MigrationPlan | null;
     policy: ReturnType<typeof policyOf>;
-    settingsLine: (dialect: Dialect) => string;
+    settingsLine: (dialect: Dialect | ApplyDialect) => string;
     progress: ProgressReporter;
     buildWatch: BuildWatch | null;
   },
@@ -225,7 +233,7 @@ async function applyOpen(
       out([
         `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} for ${name}`,
         ...renderPlan(plan, true),
-        settingsLine(before.model.dialect),
+        settingsLine(open.dialect),
       ]);
       if (plan.steps.length === 0) {
         out(['Nothing to apply.']);
@@ -260,7 +268,7 @@ async function applyOpen(
       out([
         `${verb} run ${entries[0]?.runId ?? ''}: ${work} step${work === 1 ? '' : 's'}`,
         ...entriesLines(entries, which === 'resume' ? 'up' : 'down'),
-        settingsLine(open.kind),
+        settingsLine(open.dialect),
       ]);
       if (options.dryRun) {
         out(['Dry run: nothing was executed.']);

@@ -8,7 +8,7 @@ import type { ApplyDialect } from '../dialects/apply-types.js';
 import type { Queryable } from '../dialects/types.js';
 import { postgresApply } from '../dialects/postgres/apply.js';
 import { mysqlApply, mysqlQueryable } from '../dialects/mysql/apply.js';
-import { openMysqlUrl } from '../dialects/mysql/index.js';
+import { openMysqlUrl, readFeatures } from '../dialects/mysql/index.js';
 import { openSqliteForApply } from '../dialects/sqlite/apply.js';
 import { isSqliteFile, sqlitePathOf } from '../dialects/sqlite/index.js';
 import { auditTarget } from '../audit/run-target.js';
@@ -65,10 +65,14 @@ export async function openApplyTarget(target: string): Promise<ApplyTarget> {
         'dbdoctor apply on MySQL/MariaDB needs a database in the URL (mysql://user@host/database): its journal is kept there',
       );
     }
+    const features = await readFeatures(server.connection).catch(async (error: unknown) => {
+      await server.close().catch(() => undefined);
+      throw error;
+    });
     return {
       kind: 'mysql',
       db: mysqlQueryable(server.connection),
-      dialect: mysqlApply(server.connection),
+      dialect: mysqlApply(server.connection, features),
       name: server.name,
       audit: (options) => auditReadOnly(target, options),
       close: () => server.close(),

@@ -32,7 +32,7 @@ export interface ChangedTable {
 }
 
 /** The session's limits while steps run. */
-interface SessionTimeouts {
+export interface SessionTimeouts {
   readonly lockTimeoutMs: number;
   readonly statementTimeoutMs: number;
 }
@@ -63,8 +63,12 @@ export interface ApplyDialect {
   tryLock(db: Queryable): Promise<(() => Promise<void>) | null>;
   /** Sets the session's lock (and statement) timeout. */
   setTimeouts(db: Queryable, timeouts: SessionTimeouts): Promise<void>;
+  /** What {@link setTimeouts} sets, in the server's own settings, for the session line apply prints. */
+  describeTimeouts(timeouts: SessionTimeouts): string;
   /** Whether an error of a statement (by its driver code) is worth retrying. */
   retryReason(code: string | undefined): RetryReason;
+  /** What a statement's error means when the server's own message does not say (a build stopped by a timeout); null when it does. */
+  explainFailure?(error: { readonly code?: unknown; readonly errno?: unknown }): string | null;
   /** The index as it is now, or null when there is none. */
   liveIndex(db: Queryable, index: IndexRef): Promise<LiveIndex | null>;
   /** Whether the table has a constraint of this name. */

@@ -32,15 +32,27 @@ export function emitterFor(
 
 /**
  * How an apply session's timeouts read in each dialect's own settings: PostgreSQL's lock_timeout
- * and statement_timeout; MySQL's lock_wait_timeout (whole seconds, no statement timeout for DDL);
- * SQLite's busy_timeout (no statement timeout).
+ * and statement_timeout; MySQL's lock_wait_timeout (whole seconds), with MariaDB's
+ * max_statement_time (MySQL has no statement timeout for DDL: its max_execution_time bounds
+ * SELECT only); SQLite's busy_timeout (no statement timeout). `server` tells MariaDB from MySQL
+ * when it is known (a connected apply), else both are said.
  */
-export function describeApplyTimeouts(dialect: Dialect, lockTimeoutMs: number, statementTimeoutMs: number): string {
+export function describeApplyTimeouts(
+  dialect: Dialect,
+  lockTimeoutMs: number,
+  statementTimeoutMs: number,
+  server?: 'mysql' | 'mariadb',
+): string {
   switch (dialect) {
     case 'postgres':
       return `lock_timeout ${formatDuration(lockTimeoutMs)}, statement_timeout ${formatDuration(statementTimeoutMs)}`;
-    case 'mysql':
-      return `lock_wait_timeout ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))}s (MySQL has no statement timeout for DDL)`;
+    case 'mysql': {
+      const lock = `lock_wait_timeout ${Math.max(1, Math.ceil(lockTimeoutMs / 1000))}s`;
+      const statement = `max_statement_time ${statementTimeoutMs === 0 ? '0 (none)' : formatDuration(statementTimeoutMs)}`;
+      if (server === 'mariadb') return `${lock}, ${statement}`;
+      if (server === 'mysql') return `${lock} (MySQL has no statement timeout for DDL)`;
+      return `${lock}; on MariaDB ${statement} (MySQL has no statement timeout for DDL)`;
+    }
     case 'sqlite':
       return `busy_timeout ${lockTimeoutMs}ms (SQLite has no statement timeout)`;
   }

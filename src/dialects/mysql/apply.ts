@@ -10,6 +10,8 @@ import { liveIndexOf, type ApplyDialect, type ChangedTable, type JournalSql, typ
 import type { Queryable } from '../types.js';
 import { UserError } from '../../util/errors.js';
 import { introspectMysql } from './introspect.js';
+import { describeApplyTimeouts } from '../emitters.js';
+import type { MysqlFeatures } from './server.js';
 import type { MysqlQueryable } from './session.js';
 
 const TABLE = 'dbdoctor_journal';
@@ -86,8 +88,12 @@ async function sessionFacts(db: Queryable): Promise<{ user: string; database: st
   return { user: row.user, database: row.database, readOnly: Number(row.read_only) === 1 };
 }
 
-/** Apply on MySQL/MariaDB, with `connection` (mysql2) for reading the catalog as the audit does. */
-export function mysqlApply(connection: MysqlQueryable): ApplyDialect {
+/**
+ * Apply on MySQL/MariaDB, with `connection` (mysql2) for reading the catalog as the audit does and
+ * the server's `features` (MariaDB bounds every statement's time, DDL included; MySQL cannot).
+ */
+export function mysqlApply(connection: MysqlQueryable, features: MysqlFeatures): ApplyDialect {
+  const boundsDdl = features.statementTimeout.variable === 'max_statement_time';
   return {
     journal,
     async tryLock(db) {
@@ -100,7 +106,20 @@ export function mysqlApply(connection: MysqlQueryable): ApplyDialect {
     async setTimeouts(db, timeouts) {
       // Every ALTER TABLE takes a metadata lock; lock_wait_timeout bounds the wait for it, in whole seconds (at least 1).
       await db.query(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(timeouts.lockTimeoutMs / 1000))}`);
+      // MariaDB's max_statement_time (seconds, 0 for none) aborts a statement that runs too long, an index build too
+      // (ER_STATEMENT_TIMEOUT; InnoDB drops the half-built index). MySQL's max_execution_time bounds SELECT only.
+      if (boundsDdl) await db.query('SET SESSION max_statement_time = ?', [Math.max(0, timeouts.statementTimeoutMs) / 1000]);
     },
+    describeTimeouts: (timeouts) =>
+      describeApplyTimeouts('mysql', timeouts.lockTimeoutMs, timeouts.statementTimeoutMs, boundsDdl ? 'mariadb' : 'mysql'),
+    explainFailure: (error) =>
+      // An online ALTER stopped by max_statement_time reports ER_QUERY_INTERRUPTED (1317), which a KILL QUERY gives too;
+      // other statements report ER_STATEMENT_TIMEOUT (1969), which mysql2 has no name for.
+      error.code === 'ER_QUERY_INTERRUPTED' || error.errno === 1969
+        ? boundsDdl
+          ? 'stopped by max_statement_time (--statement-timeout) or a KILL QUERY; InnoDB rolled the statement back'
+          : 'stopped by a KILL QUERY; InnoDB rolled the statement back'
+        : null,
     retryReason: (code) => (code === 'ER_LOCK_WAIT_TIMEOUT' ? 'lock-timeout' : code === 'ER_LOCK_DEADLOCK' ? 'deadlock' : null),
     async liveIndex(_db, ref): Promise<LiveIndex | null> {
       // Read as the audit reads it, so that the definition is spelt exactly as the plan's (SHOW CREATE TABLE's line).

@@ -1,4 +1,4 @@
 export { introspectMysql } from './introspect.js';
 export { openMysqlUrl } from './connect.js';
 export { withReadOnlySession, type MysqlQueryable } from './session.js';
-export { parseServerVersion, featuresOf } from './server.js';
+export { parseServerVersion, featuresOf, readFeatures } from './server.js';

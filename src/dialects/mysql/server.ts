@@ -82,3 +82,10 @@ export function featuresOf(server: MysqlServer): MysqlFeatures {
 export function productName(server: MysqlServer): string {
   return `${server.product === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.major}.${server.minor}.${server.patch}`;
 }
+
+/** The features of the server behind a connection (one `SELECT VERSION()`). */
+export async function readFeatures(db: { query(sql: string): Promise<[unknown, unknown]> }): Promise<MysqlFeatures> {
+  const [rows] = await db.query('SELECT VERSION() AS version');
+  const version = (rows as { version?: unknown }[])[0]?.version;
+  return featuresOf(parseServerVersion(typeof version === 'string' ? version : ''));
+}

@@ -3,6 +3,7 @@
  * `statement_timeout`, the journal in schema `dbdoctor`, and the catalog lookups of catalog-state.ts.
  */
 import type { ApplyDialect, JournalSql } from '../apply-types.js';
+import { describeApplyTimeouts } from '../emitters.js';
 import type { Queryable } from '../types.js';
 import { UserError } from '../../util/errors.js';
 import { checkApplyPrivileges, checkJournalAccess, JOURNAL_SCHEMA, JOURNAL_TABLE } from './apply-privileges.js';
@@ -62,6 +63,7 @@ export const postgresApply: ApplyDialect = {
     await db.query(`SET lock_timeout = ${Math.max(0, Math.floor(timeouts.lockTimeoutMs))}`);
     await db.query(`SET statement_timeout = ${Math.max(0, Math.floor(timeouts.statementTimeoutMs))}`);
   },
+  describeTimeouts: (timeouts) => describeApplyTimeouts('postgres', timeouts.lockTimeoutMs, timeouts.statementTimeoutMs),
   retryReason: (code) => (code === LOCK_TIMEOUT ? 'lock-timeout' : code === DEADLOCK ? 'deadlock' : null),
   liveIndex: (db, index) => liveIndex(db, index.schema, index.name),
   constraintExists,

@@ -16,6 +16,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { liveIndexOf, type ApplyDialect, type JournalSql, type LiveIndex } from '../apply-types.js';
+import { describeApplyTimeouts } from '../emitters.js';
 import type { Queryable } from '../types.js';
 import { UserError } from '../../util/errors.js';
 import { introspectSqlite } from './introspect.js';
@@ -105,6 +106,7 @@ function sqliteApply(path: string, raw: Database.Database): ApplyDialect {
     tryLock: () => Promise.resolve(tryRunLock(path)),
     setTimeouts: (db, timeouts) =>
       db.query(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(timeouts.lockTimeoutMs))}`).then(() => undefined),
+    describeTimeouts: (timeouts) => describeApplyTimeouts('sqlite', timeouts.lockTimeoutMs, timeouts.statementTimeoutMs),
     retryReason: (code) => (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? 'lock-timeout' : null),
     liveIndex: (_db, ref) => Promise.resolve(liveIndex(ref.name)),
     constraintExists: (_db, _schema, _table, name) => Promise.resolve(liveIndex(name)?.constraint != null),

@@ -71,7 +71,8 @@ describe('dbdoctor apply on MariaDB', () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/journal dbdoctor_journal/);
     // The session line in MySQL's own setting: the default lock timeout of 5 s as whole seconds.
-    expect(applied.stdout).toContain('Session: lock_wait_timeout 5s (MySQL has no statement timeout for DDL)');
+    // MariaDB bounds every statement with max_statement_time: 0, the default, is no bound.
+    expect(applied.stdout).toContain('Session: lock_wait_timeout 5s, max_statement_time 0 (none);');
     const after = await findingKeys();
     expect(after).not.toContain('duplicate-index ix_email');
     expect(after).not.toContain('duplicate-index ix_name_id');
@@ -139,6 +140,38 @@ describe('dbdoctor apply on MariaDB', () => {
     const resumed = await runCommand(['apply', db.url, '--resume', '--yes']);
     expect(resumed.stderr).toBe('');
     expect((await journal()).map((e) => e.status)).toEqual(['applied', 'applied']);
+  });
+
+  it("stops an index build that outruns --statement-timeout (MariaDB's max_statement_time): the journal says so, no half-built index is left, and it runs again without the bound", async () => {
+    await fix();
+    expect((await runCommand(['apply', db.url, '--from', plan, '--yes'])).code).toBe(0);
+    const applied = await catalog();
+    // Enough rows that rebuilding ix_name_id, the rollback's undo of its drop, takes far longer than 20 ms.
+    await db.exec(
+      "INSERT INTO users (id, email, name) SELECT seq, CONCAT('user', seq, '@example.com'), CONCAT('name', seq % 997) FROM seq_1_to_300000",
+    );
+    const bounded = await runCommand(['apply', db.url, '--rollback', '--yes', '--statement-timeout', '20ms']);
+    expect(bounded.stdout).toContain('Session: lock_wait_timeout 5s, max_statement_time 20ms;');
+    expect(bounded.code).toBe(2);
+    expect(bounded.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bounded.stderr).toMatch(/interrupted.*max_statement_time/);
+    // The killed build left nothing: the indexes are those the apply left.
+    expect(await catalog()).toEqual(applied);
+    // The step stays half undone in the journal, with the reason, for --rollback to finish.
+    const [steps] = await db.connection.query('SELECT summary, status, error FROM dbdoctor_journal ORDER BY position');
+    expect(steps).toEqual([
+      expect.objectContaining({ status: 'applied', error: null }),
+      expect.objectContaining({
+        summary: expect.stringContaining('ix_name_id'),
+        status: 'rolling-back',
+        error: expect.stringMatching(/max_statement_time/),
+      }),
+    ]);
+
+    const again = await runCommand(['apply', db.url, '--rollback', '--yes']);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(await indexNames()).toEqual(expect.arrayContaining(['ix_email', 'ix_name_id']));
   });
 
   it('tells a user without ALTER what it lacks, and never prints the password', async () => {
