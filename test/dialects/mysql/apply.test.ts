@@ -199,4 +199,38 @@ describe('dbdoctor apply on MariaDB', () => {
       await db.connection.query(`DROP USER '${user}'@'%'`);
     }
   });
+
+  it.each([
+    ['through a role enabled by default', 'role'],
+    ['by a database-name pattern (`db\\_%`.*)', 'pattern'],
+  ] as const)('lets through a user granted what apply needs %s', async (_how, kind) => {
+    await fix();
+    const user = `dbd_grant_${kind}_${process.pid}`;
+    const role = `dbd_role_${process.pid}`;
+    const password = 'An0ther-Sekr3t';
+    const privileges = 'SELECT, INSERT, UPDATE, CREATE, ALTER';
+    // The database's name as a LIKE pattern, each `_` escaped as a grant spells a literal one, the tail a wildcard.
+    const pattern = `${db.name.slice(0, -2).replace(/_/g, '\\_')}%`;
+    await db.connection.query(`CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`);
+    try {
+      if (kind === 'role') {
+        await db.connection.query(`CREATE ROLE ${role}`);
+        await db.connection.query(`GRANT ${privileges} ON \`${db.name}\`.* TO ${role}`);
+        await db.connection.query(`GRANT ${role} TO '${user}'@'%'`);
+        await db.connection.query(`SET DEFAULT ROLE ${role} FOR '${user}'@'%'`);
+      } else {
+        await db.connection.query(`GRANT ${privileges} ON \`${pattern}\`.* TO '${user}'@'%'`);
+      }
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = password;
+      const applied = await runCommand(['apply', url.toString(), '--from', plan, '--yes']);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      expect((await journal()).map((e) => e.status)).toEqual(['applied', 'applied']);
+    } finally {
+      await db.connection.query(`DROP USER '${user}'@'%'`);
+      if (kind === 'role') await db.connection.query(`DROP ROLE ${role}`);
+    }
+  });
 });
