@@ -32,7 +32,7 @@ export interface ChangedTable {
 }
 
 /** The session's limits while steps run. */
-export interface SessionTimeouts {
+interface SessionTimeouts {
   readonly lockTimeoutMs: number;
   readonly statementTimeoutMs: number;
 }
