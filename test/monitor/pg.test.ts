@@ -181,6 +181,25 @@ describe('monitorPool on node-postgres (PostgreSQL server)', () => {
     await logged;
   });
 
+  test('a checkout taken with a callback and given back through done() is timed to its release', async () => {
+    const before = monitor.stats();
+    await new Promise<void>((resolve, reject) => {
+      pool.connect((error, client, done) => {
+        if (error || !client) return reject(error ?? new Error('no client'));
+        // Under the slow-query limit of 100 ms: nothing is logged.
+        client.query('SELECT pg_sleep(0.05)', (queryError) => {
+          done();
+          if (queryError) reject(queryError);
+          else resolve();
+        });
+      });
+    });
+    const after = monitor.stats();
+    expect(after.acquisitions - before.acquisitions).toBe(1);
+    expect(after.useTime.count - before.useTime.count).toBe(1);
+    expect(after.useTime.sumSeconds - before.useTime.sumSeconds).toBeGreaterThanOrEqual(0.05);
+  });
+
   test('stop() removes every wrapper, listener and metric; the pool works on', async () => {
     const statsBefore = monitor.stats();
     monitor.stop();
