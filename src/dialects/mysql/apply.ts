@@ -74,28 +74,35 @@ async function hasEnabledRole(db: Queryable): Promise<boolean> {
   return Number((rows[0] as { roles?: unknown } | undefined)?.roles ?? 0) > 0;
 }
 
+/** A privilege apply needs on a table. */
+interface Needed {
+  readonly privilege: string;
+  readonly schema: string;
+  readonly table: string;
+}
+
 /**
- * The privileges of `wanted` the session user lacks on a table, granted globally, on its database
- * (a grant's database name is a LIKE pattern, as the server reads it: `app\_%`, and an unescaped `_`),
- * or on the table. information_schema does not show a user what its roles grant (MariaDB), so with
- * a role enabled nothing is reported missing: a pre-check must never refuse a user the server
- * would let through (a step that lacks a privilege fails on its own, journaled, changing nothing).
+ * Which of `needed` the session user lacks, in one query whatever their number: each privilege
+ * counts granted globally, on the table's database (a grant's database name is a LIKE pattern, as
+ * the server reads it: `app\_%`, and an unescaped `_`), or on the table. information_schema does not
+ * show a user what its roles grant (MariaDB), so with a role enabled nothing is reported missing: a
+ * pre-check must never refuse a user the server would let through (a step that lacks a privilege
+ * fails on its own, journaled, changing nothing).
  */
-async function missing(db: Queryable, wanted: readonly string[], schema: string, table: string): Promise<string[]> {
-  if (await hasEnabledRole(db)) return [];
-  const lacking: string[] = [];
-  for (const privilege of wanted) {
-    const row = await one<{ has: number | string }>(
-      db,
-      `SELECT (EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND PRIVILEGE_TYPE = ?)
-            OR EXISTS (SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND ? LIKE TABLE_SCHEMA AND PRIVILEGE_TYPE = ?)
-            OR EXISTS (SELECT 1 FROM information_schema.TABLE_PRIVILEGES
-                        WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = ? AND TABLE_NAME = ? AND PRIVILEGE_TYPE = ?)) AS has`,
-      [privilege, schema, privilege, schema, table, privilege],
-    );
-    if (Number(row.has) !== 1) lacking.push(privilege);
-  }
-  return lacking;
+async function missing(db: Queryable, needed: readonly Needed[]): Promise<Needed[]> {
+  if (needed.length === 0 || (await hasEnabledRole(db))) return [];
+  const { rows } = await db.query(
+    `SELECT w.privilege, w.schema_name AS \`schema\`, w.table_name AS \`table\`
+       FROM (${needed.map(() => 'SELECT ? AS position, ? AS privilege, ? AS schema_name, ? AS table_name').join(' UNION ALL ')}) w
+      WHERE NOT (EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND PRIVILEGE_TYPE = w.privilege)
+              OR EXISTS (SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES
+                          WHERE GRANTEE = ${GRANTEE} AND w.schema_name LIKE TABLE_SCHEMA AND PRIVILEGE_TYPE = w.privilege)
+              OR EXISTS (SELECT 1 FROM information_schema.TABLE_PRIVILEGES
+                          WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = w.schema_name AND TABLE_NAME = w.table_name AND PRIVILEGE_TYPE = w.privilege))
+      ORDER BY w.position`,
+    needed.flatMap((n, i) => [i, n.privilege, n.schema, n.table]),
+  );
+  return rows as Needed[];
 }
 
 async function sessionFacts(db: Queryable): Promise<{ user: string; database: string | null; readOnly: boolean }> {
@@ -161,12 +168,14 @@ export function mysqlApply(connection: MysqlQueryable, features: MysqlFeatures):
       }
       if (s.readOnly) throw new UserError('cannot apply: the server is read-only (read_only is ON; a replica?); apply on its primary');
       const exists = (await db.query(journal.existsQuery)).rows.length > 0;
-      const lacking = await missing(
-        db,
-        exists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'],
-        s.database,
-        TABLE,
-      );
+      const wanted = exists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'];
+      const database = s.database;
+      const lacking = (
+        await missing(
+          db,
+          wanted.map((privilege) => ({ privilege, schema: database, table: TABLE })),
+        )
+      ).map((n) => n.privilege);
       if (lacking.length > 0) {
         throw new UserError(
           `cannot apply: user ${s.user} lacks ${lacking.join(', ')} on ${s.database}.${TABLE}, the journal apply writes every step to: GRANT ${lacking.join(', ')} ON \`${s.database}\`.${TABLE} TO ${s.user}`,
@@ -174,16 +183,16 @@ export function mysqlApply(connection: MysqlQueryable, features: MysqlFeatures):
       }
     },
     async checkApplyPrivileges(db, tables: readonly ChangedTable[]) {
+      // ALTER TABLE … ADD/DROP INDEX needs ALTER on the table; every table is checked in one query.
+      const [first] = await missing(
+        db,
+        tables.map((t) => ({ privilege: 'ALTER', schema: t.schema, table: t.table })),
+      );
+      if (first === undefined) return;
       const s = await sessionFacts(db);
-      for (const t of tables) {
-        // ALTER TABLE … ADD/DROP INDEX needs ALTER on the table.
-        const lacking = await missing(db, ['ALTER'], t.schema, t.table);
-        if (lacking.length > 0) {
-          throw new UserError(
-            `cannot apply: user ${s.user} lacks ${lacking.join(', ')} on ${t.schema}.${t.table}, which changing its indexes needs: GRANT ${lacking.join(', ')} ON \`${t.schema}\`.\`${t.table}\` TO ${s.user}`,
-          );
-        }
-      }
+      throw new UserError(
+        `cannot apply: user ${s.user} lacks ALTER on ${first.schema}.${first.table}, which changing its indexes needs: GRANT ALTER ON \`${first.schema}\`.\`${first.table}\` TO ${s.user}`,
+      );
     },
     atomically: (_db, work) => work(),
   };
