@@ -103,6 +103,9 @@ export interface EntryUpdate {
 const WITH_CHANGES = `'applying', 'applied', 'failed', 'rolling-back', 'found-done'`;
 const COLUMNS = 'run_id, position, total, step, status, up_done, down_done, attempts, error, source, target, left_definition';
 
+/** Steps per INSERT: 8 parameters each, within every dialect's limit (SQLite 32,766; PostgreSQL 65,535). */
+const ROWS_PER_INSERT = 1000;
+
 /** The journal of one database, in its dialect's SQL. */
 export class Journal {
   private readonly table: string;
@@ -137,13 +140,28 @@ export class Journal {
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-    if (steps.length === 0) return runId;
-    // One statement, so the run is recorded whole or not at all: rows inserted one by one left a
-    // partial run behind when a later insert failed (a lock timeout, a lost connection).
-    await this.query(
-      `INSERT INTO ${this.table} (run_id, position, total, step_id, summary, step, source, target) VALUES ${steps.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      steps.flatMap((step, i) => [runId, i + 1, steps.length, step.id, step.summary, JSON.stringify(step), source, target]),
-    );
+    // The run is recorded whole or not at all: rows inserted one by one left a partial run behind
+    // when a later insert failed (a lock timeout, a lost connection). One statement does it; a plan
+    // longer than a statement's parameters allow (SQLite: 32,766) is inserted in a transaction.
+    const insert = (from: number): Promise<unknown> => {
+      const chunk = steps.slice(from, from + ROWS_PER_INSERT);
+      return this.query(
+        `INSERT INTO ${this.table} (run_id, position, total, step_id, summary, step, source, target) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((step, i) => [runId, from + i + 1, steps.length, step.id, step.summary, JSON.stringify(step), source, target]),
+      );
+    };
+    if (steps.length <= ROWS_PER_INSERT) {
+      if (steps.length > 0) await insert(0);
+      return runId;
+    }
+    await this.db.query('BEGIN');
+    try {
+      for (let from = 0; from < steps.length; from += ROWS_PER_INSERT) await insert(from);
+      await this.db.query('COMMIT');
+    } catch (error) {
+      await this.db.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
     return runId;
   }
 

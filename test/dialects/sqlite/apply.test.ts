@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/program.js';
+import type { PlanStep } from '../../../src/plan/types.js';
 import { runCommand } from '../../helpers/cli.js';
 import { createSqliteFile, temporaryFolder } from './helpers.js';
 
@@ -208,5 +209,25 @@ describe('dbdoctor apply on a SQLite file', () => {
     const names = catalog().map((r) => (r as { name: string }).name);
     expect(names).not.toContain('ix_email');
     expect(names).not.toContain('ix_name_id');
+  });
+});
+
+describe('the journal of a SQLite file', () => {
+  it('records a plan longer than one INSERT can carry (32,766 parameters) whole, every step in order', async () => {
+    const { openSqliteForApply } = await import('../../../src/dialects/sqlite/apply.js');
+    const { Journal } = await import('../../../src/apply/journal.js');
+    const writable = await openSqliteForApply(file);
+    // 4,500 steps of 8 parameters each: 36,000, more than SQLite takes in one statement.
+    const steps = Array.from({ length: 4500 }, (_, i) => ({ id: `step-${i + 1}`, summary: `step ${i + 1}` })) as unknown as PlanStep[];
+    try {
+      const journal = new Journal(writable.db, writable.dialect.journal);
+      await journal.ensure();
+      const runId = await journal.startRun(steps, 'a test', file);
+      const entries = (await journal.latestRun()) ?? [];
+      expect(entries.map((e) => e.runId)).toEqual(steps.map(() => runId));
+      expect(entries.map((e) => e.position)).toEqual(steps.map((_, i) => i + 1));
+    } finally {
+      await writable.close();
+    }
   });
 });
