@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../../src/apply/journal.js';
 import { runCli } from '../../../src/cli/program.js';
+import { openSqliteForApply } from '../../../src/dialects/sqlite/apply.js';
 import type { PlanStep } from '../../../src/plan/types.js';
 import { runCommand } from '../../helpers/cli.js';
 import { createSqliteFile, temporaryFolder } from './helpers.js';
@@ -213,12 +215,13 @@ describe('dbdoctor apply on a SQLite file', () => {
 });
 
 describe('the journal of a SQLite file', () => {
+  // 4,500 steps of 8 parameters each: 36,000, more than SQLite takes in one statement (32,766).
+  const manySteps = (): PlanStep[] =>
+    Array.from({ length: 4500 }, (_, i) => ({ id: `step-${i + 1}`, summary: `step ${i + 1}` })) as unknown as PlanStep[];
+
   it('records a plan longer than one INSERT can carry (32,766 parameters) whole, every step in order', async () => {
-    const { openSqliteForApply } = await import('../../../src/dialects/sqlite/apply.js');
-    const { Journal } = await import('../../../src/apply/journal.js');
     const writable = await openSqliteForApply(file);
-    // 4,500 steps of 8 parameters each: 36,000, more than SQLite takes in one statement.
-    const steps = Array.from({ length: 4500 }, (_, i) => ({ id: `step-${i + 1}`, summary: `step ${i + 1}` })) as unknown as PlanStep[];
+    const steps = manySteps();
     try {
       const journal = new Journal(writable.db, writable.dialect.journal);
       await journal.ensure();
@@ -226,6 +229,21 @@ describe('the journal of a SQLite file', () => {
       const entries = (await journal.latestRun()) ?? [];
       expect(entries.map((e) => e.runId)).toEqual(steps.map(() => runId));
       expect(entries.map((e) => e.position)).toEqual(steps.map((_, i) => i + 1));
+    } finally {
+      await writable.close();
+    }
+  });
+
+  it('records none of such a plan when a later part of it fails: no partial run is left', async () => {
+    const writable = await openSqliteForApply(file);
+    const steps = manySteps();
+    // A step JSON cannot hold: the third INSERT (steps 2,001 to 3,000) fails after two have run.
+    (steps[2500] as unknown as { size: bigint }).size = 1n;
+    try {
+      const journal = new Journal(writable.db, writable.dialect.journal);
+      await journal.ensure();
+      await expect(journal.startRun(steps, 'a test', file)).rejects.toThrow(/BigInt/);
+      expect(await journal.latestRun()).toBeNull();
     } finally {
       await writable.close();
     }
